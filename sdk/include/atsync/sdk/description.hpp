@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// What a plugin says about itself (sdk/schema/describe.schema.json). The host reads it before creating any
+// instance: to place the plugin in a config slot, validate its config section, inject credentials, rate-limit
+// its requests, run OAuth and build default stage mappings.
+
+#include <atsync/sdk/detail/json_fields.hpp>
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace atsync::sdk {
+
+/// The two slots of a connection: the ATS (Lever, ...) and the engagement platform (Kula).
+enum class Role { kAts, kPlatform };
+
+inline std::string_view toString(Role r) { return r == Role::kAts ? "ats" : "platform"; }
+
+/// Canonical pipeline positions, shared by every plugin so default mappings can be matched across vendors.
+namespace canonical_stage {
+inline constexpr std::string_view kNew = "new";
+inline constexpr std::string_view kContacted = "contacted";
+inline constexpr std::string_view kReplied = "replied";
+inline constexpr std::string_view kInterested = "interested";
+inline constexpr std::string_view kApplied = "applied";
+inline constexpr std::string_view kScreening = "screening";
+inline constexpr std::string_view kInterviewing = "interviewing";
+inline constexpr std::string_view kOffer = "offer";
+inline constexpr std::string_view kHired = "hired";
+inline constexpr std::string_view kRejected = "rejected";
+}  // namespace canonical_stage
+
+/// A stage a plugin knows by default; `canonical` (one of canonical_stage) lets the host pair stages by meaning.
+/// `names` are extra names the stage is known by, used to resolve custom vendor stages by name at connect time.
+struct DefaultStage {
+  std::string id;
+  std::string name;
+  std::string canonical;
+  std::vector<std::string> names;
+};
+
+/// How the host authenticates this plugin's requests. Credentials live in the plugin's config section at the
+/// JSON pointers named here; the host removes them before the plugin sees its config.
+struct AuthMethod {
+  std::string mode;              ///< value of the mode selector, e.g. "api_key" or "oauth"
+  std::string type;              ///< "basic_username" | "bearer" | "oauth2"
+  std::string secret_pointer;    ///< JSON pointer to the key, for basic_username and bearer
+};
+
+struct OAuthEndpoints {
+  std::string environment;       ///< "production", "sandbox"
+  std::string authorize_url;
+  std::string token_url;
+  std::string audience;
+  std::string api_base_url;      ///< the API base this environment pairs with
+};
+
+struct OAuthDescription {
+  std::vector<OAuthEndpoints> environments;
+  std::vector<std::string> scopes;
+  std::vector<std::pair<std::string, std::string>> extra_authorize_params;
+};
+
+struct AuthDescription {
+  std::string mode_pointer;      ///< JSON pointer to the mode selector; empty when there is one method
+  std::vector<AuthMethod> methods;
+};
+
+struct RateLimitPolicy {
+  double requests_per_second = 0;  ///< 0 = no limit declared
+  double burst = 0;
+  std::string scope{"credential"}; ///< what the vendor counts against: "credential"
+};
+
+struct WebhookDescription {
+  std::string signature_scheme;  ///< a name for operators and docs, e.g. "hmac-sha256(token+triggeredAt)"
+  std::vector<std::string> events;
+};
+
+struct Description {
+  std::string name;
+  std::string version;
+  Role role = Role::kAts;
+  std::string display_name;
+  std::vector<std::string> capabilities;   ///< the operations the plugin implements (filled by the SDK)
+  boost::json::value config_schema;        ///< JSON Schema of the plugin's config section
+  std::optional<AuthDescription> auth;
+  std::optional<OAuthDescription> oauth;
+  RateLimitPolicy rate_limit;
+  std::optional<WebhookDescription> webhook;
+  std::vector<DefaultStage> default_stages;
+};
+
+inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const DefaultStage& s) {
+  boost::json::object o{{"id", s.id}, {"name", s.name}, {"canonical", s.canonical}};
+  if (!s.names.empty()) o["names"] = detail::toArray(s.names);
+  v = std::move(o);
+}
+
+inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Description& d) {
+  boost::json::object o;
+  o["name"] = d.name;
+  o["version"] = d.version;
+  o["role"] = toString(d.role);
+  o["display_name"] = d.display_name.empty() ? d.name : d.display_name;
+  o["capabilities"] = detail::toArray(d.capabilities);
+  o["config_schema"] = d.config_schema.is_null() ? boost::json::value(boost::json::object{{"type", "object"}}) : d.config_schema;
+  if (d.auth) {
+    boost::json::array methods;
+    for (const auto& m : d.auth->methods) {
+      methods.push_back({{"mode", m.mode}, {"type", m.type}, {"secret_pointer", m.secret_pointer}});
+    }
+    o["auth"] = {{"mode_pointer", d.auth->mode_pointer}, {"methods", std::move(methods)}};
+  }
+  if (d.oauth) {
+    boost::json::array envs;
+    for (const auto& e : d.oauth->environments) {
+      envs.push_back({{"environment", e.environment}, {"authorize_url", e.authorize_url}, {"token_url", e.token_url},
+                      {"audience", e.audience}, {"api_base_url", e.api_base_url}});
+    }
+    boost::json::object extra;
+    for (const auto& [k, val] : d.oauth->extra_authorize_params) extra[k] = val;
+    o["oauth"] = {{"environments", std::move(envs)}, {"scopes", detail::toArray(d.oauth->scopes)},
+                  {"extra_authorize_params", std::move(extra)}};
+  }
+  o["rate_limit"] = {{"requests_per_second", d.rate_limit.requests_per_second}, {"burst", d.rate_limit.burst},
+                     {"scope", d.rate_limit.scope}};
+  if (d.webhook) {
+    o["webhook"] = {{"signature_scheme", d.webhook->signature_scheme}, {"events", detail::toArray(d.webhook->events)}};
+  }
+  boost::json::array stages;
+  for (const auto& s : d.default_stages) stages.push_back(boost::json::value_from(s));
+  o["default_stages"] = std::move(stages);
+  v = std::move(o);
+}
+
+}  // namespace atsync::sdk
