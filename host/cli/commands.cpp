@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/commands.hpp"
+
+#include <system_error>
+
+namespace atsync::host::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      {{"plugins", "atsync plugins [--dir DIR] [--json]",
+        "Lists the connector plugins of a folder: name, version, role, capabilities, ABI version and file.\n"
+        "Plugins that cannot be loaded are listed on stderr with the reason; the exit code is then 1.",
+        {{"--dir", "-d", "DIR", "plugin folder (default: ../plugins next to this binary)"},
+         {"--json", "", "", "machine-readable output"}}},
+       &runPlugins},
+      {{"check", "atsync check -c FILE [--plugins DIR]",
+        "Validates a configuration file and the plugins it names; prints a summary, or every error found\n"
+        "as file:line:col: message.",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+       &runCheck},
+      {{"demo", "atsync demo [--plugins DIR]",
+        "Runs the sandbox scenario on this machine and reports what happened on each side.",
+        {{"--plugins", "", "DIR", "plugin folder (default: ../plugins next to this binary)"}}},
+       &runDemo},
+  };
+  return kCommands;
+}
+
+std::filesystem::path defaultPluginDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "plugins";
+  return (exe.parent_path().parent_path() / "plugins").lexically_normal();
+}
+
+}  // namespace atsync::host::cli

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The verbs of the `atsync` command. Each returns the process exit code: 0 on success, non-zero with a
+// one-line reason on stderr otherwise.
+
+#include "cli/arguments.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace atsync::host::cli {
+
+struct Command {
+  VerbSpec spec;
+  int (*run)(const Arguments& args);
+};
+
+const std::vector<Command>& commands();
+
+int runPlugins(const Arguments& args);
+int runCheck(const Arguments& args);
+int runDemo(const Arguments& args);
+
+/// build/bin/atsync → build/plugins: where plugins are when no config or --dir says otherwise.
+std::filesystem::path defaultPluginDir();
+
+}  // namespace atsync::host::cli

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// The library's one exported symbol.
+#include "kula_connector.hpp"
+
+#include <atsync/sdk/plugin_export.hpp>
+
+ATSYNC_PLUGIN(atsync::kula::KulaConnector)

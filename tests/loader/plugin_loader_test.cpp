@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// The loader against real library files, one per way a plugin can be wrong. Each is refused with one line naming
+// the file and the reason; none crashes the host.
+#include "plugin/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace atsync::host::plugin {
+namespace {
+
+const std::filesystem::path kFixtures = ATSYNC_FIXTURE_DIR;
+
+std::filesystem::path fixture(const std::string& name) { return kFixtures / ("lib" + name + ".so"); }
+
+std::string refusal(const std::string& name, const LoaderOptions& options = {}) {
+  auto loaded = loadPlugin(fixture(name), options);
+  if (loaded) return "(loaded)";
+  EXPECT_EQ(loaded.error().file, std::filesystem::absolute(fixture(name)));
+  EXPECT_NE(loaded.error().str().find(fixture(name).filename().string()), std::string::npos);
+  return loaded.error().reason;
+}
+
+TEST(PluginLoader, LoadsPluginOfTheSameVersion) {
+  auto loaded = loadPlugin(fixture("fixture_current"));
+  ASSERT_TRUE(loaded) << loaded.error().str();
+  EXPECT_EQ((*loaded)->name(), "fixture-current");
+  EXPECT_EQ((*loaded)->manifest().role, "ats");
+  EXPECT_EQ((*loaded)->abiVersion().str(), AbiVersion{}.str());
+}
+
+TEST(PluginLoader, LoadsPluginOfAnOlderMinor) {
+  // Pretend to be a newer host: the plugin's table then is an older minor, which the host must accept.
+  LoaderOptions newer_host;
+  newer_host.host_abi = {ATSYNC_ABI_VERSION_MAJOR, static_cast<std::uint16_t>(ATSYNC_ABI_VERSION_MINOR + 2)};
+  auto loaded = loadPlugin(fixture("fixture_current"), newer_host);
+  ASSERT_TRUE(loaded) << loaded.error().str();
+}
+
+TEST(PluginLoader, RefusesNewerMinorNamingExpectedAndFound) {
+  const std::string reason = refusal("fixture_newer_minor");
+  const std::string found = std::to_string(ATSYNC_ABI_VERSION_MAJOR) + "." + std::to_string(ATSYNC_ABI_VERSION_MINOR + 1);
+  EXPECT_NE(reason.find("found " + found), std::string::npos) << reason;
+  EXPECT_NE(reason.find("newer"), std::string::npos) << reason;
+}
+
+TEST(PluginLoader, RefusesOtherMajor) {
+  EXPECT_NE(refusal("fixture_other_major").find("found 2.0"), std::string::npos);
+  EXPECT_NE(refusal("fixture_major_zero").find("found 0."), std::string::npos);
+}
+
+TEST(PluginLoader, RefusesMissingEntrySymbol) {
+  EXPECT_NE(refusal("fixture_no_entry").find("missing entry symbol 'atsync_plugin_entry'"), std::string::npos);
+}
+
+TEST(PluginLoader, RefusesNonElfFile) {
+  EXPECT_EQ(refusal("fixture_not_elf"), "not an ELF shared library");
+}
+
+TEST(PluginLoader, RefusesEmptyFile) {
+  EXPECT_EQ(refusal("fixture_empty"), "empty file (expected an ELF shared library)");
+}
+
+TEST(PluginLoader, RefusesMissingFile) {
+  EXPECT_EQ(refusal("fixture_that_does_not_exist"), "not a regular file");
+}
+
+TEST(PluginLoader, RefusesUnresolvedSymbolAtLoadTime) {
+  const std::string reason = refusal("fixture_unresolved_symbol");
+  EXPECT_NE(reason.find("cannot load"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("atsync_fixture_function_nobody_defines"), std::string::npos) << reason;
+}
+
+TEST(PluginLoader, RefusesMissingDependencyLibrary) {
+  const std::string reason = refusal("fixture_missing_dependency");
+  EXPECT_NE(reason.find("libatsync_fixture_dependency.so"), std::string::npos) << reason;
+}
+
+TEST(PluginLoader, RefusesThrowingEntryPoint) {
+  EXPECT_EQ(refusal("fixture_throwing_entry"), "entry point threw an exception: entry exploded");
+}
+
+TEST(PluginLoader, RefusesThrowingDescribe) {
+  EXPECT_EQ(refusal("fixture_throwing_describe"), "describe threw an exception: describe exploded");
+}
+
+TEST(PluginLoader, RefusesDescribeFailureReportedThroughSdkEdge) {
+  const std::string reason = refusal("fixture_sdk_describe_throws");
+  EXPECT_NE(reason.find("describe failed"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("describe exploded inside the SDK edge"), std::string::npos) << reason;
+}
+
+TEST(PluginLoader, RefusesNullTableAndBrokenTables) {
+  EXPECT_EQ(refusal("fixture_null_table"), "entry point returned no function table");
+  EXPECT_EQ(refusal("fixture_tiny_table"), "function table is too small (4 bytes)");
+  EXPECT_NE(refusal("fixture_short_table").find("smaller than ABI"), std::string::npos);
+  EXPECT_EQ(refusal("fixture_null_slot"), "function table has an empty slot");
+}
+
+TEST(PluginLoader, RefusesInvalidDescriptions) {
+  EXPECT_NE(refusal("fixture_bad_json").find("description is not valid JSON"), std::string::npos);
+  EXPECT_NE(refusal("fixture_bad_role").find("'role' must be \"ats\" or \"platform\""), std::string::npos);
+}
+
+TEST(PluginLoader, DirectoryScanLoadsGoodPluginsAndListsEveryRefusal) {
+  auto set = loadDirectory(kFixtures);
+  ASSERT_TRUE(set) << set.error();
+  EXPECT_TRUE(set->find("fixture-current"));
+  EXPECT_TRUE(set->find("fixture-sdk"));
+  EXPECT_FALSE(set->find("bad-role"));
+  // Every broken fixture is refused; none takes the scan down.
+  EXPECT_GE(set->refused.size(), 14u);
+  bool twin_refused = false;
+  for (const auto& r : set->refused) {
+    if (r.reason.find("plugin name 'fixture-sdk' is already provided by") != std::string::npos) twin_refused = true;
+  }
+  EXPECT_TRUE(twin_refused) << "two libraries describing the same plugin name must not both load";
+}
+
+TEST(PluginLoader, DirectoryScanOfMissingFolderIsAnError) {
+  auto set = loadDirectory(kFixtures / "no-such-folder");
+  ASSERT_FALSE(set);
+  EXPECT_NE(set.error().find("does not exist"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace atsync::host::plugin
