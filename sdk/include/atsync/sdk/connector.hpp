@@ -20,6 +20,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace atsync::sdk {
@@ -40,7 +42,10 @@ struct Output {
   std::vector<std::uint8_t> bytes;
 
   Output() = default;
-  Output(boost::json::value doc) : document(std::move(doc)) {}  // NOLINT: implicit on purpose
+  /// Implicit from anything a JSON value is made of, so an operation can `return boost::json::object{...};`.
+  template <class T>
+    requires std::is_constructible_v<boost::json::value, T&&>
+  Output(T&& doc) : document(std::forward<T>(doc)) {}  // NOLINT: implicit on purpose
   Output(boost::json::value doc, std::vector<std::uint8_t> raw) : document(std::move(doc)), bytes(std::move(raw)) {}
 };
 
