@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <atsync/host/http/oauth_token_endpoint.hpp>
+
+#include <atsync/host/http/client.hpp>
+#include <atsync/host/http/redact.hpp>
+#include <atsync/host/http/request_encoding.hpp>
+
+#include <boost/json.hpp>
+
+#include <utility>
+#include <vector>
+
+namespace atsync::host::http {
+
+namespace {
+
+std::string formEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out.push_back('&');
+    out += percentEncode(k) + "=" + percentEncode(v);
+  }
+  return out;
+}
+
+std::optional<std::string> jsonString(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return std::string(v->get_string());
+}
+
+std::optional<std::int64_t> jsonSeconds(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+  if (v->is_string()) {
+    try {
+      return std::stoll(std::string(v->get_string()));
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& config, std::string_view grant_type,
+                              std::vector<std::pair<std::string, std::string>> fields, std::vector<std::string> secrets,
+                              Clock& clock) {
+  fields.insert(fields.begin(), {"grant_type", std::string(grant_type)});
+  fields.emplace_back("client_id", config.client_id);
+  fields.emplace_back("client_secret", config.client_secret);
+  secrets.push_back(config.client_secret);
+
+  sdk::HttpRequest request;
+  request.method = "POST";
+  request.url = config.token_url;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  request.authenticate = false;
+  request.idempotent = false;
+  request.timeout_ms = config.timeout_ms;
+  request.endpoint = "POST oauth/token (" + std::string(grant_type) + ")";
+  const std::string form = formEncode(fields);
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(form.data());
+  auto response = client.execute(request, std::span<const std::uint8_t>(bytes, form.size()));
+  if (!response) {
+    sdk::Error e = std::move(response).error();
+    e.message = redact(std::move(e.message), secrets);
+    return e;
+  }
+
+  boost::system::error_code ec;
+  const boost::json::value doc = boost::json::parse(response->body, ec);
+  const boost::json::object* obj = ec ? nullptr : doc.if_object();
+  const int status = response->status;
+  if (status < 200 || status > 299) {
+    const std::string oauth_error = obj ? jsonString(*obj, "error").value_or("") : "";
+    const std::string description = obj ? jsonString(*obj, "error_description").value_or("") : "";
+    std::string message = "OAuth token endpoint refused the " + std::string(grant_type) + " grant (HTTP " +
+                          std::to_string(status) + (oauth_error.empty() ? "" : ", error " + oauth_error) +
+                          (description.empty() ? "" : ": " + description) + ")";
+    sdk::Error e;
+    e.http_status = status;
+    e.message = redact(std::move(message), secrets);
+    // RFC 6749 §5.2: a refused grant is answered 400 (401 for a refused client). The grant will not start
+    // working by itself, so this is final until someone re-authorizes. 429/5xx are the server's trouble.
+    if (status == 400 || status == 401 || status == 403 || oauth_error == "invalid_grant") {
+      e.code = std::string(kGrantRefusedCode);
+      e.retryable = false;
+    } else {
+      e.code = std::string(status == 429 ? sdk::errc::kRateLimited : sdk::errc::kVendorError);
+      e.retryable = status == 429 || status >= 500;
+    }
+    return e;
+  }
+  if (obj == nullptr) {
+    return makeError(sdk::errc::kBadResponse, "OAuth token endpoint answered HTTP " + std::to_string(status) +
+                                                  " with a body that is not a JSON object",
+                     true);
+  }
+  OAuthTokens tokens;
+  tokens.access_token = jsonString(*obj, "access_token").value_or("");
+  if (tokens.access_token.empty()) {
+    return makeError(sdk::errc::kBadResponse, "OAuth token endpoint answered without an access_token", true);
+  }
+  tokens.refresh_token = jsonString(*obj, "refresh_token").value_or("");
+  tokens.scope = jsonString(*obj, "scope").value_or("");
+  const auto expires_in_s = jsonSeconds(*obj, "expires_in");
+  tokens.expires_at_ms = clock.nowMs() + (expires_in_s ? *expires_in_s * 1000 : config.default_expires_in_ms);
+  return tokens;
+}
+
+}  // namespace
+
+Result<OAuthTokens> exchangeAuthorizationCode(HttpClient& client, const OAuthClientConfig& config, std::string_view code,
+                                              std::string_view redirect_uri, Clock& clock) {
+  return postGrant(client, config, "authorization_code",
+                   {{"code", std::string(code)}, {"redirect_uri", std::string(redirect_uri)}}, {std::string(code)},
+                   clock);
+}
+
+Result<OAuthTokens> refreshAccessToken(HttpClient& client, const OAuthClientConfig& config,
+                                       std::string_view refresh_token, Clock& clock) {
+  auto tokens = postGrant(client, config, "refresh_token", {{"refresh_token", std::string(refresh_token)}},
+                          {std::string(refresh_token)}, clock);
+  if (tokens && tokens->refresh_token.empty()) tokens->refresh_token = std::string(refresh_token);
+  return tokens;
+}
+
+}  // namespace atsync::host::http
