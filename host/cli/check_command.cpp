@@ -1,17 +1,75 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/commands.hpp"
+#include "cli/plugin_catalog.hpp"
+#include "config/config_loader.hpp"
 
 #include <iostream>
+#include <memory>
 
 namespace atsync::host::cli {
+namespace {
+
+void printSummary(const config::Config& c, const plugin::PluginSet& plugins, const std::string& plugin_dir) {
+  std::cout << c.source << ": OK\n";
+  std::cout << "  store:   " << (c.store.kind == config::StoreConfig::Kind::kSqlite ? "sqlite " + c.store.sqlite_path.string()
+                                                                                   : "postgresql " + c.store.pg_host + ":" +
+                                                                                         std::to_string(c.store.pg_port) + "/" +
+                                                                                         c.store.pg_database)
+            << "\n";
+  std::cout << "  listen:  " << c.server.listen_host << ":" << c.server.listen_port << " (public " << c.server.public_url
+            << ")\n";
+  std::cout << "  plugins: " << plugin_dir << "\n";
+  std::cout << "  connections: " << c.connections.size() << "\n";
+  for (const auto& conn : c.connections) {
+    auto version = [&](const std::string& name) {
+      auto p = plugins.find(name);
+      return p ? p->manifest().version : std::string("?");
+    };
+    std::cout << "    " << conn.id << ": " << conn.platform.plugin << " " << version(conn.platform.plugin) << " <-> "
+              << conn.ats.plugin << " " << version(conn.ats.plugin) << (conn.enabled ? "" : " (disabled)")
+              << ", stage mapping overrides: " << conn.stage_mapping.ats_to_platform.size() << " ats->platform, "
+              << conn.stage_mapping.platform_to_ats.size() << " platform->ats\n";
+  }
+}
+
+}  // namespace
 
 int runCheck(const Arguments& args) {
-  if (!args.value("--config")) {
-    std::cerr << "atsync check: missing -c FILE\n";
+  const auto file = args.value("--config");
+  if (!file) {
+    std::cerr << "atsync check: missing -c FILE (see 'atsync check --help')\n";
     return 2;
   }
-  std::cerr << "atsync check: not wired yet\n";
-  return 1;
+  config::ProcessEnvironment env;
+  plugin::PluginSet plugins;
+  std::unique_ptr<LoadedPluginCatalog> catalog;
+  std::string plugin_problem;
+  std::string plugin_dir;
+  auto provider = [&](const std::filesystem::path& dir) -> const config::PluginCatalog* {
+    const auto chosen = args.value("--plugins").value_or(dir.string());
+    plugin_dir = std::filesystem::absolute(chosen).lexically_normal().string();
+    auto loaded = plugin::loadDirectory(chosen);
+    if (!loaded) {
+      plugin_problem = loaded.error();
+      return nullptr;
+    }
+    plugins = std::move(*loaded);
+    catalog = std::make_unique<LoadedPluginCatalog>(plugins);
+    return catalog.get();
+  };
+  const auto result = config::loadConfig(*file, config::CatalogProvider(provider), env);
+  // A plugin that was refused explains an "unknown plugin" error better than the error itself.
+  for (const auto& r : plugins.refused) std::cerr << "refused plugin: " << r.str() << "\n";
+  if (!plugin_problem.empty()) std::cerr << "atsync check: " << plugin_problem << "\n";
+  if (!result.diagnostics.empty()) std::cerr << result.report();
+  if (!result.ok()) {
+    size_t errors = 0;
+    for (const auto& d : result.diagnostics) errors += d.severity == config::Severity::kError ? 1 : 0;
+    std::cerr << "atsync check: " << *file << ": " << errors << (errors == 1 ? " error" : " errors") << "\n";
+    return 1;
+  }
+  printSummary(*result.config, plugins, plugin_dir);
+  return 0;
 }
 
 }  // namespace atsync::host::cli

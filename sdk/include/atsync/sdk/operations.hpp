@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The names of the operations a connector may implement. A plugin lists the ones it implements in describe's
+// `capabilities` (the SDK fills it from the plugin's operation table). Inputs and outputs: sdk/schema/operations.md.
+
+#include <string_view>
+
+namespace atsync::sdk::op {
+
+// Both roles
+inline constexpr std::string_view kStagesList = "stages.list";            ///< {} → {stages:[stage]}
+inline constexpr std::string_view kWebhookParse = "webhook.parse";        ///< {headers, received_at_ms} + body bytes → {events:[change event]}
+
+// ATS role
+inline constexpr std::string_view kPostingsList = "postings.list";        ///< {} → {postings:[posting]} (published only)
+inline constexpr std::string_view kOpportunityCreate = "opportunity.create";
+inline constexpr std::string_view kOpportunityFind = "opportunity.find";
+inline constexpr std::string_view kOpportunitySetStage = "opportunity.set_stage";
+inline constexpr std::string_view kNoteAdd = "note.add";
+inline constexpr std::string_view kNoteFind = "note.find";
+inline constexpr std::string_view kFileAdd = "file.add";
+inline constexpr std::string_view kFileFind = "file.find";
+inline constexpr std::string_view kWebhooksRegister = "webhooks.register";
+inline constexpr std::string_view kChangesPoll = "changes.poll";
+inline constexpr std::string_view kImportPage = "import.page";
+
+// Platform role
+inline constexpr std::string_view kEventsPoll = "events.poll";
+inline constexpr std::string_view kFlowGet = "flow.get";
+inline constexpr std::string_view kCandidateGet = "candidate.get";
+inline constexpr std::string_view kCandidateFindByEmail = "candidate.find_by_email";
+inline constexpr std::string_view kCandidateUpsert = "candidate.upsert";
+inline constexpr std::string_view kCandidateLink = "candidate.link";
+inline constexpr std::string_view kCandidateSetStage = "candidate.set_stage";
+inline constexpr std::string_view kNotesList = "notes.list";
+inline constexpr std::string_view kMessagesList = "messages.list";
+inline constexpr std::string_view kResumesList = "resumes.list";
+inline constexpr std::string_view kResumeContent = "resume.content";
+
+}  // namespace atsync::sdk::op
