@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The validated, typed form of the operator's YAML (DESIGN.md §5). Everything here has passed every
+// check; `${VAR}`s are expanded; relative paths are already absolute.
+//
+// Relative paths (`plugins.dir`, the sqlite file of `store`, `server.tls` files) are resolved against the
+// directory atsync is started from, not the config file's directory: the contract's own example
+// (`dir: build/plugins`, `sqlite:var/atsync.db`) is written for running `build/bin/atsync run -c
+// configs/sandbox.yaml` from the checkout, which is what an operator following the README does. Service
+// managers set the working directory (systemd `WorkingDirectory=`); LoadOptions::base_dir overrides it.
+// They are made absolute at load time, so a later chdir cannot change their meaning.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "config/diagnostic.hpp"
+
+namespace atsync::host::config {
+
+inline constexpr int kConfigVersion = 1;
+
+// `store: sqlite:PATH` | `sqlite::memory:` | `postgresql://user:pass@host:5432/db`.
+struct StoreConfig {
+  enum class Kind { kSqlite, kPostgresql };
+  Kind kind = Kind::kSqlite;
+  std::string url;                    // as written (expanded); contains the password for PostgreSQL
+  std::filesystem::path sqlite_path;  // absolute; ":memory:" for an in-memory database (tests)
+  // PostgreSQL parts, parsed from `url` (password percent-decoded).
+  std::string pg_user;
+  std::string pg_password;
+  std::string pg_host;
+  std::uint16_t pg_port = 5432;
+  std::string pg_database;
+};
+
+// Optional `server.tls: { cert_file, key_file }`: serve HTTPS directly instead of behind a proxy.
+struct TlsConfig {
+  std::filesystem::path cert_file;  // PEM, absolute
+  std::filesystem::path key_file;   // PEM, absolute
+};
+
+struct ServerConfig {
+  std::string listen_host;       // `listen: HOST:PORT`; IPv6 without brackets
+  std::uint16_t listen_port = 0; // 0 = pick a free port (tests)
+  std::string public_url;        // http(s) base of OAuth redirect and webhook URLs, without trailing '/'
+  std::string admin_token;       // bearer token of /api/v1; a secret, never log it
+  std::optional<TlsConfig> tls;
+};
+
+struct PluginsConfig {
+  std::filesystem::path dir;  // absolute; where the plugin libraries are loaded from
+};
+
+// Optional `log: { level: info, format: text }`.
+struct LogConfig {
+  enum class Level { kDebug, kInfo, kWarn, kError };
+  enum class Format { kText, kJson };  // json: one object per line, for log shippers
+  Level level = Level::kInfo;
+  Format format = Format::kText;
+};
+
+// One side of a connection: which plugin, and its own config section, validated against the plugin's
+// JSON Schema.
+struct PluginSlot {
+  std::string plugin;
+  boost::json::object config;                // typed per the plugin's schema, ${VAR}s expanded
+  std::vector<std::string> secret_pointers;  // JSON pointers into `config` of "x-atsync-secret" values
+  SourceLocation location;                   // of the `plugin:` value, for later messages
+};
+
+// Both tables optional; keys are unique by construction. Oscillating round trips are reported as warnings
+// by the loader (see stage_mapping_check.hpp), not refused: the engine's echo suppression is the guard.
+struct StageMapping {
+  std::map<std::string, std::string> ats_to_platform;
+  std::map<std::string, std::string> platform_to_ats;
+};
+
+struct ConnectionConfig {
+  std::string id;  // [a-z0-9-]+, unique; appears in URLs (/hooks/{id}/{plugin})
+  // Optional `enabled: false` keeps a connection configured (and validated) but idle.
+  bool enabled = true;
+  // Optional `poll_interval_s`: how often missed webhooks are reconciled by polling (DESIGN.md §4).
+  std::int64_t poll_interval_s = 300;
+  PluginSlot platform;
+  PluginSlot ats;
+  StageMapping stage_mapping;
+  SourceLocation location;  // of the list item, for later messages about this connection
+};
+
+struct Config {
+  int version = kConfigVersion;
+  StoreConfig store;
+  ServerConfig server;
+  PluginsConfig plugins;
+  LogConfig log;
+  // Optional top-level `encryption_key` (normally `${ATSYNC_ENCRYPTION_KEY}`): the key OAuth tokens are
+  // encrypted with in the store. At least 32 characters; a secret, never log it. Absent: the store decides
+  // (it may refuse OAuth connections).
+  std::optional<std::string> encryption_key;
+  std::vector<ConnectionConfig> connections;
+  std::string source;  // the file name as given, or the display name for configs loaded from a string
+};
+
+} // namespace atsync::host::config

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/document_parser.hpp"
+
+#include <charconv>
+
+#include "config/did_you_mean.hpp"
+#include "config/value_syntax.hpp"
+
+namespace atsync::host::config::detail {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"version", "store", "server", "plugins", "connections", "log",
+                                           "encryption_key"};
+const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls"};
+const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
+const std::vector<std::string> kPluginsKeys = {"dir"};
+const std::vector<std::string> kLogKeys = {"level", "format"};
+
+constexpr std::size_t kMinEncryptionKeyLength = 32;
+
+// Shows a scalar in a message unless it came from the environment, where it may well be a secret.
+std::string shown(const ExpandedScalar& s) {
+  if (s.from_env) return "a value from the environment (hidden)";
+  return "'" + (s.text.size() > 60 ? s.text.substr(0, 60) + "..." : s.text) + "'";
+}
+
+// A store URL may carry a password: mask it before echoing.
+std::string maskPassword(std::string url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t at = url.rfind('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const std::size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.replace(colon + 1, at - colon - 1, "***");
+}
+
+} // namespace
+
+bool DocumentParser::section(const YAML::Node& node, const YAML::Mark& where, const std::string& what,
+                             const std::vector<std::string>& allowed, const std::vector<std::string>& required,
+                             Entries& out) {
+  if (!node.IsMap()) {
+    reader_.error(markOr(node, where),
+                  (what.empty() ? std::string("the top level") : what) + " must be a mapping of keys (" +
+                      quotedList(allowed) + "), found " + describeNode(node));
+    return false;
+  }
+  reader_.forEachEntry(node, what.empty() ? "the top level" : what,
+                       [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
+                         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+                           reader_.error(k.Mark(), "unknown key '" + key + "'" + suggestionSuffix(key, allowed));
+                           return;
+                         }
+                         out.emplace(key, Entry{k, v});
+                       });
+  for (const auto& key : required) {
+    if (!out.contains(key)) {
+      reader_.error(where, "missing required key '" + key + "'" + (what.empty() ? "" : " in " + what));
+    }
+  }
+  return true;
+}
+
+std::optional<ExpandedScalar> DocumentParser::scalar(const Entry& e, const std::string& what, const char* expected) {
+  if (!e.value.IsScalar()) {
+    reader_.error(markOr(e.value, e.key.Mark()), what + " must be " + expected + ", found " + describeNode(e.value));
+    return std::nullopt;
+  }
+  return reader_.expand(e.value, what);
+}
+
+std::optional<std::string> DocumentParser::string(const Entry& e, const std::string& what, bool allow_empty) {
+  auto s = scalar(e, what, "a string");
+  if (!s) return std::nullopt;
+  if (!allow_empty && s->text.empty()) {
+    reader_.error(e.value.Mark(), what + " must not be empty" +
+                                      (s->from_env ? " (the environment variable is set but empty)" : ""));
+    return std::nullopt;
+  }
+  return s->text;
+}
+
+std::optional<std::int64_t> DocumentParser::integer(const Entry& e, const std::string& what) {
+  auto s = scalar(e, what, "an integer");
+  if (!s) return std::nullopt;
+  std::int64_t value = 0;
+  const char* begin = s->text.data();
+  const char* end = begin + s->text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr != end || s->text.empty()) {
+    reader_.error(e.value.Mark(), what + " must be an integer, found " + shown(*s));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> DocumentParser::boolean(const Entry& e, const std::string& what) {
+  auto s = scalar(e, what, "true or false");
+  if (!s) return std::nullopt;
+  if (s->text == "true" || s->text == "True" || s->text == "TRUE") return true;
+  if (s->text == "false" || s->text == "False" || s->text == "FALSE") return false;
+  reader_.error(e.value.Mark(), what + " must be true or false, found " + shown(*s));
+  return std::nullopt;
+}
+
+std::filesystem::path DocumentParser::absolute(const std::string& path) const {
+  return (base_dir_ / std::filesystem::path(path)).lexically_normal();
+}
+
+Config DocumentParser::parse(const YAML::Node& root) {
+  Config config;
+  config.source = reader_.file();
+  Entries top;
+  if (!section(root, root.Mark(), "", kTopKeys, {"version", "store", "server", "plugins"}, top)) {
+    return config;
+  }
+  // Fixed order, not file order: connections need the plugin catalog of plugins.dir.
+  if (top.contains("version")) version(top["version"], config);
+  if (top.contains("store")) store(top["store"], config);
+  if (top.contains("server")) server(top["server"], config);
+  if (top.contains("plugins")) plugins(top["plugins"], config);
+  if (top.contains("log")) log(top["log"], config);
+  if (top.contains("encryption_key")) encryptionKey(top["encryption_key"], config);
+  if (top.contains("connections")) {
+    connections(top["connections"], config);
+  } else {
+    reader_.warning(root.Mark(), "no connections are configured; the host will have nothing to do");
+  }
+  return config;
+}
+
+void DocumentParser::version(const Entry& e, Config& config) {
+  auto s = scalar(e, "version", "the integer 1");
+  if (!s) return;
+  if (s->text != std::to_string(kConfigVersion) || s->quoted) {
+    reader_.error(e.value.Mark(), "version must be the integer " + std::to_string(kConfigVersion) + ", found " +
+                                      (s->quoted ? "the string " : "") + shown(*s));
+    return;
+  }
+  config.version = kConfigVersion;
+}
+
+void DocumentParser::store(const Entry& e, Config& config) {
+  auto s = string(e, "store");
+  if (!s) return;
+  StoreConfig& store = config.store;
+  store.url = *s;
+  const std::string expected = "expected 'sqlite:PATH' or 'postgresql://USER:PASSWORD@HOST:PORT/DATABASE'";
+  if (s->starts_with("sqlite:")) {
+    store.kind = StoreConfig::Kind::kSqlite;
+    const std::string path = s->substr(7);
+    if (path.empty()) {
+      reader_.error(e.value.Mark(), "store 'sqlite:' has no file path (" + expected + ")");
+      return;
+    }
+    store.sqlite_path = path == ":memory:" ? std::filesystem::path(":memory:") : absolute(path);
+  } else if (s->starts_with("postgresql://") || s->starts_with("postgres://")) {
+    auto pg = parsePostgresUrl(*s);
+    if (!pg) {
+      reader_.error(e.value.Mark(), "store '" + maskPassword(*s) + "' is not a valid PostgreSQL URL: " + pg.error());
+      return;
+    }
+    store.kind = StoreConfig::Kind::kPostgresql;
+    store.pg_user = pg->user;
+    store.pg_password = pg->password;
+    store.pg_host = pg->host;
+    store.pg_port = pg->port;
+    store.pg_database = pg->database;
+  } else {
+    reader_.error(e.value.Mark(), "store must be 'sqlite:PATH' or 'postgresql://...', found '" + maskPassword(*s) + "'");
+  }
+}
+
+void DocumentParser::server(const Entry& e, Config& config) {
+  Entries entries;
+  if (!section(e.value, e.key.Mark(), "server", kServerKeys, {"listen", "public_url", "admin_token"}, entries)) {
+    return;
+  }
+  ServerConfig& server = config.server;
+  if (entries.contains("listen")) {
+    const Entry& listen = entries["listen"];
+    if (auto s = string(listen, "server.listen")) {
+      auto hp = parseHostPort(*s);
+      if (hp) {
+        server.listen_host = hp->host;
+        server.listen_port = hp->port;
+      } else {
+        reader_.error(listen.value.Mark(), "server.listen must be HOST:PORT (e.g. 127.0.0.1:8080), found '" + *s +
+                                               "': " + hp.error());
+      }
+    }
+  }
+  if (entries.contains("public_url")) {
+    const Entry& url_entry = entries["public_url"];
+    if (auto s = string(url_entry, "server.public_url")) {
+      auto url = parseHttpUrl(*s);
+      if (!url) {
+        reader_.error(url_entry.value.Mark(),
+                      "server.public_url must be an http(s) URL such as https://atsync.example.com, found '" + *s +
+                          "': " + url.error());
+      } else if (url->has_query_or_fragment) {
+        reader_.error(url_entry.value.Mark(),
+                      "server.public_url must be a base URL without '?' or '#', found '" + *s + "'");
+      } else {
+        std::string base = *s;
+        while (base.ends_with('/')) base.pop_back();
+        server.public_url = base;
+      }
+    }
+  }
+  if (entries.contains("admin_token")) {
+    if (auto s = string(entries["admin_token"], "server.admin_token")) server.admin_token = *s;
+  }
+  if (entries.contains("tls")) {
+    const Entry& tls_entry = entries["tls"];
+    Entries tls;
+    if (section(tls_entry.value, tls_entry.key.Mark(), "server.tls", kTlsKeys, kTlsKeys, tls)) {
+      TlsConfig out;
+      if (tls.contains("cert_file")) {
+        if (auto s = string(tls["cert_file"], "server.tls.cert_file")) out.cert_file = absolute(*s);
+      }
+      if (tls.contains("key_file")) {
+        if (auto s = string(tls["key_file"], "server.tls.key_file")) out.key_file = absolute(*s);
+      }
+      server.tls = out;
+    }
+  }
+}
+
+void DocumentParser::plugins(const Entry& e, Config& config) {
+  Entries entries;
+  if (!section(e.value, e.key.Mark(), "plugins", kPluginsKeys, {"dir"}, entries) || !entries.contains("dir")) {
+    return;
+  }
+  auto dir = string(entries["dir"], "plugins.dir");
+  if (!dir) return;
+  config.plugins.dir = absolute(*dir);
+  catalog_ = catalogs_ ? catalogs_(config.plugins.dir) : nullptr;
+  catalog_known_ = catalog_ != nullptr;
+  if (!catalog_known_) {
+    reader_.error(entries["dir"].value.Mark(),
+                  "could not load plugins from plugins.dir '" + config.plugins.dir.string() +
+                      "'; plugin names and plugin configs were not checked");
+  }
+}
+
+void DocumentParser::log(const Entry& e, Config& config) {
+  Entries entries;
+  if (!section(e.value, e.key.Mark(), "log", kLogKeys, {}, entries)) return;
+  if (entries.contains("level")) {
+    const Entry& level = entries["level"];
+    if (auto s = string(level, "log.level")) {
+      static const std::vector<std::string> kLevels = {"debug", "info", "warn", "error"};
+      const auto it = std::find(kLevels.begin(), kLevels.end(), *s);
+      if (it == kLevels.end()) {
+        const auto match = closestMatch(*s, kLevels);
+        reader_.error(level.value.Mark(), "log.level must be one of " + quotedList(kLevels) + ", found '" + *s +
+                                              "'" + (match ? " (did you mean '" + *match + "'?)" : ""));
+      } else {
+        config.log.level = static_cast<LogConfig::Level>(it - kLevels.begin());
+      }
+    }
+  }
+  if (entries.contains("format")) {
+    const Entry& format = entries["format"];
+    if (auto s = string(format, "log.format")) {
+      if (*s == "text") {
+        config.log.format = LogConfig::Format::kText;
+      } else if (*s == "json") {
+        config.log.format = LogConfig::Format::kJson;
+      } else {
+        reader_.error(format.value.Mark(), "log.format must be one of 'text', 'json', found '" + *s + "'");
+      }
+    }
+  }
+}
+
+void DocumentParser::encryptionKey(const Entry& e, Config& config) {
+  auto s = string(e, "encryption_key");
+  if (!s) return;
+  if (s->size() < kMinEncryptionKeyLength) {
+    // The key itself is never echoed, only its length.
+    reader_.error(e.value.Mark(), "encryption_key must be at least " + std::to_string(kMinEncryptionKeyLength) +
+                                      " characters long, found " + std::to_string(s->size()));
+    return;
+  }
+  config.encryption_key = *s;
+}
+
+} // namespace atsync::host::config::detail
