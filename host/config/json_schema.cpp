@@ -2,6 +2,7 @@
 #include "config/json_schema.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -97,6 +98,14 @@ std::string truncated(std::string_view s) {
   return std::string(s.substr(0, kMaxShownValueLength)) + "...";
 }
 
+// Shortest round-trip form ("10.5", not Boost.JSON's "1.05E1"): what the operator wrote.
+std::string formatNumber(double d) {
+  if (d == std::floor(d) && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
+  return ec == std::errc() ? std::string(buffer, end) : json::serialize(json::value(d));
+}
+
 // How a found value is shown after "found": 'text' for strings, JSON for scalars, a kind otherwise.
 std::string showValue(const json::value& v, bool hidden) {
   if (hidden) return "a value that is hidden (secret or from the environment)";
@@ -104,6 +113,7 @@ std::string showValue(const json::value& v, bool hidden) {
     case json::kind::string: return "'" + truncated(v.get_string()) + "'";
     case json::kind::array: return "an array";
     case json::kind::object: return "an object";
+    case json::kind::double_: return formatNumber(v.get_double());
     default: return truncated(json::serialize(v));
   }
 }
@@ -135,10 +145,6 @@ std::optional<double> asDouble(const json::value& v) {
   return std::nullopt;
 }
 
-std::string formatNumber(double d) {
-  if (d == std::floor(d) && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
-  return json::serialize(json::value(d));
-}
 
 struct Place {
   std::string pointer;

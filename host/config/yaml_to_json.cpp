@@ -69,7 +69,8 @@ std::optional<json::value> parseNumber(std::string_view t) {
 
 class Converter {
 public:
-  Converter(YamlReader& reader, YamlJson& out) : reader_(reader), out_(out) {}
+  Converter(YamlReader& reader, YamlJson& out, const YAML::Mark& root_mark, std::string root_name)
+      : reader_(reader), out_(out), root_mark_(root_mark), root_name_(std::move(root_name)) {}
 
   json::value convert(const YAML::Node& node, const YAML::Mark& fallback, const SchemaSet& schema,
                       const std::string& pointer, const std::string& name, int depth) {
@@ -82,7 +83,9 @@ public:
     if (++count_ > kMaxValues) {
       if (!budget_reported_) {
         budget_reported_ = true;
-        fail(fallback, name + " has more than " + std::to_string(kMaxValues) + " values once aliases are expanded");
+        // Reported once, for the whole section: the node where the budget ran out is arbitrary.
+        fail(root_mark_, root_name_ + " has more than " + std::to_string(kMaxValues) +
+                             " values once aliases are expanded");
       }
       return nullptr;
     }
@@ -134,6 +137,8 @@ private:
 
   YamlReader& reader_;
   YamlJson& out_;
+  YAML::Mark root_mark_;
+  std::string root_name_;
   std::size_t count_ = 0;
   bool budget_reported_ = false;
 };
@@ -187,7 +192,7 @@ json::value typedScalar(const ExpandedScalar& scalar, unsigned expected_types) {
 YamlJson yamlToJson(const YAML::Node& node, const YAML::Mark& fallback, const SchemaSet& schema,
                     std::string_view name, YamlReader& reader) {
   YamlJson out;
-  Converter converter(reader, out);
+  Converter converter(reader, out, fallback, std::string(name));
   out.value = converter.convert(node, fallback, schema, "", std::string(name), 0);
   return out;
 }

@@ -164,10 +164,10 @@ TEST(ConfigLoader, RejectsBadConnectionOptions) {
 TEST(ConfigLoader, RejectsBadLogAndEncryptionKey) {
   MapEnvironment env = goodEnvironment();
   env.set("ENC", "too-short");
-  EXPECT_THAT(messages(load(variant("plugins:\n", "log: { level: warning, format: xml }\nencryption_key: ${ENC}\nplugins:\n"), env)),
+  EXPECT_THAT(messages(load(variant("plugins:\n", "log: { level: debgu, format: xml }\nencryption_key: ${ENC}\nplugins:\n"), env)),
               ElementsAre("atsync.yaml:7:15: log.level must be one of 'debug', 'info', 'warn', 'error', found "
-                          "'warning' (did you mean 'warn'?)",
-                          "atsync.yaml:7:32: log.format must be one of 'text', 'json', found 'xml'",
+                          "'debgu' (did you mean 'debug'?)",
+                          "atsync.yaml:7:30: log.format must be one of 'text', 'json', found 'xml'",
                           "atsync.yaml:8:17: encryption_key must be at least 32 characters long, found 9"));
 }
 

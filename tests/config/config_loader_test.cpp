@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <boost/json/serialize.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -150,7 +151,7 @@ TEST(ConfigLoader, ReportsMissingFile) {
 
 TEST(ConfigLoader, ReportsYamlSyntaxErrorWithLocation) {
   const LoadResult result = load(variant("  listen: 127.0.0.1:8080", "  listen: [127.0.0.1:8080"));
-  EXPECT_THAT(messages(result), ElementsAre("atsync.yaml:5:3: YAML syntax error: end of sequence flow not found"));
+  EXPECT_THAT(messages(result), ElementsAre("atsync.yaml:5:13: YAML syntax error: end of sequence flow not found"));
 }
 
 TEST(ConfigLoader, HintsToQuoteVariablesInFlowMappings) {
@@ -226,8 +227,8 @@ TEST(ConfigLoader, LimitsAliasExpansion) {
   const auto started = std::chrono::steady_clock::now();
   const LoadResult result = load(variant("verify_tls: true\n", bomb));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
-  EXPECT_THAT(messages(result), ::testing::Contains("atsync.yaml:22:9: connections[0].ats.config.verify_tls has more "
-                                                    "than 20000 values once aliases are expanded"));
+  EXPECT_THAT(messages(result), ::testing::Contains("atsync.yaml:16:7: connections[0].ats.config has more than 20000 "
+                                                    "values once aliases are expanded"));
 }
 
 TEST(ConfigLoader, AcceptsAliasesForRepeatedValues) {

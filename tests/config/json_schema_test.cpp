@@ -192,7 +192,9 @@ TEST(JsonSchema, SurvivesSelfNestingSchemaDepth) {
     schema = R"({"items": )" + schema + "}";
     instance = "[" + instance + "]";
   }
-  const auto errors = validateJson(json::parse(schema), json::parse(instance));
+  json::parse_options deep;
+  deep.max_depth = 1000;
+  const auto errors = validateJson(json::parse(schema, {}, deep), json::parse(instance, {}, deep));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].kind, SchemaError::Kind::kBadSchema);
 }
