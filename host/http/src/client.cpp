@@ -125,6 +125,15 @@ Result<Poco::Net::Context::Ptr> makeTlsContext(const TlsOptions& tls) {
 
 std::string pathOnly(const std::string& target) { return target.substr(0, target.find('?')); }
 
+// Closes a session after a failure. Poco throws from abort() when the socket never connected or is already
+// closed; that must not turn a clean transport error into an escaping exception.
+void abortQuietly(Poco::Net::HTTPClientSession& session) noexcept {
+  try {
+    session.abort();
+  } catch (...) {
+  }
+}
+
 }  // namespace
 
 struct HttpClient::Prepared {
@@ -234,7 +243,7 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
       const std::int64_t declared = resp.getContentLength64();
       if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
           static_cast<std::uint64_t>(declared) > options_.max_response_bytes) {
-        session.abort();
+        abortQuietly(session);
         return makeError(sdk::errc::kTooLarge, p.label + ": response of " + std::to_string(declared) +
                                                    " bytes exceeds the limit of " +
                                                    std::to_string(options_.max_response_bytes) + " bytes");
@@ -249,7 +258,7 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
         const std::streamsize n = in.gcount();
         if (n > 0) response.body.append(buffer.data(), static_cast<std::size_t>(n));
         if (response.body.size() > options_.max_response_bytes) {
-          session.abort();
+          abortQuietly(session);
           return makeError(sdk::errc::kTooLarge, p.label + ": response exceeds the limit of " +
                                                      std::to_string(options_.max_response_bytes) + " bytes");
         }
@@ -260,7 +269,7 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
       if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
           response.body.size() < static_cast<std::size_t>(declared)) {
         // Poco reports an early close as a normal end of stream; a short body must not pass as complete.
-        session.abort();
+        abortQuietly(session);
         sdk::Error err = makeError(sdk::errc::kTransport,
                                    p.label + ": response from " + p.origin + " was truncated (" +
                                        std::to_string(response.body.size()) + " of " + std::to_string(declared) +
@@ -273,14 +282,14 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
       if (resp.getKeepAlive()) pool_->release(std::move(lease));
       return response;
     } catch (const Poco::Exception& e) {
-      session.abort();
+      abortQuietly(session);
       if (reused && attempt == 0 && phase != Phase::kConnect && request.idempotent && isStaleConnectionFailure(e)) {
         logger().debug(p.label + ": reused connection to " + p.origin + " was closed by the server; retrying on a new one");
         continue;
       }
       return transportError(p.label, p.origin, phase, e, request.idempotent, timeout_ms);
     } catch (const std::exception& e) {
-      session.abort();
+      abortQuietly(session);
       sdk::Error err = makeError(sdk::errc::kTransport, p.label + ": " + p.origin + ": " + e.what(), true);
       err.outcome_unknown = phase != Phase::kConnect && !request.idempotent;
       return err;

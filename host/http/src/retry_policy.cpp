@@ -30,6 +30,8 @@ std::optional<std::int64_t> parseRetryAfterMs(std::string_view value, std::int64
       int tzd = 0;
       Poco::DateTime dt;
       if (!Poco::DateTimeParser::tryParse(fmt, std::string(value), dt, tzd)) continue;
+      // Poco's parser is lenient (it accepts "soon"); a real HTTP date has a time of day and a modern year.
+      if (value.find(':') == std::string_view::npos || dt.year() < 1990) continue;
       dt.makeUTC(tzd);
       const std::int64_t at_ms = dt.timestamp().epochMicroseconds() / 1000;
       return std::max<std::int64_t>(0, at_ms - now_ms);

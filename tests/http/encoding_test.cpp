@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// Request encoding, Retry-After parsing, redaction: the pure parts of the HTTP service.
+#include <atsync/host/http/credentials.hpp>
+#include <atsync/host/http/redact.hpp>
+#include <atsync/host/http/request_encoding.hpp>
+#include <atsync/host/http/retry_policy.hpp>
+
+#include <gtest/gtest.h>
+
+namespace atsync::host::http {
+namespace {
+
+TEST(RequestEncoding, PercentEncodesEverythingButUnreserved) {
+  EXPECT_EQ(percentEncode("a b+c/d?e=f&g~h.i_j-k"), "a%20b%2Bc%2Fd%3Fe%3Df%26g~h.i_j-k");
+  EXPECT_EQ(percentEncode("é"), "%C3%A9");
+}
+
+TEST(RequestEncoding, RawQueryKeysAreSentAsGiven) {
+  const std::vector<sdk::QueryParam> query = {{"offset", "%5B3%2C1491435120000%5D"}, {"email", "a+b@x.com"},
+                                              {"include", "content"}, {"include", "followers"}};
+  EXPECT_EQ(buildQueryString(query, {"offset"}),
+            "offset=%5B3%2C1491435120000%5D&email=a%2Bb%40x.com&include=content&include=followers");
+  // Without the raw marker the same token is encoded again, which is what Lever would reject.
+  EXPECT_EQ(buildQueryString({{"offset", "%5B"}}, {}), "offset=%255B");
+}
+
+TEST(RequestEncoding, AppendsQueryToTargetsWithAndWithoutQuery) {
+  EXPECT_EQ(appendQuery("/v1/postings", "a=1"), "/v1/postings?a=1");
+  EXPECT_EQ(appendQuery("/v1/postings?x=2", "a=1"), "/v1/postings?x=2&a=1");
+  EXPECT_EQ(appendQuery("/v1/postings", ""), "/v1/postings");
+}
+
+TEST(RequestEncoding, ParsesUrls) {
+  auto u = parseUrl("https://API.lever.co/v1/postings");
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->scheme, "https");
+  EXPECT_EQ(u->host, "api.lever.co");
+  EXPECT_EQ(u->port, 443);
+  EXPECT_EQ(u->target, "/v1/postings");
+
+  auto local = parseUrl("http://127.0.0.1:8091");
+  ASSERT_TRUE(local.ok());
+  EXPECT_EQ(local->port, 8091);
+  EXPECT_EQ(local->target, "/");
+
+  auto v6 = parseUrl("http://[::1]:9000/x#frag");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->target, "/x");
+}
+
+TEST(RequestEncoding, RefusesBadUrlsWithoutEchoingThem) {
+  EXPECT_EQ(parseUrl("ftp://x/y").error().code, sdk::errc::kInvalidInput);
+  EXPECT_EQ(parseUrl("/relative").error().code, sdk::errc::kInvalidInput);
+  EXPECT_EQ(parseUrl("http://host:99999/").error().code, sdk::errc::kInvalidInput);
+  const auto userinfo = parseUrl("https://user:s3cr3tpass@host/");
+  ASSERT_FALSE(userinfo.ok());
+  EXPECT_EQ(userinfo.error().message.find("s3cr3tpass"), std::string::npos);
+}
+
+TEST(RequestEncoding, BuildsMultipartWithRawPart) {
+  const std::vector<sdk::MultipartPart> parts = {
+      {"name", "Ada \"L\"", std::nullopt, std::nullopt, false},
+      {"file", "", std::string("cv.pdf"), std::string("application/pdf"), true},
+  };
+  const std::string raw("%PDF\0\r\nbin", 10);
+  auto body = buildMultipart(parts, {reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()}, "BOUND");
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(body->content_type, "multipart/form-data; boundary=BOUND");
+  const std::string expected = std::string(
+                                   "--BOUND\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAda \"L\"\r\n"
+                                   "--BOUND\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cv.pdf\"\r\n"
+                                   "Content-Type: application/pdf\r\n\r\n") +
+                               raw + "\r\n--BOUND--\r\n";
+  EXPECT_EQ(body->bytes, expected);
+}
+
+TEST(RequestEncoding, RefusesTwoRawParts) {
+  const std::vector<sdk::MultipartPart> parts = {{"a", "", std::nullopt, std::nullopt, true},
+                                                 {"b", "", std::nullopt, std::nullopt, true}};
+  EXPECT_FALSE(buildMultipart(parts, {}, "B").ok());
+}
+
+TEST(RetryPolicy, ParsesRetryAfterSecondsAndHttpDates) {
+  const std::int64_t now_ms = 1'445'412'480'000;  // Wed, 21 Oct 2015 07:28:00 GMT
+  EXPECT_EQ(parseRetryAfterMs("120", now_ms), 120000);
+  EXPECT_EQ(parseRetryAfterMs(" 0 ", now_ms), 0);
+  EXPECT_EQ(parseRetryAfterMs("Wed, 21 Oct 2015 07:28:05 GMT", now_ms), 5000);
+  EXPECT_EQ(parseRetryAfterMs("Wed, 21 Oct 2015 07:27:00 GMT", now_ms), 0);  // in the past: go now
+  EXPECT_EQ(parseRetryAfterMs("soon", now_ms), std::nullopt);
+  EXPECT_EQ(parseRetryAfterMs("-5", now_ms), std::nullopt);
+}
+
+TEST(RetryPolicy, FullJitterStaysUnderTheCeiling) {
+  RetryPolicy policy;
+  policy.base_backoff_ms = 100;
+  policy.max_backoff_ms = 1000;
+  std::mt19937_64 rng(42);
+  bool saw_spread = false;
+  for (int retry = 0; retry < 8; ++retry) {
+    const std::int64_t ceiling = std::min<std::int64_t>(1000, 100LL << retry);
+    std::int64_t lo = ceiling, hi = 0;
+    for (int i = 0; i < 200; ++i) {
+      const auto d = fullJitterBackoffMs(retry, policy, rng);
+      ASSERT_GE(d, 0);
+      ASSERT_LE(d, ceiling);
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+    }
+    saw_spread = saw_spread || (hi - lo > ceiling / 2);
+  }
+  EXPECT_TRUE(saw_spread);
+}
+
+TEST(RetryPolicy, RetriesOnlyWhatIsSafe) {
+  EXPECT_EQ(classifyStatus(429, false), RetryDecision::kRetry);  // refused, so not applied
+  EXPECT_EQ(classifyStatus(503, false), RetryDecision::kReturn);
+  EXPECT_EQ(classifyStatus(503, true), RetryDecision::kRetry);
+  EXPECT_EQ(classifyStatus(502, true), RetryDecision::kRetry);
+  EXPECT_EQ(classifyStatus(500, true), RetryDecision::kReturn);
+  EXPECT_EQ(classifyStatus(404, true), RetryDecision::kReturn);
+
+  sdk::Error unknown = makeError(sdk::errc::kTransport, "x", true);
+  unknown.outcome_unknown = true;
+  EXPECT_EQ(classifyError(unknown, false), RetryDecision::kReturn);
+  EXPECT_EQ(classifyError(unknown, true), RetryDecision::kRetry);
+  sdk::Error not_sent = makeError(sdk::errc::kTransport, "x", true);
+  EXPECT_EQ(classifyError(not_sent, false), RetryDecision::kRetry);
+  EXPECT_EQ(classifyError(makeError(sdk::errc::kTransport, "bad cert", false), true), RetryDecision::kReturn);
+}
+
+TEST(Redact, ReplacesEverySecretOccurrence) {
+  EXPECT_EQ(redact("key sk_live_123 and sk_live_123!", {"sk_live_123"}), "key [REDACTED] and [REDACTED]!");
+  EXPECT_EQ(redact("abc", {"ab"}), "abc");  // too short to be a secret worth shredding text for
+}
+
+TEST(Credentials, BasicApiKeyUsesKeyAsUserWithEmptyPassword) {
+  BasicApiKey key("lever_key_123");
+  auto header = key.authorization(nullptr);
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(*header, "Basic " + base64Encode("lever_key_123:"));
+  EXPECT_EQ(base64Encode("lever_key_123:"), "bGV2ZXJfa2V5XzEyMzo=");
+  EXPECT_EQ(base64Encode(""), "");
+  EXPECT_EQ(base64Encode("ab"), "YWI=");
+}
+
+}  // namespace
+}  // namespace atsync::host::http
