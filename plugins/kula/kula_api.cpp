@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "kula_api.hpp"
+
+#include <set>
+
+namespace atsync::kula {
+namespace {
+
+bool isUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+// Vendor text in an error message: bounded, one line, so a hostile body cannot flood or forge log lines.
+std::string excerpt(std::string_view text, std::size_t max_chars = 300) {
+  std::string out;
+  for (char c : text.substr(0, max_chars)) out.push_back(c == '\n' || c == '\r' ? ' ' : c);
+  if (text.size() > max_chars) out += "...";
+  return out;
+}
+
+}  // namespace
+
+std::string pathSegment(std::string_view id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(id.size());
+  for (unsigned char c : id) {
+    if (isUnreserved(c)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+sdk::Error errorFromResponse(int status, std::string_view body, std::string_view endpoint,
+                             const std::optional<std::string>& retry_after) {
+  std::string kula_code;
+  std::string kula_message;
+  boost::system::error_code ec;
+  const auto doc = boost::json::parse(body, ec);
+  if (!ec && doc.is_object()) {
+    if (const auto* error = doc.get_object().if_contains("error"); error != nullptr && error->is_object()) {
+      const auto& e = error->get_object();
+      if (const auto* c = e.if_contains("code"); c != nullptr && c->is_string()) kula_code = c->get_string();
+      if (const auto* m = e.if_contains("message"); m != nullptr && m->is_string()) kula_message = m->get_string();
+    }
+  }
+  std::string detail = kula_code.empty() && kula_message.empty()
+                           ? (body.empty() ? std::string("no error body") : "body: " + excerpt(body))
+                           : excerpt(kula_code) + (kula_code.empty() || kula_message.empty() ? "" : ": ") +
+                                 excerpt(kula_message);
+
+  sdk::Error e;
+  e.http_status = status;
+  if (status == 401 || status == 403) {
+    e.code = sdk::errc::kUnauthorized;
+  } else if (status == 404) {
+    e.code = sdk::errc::kNotFound;
+  } else if (status == 429) {
+    e.code = sdk::errc::kRateLimited;
+    e.retryable = true;
+    if (retry_after) detail += " (Retry-After: " + excerpt(*retry_after, 32) + ")";
+  } else if (status >= 500 && status <= 599) {
+    e.code = sdk::errc::kVendorError;
+    e.retryable = true;
+  } else {
+    // 400, 409, 422 and anything unexpected: Kula refused this request as it stands; its message says why.
+    e.code = sdk::errc::kVendorError;
+  }
+  e.message = std::string(endpoint) + ": Kula answered " + std::to_string(status) + " (" + detail + ")";
+  return e;
+}
+
+boost::json::value parseJsonBody(std::string_view body, std::string_view endpoint) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(body, ec);
+  if (ec) {
+    throw sdk::OperationError(sdk::errc::kBadResponse,
+                              std::string(endpoint) + ": Kula's answer is not valid JSON (" + ec.message() + ")");
+  }
+  return doc;
+}
+
+Page parsePage(const boost::json::value& doc, std::string_view endpoint) {
+  return parseAnswer(endpoint, [&] {
+    const ObjectReader r(doc, "");
+    Page page;
+    page.data = r.requireArray("data");
+    page.next_cursor = r.optString("next_cursor");
+    if (page.next_cursor && page.next_cursor->empty()) page.next_cursor.reset();
+    return page;
+  });
+}
+
+sdk::HttpRequest KulaApi::request(std::string method, const std::string& path, std::string endpoint) const {
+  sdk::HttpRequest r;
+  r.method = std::move(method);
+  r.url = base_url_ + path;
+  r.headers.emplace_back("Accept", "application/json");
+  // Reads and the PUTs of stage and link set a state, so repeating them is harmless: the host may retry them.
+  r.idempotent = r.method == "GET" || r.method == "PUT";
+  r.endpoint = std::move(endpoint);
+  return r;
+}
+
+sdk::HttpResponse KulaApi::send(const sdk::HttpRequest& request) const {
+  sdk::HttpResponse response = host_.http(request);
+  if (response.status < 200 || response.status > 299) {
+    throw sdk::OperationError(
+        errorFromResponse(response.status, response.body, request.endpoint, response.header("Retry-After")));
+  }
+  return response;
+}
+
+boost::json::value KulaApi::sendJson(const sdk::HttpRequest& request) const {
+  return parseJsonBody(send(request).body, request.endpoint);
+}
+
+boost::json::array KulaApi::listAll(sdk::HttpRequest request, int page_size) const {
+  boost::json::array all;
+  std::set<std::string> seen_cursors;
+  const auto filters = request.query;
+  std::optional<std::string> cursor;
+  for (;;) {
+    request.query = filters;
+    request.query.emplace_back("limit", std::to_string(page_size));
+    if (cursor) request.query.emplace_back("cursor", *cursor);
+    Page page = parsePage(sendJson(request), request.endpoint);
+    for (auto& record : page.data) all.push_back(std::move(record));
+    if (!page.next_cursor) return all;
+    // A server that hands back a cursor it already gave would keep us here forever.
+    if (!seen_cursors.insert(*page.next_cursor).second) {
+      throw sdk::OperationError(sdk::errc::kBadResponse,
+                                request.endpoint + ": Kula returned the cursor '" + excerpt(*page.next_cursor, 64) +
+                                    "' twice; the list does not advance");
+    }
+    cursor = std::move(page.next_cursor);
+  }
+}
+
+}  // namespace atsync::kula
