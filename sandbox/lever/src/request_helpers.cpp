@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
+#include <set>
 
 #include "atsync/sandbox/multipart.hpp"
 #include "atsync/sandbox/url_codec.hpp"
@@ -19,9 +20,17 @@ namespace {
 
 // `emails[]` appends to an array, `archived[reason]` sets a nested key, anything else a plain string.
 void putFormField(json::object& o, const std::string& name, const std::string& value) {
+  // Form clients may repeat array fields without brackets (`tags=a&tags=b`).
+  static const std::set<std::string> kArrayFields = {"emails", "tags", "sources", "links", "followers", "postings"};
   const auto open = name.find('[');
   if (open == std::string::npos || name.back() != ']') {
-    o[name] = value;
+    if (kArrayFields.count(name)) {
+      json::value& slot = o[name];
+      if (!slot.is_array()) slot = json::array();
+      slot.as_array().emplace_back(value);
+    } else {
+      o[name] = value;
+    }
     return;
   }
   const std::string base = name.substr(0, open);
@@ -67,10 +76,6 @@ std::variant<std::vector<std::string>, Response> stringArray(const json::object&
   std::vector<std::string> out;
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) return out;
-  if (v->is_string()) {  // a single form value
-    out.emplace_back(v->as_string());
-    return out;
-  }
   if (!v->is_array()) return badRequest(std::string("Invalid '") + key + "': expected an array of strings");
   for (const auto& item : v->as_array()) {
     if (!item.is_string()) return badRequest(std::string("Invalid '") + key + "': expected an array of strings");
