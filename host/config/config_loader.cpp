@@ -6,6 +6,7 @@
 #include <sstream>
 #include <system_error>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/document_parser.hpp"
@@ -105,6 +106,11 @@ LoadResult loadText(std::string_view text, const std::string& file, const Catalo
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for this is "bad file", which helps nobody.
+    reader.error(e.mark, "YAML syntax error: nested too deeply (" + std::to_string(e.depth()) +
+                             " levels); a config file needs a handful");
+    return finish(std::nullopt);
   } catch (const YAML::Exception& e) {
     reader.error(e.mark, "YAML syntax error: " + e.msg + syntaxHint(text, e.mark.line));
     return finish(std::nullopt);
