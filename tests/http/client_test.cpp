@@ -151,6 +151,23 @@ TEST(HttpService, ReusesKeepAliveConnections) {
   EXPECT_EQ(client->sessionsReused(), 9u);
 }
 
+TEST(HttpService, ReplacesAKeepAliveConnectionTheServerClosed) {
+  Seen seen;
+  TestServer server(recorder(seen), std::nullopt, /*keep_alive_timeout_ms=*/150);
+  auto client = makeClient();
+  sdk::HttpRequest req;
+  req.method = "POST";  // not idempotent: it must never be written into a dead connection and then lost
+  req.url = server.url("/v1/notes");
+  req.json = boost::json::object{{"value", "x"}};
+  ASSERT_TRUE(client->execute(req).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the server drops the idle connection
+  auto res = client->execute(req);
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_EQ(res->status, 201);
+  EXPECT_EQ(server.requests(), 2);
+  EXPECT_EQ(server.connectionsAccepted(), 2);
+}
+
 TEST(HttpService, PoolsConnectionsAcrossThreads) {
   Seen seen;
   TestServer server(recorder(seen));

@@ -47,12 +47,12 @@ class TestServer::Factory final : public Poco::Net::HTTPRequestHandlerFactory {
   TestServer& server_;
 };
 
-TestServer::TestServer(Handler handler, std::optional<Tls> tls)
+TestServer::TestServer(Handler handler, std::optional<Tls> tls, int keep_alive_timeout_ms)
     : handler_(std::move(handler)), pool_(2, 32), secure_(tls.has_value()) {
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setKeepAlive(true);
   params->setMaxKeepAliveRequests(10000);
-  params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+  params->setKeepAliveTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(keep_alive_timeout_ms) * 1000));
   params->setMaxThreads(32);
   params->setMaxQueued(256);
   const Poco::Net::SocketAddress address("127.0.0.1", 0);

@@ -25,7 +25,7 @@ class TestServer {
     std::string key_file;
   };
 
-  explicit TestServer(Handler handler, std::optional<Tls> tls = std::nullopt);
+  explicit TestServer(Handler handler, std::optional<Tls> tls = std::nullopt, int keep_alive_timeout_ms = 10000);
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
