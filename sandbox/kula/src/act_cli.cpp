@@ -97,6 +97,14 @@ class Flags {
     auto email = get(prefix + "-email");
     if (name || email) o[field] = json::object{{"name", name.value_or("")}, {"email", email.value_or("")}};
   }
+  /// " (not understood: --x --y)" for flags not read so far, to explain a missing one that was misspelt.
+  std::string unreadHint() const {
+    std::string names;
+    for (const auto& [k, v] : values_) {
+      if (used_.find(k) == used_.end()) names += " --" + k;
+    }
+    return names.empty() ? "" : " (not understood:" + names + ")";
+  }
   /// Flags given but never read are typos: refuse them rather than silently ignoring.
   void rejectUnknown() const {
     for (const auto& [k, v] : values_) {
@@ -301,7 +309,11 @@ int runActCli(const std::vector<std::string>& args) {
     if (i >= args.size()) throw UsageError{"missing action"};
     action = args[i];
     Flags flags = Flags::parse(args, i + 1);
-    call = buildCall(action, flags);
+    try {
+      call = buildCall(action, flags);
+    } catch (const UsageError& e) {
+      throw UsageError{e.message + flags.unreadHint()};
+    }
     flags.rejectUnknown();
   } catch (const UsageError& e) {
     std::cerr << kProgram << ": " << e.message << "\n" << actUsage();

@@ -12,6 +12,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <initializer_list>
+#include <optional>
 #include <sstream>
 
 namespace atsync::sandbox::kula {
@@ -33,6 +35,16 @@ Response withBody(const Request& req, Fn&& fn) {
   auto body = parseObject(req.body);
   if (!body) return kulaError(body.error());
   return fn(body.value());
+}
+
+/// Knob bodies are small and typed by hand: a misspelt key would silently do nothing, so it is refused.
+std::optional<Response> unknownKey(const json::object& o, std::initializer_list<std::string_view> allowed) {
+  for (const auto& kv : o) {
+    if (std::find(allowed.begin(), allowed.end(), kv.key()) == allowed.end()) {
+      return kulaError(422, "validation_failed", "unknown field '" + std::string(kv.key()) + "'");
+    }
+  }
+  return std::nullopt;
 }
 
 json::value eventOrNull(const std::optional<Event>& e) {
@@ -247,6 +259,9 @@ Response AdminApi::uploadResume(const Request& req) const {
 
 Response AdminApi::putFaults(const Request& req) const {
   return withBody(req, [&](const json::object& o) {
+    if (auto bad = unknownKey(o, {"error_rate", "reset_rate", "commit_then_drop_rate", "latency_ms", "seed"})) {
+      return *bad;
+    }
     FaultSettings f = sandbox_.faults();
     for (const char* key : {"error_rate", "reset_rate", "commit_then_drop_rate"}) {
       auto v = optNumber(o, key);
@@ -268,7 +283,12 @@ Response AdminApi::putFaults(const Request& req) const {
     }
     auto seed = optNumber(o, "seed");
     if (!seed) return kulaError(seed.error());
-    if (seed.value()) f.seed = static_cast<std::uint64_t>(std::max(0.0, *seed.value()));
+    if (seed.value()) {
+      if (*seed.value() < 0 || *seed.value() > 9007199254740992.0) {
+        return kulaError(422, "validation_failed", "'seed' must be between 0 and 2^53");
+      }
+      f.seed = static_cast<std::uint64_t>(*seed.value());
+    }
     sandbox_.setFaults(f);
     return kulaJson(200, faultsJson());
   });
@@ -276,6 +296,10 @@ Response AdminApi::putFaults(const Request& req) const {
 
 Response AdminApi::putDelivery(const Request& req) const {
   return withBody(req, [&](const json::object& o) {
+    if (auto bad = unknownKey(o, {"duplicate", "reorder", "drop", "delay_ms", "retry_base_delay_ms",
+                                  "timestamp_skew_s", "signature"})) {
+      return *bad;
+    }
     DeliveryKnobs k = sandbox_.deliveryKnobs();
     for (const char* key : {"duplicate", "reorder", "drop"}) {
       auto v = optBool(o, key);
@@ -310,6 +334,7 @@ Response AdminApi::putDelivery(const Request& req) const {
 
 Response AdminApi::putWebhook(const Request& req) const {
   return withBody(req, [&](const json::object& o) {
+    if (auto bad = unknownKey(o, {"url", "secret"})) return *bad;
     WebhookTarget t = sandbox_.webhook();
     auto url = optString(o, "url");
     auto secret = optString(o, "secret");
@@ -327,6 +352,7 @@ Response AdminApi::putWebhook(const Request& req) const {
 
 Response AdminApi::putRateLimit(const Request& req) const {
   return withBody(req, [&](const json::object& o) {
+    if (auto bad = unknownKey(o, {"requests_per_second", "burst"})) return *bad;
     auto [rate, burst] = sandbox_.rateLimit();
     auto r = optNumber(o, "requests_per_second");
     auto b = optNumber(o, "burst");

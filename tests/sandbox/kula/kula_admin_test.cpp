@@ -42,7 +42,7 @@ TEST_F(KulaAdmin, CreateFlowAndAddCandidateEmitsFlowCandidateAdded) {
   auto r = admin("POST", "/_sandbox/flows/flow_data/candidates",
                  R"({"candidate_id":"cand_grace","added_by":{"name":"Riley","email":"riley@acme.example"}})");
   ASSERT_EQ(r.status, 201) << r.body;
-  const auto& event = obj(r).at("event");
+  const auto event = obj(r).at("event");
   EXPECT_EQ(str(event.at("type")), "flow.candidate_added");
   EXPECT_EQ(str(event.at("data").at("flow").at("ats_posting_id")), "post-9");
   EXPECT_EQ(str(event.at("data").at("added_by").at("name")), "Riley");
@@ -62,7 +62,7 @@ TEST_F(KulaAdmin, ReferExistingAndNewCandidatesThroughCircles) {
                      R"({"candidate":{"name":"Margaret Hamilton","email":"margaret@example.com"},
                          "ats_posting_id":"post-eng-0001","referrer":{"name":"Joan","email":"joan@example.com"}})");
   ASSERT_EQ(fresh.status, 201) << fresh.body;
-  const auto& cand = obj(fresh).at("event").at("data").at("candidate");
+  const auto cand = obj(fresh).at("event").at("data").at("candidate");
   EXPECT_EQ(str(cand.at("name")), "Margaret Hamilton");
   EXPECT_EQ(get("/v1/candidates/" + str(cand.at("id"))).status, 200) << "the referred person is now a candidate";
 
@@ -85,7 +85,7 @@ TEST_F(KulaAdmin, ChangeStageAsRecruiterEmitsSourceKula) {
                  R"({"stage":"interviewing","changed_by":{"name":"Riley","email":"riley@acme.example"}})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(obj(r).at("candidate").at("stage")), "interviewing");
-  const auto& data = obj(r).at("event").at("data");
+  const auto data = obj(r).at("event").at("data");
   EXPECT_EQ(str(data.at("source")), "kula");
   EXPECT_EQ(str(data.at("from_stage")), "replied");
   EXPECT_EQ(str(data.at("changed_by").at("email")), "riley@acme.example");
@@ -131,7 +131,7 @@ TEST_F(KulaAdmin, UploadResumeAsRawBytesMultipartOrBase64) {
   auto raw = httpRequest(port(), "POST", "/_sandbox/candidates/cand_alan/resumes?file_name=alan%20cv.pdf", pdf,
                          {{"Content-Type", "application/pdf"}});
   ASSERT_EQ(raw.status, 201) << raw.body;
-  const auto& meta = obj(raw).at("resume");
+  const auto meta = obj(raw).at("resume");
   EXPECT_EQ(str(meta.at("file_name")), "alan cv.pdf");
   EXPECT_EQ(str(meta.at("content_type")), "application/pdf");
   EXPECT_EQ(meta.at("size").as_int64(), 20);

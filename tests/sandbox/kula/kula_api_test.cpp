@@ -37,7 +37,7 @@ TEST_F(KulaApi, ListsDefaultPipelineStagesInOrder) {
   auto r = get("/v1/stages");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.header("Content-Type").find("application/json"), std::string::npos);
-  const auto& data = obj(r).at("data").as_array();
+  const auto data = obj(r).at("data").as_array();
   const std::vector<std::string> want{"prospect",  "contacted",    "replied", "interested", "screening",
                                       "interviewing", "offer", "hired", "rejected"};
   ASSERT_EQ(data.size(), want.size());
@@ -87,7 +87,7 @@ TEST_F(KulaApi, GetsCandidateWithEveryContractField) {
 TEST_F(KulaApi, FindsCandidateByEmailIgnoringCase) {
   auto r = get("/v1/candidates?email=GRACE.Hopper%40example.com");
   ASSERT_EQ(r.status, 200);
-  const auto& data = obj(r).at("data").as_array();
+  const auto data = obj(r).at("data").as_array();
   ASSERT_EQ(data.size(), 1u);
   EXPECT_EQ(str(data[0].at("id")), "cand_grace");
   EXPECT_TRUE(obj(r).at("next_cursor").is_null());
@@ -211,7 +211,7 @@ TEST_F(KulaApi, PutAtsRecordsTheLink) {
 TEST_F(KulaApi, NotesPaginateWithOpaqueCursorAndKeepPrivateFlag) {
   auto first = get("/v1/candidates/cand_ada/notes?limit=2");
   ASSERT_EQ(first.status, 200);
-  const auto& page1 = obj(first).at("data").as_array();
+  const auto page1 = obj(first).at("data").as_array();
   ASSERT_EQ(page1.size(), 2u);
   EXPECT_FALSE(page1[0].at("private").as_bool());
   EXPECT_TRUE(page1[1].at("private").as_bool());
@@ -233,7 +233,7 @@ TEST_F(KulaApi, NotesPaginateWithOpaqueCursorAndKeepPrivateFlag) {
 TEST_F(KulaApi, MessagesListInOrderWithDirectionAndFlow) {
   auto r = get("/v1/candidates/cand_grace/messages");
   ASSERT_EQ(r.status, 200);
-  const auto& data = obj(r).at("data").as_array();
+  const auto data = obj(r).at("data").as_array();
   ASSERT_EQ(data.size(), 3u);
   EXPECT_EQ(str(data[0].at("direction")), "outbound");
   EXPECT_EQ(str(data[1].at("direction")), "inbound");
@@ -246,7 +246,7 @@ TEST_F(KulaApi, MessagesListInOrderWithDirectionAndFlow) {
 TEST_F(KulaApi, ResumesNewestFirstAndContentWithStoredType) {
   auto r = get("/v1/candidates/cand_ada/resumes");
   ASSERT_EQ(r.status, 200);
-  const auto& data = obj(r).at("data").as_array();
+  const auto data = obj(r).at("data").as_array();
   ASSERT_EQ(data.size(), 2u);
   EXPECT_EQ(str(data[0].at("file_name")), "ada-lovelace-2026.pdf");
   EXPECT_EQ(str(data[1].at("file_name")), "ada-lovelace-2025.pdf");

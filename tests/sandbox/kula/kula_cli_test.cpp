@@ -130,7 +130,10 @@ TEST(KulaCli, ActReportsErrorsOnOneLineWithNonZeroExit) {
   EXPECT_NE(missing.err.find("404 not_found: flow 'flow_nope' not found"), std::string::npos) << missing.err;
   auto typo = run({"act", "--url", served.url(), "add-note", "--candidate", "cand_ada", "--bdy", "x"});
   EXPECT_EQ(typo.exit_code, 2);
-  EXPECT_NE(typo.err.find("unknown flag --bdy"), std::string::npos) << typo.err;
+  EXPECT_NE(typo.err.find("missing --body (not understood: --bdy)"), std::string::npos) << typo.err;
+  auto extra = run({"act", "--url", served.url(), "state", "--verbose", "1"});
+  EXPECT_EQ(extra.exit_code, 2);
+  EXPECT_NE(extra.err.find("unknown flag --verbose"), std::string::npos) << extra.err;
   auto unknown = run({"act", "--url", served.url(), "explode"});
   EXPECT_EQ(unknown.exit_code, 2);
   auto unreachable = run({"act", "--url", "http://127.0.0.1:1", "state"});

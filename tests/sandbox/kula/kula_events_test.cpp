@@ -26,7 +26,7 @@ TEST_F(KulaEvents, OldestFirstAndCursorIsThePositionAfterTheLastEvent) {
 
   auto page1 = get("/v1/events?limit=2");
   ASSERT_EQ(page1.status, 200);
-  const auto& d1 = obj(page1).at("data").as_array();
+  const auto d1 = obj(page1).at("data").as_array();
   ASSERT_EQ(d1.size(), 2u);
   EXPECT_EQ(str(d1[0].at("type")), "flow.candidate_added");
   EXPECT_EQ(str(d1[1].at("type")), "note.created");
@@ -34,7 +34,7 @@ TEST_F(KulaEvents, OldestFirstAndCursorIsThePositionAfterTheLastEvent) {
   ASSERT_FALSE(c1.empty());
 
   auto page2 = get("/v1/events?limit=2&after=" + c1);
-  const auto& d2 = obj(page2).at("data").as_array();
+  const auto d2 = obj(page2).at("data").as_array();
   ASSERT_EQ(d2.size(), 1u);
   EXPECT_EQ(str(d2[0].at("data").at("note").at("body")), "second");
   // Unlike ordinary lists, the last page still carries a cursor: the poller keeps it.
@@ -47,7 +47,7 @@ TEST_F(KulaEvents, OldestFirstAndCursorIsThePositionAfterTheLastEvent) {
 
   ASSERT_TRUE(store.changeStage("cand_ada", "interested", std::nullopt).ok());
   auto later = get("/v1/events?after=" + c2);
-  const auto& d3 = obj(later).at("data").as_array();
+  const auto d3 = obj(later).at("data").as_array();
   ASSERT_EQ(d3.size(), 1u);
   EXPECT_EQ(str(d3[0].at("type")), "candidate.stage_changed");
   EXPECT_NE(str(obj(later).at("next_cursor")), c2);
@@ -83,7 +83,7 @@ TEST_F(KulaEvents, EnvelopeAndDataOfEveryTypeFollowTheContract) {
   ASSERT_TRUE(store.uploadResume("cand_alan", "alan.pdf", "application/pdf", "%PDF-1.4 alan").ok());
 
   auto r = get("/v1/events");
-  const auto& evs = obj(r).at("data").as_array();
+  const auto evs = obj(r).at("data").as_array();
   ASSERT_EQ(evs.size(), 6u);
   std::set<std::string> ids;
   for (const auto& e : evs) {
