@@ -187,22 +187,25 @@ Call buildCall(const std::string& action, Flags& f) {
     return post("/_sandbox/referrals", o);
   }
   if (action == "set-stage") {
+    const std::string path = candidatePath("stage");
     json::object o{{"stage", f.require("stage")}};
     f.putPerson(o, "by", "changed_by");
-    return post(candidatePath("stage"), o);
+    return post(path, o);
   }
   if (action == "add-note") {
+    const std::string path = candidatePath("notes");
     json::object o{{"body", f.require("body")}, {"private", f.get("private").has_value()}};
     f.putPerson(o, "author", "author");
-    return post(candidatePath("notes"), o);
+    return post(path, o);
   }
   if (action == "log-message") {
+    const std::string path = candidatePath("messages");
     json::object o{{"body", f.require("body")}};
     f.putString(o, "direction", "direction");
     f.putString(o, "channel", "channel");
     f.putString(o, "subject", "subject");
     f.putString(o, "flow", "flow_id");
-    return post(candidatePath("messages"), o);
+    return post(path, o);
   }
   if (action == "upload-resume") {
     const std::string path = f.require("file");
