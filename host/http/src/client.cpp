@@ -27,7 +27,7 @@ Poco::Logger& logger() { return Poco::Logger::get("atsync.http"); }
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
 
 // Framing headers are the client's business: a plugin-supplied Content-Length or Transfer-Encoding would
