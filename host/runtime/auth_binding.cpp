@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/auth_binding.hpp"
+
+namespace atsync::host::runtime {
+namespace {
+
+// Config keys are plain words, so pointers here are of the simple form /a/b/c (no ~ escapes).
+const boost::json::value* at(const boost::json::object& root, std::string_view pointer) {
+  const boost::json::value* v = nullptr;
+  const boost::json::object* o = &root;
+  std::string_view rest = pointer;
+  while (!rest.empty() && rest.front() == '/') {
+    rest.remove_prefix(1);
+    const auto slash = rest.find('/');
+    const std::string token(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    if (o == nullptr) return nullptr;
+    v = o->if_contains(token);
+    if (v == nullptr) return nullptr;
+    o = v->if_object();
+  }
+  return v;
+}
+
+/// Erases the value at a pointer of the form /a/b/c (no escapes needed for config keys).
+void erase(boost::json::object& root, std::string_view pointer) {
+  boost::json::object* o = &root;
+  std::string_view rest = pointer;
+  while (!rest.empty() && rest.front() == '/') {
+    rest.remove_prefix(1);
+    const auto slash = rest.find('/');
+    const std::string token(rest.substr(0, slash));
+    if (slash == std::string_view::npos) {
+      o->erase(token);
+      return;
+    }
+    auto* next = o->if_contains(token);
+    if (next == nullptr || !next->is_object()) return;
+    o = &next->get_object();
+    rest = rest.substr(slash);
+  }
+}
+
+std::string parentOf(std::string_view pointer) {
+  const auto slash = pointer.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(pointer.substr(0, slash));
+}
+
+std::string stringAt(const boost::json::object& root, std::string_view pointer) {
+  const auto* v = at(root, pointer);
+  return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
+}
+
+}  // namespace
+
+Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, const boost::json::object& config) {
+  AuthBinding binding;
+  binding.plugin_config = config;
+  const auto* auth = manifest.document.if_contains("auth");
+  if (auth == nullptr || !auth->is_object()) return binding;  // a plugin that needs no credentials
+  const auto& auth_obj = auth->get_object();
+  const std::string where = "plugin '" + manifest.name + "'";
+
+  const auto* methods_v = auth_obj.if_contains("methods");
+  if (methods_v == nullptr || !methods_v->is_array() || methods_v->get_array().empty()) {
+    return unexpected(where + ": describe.auth has no methods");
+  }
+  const std::string mode_pointer = auth_obj.contains("mode_pointer") && auth_obj.at("mode_pointer").is_string()
+                                       ? std::string(auth_obj.at("mode_pointer").get_string())
+                                       : std::string();
+  const boost::json::object* method = nullptr;
+  if (mode_pointer.empty()) {
+    method = methods_v->get_array().front().if_object();
+  } else {
+    const std::string mode = stringAt(config, mode_pointer);
+    for (const auto& m : methods_v->get_array()) {
+      const auto* mo = m.if_object();
+      if (mo && mo->contains("mode") && mo->at("mode").is_string() && mo->at("mode").get_string() == mode) method = mo;
+    }
+    if (method == nullptr) return unexpected(where + ": no auth method for mode '" + mode + "' at " + mode_pointer);
+  }
+  if (method == nullptr) return unexpected(where + ": describe.auth.methods holds a non-object");
+
+  auto field = [&](std::string_view key) {
+    const auto* v = method->if_contains(key);
+    return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
+  };
+  binding.mode = field("mode");
+  binding.type = field("type");
+  const std::string secret_pointer = field("secret_pointer");
+
+  if (binding.type == "basic_username" || binding.type == "bearer") {
+    const std::string secret = stringAt(config, secret_pointer);
+    if (secret.empty()) return unexpected(where + ": no credential at config " + secret_pointer);
+    if (binding.type == "basic_username") {
+      binding.credentials = std::make_shared<http::BasicApiKey>(secret);
+    } else {
+      binding.credentials = std::make_shared<http::BearerToken>(secret);
+    }
+    erase(binding.plugin_config, secret_pointer);
+    return binding;
+  }
+  if (binding.type != "oauth2") return unexpected(where + ": unknown auth method type '" + binding.type + "'");
+
+  const std::string base = parentOf(mode_pointer);
+  OAuthSettings oauth;
+  oauth.client.client_id = stringAt(config, base + "/client_id");
+  oauth.client.client_secret = stringAt(config, base + "/client_secret");
+  if (oauth.client.client_id.empty() || oauth.client.client_secret.empty()) {
+    return unexpected(where + ": OAuth needs client_id and client_secret at config " + base);
+  }
+  const std::string environment = stringAt(config, base + "/environment");
+  if (const auto* described = manifest.document.if_contains("oauth"); described && described->is_object()) {
+    const auto& d = described->get_object();
+    if (const auto* envs = d.if_contains("environments"); envs && envs->is_array()) {
+      for (const auto& e : envs->get_array()) {
+        const auto* eo = e.if_object();
+        if (eo == nullptr) continue;
+        const auto name = eo->contains("environment") ? std::string(eo->at("environment").as_string()) : std::string();
+        if (!environment.empty() && name != environment) continue;
+        oauth.client.token_url = std::string(eo->at("token_url").as_string());
+        oauth.authorize_url = std::string(eo->at("authorize_url").as_string());
+        if (eo->contains("audience")) oauth.audience = std::string(eo->at("audience").as_string());
+        break;
+      }
+    }
+    if (const auto* scopes = d.if_contains("scopes"); scopes && scopes->is_array()) {
+      for (const auto& s : scopes->get_array()) {
+        if (s.is_string()) oauth.scopes.emplace_back(s.get_string());
+      }
+    }
+    if (const auto* extra = d.if_contains("extra_authorize_params"); extra && extra->is_object()) {
+      oauth.extra_authorize_params = extra->get_object();
+    }
+  }
+  if (auto v = stringAt(config, base + "/token_url"); !v.empty()) oauth.client.token_url = v;
+  if (auto v = stringAt(config, base + "/authorize_url"); !v.empty()) oauth.authorize_url = v;
+  if (auto v = stringAt(config, base + "/audience"); !v.empty()) oauth.audience = v;
+  if (oauth.client.token_url.empty()) return unexpected(where + ": no OAuth token URL (describe.oauth or config)");
+  binding.oauth = std::move(oauth);
+  erase(binding.plugin_config, base + "/client_secret");
+  return binding;
+}
+
+}  // namespace atsync::host::runtime

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// One side of a connection, ready to run operations: the plugin instance and the host services behind it
+// (the connection's HTTP lane with credentials, rate limit, retries and metrics; its plugin state; logging).
+
+#include "common/expected.hpp"
+#include "plugin/instance.hpp"
+#include "plugin/loader.hpp"
+#include "runtime/auth_binding.hpp"
+#include "runtime/state_store.hpp"
+
+#include <atsync/host/http/client.hpp>
+#include <atsync/host/http/connection_http.hpp>
+#include <atsync/host/http/oauth2.hpp>
+#include <atsync/host/http/token_store.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace atsync::host::runtime {
+
+using LogSink = std::function<void(atsync_log_level level, std::string_view scope, std::string_view message)>;
+
+/// Where one connector's pieces come from. The HTTP client, state store and token store outlive the connector.
+struct ConnectorContext {
+  std::string connection_id;
+  http::HttpClient* client = nullptr;
+  StateStore* state = nullptr;
+  /// Required for OAuth plugins: where the connection's tokens are kept (encrypted, in the durable store).
+  http::TokenStore* tokens = nullptr;
+  http::Clock* clock = &http::SystemClock::instance();
+  http::RetryPolicy retry{};
+  http::RateLimitTuning rate_limit_tuning{};
+  LogSink log;  ///< empty: warnings and errors to stderr
+};
+
+class Connector {
+ public:
+  /// Binds credentials, strips them from `config`, and creates the plugin instance.
+  static Expected<std::unique_ptr<Connector>, std::string> open(plugin::PluginPtr plugin, const boost::json::object& config,
+                                                                const ConnectorContext& context);
+  ~Connector();
+
+  Expected<plugin::OperationOutput, sdk::Error> invoke(std::string_view operation, const boost::json::value& input,
+                                                       std::span<const std::uint8_t> bytes = {}) {
+    return instance_->invoke(operation, input, bytes);
+  }
+
+  const plugin::LoadedPlugin& plugin() const { return instance_->plugin(); }
+  http::ConnectionHttp& http() { return *http_; }
+  const AuthBinding& auth() const { return auth_; }
+  /// The OAuth credentials when the plugin runs in an oauth2 mode, else null.
+  http::OAuth2* oauth() const { return oauth_.get(); }
+
+ private:
+  Connector() = default;
+
+  AuthBinding auth_;
+  std::shared_ptr<http::OAuth2> oauth_;
+  std::unique_ptr<http::ConnectionHttp> http_;
+  std::unique_ptr<plugin::Instance> instance_;  // destroyed first: the plugin may still call http_ while dying
+};
+
+}  // namespace atsync::host::runtime

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Runs a real plugin library from build/plugins through the host's runtime (credentials bound and stripped,
+// the HTTP service with rate limit and retries, plugin state), as `atsync run` will. For connector tests.
+//
+//   ConnectorHarness lever("lever", {{"base_url", sandbox.baseUrl()}, {"auth", {{"mode","api_key"},{"api_key","k"}}},
+//                                    {"perform_as", "usr-1"}});
+//   auto out = lever.invoke("postings.list", boost::json::object{});
+
+#include "runtime/connector.hpp"
+
+#include <atsync/host/http/client.hpp>
+#include <atsync/host/http/token_store.hpp>
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace atsync::testing {
+
+struct HarnessOptions {
+  std::string connection_id = "test";
+  host::http::RetryPolicy retry{};
+  host::http::RateLimitTuning rate_limit_tuning{};
+  host::http::ClientOptions client{};
+  /// Tokens the OAuth credentials start with (as if the connection had been authorized).
+  std::optional<host::http::OAuthTokens> initial_tokens;
+  host::http::Clock* clock = &host::http::SystemClock::instance();
+};
+
+class ConnectorHarness {
+ public:
+  /// Loads build/plugins/libatsync-<plugin>.so and opens a connector; fails the test (ADD_FAILURE) on error and
+  /// leaves ok() false.
+  ConnectorHarness(const std::string& plugin, const boost::json::object& config, HarnessOptions options = {});
+  ~ConnectorHarness();
+
+  bool ok() const { return connector_ != nullptr; }
+  const std::string& error() const { return error_; }
+
+  host::Expected<host::plugin::OperationOutput, sdk::Error> invoke(std::string_view operation,
+                                                                   const boost::json::value& input = boost::json::object{},
+                                                                   std::span<const std::uint8_t> bytes = {});
+
+  host::runtime::Connector& connector() { return *connector_; }
+  host::runtime::InMemoryStateStore& state() { return state_; }
+  host::http::InMemoryTokenStore& tokens() { return tokens_; }
+  host::http::HttpClient& client() { return *client_; }
+
+ private:
+  host::runtime::InMemoryStateStore state_;
+  host::http::InMemoryTokenStore tokens_;
+  std::unique_ptr<host::http::HttpClient> client_;
+  std::unique_ptr<host::runtime::Connector> connector_;
+  std::string error_;
+};
+
+/// Loads (once per process) a plugin of this build by name.
+host::plugin::PluginPtr buildPlugin(const std::string& name);
+
+}  // namespace atsync::testing
