@@ -22,6 +22,7 @@ const std::vector<Command>& commands();
 int runPlugins(const Arguments& args);
 int runCheck(const Arguments& args);
 int runDemo(const Arguments& args);
+int runPostings(const Arguments& args);
 
 /// build/bin/atsync → build/plugins: where plugins are when no config or --dir says otherwise.
 std::filesystem::path defaultPluginDir();

@@ -38,9 +38,16 @@ struct HttpRequest {
   std::vector<std::string> raw_query_keys;  ///< keys whose values are already URL-encoded (Lever offsets)
   std::vector<Header> headers;
   std::optional<boost::json::value> json;   ///< JSON body; sets Content-Type: application/json
-  std::vector<MultipartPart> multipart;     ///< multipart/form-data body when not empty
+  /// multipart/form-data body when not empty. Without multipart and JSON, the raw bytes passed beside the
+  /// request are the body (Content-Type application/octet-stream unless a header says otherwise).
+  std::vector<MultipartPart> multipart;
   bool authenticate = true;           ///< inject the connection's credentials
-  bool idempotent = false;            ///< safe for the host to retry on 429/5xx/timeouts
+  /// Safe for the host to retry on 5xx and timeouts (a 429 is retried for any request: it was not applied).
+  /// Set it on every read, and on writes that are idempotent by nature (PUT of a stage). A write left false
+  /// that times out comes back with outcome_unknown, for the engine to reconcile. A document without the field
+  /// means true for GET and HEAD, false otherwise.
+  bool idempotent = false;
+  /// Applies to connecting, to each socket operation, and to the whole response download.
   std::int64_t timeout_ms = 30000;
   std::string endpoint;               ///< a short label for metrics and errors, e.g. "GET /postings"
 };
@@ -53,7 +60,9 @@ struct HttpResponse {
   std::optional<std::string> header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
       if (k.size() == name.size() &&
-          std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+          std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                     })) {
         return v;
       }
     }
@@ -133,7 +142,7 @@ inline HttpRequest tag_invoke(boost::json::value_to_tag<HttpRequest>, const boos
     }
   }
   r.authenticate = detail::boolean(o, "authenticate", true);
-  r.idempotent = detail::boolean(o, "idempotent", false);
+  r.idempotent = detail::boolean(o, "idempotent", r.method == "GET" || r.method == "HEAD");
   r.timeout_ms = detail::integer(o, "timeout_ms", 30000);
   r.endpoint = detail::str(o, "endpoint");
   return r;

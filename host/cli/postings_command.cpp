@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/commands.hpp"
+#include "cli/loaded_config.hpp"
+#include "runtime/connector.hpp"
+
+#include <atsync/sdk/model.hpp>
+#include <atsync/sdk/operations.hpp>
+
+#include <boost/json.hpp>
+
+#include <iomanip>
+#include <iostream>
+
+namespace atsync::host::cli {
+
+int runPostings(const Arguments& args) {
+  const auto file = args.value("--config");
+  const auto connection_id = args.value("--connection");
+  if (!file || !connection_id) {
+    std::cerr << "atsync postings: needs -c FILE and --connection ID (see 'atsync postings --help')\n";
+    return 2;
+  }
+  auto loaded = loadConfigForVerb("postings", *file, args.value("--plugins"));
+  if (!loaded) return 1;
+  const auto* connection = loaded->connection(*connection_id);
+  if (connection == nullptr) {
+    std::cerr << "atsync postings: no connection '" << *connection_id << "' in " << *file << "\n";
+    return 1;
+  }
+  auto client = http::HttpClient::create();
+  if (!client) {
+    std::cerr << "atsync postings: " << client.error().message << "\n";
+    return 1;
+  }
+  runtime::InMemoryStateStore state;
+  // One-shot verbs have no durable store yet, so OAuth connections cannot be used from here.
+  http::InMemoryTokenStore tokens;
+  runtime::ConnectorContext context;
+  context.connection_id = connection->id;
+  context.client = client.value().get();
+  context.state = &state;
+  context.tokens = &tokens;
+  auto connector = runtime::Connector::open(loaded->plugins.find(connection->ats.plugin), connection->ats.config, context);
+  if (!connector) {
+    std::cerr << "atsync postings: " << connector.error() << "\n";
+    return 1;
+  }
+  auto out = (*connector)->invoke(sdk::op::kPostingsList, boost::json::object{});
+  if (!out) {
+    std::cerr << "atsync postings: " << connection->ats.plugin << ": " << out.error().code << ": " << out.error().message
+              << "\n";
+    return 1;
+  }
+  const auto* list = out->document.is_object() ? out->document.get_object().if_contains("postings") : nullptr;
+  if (list == nullptr || !list->is_array()) {
+    std::cerr << "atsync postings: plugin answered without a 'postings' list\n";
+    return 1;
+  }
+  if (args.flag("--json")) {
+    std::cout << boost::json::serialize(*list) << "\n";
+    return 0;
+  }
+  std::cout << list->get_array().size() << " published postings for connection '" << connection->id << "'\n";
+  for (const auto& v : list->get_array()) {
+    const auto p = boost::json::value_to<sdk::Posting>(v);
+    std::string channels;
+    for (const auto& c : p.channels) channels += (channels.empty() ? "" : "+") + c;
+    std::cout << "  " << std::left << std::setw(38) << p.id << std::setw(16) << channels << p.title;
+    if (!p.location.empty()) std::cout << " — " << p.location;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+}  // namespace atsync::host::cli
