@@ -91,7 +91,7 @@ struct ConnectionConfig {
   PluginSlot platform;
   PluginSlot ats;
   StageMapping stage_mapping;
-  SourceLocation location;  // of the list item, for later messages about this connection
+  SourceLocation location;  // of the `id` value (the list item if the id is unusable), for later messages
 };
 
 struct Config {

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include <yaml-cpp/depthguard.h>
@@ -179,9 +178,17 @@ LoadResult loadConfig(const std::filesystem::path& file, const CatalogProvider& 
     result.diagnostics.push_back({{name, 0, 0}, "cannot read the config file: " + reason});
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return loadText(text.str(), name, catalogs, env, options);
+  // Read at most one byte past the limit: a device such as /dev/zero has no size and never ends.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    LoadResult result;
+    result.diagnostics.push_back({{name, 0, 0}, "the file is larger than " + std::to_string(kMaxConfigBytes) +
+                                                    " bytes, the limit for a config file"});
+    return result;
+  }
+  return loadText(text, name, catalogs, env, options);
 }
 
 LoadResult loadConfig(const std::filesystem::path& file, const PluginCatalog& catalog, const Environment& env,

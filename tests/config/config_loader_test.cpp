@@ -149,6 +149,12 @@ TEST(ConfigLoader, ReportsMissingFile) {
               ElementsAre("/nonexistent/atsync.yaml: cannot read the config file: No such file or directory"));
 }
 
+TEST(ConfigLoader, ReadsEndlessDeviceOnlyUpToTheLimit) {
+  const FakeCatalog catalog;
+  EXPECT_THAT(messages(loadConfig("/dev/zero", catalog, goodEnvironment())),
+              ElementsAre("/dev/zero: the file is larger than 4194304 bytes, the limit for a config file"));
+}
+
 TEST(ConfigLoader, ReportsYamlSyntaxErrorWithLocation) {
   const LoadResult result = load(variant("  listen: 127.0.0.1:8080", "  listen: [127.0.0.1:8080"));
   EXPECT_THAT(messages(result), ElementsAre("atsync.yaml:5:13: YAML syntax error: end of sequence flow not found"));
