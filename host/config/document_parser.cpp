@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/document_parser.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "config/did_you_mean.hpp"
