@@ -113,10 +113,4 @@ json::value toJson(const Event& e) {
   return json::object{{"id", e.id}, {"type", e.type}, {"occurred_at", formatTime(e.occurred_at)}, {"data", e.data}};
 }
 
-json::value toJson(const DeliveryAttempt& a) {
-  return json::object{{"event_id", a.event_id}, {"event_type", a.event_type}, {"attempt", a.attempt},
-                      {"copy", a.copy},         {"url", a.url},               {"status", a.status},
-                      {"error", a.error},       {"outcome", a.outcome},       {"at", formatTime(a.at)}};
-}
-
 }  // namespace atsync::sandbox::kula

@@ -100,17 +100,4 @@ struct Event {
   std::string body;
 };
 
-/// One webhook delivery attempt (or a deliberate non-attempt, outcome "dropped").
-struct DeliveryAttempt {
-  std::string event_id;
-  std::string event_type;
-  int attempt = 0;           // 1-based per delivery copy
-  int copy = 1;              // 2 for the duplicate copy when the duplicate knob is on
-  std::string url;
-  int status = 0;            // HTTP status; 0 when no response (connection error, dropped)
-  std::string error;         // empty on a response
-  std::string outcome;       // "delivered" | "retrying" | "failed" | "dropped"
-  TimePoint at{};
-};
-
 }  // namespace atsync::sandbox::kula

@@ -25,6 +25,5 @@ boost::json::value toJson(const Note& n);
 boost::json::value toJson(const Message& m);
 boost::json::value toJson(const Resume& r);  // metadata only, never the bytes
 boost::json::value toJson(const Event& e);   // the envelope {id,type,occurred_at,data}
-boost::json::value toJson(const DeliveryAttempt& a);
 
 }  // namespace atsync::sandbox::kula
