@@ -16,6 +16,7 @@ inline constexpr std::string_view kWebhookParse = "webhook.parse";        ///< {
 inline constexpr std::string_view kPostingsList = "postings.list";        ///< {} → {postings:[posting]} (published only)
 inline constexpr std::string_view kOpportunityCreate = "opportunity.create";
 inline constexpr std::string_view kOpportunityFind = "opportunity.find";
+inline constexpr std::string_view kOpportunityGet = "opportunity.get";
 inline constexpr std::string_view kOpportunitySetStage = "opportunity.set_stage";
 inline constexpr std::string_view kNoteAdd = "note.add";
 inline constexpr std::string_view kNoteFind = "note.find";

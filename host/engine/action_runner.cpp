@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/action_runner.hpp"
+
+#include "engine/actions.hpp"
+#include "engine/command_keys.hpp"
+
+#include <atsync/sdk/model.hpp>
+#include <atsync/sdk/operations.hpp>
+
+namespace atsync::host::engine {
+namespace {
+
+namespace json = boost::json;
+using sdk::detail::str;
+
+ActionOutcome failed(sdk::Error error) {
+  ActionOutcome o;
+  o.kind = ActionOutcome::Kind::kFailed;
+  o.summary = error.message;
+  o.error = std::move(error);
+  return o;
+}
+
+ActionOutcome done(std::string summary, std::optional<std::string> remote_id = std::nullopt, json::value output = {}) {
+  ActionOutcome o;
+  o.summary = std::move(summary);
+  o.remote_id = std::move(remote_id);
+  o.output = std::move(output);
+  return o;
+}
+
+ActionOutcome skipped(std::string summary) {
+  ActionOutcome o;
+  o.kind = ActionOutcome::Kind::kSkipped;
+  o.summary = std::move(summary);
+  return o;
+}
+
+sdk::Error invalid(std::string message) {
+  return sdk::Error{std::string(sdk::errc::kInvalidInput), std::move(message), false, std::nullopt, false};
+}
+
+const json::object& objectOf(const json::value& v) {
+  static const json::object kEmpty;
+  return v.is_object() ? v.get_object() : kEmpty;
+}
+
+store::NewCommand followUp(const std::string& connection_id, std::string key, const std::string& candidate_id,
+                           std::string_view action_name, const json::object& input, std::int64_t inbox_id) {
+  store::NewCommand c;
+  c.connection_id = connection_id;
+  c.key = std::move(key);
+  c.group_key = keys::candidateGroup(candidate_id);
+  c.action = std::string(action_name);
+  c.input = json::serialize(input);
+  c.inbox_id = inbox_id;
+  return c;
+}
+
+std::string firstEmail(const json::object& person) {
+  const auto emails = sdk::detail::strings(person, "emails");
+  return emails.empty() ? std::string() : emails.front();
+}
+
+/// The text of a Lever-bound note for a platform note or a conversation message (F8, F9).
+std::string noteBody(const json::object& in) {
+  if (str(in, "kind") == "message") {
+    const auto& m = objectOf(in.contains("message") ? in.at("message") : json::value());
+    std::string body = "Kula " + str(m, "channel", "email") + " message (" + str(m, "direction", "outbound") + ")";
+    if (!str(m, "subject").empty()) body += ": " + str(m, "subject");
+    body += "\n\n" + str(m, "body");
+    return body;
+  }
+  const auto& n = objectOf(in.contains("note") ? in.at("note") : json::value());
+  std::string body = str(n, "body");
+  if (const auto* author = sdk::detail::object(n, "author"); author && !str(*author, "name").empty()) {
+    body += "\n\n— " + str(*author, "name") + " (Kula)";
+  }
+  return body;
+}
+
+}  // namespace
+
+Expected<bool, sdk::Error> PostingCatalog::isPublished(runtime::Connector& ats, const std::string& posting_id,
+                                                        std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  const bool stale = fetched_at_ms_ < 0 || now_ms - fetched_at_ms_ > refresh_ms_;
+  // An unknown posting may have been published a moment ago: refresh, but not more than once a few seconds.
+  const bool unknown_recheck = !published_.count(posting_id) && now_ms - fetched_at_ms_ > 5000;
+  if (stale || unknown_recheck) {
+    auto out = ats.invoke(sdk::op::kPostingsList, json::object{});
+    if (!out) return unexpected(out.error());
+    published_.clear();
+    const auto& doc = objectOf(out->document);
+    if (const auto* list = doc.if_contains("postings"); list && list->is_array()) {
+      for (const auto& p : list->get_array()) {
+        if (p.is_object()) published_.insert(str(p.get_object(), "id"));
+      }
+    }
+    fetched_at_ms_ = now_ms;
+  }
+  return published_.count(posting_id) > 0;
+}
+
+std::optional<store::Link> ActionRunner::linkOf(const std::string& candidate_id) {
+  std::optional<store::Link> link;
+  store_.transact([&](store::Transaction& tx) { link = tx.linkByCandidate(connection_id_, candidate_id); });
+  return link;
+}
+
+ActionOutcome ActionRunner::run(const store::Command& command, std::int64_t now_ms) {
+  boost::system::error_code ec;
+  auto doc = json::parse(command.input, ec);
+  if (ec || !doc.is_object()) return failed(invalid("command input is not a JSON object"));
+  const auto& in = doc.get_object();
+  const std::string& a = command.action;
+  if (a == action::kCreateOpportunity) return createOpportunity(command, in, now_ms);
+  if (a == action::kBackfill) return backfill(command, in, now_ms);
+  if (a == action::kLinkCandidate) return linkCandidate(command, in);
+  if (a == action::kSetAtsStage) return setAtsStage(command, in);
+  if (a == action::kSetPlatformStage) return setPlatformStage(command, in);
+  if (a == action::kAddNote) return addNote(command, in);
+  if (a == action::kAddFile) return addFile(command, in);
+  if (a == action::kImportOpportunity) return importOpportunity(command, in, now_ms);
+  return failed(invalid("unknown action '" + a + "'"));
+}
+
+ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const json::object& in, std::int64_t now_ms) {
+  const auto& candidate = objectOf(in.contains("candidate") ? in.at("candidate") : json::value());
+  const std::string candidate_id = str(candidate, "id");
+  const std::string posting_id = str(in, "posting_id");
+  if (auto link = linkOf(candidate_id)) return skipped("candidate already linked to " + link->opportunity_id);
+
+  auto published = postings_.isPublished(*sides_.ats, posting_id, now_ms);
+  if (!published) return failed(published.error());
+  if (!*published) {
+    ActionOutcome o = skipped("posting " + posting_id + " is not published; no opportunity created");
+    o.effects = [=, this](store::Transaction& tx) {
+      tx.addActivity({0, connection_id_, now_ms, "warn", "posting_not_published", candidate_id,
+                      "Posting " + posting_id + " is not published in the ATS, so no opportunity was created for " +
+                          "candidate " + candidate_id + ". Publish the posting or link the flow to another one."});
+    };
+    return o;
+  }
+
+  const json::value person = candidate.contains("person") ? candidate.at("person") : json::value(json::object{});
+  json::value opportunity;
+  bool deduped = false;
+  // A previous attempt may have created it (timeout, crash): look before writing again.
+  if (c.outcome_unknown) {
+    auto found = sides_.ats->invoke(sdk::op::kOpportunityFind,
+                                    json::object{{"key", c.key}, {"email", firstEmail(objectOf(person))},
+                                                 {"posting_id", posting_id}});
+    if (!found) return failed(found.error());
+    const auto& f = objectOf(found->document);
+    if (const auto* o = f.if_contains("opportunity"); o && o->is_object()) opportunity = *o;
+  }
+  if (!opportunity.is_object()) {
+    json::object input{{"key", c.key}, {"person", person}, {"posting_id", posting_id}, {"origin", str(in, "origin", "sourced")}};
+    if (const auto* referrer = in.if_contains("referrer")) input["referrer"] = *referrer;
+    auto created = sides_.ats->invoke(sdk::op::kOpportunityCreate, input);
+    if (!created) return failed(created.error());
+    const auto& out = objectOf(created->document);
+    if (const auto* o = out.if_contains("opportunity"); o && o->is_object()) opportunity = *o;
+    deduped = sdk::detail::boolean(out, "deduped_contact");
+  }
+  if (!opportunity.is_object() || str(opportunity.get_object(), "id").empty()) {
+    return failed({std::string(sdk::errc::kBadResponse), "opportunity.create answered without an opportunity id", false,
+                   std::nullopt, false});
+  }
+  const auto& opp = opportunity.get_object();
+  store::Link link;
+  link.connection_id = connection_id_;
+  link.candidate_id = candidate_id;
+  link.opportunity_id = str(opp, "id");
+  link.contact_id = str(opp, "contact_id");
+  link.provenance = "created_by_platform";
+  link.posting_id = posting_id;
+  if (auto flow = sdk::detail::optString(in, "flow_id")) link.flow_id = flow;
+  link.platform_stage = str(candidate, "stage");
+  link.ats_stage = str(opp, "stage_id");
+  link.created_at_ms = link.updated_at_ms = now_ms;
+
+  ActionOutcome o = done("created opportunity " + link.opportunity_id + " on posting " + posting_id +
+                             (deduped ? " (existing contact reused)" : ""),
+                         link.opportunity_id, opportunity);
+  const std::string name = str(objectOf(person), "name", candidate_id);
+  const std::string origin = str(in, "origin", "sourced");
+  o.effects = [=, this](store::Transaction& tx) {
+    tx.upsertLink(link);
+    tx.insertCommand(followUp(connection_id_, keys::linkCandidate(candidate_id), candidate_id, action::kLinkCandidate,
+                              {{"candidate_id", candidate_id}}, c.inbox_id),
+                     now_ms);
+    tx.insertCommand(followUp(connection_id_, keys::backfill(candidate_id), candidate_id, action::kBackfill,
+                              {{"candidate_id", candidate_id}}, c.inbox_id),
+                     now_ms);
+    tx.addActivity({0, connection_id_, now_ms, "info", "opportunity_created", candidate_id,
+                    "Created ATS opportunity " + link.opportunity_id + " for " + name + " on posting " + posting_id +
+                        " (origin " + origin + (deduped ? ", existing contact" : "") + ")."});
+  };
+  return o;
+}
+
+ActionOutcome ActionRunner::backfill(const store::Command& c, const json::object& in, std::int64_t now_ms) {
+  const std::string candidate_id = str(in, "candidate_id");
+  auto list = [&](std::string_view op) { return sides_.platform->invoke(op, json::object{{"candidate_id", candidate_id}}); };
+  auto notes = list(sdk::op::kNotesList);
+  if (!notes) return failed(notes.error());
+  auto messages = list(sdk::op::kMessagesList);
+  if (!messages) return failed(messages.error());
+  auto resumes = list(sdk::op::kResumesList);
+  if (!resumes) return failed(resumes.error());
+
+  std::vector<store::NewCommand> commands;
+  int private_notes = 0;
+  if (const auto* arr = objectOf(notes->document).if_contains("notes"); arr && arr->is_array()) {
+    for (const auto& n : arr->get_array()) {
+      const auto& note = objectOf(n);
+      if (sdk::detail::boolean(note, "private")) {
+        ++private_notes;
+        continue;
+      }
+      commands.push_back(followUp(connection_id_, keys::note(str(note, "id")), candidate_id, action::kAddNote,
+                                  {{"candidate_id", candidate_id}, {"kind", "note"}, {"note", note}}, c.inbox_id));
+    }
+  }
+  if (const auto* arr = objectOf(messages->document).if_contains("messages"); arr && arr->is_array()) {
+    for (const auto& m : arr->get_array()) {
+      const auto& message = objectOf(m);
+      commands.push_back(followUp(connection_id_, keys::message(str(message, "id")), candidate_id, action::kAddNote,
+                                  {{"candidate_id", candidate_id}, {"kind", "message"}, {"message", message}},
+                                  c.inbox_id));
+    }
+  }
+  // Only the latest resume goes to the ATS; resumes.list answers newest first.
+  if (const auto* arr = objectOf(resumes->document).if_contains("resumes");
+      arr && arr->is_array() && !arr->get_array().empty()) {
+    const auto& file = objectOf(arr->get_array().front());
+    commands.push_back(followUp(connection_id_, keys::file(str(file, "id")), candidate_id, action::kAddFile,
+                                {{"candidate_id", candidate_id}, {"file", file}}, c.inbox_id));
+  }
+  const std::string summary = "back-fill queued " + std::to_string(commands.size()) + " writes (" +
+                              std::to_string(private_notes) + " private notes kept on the platform)";
+  ActionOutcome o = done(summary);
+  o.effects = [=](store::Transaction& tx) {
+    for (const auto& cmd : commands) tx.insertCommand(cmd, now_ms);
+  };
+  return o;
+}
+
+ActionOutcome ActionRunner::linkCandidate(const store::Command&, const json::object& in) {
+  const std::string candidate_id = str(in, "candidate_id");
+  auto link = linkOf(candidate_id);
+  if (!link) return skipped("candidate " + candidate_id + " has no link to record");
+  auto out = sides_.platform->invoke(sdk::op::kCandidateLink,
+                                     json::object{{"candidate_id", candidate_id},
+                                                  {"opportunity_id", link->opportunity_id},
+                                                  {"contact_id", link->contact_id}});
+  if (!out) return failed(out.error());
+  return done("recorded opportunity " + link->opportunity_id + " on candidate " + candidate_id, link->opportunity_id);
+}
+
+ActionOutcome ActionRunner::setAtsStage(const store::Command&, const json::object& in) {
+  auto out = sides_.ats->invoke(sdk::op::kOpportunitySetStage,
+                                json::object{{"opportunity_id", str(in, "opportunity_id")}, {"stage_id", str(in, "stage_id")}});
+  if (!out) return failed(out.error());
+  return done("ATS opportunity " + str(in, "opportunity_id") + " moved to " + str(in, "stage_id"), str(in, "opportunity_id"));
+}
+
+ActionOutcome ActionRunner::setPlatformStage(const store::Command&, const json::object& in) {
+  auto out = sides_.platform->invoke(sdk::op::kCandidateSetStage,
+                                     json::object{{"candidate_id", str(in, "candidate_id")}, {"stage", str(in, "stage")}});
+  if (!out) return failed(out.error());
+  return done("platform candidate " + str(in, "candidate_id") + " moved to " + str(in, "stage"), str(in, "candidate_id"));
+}
+
+ActionOutcome ActionRunner::addNote(const store::Command& c, const json::object& in) {
+  const std::string candidate_id = str(in, "candidate_id");
+  auto link = linkOf(candidate_id);
+  if (!link) return skipped("candidate " + candidate_id + " has no opportunity to add the note to");
+  if (link->provenance != "created_by_platform") return skipped("opportunity was not created by the platform");
+  if (c.outcome_unknown) {
+    auto found = sides_.ats->invoke(sdk::op::kNoteFind, json::object{{"key", c.key}, {"opportunity_id", link->opportunity_id}});
+    if (!found) return failed(found.error());
+    if (auto id = sdk::detail::optString(objectOf(found->document), "note_id")) {
+      return done("note was already on opportunity " + link->opportunity_id, id);
+    }
+  }
+  json::object input{{"key", c.key}, {"opportunity_id", link->opportunity_id}, {"body", noteBody(in)}};
+  auto out = sides_.ats->invoke(sdk::op::kNoteAdd, input);
+  if (!out) return failed(out.error());
+  return done("note added to opportunity " + link->opportunity_id, sdk::detail::optString(objectOf(out->document), "note_id"));
+}
+
+ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object& in) {
+  const std::string candidate_id = str(in, "candidate_id");
+  const auto& file = objectOf(in.contains("file") ? in.at("file") : json::value());
+  auto link = linkOf(candidate_id);
+  if (!link) return skipped("candidate " + candidate_id + " has no opportunity to attach the resume to");
+  if (link->provenance != "created_by_platform") return skipped("opportunity was not created by the platform");
+  if (c.outcome_unknown) {
+    auto found = sides_.ats->invoke(sdk::op::kFileFind,
+                                    json::object{{"opportunity_id", link->opportunity_id}, {"name", str(file, "name")},
+                                                 {"size_bytes", sdk::detail::integer(file, "size_bytes")}});
+    if (!found) return failed(found.error());
+    if (const auto* f = objectOf(found->document).if_contains("file"); f && f->is_object()) {
+      return done("resume was already on opportunity " + link->opportunity_id, str(f->get_object(), "id"));
+    }
+  }
+  auto content = sides_.platform->invoke(sdk::op::kResumeContent, json::object{{"resume_id", str(file, "id")}});
+  if (!content) return failed(content.error());
+  const auto& fetched = objectOf(objectOf(content->document).contains("file") ? content->document.at("file") : json::value());
+  json::object input{{"key", c.key},
+                     {"opportunity_id", link->opportunity_id},
+                     {"name", str(fetched, "name", str(file, "name"))},
+                     {"content_type", str(fetched, "content_type", str(file, "content_type", "application/octet-stream"))}};
+  auto out = sides_.ats->invoke(sdk::op::kFileAdd, input, content->bytes);
+  if (!out) return failed(out.error());
+  std::optional<std::string> remote;
+  if (const auto* f = objectOf(out->document).if_contains("file"); f && f->is_object()) remote = str(f->get_object(), "id");
+  return done("resume " + str(file, "name") + " (" + std::to_string(content->bytes.size()) + " bytes) added to opportunity " +
+                  link->opportunity_id,
+              remote);
+}
+
+ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const json::object& in, std::int64_t now_ms) {
+  const std::string opportunity_id = str(in, "opportunity_id");
+  std::optional<store::Link> existing;
+  store_.transact([&](store::Transaction& tx) { existing = tx.linkByOpportunity(connection_id_, opportunity_id); });
+  if (existing) return skipped("opportunity already linked to candidate " + existing->candidate_id);
+
+  json::value opportunity = in.contains("opportunity") ? in.at("opportunity") : json::value();
+  if (!opportunity.is_object()) {
+    auto got = sides_.ats->invoke(sdk::op::kOpportunityGet, json::object{{"opportunity_id", opportunity_id}});
+    if (!got) return failed(got.error());
+    opportunity = objectOf(got->document).contains("opportunity") ? got->document.at("opportunity") : json::value();
+  }
+  const auto& opp = objectOf(opportunity);
+  const auto& person = objectOf(opp.contains("person") ? opp.at("person") : json::value());
+  const std::string email = firstEmail(person);
+  const std::string ats_stage = str(opp, "stage_id");
+  const auto platform_stage = mapper_.atsToPlatform(ats_stage);
+
+  json::object candidate;
+  if (!email.empty()) {
+    auto found = sides_.platform->invoke(sdk::op::kCandidateFindByEmail, json::object{{"email", email}});
+    if (!found) return failed(found.error());
+    if (const auto* cand = objectOf(found->document).if_contains("candidate"); cand && cand->is_object()) {
+      candidate = cand->get_object();
+    }
+  }
+  if (!candidate.empty()) {
+    std::optional<store::Link> taken;
+    store_.transact([&](store::Transaction& tx) { taken = tx.linkByCandidate(connection_id_, str(candidate, "id")); });
+    if (taken) {
+      return skipped("candidate " + str(candidate, "id") + " (" + email + ") is already linked to opportunity " +
+                     taken->opportunity_id);
+    }
+  } else {
+    json::object input{{"person", person}};
+    if (platform_stage) input["stage"] = *platform_stage;
+    auto upserted = sides_.platform->invoke(sdk::op::kCandidateUpsert, input);
+    if (!upserted) return failed(upserted.error());
+    candidate = objectOf(objectOf(upserted->document).contains("candidate") ? upserted->document.at("candidate") : json::value());
+  }
+  const std::string candidate_id = str(candidate, "id");
+  if (candidate_id.empty()) {
+    return failed({std::string(sdk::errc::kBadResponse), "candidate.upsert answered without a candidate id", false,
+                   std::nullopt, false});
+  }
+  auto linked = sides_.platform->invoke(sdk::op::kCandidateLink,
+                                        json::object{{"candidate_id", candidate_id}, {"opportunity_id", opportunity_id},
+                                                     {"contact_id", str(opp, "contact_id")}});
+  if (!linked) return failed(linked.error());
+
+  store::Link link;
+  link.connection_id = connection_id_;
+  link.candidate_id = candidate_id;
+  link.opportunity_id = opportunity_id;
+  link.contact_id = str(opp, "contact_id");
+  link.provenance = "imported";
+  link.posting_id = sdk::detail::optString(opp, "posting_id");
+  link.platform_stage = str(candidate, "stage");
+  link.ats_stage = ats_stage;
+  link.created_at_ms = link.updated_at_ms = now_ms;
+  ActionOutcome o = done("imported opportunity " + opportunity_id + " as candidate " + candidate_id, candidate_id);
+  o.effects = [=](store::Transaction& tx) { tx.upsertLink(link); };
+  (void)c;
+  return o;
+}
+
+}  // namespace atsync::host::engine

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The engine's actions: what a command does, in terms of connector operations (sdk/schema/operations.md). The
+// engine knows no vendor: it calls operations by name on the connection's ATS and platform connectors.
+
+#include <string_view>
+
+namespace atsync::host::engine::action {
+
+inline constexpr std::string_view kCreateOpportunity = "create_opportunity";  ///< F5, F6
+inline constexpr std::string_view kLinkCandidate = "link_candidate";          ///< record the ATS link on the platform
+inline constexpr std::string_view kSetAtsStage = "set_ats_stage";             ///< F7 platform → ATS
+inline constexpr std::string_view kSetPlatformStage = "set_platform_stage";   ///< F7 ATS → platform
+inline constexpr std::string_view kAddNote = "add_note";                      ///< F8, F9, back-fill
+inline constexpr std::string_view kAddFile = "add_file";                      ///< F10, back-fill
+inline constexpr std::string_view kImportOpportunity = "import_opportunity";  ///< F2
+inline constexpr std::string_view kBackfill = "backfill";                     ///< existing notes, messages, resume of a new opportunity
+
+}  // namespace atsync::host::engine::action

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/connection_engine.hpp"
+
+#include "engine/rules.hpp"
+
+#include <atsync/sdk/events.hpp>
+#include <atsync/sdk/model.hpp>
+#include <atsync/sdk/operations.hpp>
+
+#include <algorithm>
+
+namespace atsync::host::engine {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kPlatformCursor = "platform.events";
+constexpr std::string_view kAtsCursor = "ats.changes";
+
+Expected<SideStages, sdk::Error> readStages(runtime::Connector& connector) {
+  SideStages side;
+  if (const auto* d = connector.plugin().manifest().document.if_contains("default_stages"); d && d->is_array()) {
+    side.default_stages = d->get_array();
+  }
+  auto out = connector.invoke(sdk::op::kStagesList, json::object{});
+  if (!out) return unexpected(out.error());
+  const auto* list = out->document.is_object() ? out->document.get_object().if_contains("stages") : nullptr;
+  if (list == nullptr || !list->is_array()) {
+    return unexpected(sdk::Error{std::string(sdk::errc::kBadResponse), "stages.list answered without 'stages'", false,
+                                 std::nullopt, false});
+  }
+  for (const auto& s : list->get_array()) side.stages.push_back(json::value_to<sdk::Stage>(s));
+  return side;
+}
+
+/// Reads the events of a poll answer into inbox rows.
+std::vector<store::NewEvent> eventsOf(const json::value& doc, const std::string& connection_id, const std::string& side,
+                                      const std::string& source, std::int64_t now_ms) {
+  std::vector<store::NewEvent> out;
+  const auto* list = doc.is_object() ? doc.get_object().if_contains("events") : nullptr;
+  if (list == nullptr || !list->is_array()) return out;
+  for (const auto& v : list->get_array()) {
+    const auto e = json::value_to<sdk::ChangeEvent>(v);
+    out.push_back({connection_id, side, source, e.id, e.type, e.occurred_at_ms, now_ms, e.echo, json::serialize(v)});
+  }
+  return out;
+}
+
+std::string cursorOf(const json::value& doc) {
+  if (!doc.is_object()) return {};
+  return sdk::detail::str(doc.get_object(), "cursor");
+}
+
+}  // namespace
+
+ConnectionEngine::ConnectionEngine(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
+                                   std::unique_ptr<runtime::Connector> platform, store::Store& store,
+                                   EngineOptions options)
+    : config_(std::move(config)),
+      ats_(std::move(ats)),
+      platform_(std::move(platform)),
+      store_(store),
+      options_(options) {}
+
+void ConnectionEngine::activity(std::string level, std::string kind, std::string subject, std::string message,
+                                std::int64_t now_ms) {
+  store_.transact([&](store::Transaction& tx) {
+    tx.addActivity({0, config_.id, now_ms, std::move(level), std::move(kind), std::move(subject), std::move(message)});
+  });
+}
+
+bool ConnectionEngine::connect(std::int64_t now_ms) {
+  auto ats = readStages(*ats_);
+  auto platform = ats ? readStages(*platform_) : Expected<SideStages, sdk::Error>(unexpected(ats.error()));
+  if (!ats || !platform) {
+    const auto& error = !ats ? ats.error() : platform.error();
+    const std::string side = !ats ? config_.ats.plugin : config_.platform.plugin;
+    const std::string message = "cannot read the stages of " + side + ": " + error.code + ": " + error.message;
+    if (message != connect_error_) activity("error", "connect_failed", config_.id, message + " (will retry)", now_ms);
+    connect_error_ = message;
+    next_connect_ms_ = now_ms + options_.connect_retry_ms;
+    return false;
+  }
+  std::vector<std::string> problems;
+  mapper_ = StageMapper::build(*ats, *platform, config_.stage_mapping, &problems);
+  store_.transact([&](store::Transaction& tx) {
+    for (const auto& [direction, table] : {std::pair{"ats_to_platform", &mapper_.atsToPlatformTable()},
+                                           std::pair{"platform_to_ats", &mapper_.platformToAtsTable()}}) {
+      std::vector<store::StageMappingRow> rows;
+      for (const auto& [from, entry] : *table) rows.push_back({config_.id, direction, from, entry.to, entry.origin});
+      tx.replaceStageMappings(config_.id, direction, rows);
+    }
+    for (const auto& p : problems) tx.addActivity({0, config_.id, now_ms, "warn", "stage_mapping", config_.id, p});
+    for (const auto& s : mapper_.unmappedAts()) {
+      tx.addActivity({0, config_.id, now_ms, "warn", "unmapped_stage", s,
+                      "ATS stage '" + mapper_.stageName(true, s) +
+                          "' has no platform stage: changes to it will not sync until it is mapped."});
+    }
+    for (const auto& s : mapper_.unmappedPlatform()) {
+      tx.addActivity({0, config_.id, now_ms, "warn", "unmapped_stage", s,
+                      "Platform stage '" + mapper_.stageName(false, s) +
+                          "' has no ATS stage: changes to it will not sync until it is mapped."});
+    }
+    tx.addActivity({0, config_.id, now_ms, "info", "connected", config_.id,
+                    "Connected " + config_.platform.plugin + " and " + config_.ats.plugin + ": " +
+                        std::to_string(mapper_.atsToPlatformTable().size()) + " ATS stages and " +
+                        std::to_string(mapper_.platformToAtsTable().size()) + " platform stages mapped."});
+  });
+  runner_ = std::make_unique<ActionRunner>(config_.id, ConnectionSides{ats_.get(), platform_.get()}, store_, mapper_,
+                                           postings_);
+  connect_error_.clear();
+  ready_ = true;
+  next_poll_ms_ = now_ms + options_.poll_interval_ms;
+  return true;
+}
+
+StepResult ConnectionEngine::step(std::int64_t now_ms) {
+  StepResult result;
+  if (!ready_) {
+    if (now_ms < next_connect_ms_ || !connect(now_ms)) {
+      result.next_due_ms = next_connect_ms_;
+      return result;
+    }
+  }
+  if (options_.poll_interval_ms > 0 && now_ms >= next_poll_ms_) {
+    poll(now_ms);
+    next_poll_ms_ = now_ms + options_.poll_interval_ms;
+  }
+  result.events = processInbox(now_ms);
+  result.commands = dispatch(now_ms);
+  result.more = result.events >= options_.batch || result.commands >= options_.batch;
+  // The earliest delayed retry decides when to come back; polls bound it from above.
+  std::int64_t due = options_.poll_interval_ms > 0 ? next_poll_ms_ : now_ms + 60000;
+  store_.transact([&](store::Transaction& tx) {
+    for (const auto& c : tx.runnableCommands(config_.id, INT64_MAX / 2, 1)) {
+      due = std::min(due, std::max(c.next_attempt_at_ms, c.not_before_ms));
+    }
+  });
+  result.next_due_ms = due;
+  return result;
+}
+
+int ConnectionEngine::processInbox(std::int64_t now_ms) {
+  int handled = 0;
+  RuleContext context{config_.id, &mapper_, now_ms};
+  store_.transact([&](store::Transaction& tx) {
+    handled = 0;
+    for (const auto& event : tx.pendingEvents(config_.id, options_.batch)) {
+      const RuleOutcome outcome = applyRules(event, tx, context);
+      tx.setEventStatus(event.id, outcome.status, outcome.note, now_ms);
+      ++handled;
+    }
+  });
+  return handled;
+}
+
+int ConnectionEngine::dispatch(std::int64_t now_ms) {
+  int attempted = 0;
+  while (attempted < options_.batch) {
+    std::vector<store::Command> runnable;
+    store_.transact([&](store::Transaction& tx) {
+      runnable = tx.runnableCommands(config_.id, now_ms, options_.batch - attempted);
+    });
+    if (runnable.empty()) break;
+    for (auto& command : runnable) {
+      runCommand(std::move(command), now_ms);
+      ++attempted;
+    }
+  }
+  return attempted;
+}
+
+int ConnectionEngine::drainCommands(std::int64_t now_ms) {
+  if (!ready_ && !connect(now_ms)) return 0;
+  int total = 0;
+  for (int n = dispatch(now_ms); n > 0; n = dispatch(now_ms)) total += n;
+  return total;
+}
+
+std::int64_t ConnectionEngine::backoffMs(int attempts) {
+  const int exponent = std::min(attempts - 1, 20);
+  const std::int64_t ceiling = std::min(options_.max_backoff_ms, options_.base_backoff_ms << exponent);
+  // Equal jitter: half the ceiling for sure, the other half random, so retries of many commands spread out.
+  std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(ceiling / 2, 1));
+  return ceiling / 2 + jitter(rng_);
+}
+
+void ConnectionEngine::runCommand(store::Command command, std::int64_t now_ms) {
+  // A command found in flight was interrupted (crash, kill): its write may have happened.
+  if (command.state == "in_flight") command.outcome_unknown = true;
+  command.state = "in_flight";
+  command.attempts += 1;
+  command.updated_at_ms = now_ms;
+  store_.transact([&](store::Transaction& tx) { tx.updateCommand(command); });
+
+  ActionOutcome outcome = runner_->run(command, now_ms);
+
+  store_.transact([&](store::Transaction& tx) {
+    store::Command c = command;
+    c.updated_at_ms = now_ms;
+    switch (outcome.kind) {
+      case ActionOutcome::Kind::kDone:
+      case ActionOutcome::Kind::kSkipped: {
+        c.state = outcome.kind == ActionOutcome::Kind::kDone ? "done" : "skipped";
+        c.remote_id = outcome.remote_id;
+        c.output = outcome.output.is_null() ? json::serialize(json::object{{"summary", outcome.summary}})
+                                            : json::serialize(json::object{{"summary", outcome.summary},
+                                                                           {"result", outcome.output}});
+        c.last_error.clear();
+        c.outcome_unknown = false;
+        break;
+      }
+      case ActionOutcome::Kind::kFailed: {
+        const auto& e = outcome.error;
+        c.last_error = json::serialize(json::value_from(e));
+        c.outcome_unknown = c.outcome_unknown || e.outcome_unknown;
+        const bool transient = e.retryable || e.outcome_unknown || e.code == sdk::errc::kTransport ||
+                               e.code == sdk::errc::kRateLimited || e.code == sdk::errc::kUnauthorized;
+        if (transient && c.attempts < options_.max_attempts) {
+          c.state = "pending";
+          c.next_attempt_at_ms = now_ms + backoffMs(c.attempts);
+        } else {
+          c.state = "dead";
+          tx.addActivity({0, config_.id, now_ms, "error", "dead_letter", c.key,
+                          "Gave up on " + c.action + " (" + c.key + ") after " + std::to_string(c.attempts) +
+                              (c.attempts == 1 ? " attempt: " : " attempts: ") + e.code + ": " + e.message +
+                              ". Retry it from the dead letters once the cause is fixed."});
+        }
+        break;
+      }
+    }
+    tx.updateCommand(c);
+    if (outcome.effects) outcome.effects(tx);
+  });
+}
+
+void ConnectionEngine::poll(std::int64_t now_ms) {
+  pollPlatform(now_ms);
+  pollAts(now_ms);
+}
+
+void ConnectionEngine::pollPlatform(std::int64_t now_ms) {
+  std::optional<std::string> cursor;
+  store_.transact([&](store::Transaction& tx) { cursor = tx.cursor(config_.id, kPlatformCursor); });
+  // The first poll of a connection only finds its place: history from before atsync was connected is not replayed.
+  const bool fast_forward = !cursor.has_value();
+  for (int page = 0; page < 100; ++page) {
+    json::object input;
+    if (cursor && !cursor->empty()) input["cursor"] = *cursor;
+    auto out = platform_->invoke(sdk::op::kEventsPoll, input);
+    if (!out) {
+      activity("warn", "poll_failed", config_.id,
+               "Reconciliation poll of " + config_.platform.plugin + " failed: " + out.error().message, now_ms);
+      return;
+    }
+    auto events = eventsOf(out->document, config_.id, "platform", config_.platform.plugin, now_ms);
+    const std::string next = cursorOf(out->document);
+    int inserted = 0;
+    store_.transact([&](store::Transaction& tx) {
+      inserted = 0;
+      if (!fast_forward) {
+        for (const auto& e : events) inserted += tx.insertEvent(e) ? 1 : 0;
+      }
+      if (!next.empty()) tx.setCursor(config_.id, kPlatformCursor, next);
+      else if (!cursor) tx.setCursor(config_.id, kPlatformCursor, "");
+      if (inserted > 0) {
+        tx.addActivity({0, config_.id, now_ms, "warn", "missed_events", config_.id,
+                        "Reconciliation found " + std::to_string(inserted) + " platform event(s) no webhook had delivered."});
+      }
+    });
+    if (events.empty() || next.empty() || (cursor && next == *cursor)) return;
+    cursor = next;
+  }
+}
+
+void ConnectionEngine::pollAts(std::int64_t now_ms) {
+  std::optional<std::string> cursor;
+  store_.transact([&](store::Transaction& tx) { cursor = tx.cursor(config_.id, kAtsCursor); });
+  if (!cursor) {
+    // First poll: from now on. The initial import (atsync import) covers what existed before.
+    store_.transact([&](store::Transaction& tx) { tx.setCursor(config_.id, kAtsCursor, std::to_string(now_ms)); });
+    return;
+  }
+  auto out = ats_->invoke(sdk::op::kChangesPoll, json::object{{"cursor", *cursor}});
+  if (!out) {
+    activity("warn", "poll_failed", config_.id, "Reconciliation poll of " + config_.ats.plugin + " failed: " + out.error().message,
+             now_ms);
+    return;
+  }
+  auto events = eventsOf(out->document, config_.id, "ats", config_.ats.plugin, now_ms);
+  const std::string next = cursorOf(out->document);
+  store_.transact([&](store::Transaction& tx) {
+    for (const auto& e : events) tx.insertEvent(e);
+    if (!next.empty()) tx.setCursor(config_.id, kAtsCursor, next);
+  });
+}
+
+}  // namespace atsync::host::engine

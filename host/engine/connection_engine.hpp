@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// One connection at run time: its two connectors, its stage mapping, and the three loops that move its data —
+// the processor (inbox events through the rules into commands), the dispatcher (commands through actions to the
+// vendors, with retries and dead letters) and the reconciliation poller (missed webhooks). Not thread-safe: the
+// engine runs one step of a connection at a time, which is what keeps per-connection order.
+
+#include "config/config.hpp"
+#include "engine/action_runner.hpp"
+#include "engine/stage_mapper.hpp"
+#include "runtime/connector.hpp"
+#include "store/store.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+
+namespace atsync::host::engine {
+
+struct EngineOptions {
+  int max_attempts = 8;                  ///< a command failing this many times goes to the dead letters
+  std::int64_t base_backoff_ms = 1000;   ///< first retry delay ceiling; doubles per attempt, with jitter
+  std::int64_t max_backoff_ms = 300000;
+  int batch = 100;                       ///< events or commands handled per step before yielding
+  std::int64_t poll_interval_ms = 300000;  ///< reconciliation polls (0 = never)
+  std::int64_t connect_retry_ms = 5000;  ///< how soon to retry a failed connect (stage lists unreachable)
+};
+
+struct StepResult {
+  int events = 0;      ///< inbox events handled
+  int commands = 0;    ///< commands attempted
+  bool more = false;   ///< work is left: run again at once
+  std::int64_t next_due_ms = 0;  ///< when a delayed retry or a poll falls due
+};
+
+class ConnectionEngine {
+ public:
+  ConnectionEngine(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
+                   std::unique_ptr<runtime::Connector> platform, store::Store& store, EngineOptions options);
+
+  const std::string& id() const { return config_.id; }
+  bool ready() const { return ready_; }
+  const std::string& lastConnectError() const { return connect_error_; }
+
+  /// Reads both sides' stages and builds the mapping; records it in the store. Until it succeeds the connection
+  /// accepts events (they wait in the inbox) but does not process them.
+  bool connect(std::int64_t now_ms);
+
+  /// One round of work. Connects first when needed, polls when due.
+  StepResult step(std::int64_t now_ms);
+
+  /// Runs only the dispatcher until no command is runnable now (for one-shot verbs such as `atsync import`).
+  int drainCommands(std::int64_t now_ms);
+
+  /// Reconciliation: asks both sides for what happened since the stored cursors and queues it in the inbox.
+  void poll(std::int64_t now_ms);
+
+  runtime::Connector& ats() { return *ats_; }
+  runtime::Connector& platform() { return *platform_; }
+  const StageMapper& mapper() const { return mapper_; }
+  const config::ConnectionConfig& config() const { return config_; }
+
+ private:
+  int processInbox(std::int64_t now_ms);
+  int dispatch(std::int64_t now_ms);
+  void runCommand(store::Command command, std::int64_t now_ms);
+  std::int64_t backoffMs(int attempts);
+  void pollPlatform(std::int64_t now_ms);
+  void pollAts(std::int64_t now_ms);
+  void activity(std::string level, std::string kind, std::string subject, std::string message, std::int64_t now_ms);
+
+  config::ConnectionConfig config_;
+  std::unique_ptr<runtime::Connector> ats_;
+  std::unique_ptr<runtime::Connector> platform_;
+  store::Store& store_;
+  EngineOptions options_;
+  StageMapper mapper_;
+  PostingCatalog postings_;
+  std::unique_ptr<ActionRunner> runner_;
+  bool ready_ = false;
+  std::string connect_error_;
+  std::int64_t next_connect_ms_ = 0;
+  std::int64_t next_poll_ms_ = 0;
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+}  // namespace atsync::host::engine

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/rules.hpp"
+
+#include "engine/actions.hpp"
+#include "engine/command_keys.hpp"
+
+#include <atsync/sdk/events.hpp>
+#include <atsync/sdk/model.hpp>
+
+#include <boost/json.hpp>
+
+namespace atsync::host::engine {
+namespace {
+
+namespace json = boost::json;
+using sdk::detail::str;
+
+RuleOutcome processed(std::string note) { return {"processed", std::move(note)}; }
+RuleOutcome ignored(std::string note) { return {"ignored", std::move(note)}; }
+
+void activity(store::Transaction& tx, const RuleContext& c, std::string level, std::string kind, std::string subject,
+              std::string message) {
+  tx.addActivity({0, c.connection_id, c.now_ms, std::move(level), std::move(kind), std::move(subject), std::move(message)});
+}
+
+bool enqueue(store::Transaction& tx, const RuleContext& c, const store::InboxEvent& e, std::string key, std::string group,
+             std::string_view action_name, const json::object& input) {
+  store::NewCommand cmd;
+  cmd.connection_id = c.connection_id;
+  cmd.key = std::move(key);
+  cmd.group_key = std::move(group);
+  cmd.action = std::string(action_name);
+  cmd.input = json::serialize(input);
+  cmd.inbox_id = e.id;
+  return tx.insertCommand(cmd, c.now_ms);
+}
+
+std::string personLabel(const json::object& candidate) {
+  if (const auto* person = sdk::detail::object(candidate, "person")) {
+    auto name = str(*person, "name");
+    if (!name.empty()) return name;
+  }
+  return str(candidate, "id");
+}
+
+/// F5 and F6: a candidate added to a flow linked to a posting, or referred with a posting.
+RuleOutcome newCandidacy(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                         const RuleContext& c, bool referral) {
+  const auto* candidate = sdk::detail::object(data, "candidate");
+  if (candidate == nullptr || str(*candidate, "id").empty()) return ignored("event has no candidate");
+  const std::string candidate_id = str(*candidate, "id");
+  std::string posting_id;
+  std::string flow_id;
+  if (referral) {
+    posting_id = str(data, "posting_id");
+  } else if (const auto* flow = sdk::detail::object(data, "flow")) {
+    posting_id = str(*flow, "posting_id");
+    flow_id = str(*flow, "id");
+    if (posting_id.empty()) {
+      activity(tx, c, "warn", "flow_without_posting", candidate_id,
+               "Flow '" + str(*flow, "name", flow_id) + "' is not linked to a posting, so " + personLabel(*candidate) +
+                   " was not sent to the ATS. Link the flow to a published posting to sync its candidates.");
+      return ignored("flow " + flow_id + " has no linked posting");
+    }
+  }
+  if (posting_id.empty()) {
+    activity(tx, c, "warn", "referral_without_posting", candidate_id,
+             "Referral of " + personLabel(*candidate) + " names no posting; nothing was sent to the ATS.");
+    return ignored("referral without a posting");
+  }
+  if (auto link = tx.linkByCandidate(c.connection_id, candidate_id)) {
+    return ignored("candidate " + candidate_id + " is already linked to opportunity " + link->opportunity_id);
+  }
+  json::object input{{"candidate", *candidate}, {"posting_id", posting_id},
+                     {"origin", referral ? "referred" : "sourced"}};
+  if (!flow_id.empty()) input["flow_id"] = flow_id;
+  if (referral) {
+    if (const auto* referrer = sdk::detail::object(data, "referrer")) input["referrer"] = *referrer;
+    if (auto note = sdk::detail::optString(data, "note")) input["referral_note"] = *note;
+  }
+  const bool added = enqueue(tx, c, e, keys::createOpportunity(candidate_id), keys::candidateGroup(candidate_id),
+                             action::kCreateOpportunity, input);
+  return processed(added ? "opportunity creation queued for posting " + posting_id
+                         : "opportunity creation was already queued");
+}
+
+/// F7 platform → ATS.
+RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                                 const RuleContext& c) {
+  if (e.echo) return ignored("echo of a stage atsync applied");
+  const std::string candidate_id = str(data, "subject_id");
+  const std::string to = str(data, "to_stage");
+  auto link = tx.linkByCandidate(c.connection_id, candidate_id);
+  if (!link) return ignored("candidate " + candidate_id + " is not linked to an opportunity");
+  if (link->platform_stage == to) return ignored("platform stage already " + to);
+  const auto target = c.mapper->platformToAts(to);
+  link->platform_stage = to;
+  link->updated_at_ms = c.now_ms;
+  if (!target) {
+    tx.upsertLink(*link);
+    activity(tx, c, "warn", "unmapped_stage", candidate_id,
+             "Platform stage '" + c.mapper->stageName(false, to) +
+                 "' has no ATS stage in the mapping; opportunity " + link->opportunity_id + " was left as it is.");
+    return ignored("unmapped platform stage " + to);
+  }
+  if (link->ats_stage == *target) {
+    tx.upsertLink(*link);
+    return ignored("ATS stage already " + *target);
+  }
+  // Recorded now, before the write: the ATS's webhook for our own write then finds nothing new (echo suppression).
+  link->ats_stage = *target;
+  tx.upsertLink(*link);
+  enqueue(tx, c, e, keys::atsStage(link->opportunity_id, e.event_id), keys::candidateGroup(candidate_id),
+          action::kSetAtsStage, {{"opportunity_id", link->opportunity_id}, {"stage_id", *target}});
+  return processed("ATS stage of " + link->opportunity_id + " set to " + *target);
+}
+
+/// F7 ATS → platform.
+RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                            const RuleContext& c) {
+  const std::string opportunity_id = str(data, "subject_id");
+  const std::string to = str(data, "to_stage");
+  auto link = tx.linkByOpportunity(c.connection_id, opportunity_id);
+  if (!link) return ignored("opportunity " + opportunity_id + " is not linked to a candidate");
+  if (e.echo || link->ats_stage == to) return ignored("ATS stage already " + to + " (our own write or a repeat)");
+  const auto target = c.mapper->atsToPlatform(to);
+  link->ats_stage = to;
+  link->updated_at_ms = c.now_ms;
+  if (!target) {
+    tx.upsertLink(*link);
+    activity(tx, c, "warn", "unmapped_stage", opportunity_id,
+             "ATS stage '" + c.mapper->stageName(true, to) + "' has no platform stage in the mapping; candidate " +
+                 link->candidate_id + " was left as it is.");
+    return ignored("unmapped ATS stage " + to);
+  }
+  if (link->platform_stage == *target) {
+    tx.upsertLink(*link);
+    return ignored("platform stage already " + *target);
+  }
+  link->platform_stage = *target;
+  tx.upsertLink(*link);
+  enqueue(tx, c, e, keys::platformStage(link->candidate_id, e.event_id), keys::candidateGroup(link->candidate_id),
+          action::kSetPlatformStage, {{"candidate_id", link->candidate_id}, {"stage", *target}});
+  return processed("platform stage of " + link->candidate_id + " set to " + *target);
+}
+
+/// Whether writes about `candidate_id` may go to the ATS (F8–F10): only to opportunities the platform created —
+/// linked already, or whose creation is queued (the group runs the write after it).
+std::optional<std::string> refuseWrite(store::Transaction& tx, const RuleContext& c, const std::string& candidate_id) {
+  if (auto link = tx.linkByCandidate(c.connection_id, candidate_id)) {
+    if (link->provenance == "created_by_platform") return std::nullopt;
+    return "opportunity " + link->opportunity_id + " was not created by the platform";
+  }
+  if (auto pending = tx.commandByKey(c.connection_id, keys::createOpportunity(candidate_id))) {
+    if (pending->state != "dead" && pending->state != "skipped") return std::nullopt;
+  }
+  return "candidate " + candidate_id + " has no opportunity created by the platform";
+}
+
+RuleOutcome noteCreated(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                        const RuleContext& c) {
+  const auto* note = sdk::detail::object(data, "note");
+  if (note == nullptr) return ignored("event has no note");
+  if (sdk::detail::boolean(*note, "private")) return ignored("private note stays on the platform");
+  const std::string candidate_id = str(*note, "subject_id");
+  if (auto why = refuseWrite(tx, c, candidate_id)) return ignored(*why);
+  const bool added = enqueue(tx, c, e, keys::note(str(*note, "id")), keys::candidateGroup(candidate_id),
+                             action::kAddNote, {{"candidate_id", candidate_id}, {"kind", "note"}, {"note", *note}});
+  return processed(added ? "note queued for the ATS" : "note was already queued");
+}
+
+RuleOutcome messageLogged(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                          const RuleContext& c) {
+  const auto* message = sdk::detail::object(data, "message");
+  if (message == nullptr) return ignored("event has no message");
+  const std::string candidate_id = str(*message, "candidate_id");
+  if (auto why = refuseWrite(tx, c, candidate_id)) return ignored(*why);
+  const bool added = enqueue(tx, c, e, keys::message(str(*message, "id")), keys::candidateGroup(candidate_id),
+                             action::kAddNote,
+                             {{"candidate_id", candidate_id}, {"kind", "message"}, {"message", *message}});
+  return processed(added ? "message queued for the ATS as a note" : "message was already queued");
+}
+
+RuleOutcome fileUploaded(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                         const RuleContext& c) {
+  const auto* file = sdk::detail::object(data, "file");
+  if (file == nullptr) return ignored("event has no file");
+  const std::string candidate_id = str(*file, "subject_id");
+  if (auto why = refuseWrite(tx, c, candidate_id)) return ignored(*why);
+  const bool added = enqueue(tx, c, e, keys::file(str(*file, "id")), keys::candidateGroup(candidate_id),
+                             action::kAddFile, {{"candidate_id", candidate_id}, {"file", *file}});
+  return processed(added ? "resume queued for the ATS" : "resume was already queued");
+}
+
+/// F2 for opportunities that appear after the initial import (applicationCreated, polls).
+RuleOutcome opportunityCreated(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                               const RuleContext& c) {
+  const std::string opportunity_id = str(data, "opportunity_id");
+  if (opportunity_id.empty()) return ignored("event has no opportunity id");
+  if (tx.linkByOpportunity(c.connection_id, opportunity_id)) return ignored("opportunity already linked");
+  json::object input{{"opportunity_id", opportunity_id}};
+  if (const auto* opportunity = sdk::detail::object(data, "opportunity")) input["opportunity"] = *opportunity;
+  const bool added = enqueue(tx, c, e, keys::importOpportunity(opportunity_id), "opportunity:" + opportunity_id,
+                             action::kImportOpportunity, input);
+  return processed(added ? "import of the opportunity queued" : "import was already queued");
+}
+
+}  // namespace
+
+RuleOutcome applyRules(const store::InboxEvent& event, store::Transaction& tx, const RuleContext& context) {
+  boost::system::error_code ec;
+  auto doc = json::parse(event.payload, ec);
+  if (ec || !doc.is_object()) return ignored("payload is not a change-event document");
+  const json::object empty;
+  const auto* data_ptr = sdk::detail::object(doc.get_object(), "data");
+  const json::object& data = data_ptr ? *data_ptr : empty;
+  const std::string& type = event.type;
+  const bool from_platform = event.side == "platform";
+
+  if (type == sdk::event_type::kTest) return ignored("connection test");
+  if (type == sdk::event_type::kFlowCandidateAdded && from_platform) return newCandidacy(event, data, tx, context, false);
+  if (type == sdk::event_type::kReferralCreated && from_platform) return newCandidacy(event, data, tx, context, true);
+  if (type == sdk::event_type::kStageChanged) {
+    return from_platform ? platformStageChanged(event, data, tx, context) : atsStageChanged(event, data, tx, context);
+  }
+  if (type == sdk::event_type::kNoteCreated && from_platform) return noteCreated(event, data, tx, context);
+  if (type == sdk::event_type::kMessageLogged && from_platform) return messageLogged(event, data, tx, context);
+  if (type == sdk::event_type::kFileUploaded && from_platform) return fileUploaded(event, data, tx, context);
+  if (type == sdk::event_type::kOpportunityCreated && !from_platform) return opportunityCreated(event, data, tx, context);
+  return ignored("no rule for " + type + " from the " + event.side);
+}
+
+}  // namespace atsync::host::engine

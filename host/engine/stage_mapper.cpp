@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/stage_mapper.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace atsync::host::engine {
+namespace {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string stringField(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
+}
+
+bool hasStage(const std::vector<sdk::Stage>& stages, std::string_view id) {
+  return std::any_of(stages.begin(), stages.end(), [&](const sdk::Stage& s) { return s.id == id; });
+}
+
+/// from → to for every `from` stage whose canonical meaning some `to` stage shares (the first such, in order).
+std::map<std::string, MappingEntry> pairByMeaning(const SideStages& from, const SideStages& to) {
+  std::vector<std::pair<std::string, std::string>> to_canonical;  // (canonical, id), in the vendor's order
+  for (const auto& s : to.stages) to_canonical.emplace_back(canonicalOf(s, to.default_stages), s.id);
+  std::map<std::string, MappingEntry> table;
+  for (const auto& s : from.stages) {
+    const std::string c = canonicalOf(s, from.default_stages);
+    if (c.empty()) continue;
+    for (const auto& [tc, id] : to_canonical) {
+      if (tc == c) {
+        table[s.id] = MappingEntry{id, "default"};
+        break;
+      }
+    }
+  }
+  return table;
+}
+
+void applyOverrides(std::map<std::string, MappingEntry>& table, const std::map<std::string, std::string>& overrides,
+                    const std::vector<sdk::Stage>& from, const std::vector<sdk::Stage>& to, std::string_view direction,
+                    std::vector<std::string>* problems) {
+  for (const auto& [f, t] : overrides) {
+    bool ok = true;
+    if (!hasStage(from, f)) {
+      ok = false;
+      if (problems) problems->push_back("stage_mapping." + std::string(direction) + ": stage '" + f + "' does not exist");
+    }
+    if (!hasStage(to, t)) {
+      ok = false;
+      if (problems) {
+        problems->push_back("stage_mapping." + std::string(direction) + ": '" + f + "' maps to stage '" + t +
+                            "', which does not exist");
+      }
+    }
+    if (ok) table[f] = MappingEntry{t, "config"};
+  }
+}
+
+}  // namespace
+
+std::string canonicalOf(const sdk::Stage& stage, const boost::json::array& default_stages) {
+  for (const auto& d : default_stages) {
+    const auto* o = d.if_object();
+    if (o == nullptr) continue;
+    const std::string id = stringField(*o, "id");
+    if (!id.empty() && id == stage.id) return stringField(*o, "canonical");
+  }
+  for (const auto& d : default_stages) {
+    const auto* o = d.if_object();
+    if (o == nullptr) continue;
+    if (equalsIgnoreCase(stringField(*o, "name"), stage.name)) return stringField(*o, "canonical");
+    if (const auto* names = o->if_contains("names"); names && names->is_array()) {
+      for (const auto& n : names->get_array()) {
+        if (n.is_string() && equalsIgnoreCase(n.get_string(), stage.name)) return stringField(*o, "canonical");
+      }
+    }
+  }
+  return {};
+}
+
+StageMapper StageMapper::build(const SideStages& ats, const SideStages& platform,
+                               const config::StageMapping& overrides, std::vector<std::string>* problems) {
+  StageMapper m;
+  m.ats_stages_ = ats.stages;
+  m.platform_stages_ = platform.stages;
+  m.ats_to_platform_ = pairByMeaning(ats, platform);
+  m.platform_to_ats_ = pairByMeaning(platform, ats);
+  applyOverrides(m.ats_to_platform_, overrides.ats_to_platform, ats.stages, platform.stages, "ats_to_platform", problems);
+  applyOverrides(m.platform_to_ats_, overrides.platform_to_ats, platform.stages, ats.stages, "platform_to_ats", problems);
+  return m;
+}
+
+std::optional<std::string> StageMapper::atsToPlatform(std::string_view ats_stage) const {
+  auto it = ats_to_platform_.find(std::string(ats_stage));
+  if (it == ats_to_platform_.end()) return std::nullopt;
+  return it->second.to;
+}
+
+std::optional<std::string> StageMapper::platformToAts(std::string_view platform_stage) const {
+  auto it = platform_to_ats_.find(std::string(platform_stage));
+  if (it == platform_to_ats_.end()) return std::nullopt;
+  return it->second.to;
+}
+
+std::vector<std::string> StageMapper::unmappedAts() const {
+  std::vector<std::string> out;
+  for (const auto& s : ats_stages_) {
+    if (!ats_to_platform_.count(s.id)) out.push_back(s.id);
+  }
+  return out;
+}
+
+std::vector<std::string> StageMapper::unmappedPlatform() const {
+  std::vector<std::string> out;
+  for (const auto& s : platform_stages_) {
+    if (!platform_to_ats_.count(s.id)) out.push_back(s.id);
+  }
+  return out;
+}
+
+std::string StageMapper::stageName(bool ats, std::string_view id) const {
+  for (const auto& s : ats ? ats_stages_ : platform_stages_) {
+    if (s.id == id) return s.name.empty() ? s.id : s.name;
+  }
+  return std::string(id);
+}
+
+}  // namespace atsync::host::engine

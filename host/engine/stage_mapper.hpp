@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The two stage tables of a connection, ATS → platform and platform → ATS (F3). Built at connect time from the
+// stages each side really has: config entries win; otherwise stages are paired by the canonical meaning their
+// plugins give them (matched by id, else by name). A stage with no counterpart is unmapped — reported, never
+// guessed.
+
+#include "config/config.hpp"
+
+#include <atsync/sdk/model.hpp>
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace atsync::host::engine {
+
+/// One side's stages: what the vendor has (stages.list) and what its plugin says about them (describe).
+struct SideStages {
+  std::vector<sdk::Stage> stages;
+  boost::json::array default_stages;  ///< describe.default_stages of the plugin
+};
+
+struct MappingEntry {
+  std::string to;
+  std::string origin;  ///< "config" | "default"
+};
+
+class StageMapper {
+ public:
+  StageMapper() = default;
+
+  /// `problems` receives one sentence per config entry naming a stage that does not exist.
+  static StageMapper build(const SideStages& ats, const SideStages& platform, const config::StageMapping& overrides,
+                           std::vector<std::string>* problems);
+
+  std::optional<std::string> atsToPlatform(std::string_view ats_stage) const;
+  std::optional<std::string> platformToAts(std::string_view platform_stage) const;
+
+  const std::map<std::string, MappingEntry>& atsToPlatformTable() const { return ats_to_platform_; }
+  const std::map<std::string, MappingEntry>& platformToAtsTable() const { return platform_to_ats_; }
+  /// Stages of each side with no mapping, for status and the console.
+  std::vector<std::string> unmappedAts() const;
+  std::vector<std::string> unmappedPlatform() const;
+  std::string stageName(bool ats, std::string_view id) const;
+
+ private:
+  std::map<std::string, MappingEntry> ats_to_platform_;
+  std::map<std::string, MappingEntry> platform_to_ats_;
+  std::vector<sdk::Stage> ats_stages_;
+  std::vector<sdk::Stage> platform_stages_;
+};
+
+/// The canonical meaning of a vendor stage according to its plugin's default stages (by id, else by name or one of
+/// the alternative names, case-insensitive); empty when the plugin says nothing about it.
+std::string canonicalOf(const sdk::Stage& stage, const boost::json::array& default_stages);
+
+}  // namespace atsync::host::engine

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The durable store (DESIGN.md §4): connections' state, encrypted tokens, inbox, outbox/ledger, links, cursors,
+// stage mappings, activity log, plugin state. SQLite file by default (WAL); PostgreSQL for several hosts.
+// Everything the engine changes together is changed in one transaction: Store::transact runs a function with a
+// Transaction and commits when it returns, or rolls back when it throws.
+
+#include "common/expected.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace atsync::host::store {
+
+/// An event as it arrived (webhook or poll), normalised by its plugin. Deduplicated by (connection, source, event_id).
+struct NewEvent {
+  std::string connection_id;
+  std::string side;            ///< "ats" | "platform": which slot's plugin produced it
+  std::string source;          ///< the plugin name
+  std::string event_id;
+  std::string type;            ///< sdk::event_type
+  std::int64_t occurred_at_ms = 0;
+  std::int64_t received_at_ms = 0;
+  bool echo = false;
+  std::string payload;         ///< the change-event document (JSON)
+};
+
+struct InboxEvent : NewEvent {
+  std::int64_t id = 0;         ///< arrival order within the store
+  std::string status;          ///< "pending" | "processed" | "ignored" | "failed"
+  std::string note;            ///< why ignored/failed, or what was done
+  std::int64_t processed_at_ms = 0;
+};
+
+/// Work for a connector. `key` is deterministic and unique per connection: inserting a command whose key exists is a
+/// no-op, so a replayed event never makes a second effect. Commands of one `group_key` (a candidate) run one at a
+/// time in id order: the note waits for the opportunity.
+struct NewCommand {
+  std::string connection_id;
+  std::string key;
+  std::string group_key;
+  std::string action;          ///< an engine action name, e.g. "create_opportunity"
+  std::string input;           ///< JSON document
+  std::int64_t inbox_id = 0;   ///< the event that caused it (0 for none)
+  std::int64_t not_before_ms = 0;
+};
+
+struct Command : NewCommand {
+  std::int64_t id = 0;
+  std::string state;           ///< "pending" | "in_flight" | "done" | "dead" | "skipped"
+  int attempts = 0;
+  std::int64_t next_attempt_at_ms = 0;
+  std::string last_error;      ///< the last error document (JSON) or empty
+  bool outcome_unknown = false;  ///< the last attempt may have taken effect (check before writing again)
+  std::optional<std::string> remote_id;
+  std::string output;          ///< JSON document of the result, or empty
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+/// Platform candidate ↔ ATS opportunity (+ contact). Provenance tells who created the opportunity: F8–F10 only
+/// write to opportunities the platform created.
+struct Link {
+  std::string connection_id;
+  std::string candidate_id;
+  std::string opportunity_id;
+  std::string contact_id;
+  std::string provenance;      ///< "created_by_platform" | "imported"
+  std::optional<std::string> posting_id;
+  std::optional<std::string> flow_id;
+  std::string platform_stage;  ///< last stage known or written on the platform
+  std::string ats_stage;       ///< last stage known or written on the ATS
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+struct ActivityEntry {
+  std::int64_t id = 0;
+  std::string connection_id;
+  std::int64_t at_ms = 0;
+  std::string level;           ///< "info" | "warn" | "error"
+  std::string kind;            ///< short machine name: "opportunity_created", "unmapped_stage", ...
+  std::string subject;         ///< the candidate/opportunity/posting it is about, if any
+  std::string message;         ///< one sentence for operators
+};
+
+struct StageMappingRow {
+  std::string connection_id;
+  std::string direction;       ///< "ats_to_platform" | "platform_to_ats"
+  std::string from_stage;
+  std::string to_stage;
+  std::string origin;          ///< "config" | "default" | "admin"
+};
+
+struct ActivityQuery {
+  std::string connection_id;   ///< empty: all
+  std::string kind;            ///< empty: all
+  std::string level;           ///< empty: all
+  std::int64_t before_id = 0;  ///< 0: newest first from the top; else entries with id < before_id
+  int limit = 50;
+};
+
+struct Counts {
+  std::map<std::string, std::int64_t> inbox_by_status;
+  std::map<std::string, std::int64_t> commands_by_state;
+  std::int64_t links = 0;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // ---- inbox ----
+  /// Returns false (and changes nothing) when the event is already there.
+  virtual bool insertEvent(const NewEvent& event) = 0;
+  /// Pending events of a connection, oldest first.
+  virtual std::vector<InboxEvent> pendingEvents(std::string_view connection_id, int limit) = 0;
+  virtual void setEventStatus(std::int64_t id, std::string_view status, std::string_view note, std::int64_t now_ms) = 0;
+  /// Puts events received in [from_ms, to_ms] back to pending (replay). Returns how many.
+  virtual std::int64_t replayEvents(std::string_view connection_id, std::int64_t from_ms, std::int64_t to_ms) = 0;
+
+  // ---- outbox / ledger ----
+  /// Returns false (and changes nothing) when a command with this key exists for the connection.
+  virtual bool insertCommand(const NewCommand& command, std::int64_t now_ms) = 0;
+  /// Commands that may run now: state pending or in_flight, next_attempt_at_ms <= now and not_before_ms <= now, and
+  /// the lowest id among the non-terminal (pending/in_flight) commands of their group. Oldest first.
+  virtual std::vector<Command> runnableCommands(std::string_view connection_id, std::int64_t now_ms, int limit) = 0;
+  virtual std::optional<Command> commandById(std::int64_t id) = 0;
+  virtual std::optional<Command> commandByKey(std::string_view connection_id, std::string_view key) = 0;
+  /// Writes state, attempts, next_attempt_at_ms, last_error, outcome_unknown, remote_id, output, updated_at_ms.
+  virtual void updateCommand(const Command& command) = 0;
+  /// Commands of a connection in a state ("dead" = the dead letters), newest first. Empty connection: all.
+  virtual std::vector<Command> commandsInState(std::string_view connection_id, std::string_view state, int limit) = 0;
+
+  // ---- links ----
+  virtual std::optional<Link> linkByCandidate(std::string_view connection_id, std::string_view candidate_id) = 0;
+  virtual std::optional<Link> linkByOpportunity(std::string_view connection_id, std::string_view opportunity_id) = 0;
+  virtual void upsertLink(const Link& link) = 0;  ///< keyed by (connection, candidate)
+  virtual std::vector<Link> links(std::string_view connection_id, int limit, int offset) = 0;
+
+  // ---- cursors and plugin state ----
+  virtual std::optional<std::string> cursor(std::string_view connection_id, std::string_view name) = 0;
+  virtual void setCursor(std::string_view connection_id, std::string_view name, std::string_view value) = 0;
+  virtual std::optional<std::string> pluginState(std::string_view connection_id, std::string_view plugin,
+                                                 std::string_view key) = 0;
+  virtual void setPluginState(std::string_view connection_id, std::string_view plugin, std::string_view key,
+                              std::optional<std::string_view> value) = 0;
+
+  // ---- stage mappings ----
+  virtual std::vector<StageMappingRow> stageMappings(std::string_view connection_id) = 0;
+  /// Replaces every row of (connection, direction).
+  virtual void replaceStageMappings(std::string_view connection_id, std::string_view direction,
+                                    const std::vector<StageMappingRow>& rows) = 0;
+
+  // ---- activity ----
+  virtual void addActivity(const ActivityEntry& entry) = 0;
+  virtual std::vector<ActivityEntry> activity(const ActivityQuery& query) = 0;
+
+  // ---- connection state and tokens ----
+  /// A small JSON document per connection (health, needs_reauthorization, last errors...).
+  virtual std::optional<std::string> connectionState(std::string_view connection_id) = 0;
+  virtual void setConnectionState(std::string_view connection_id, std::string_view state_json) = 0;
+  /// Encrypted OAuth tokens (the caller encrypts; the store keeps opaque bytes).
+  virtual std::optional<std::string> tokens(std::string_view connection_id, std::string_view plugin) = 0;
+  virtual void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) = 0;
+
+  virtual Counts counts(std::string_view connection_id) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Runs `fn` in one transaction; commits when it returns, rolls back and rethrows when it throws. Retries the
+  /// whole function when the database reports a transient conflict (SQLite busy, PostgreSQL serialization failure).
+  virtual void transact(const std::function<void(Transaction&)>& fn) = 0;
+
+  /// The schema version after migrations.
+  virtual int schemaVersion() = 0;
+};
+
+/// Opens (creating and migrating as needed) the store named by a config `store:` URL: `sqlite:PATH`,
+/// `sqlite::memory:`, or `postgresql://user:pass@host:port/db`. The error names the URL without its password.
+Expected<std::unique_ptr<Store>, std::string> openStore(std::string_view url);
+
+}  // namespace atsync::host::store
