@@ -100,7 +100,7 @@ inline KulaSandbox::Options defaultOptions() {
   o.flow_postings = {{"flow_eng", kEngPosting}};
   o.delivery.retry_base_delay_ms = 20;  // keeps retry tests fast
   o.webhook_max_attempts = 4;
-  o.reorder_hold_ms = 150;
+  o.reorder_hold_ms = 300;
   return o;
 }
 
