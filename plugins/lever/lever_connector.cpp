@@ -45,12 +45,13 @@ LeverConnector::LeverConnector(sdk::Host host, const boost::json::object& config
 
 std::span<const sdk::Operation<LeverConnector>> LeverConnector::operations() {
   using C = LeverConnector;
-  static constexpr std::array<sdk::Operation<C>, 13> kTable{{
+  static constexpr std::array<sdk::Operation<C>, 14> kTable{{
       {sdk::op::kStagesList, &C::stagesList},
       {sdk::op::kWebhookParse, &C::webhookParse},
       {sdk::op::kPostingsList, &C::postingsList},
       {sdk::op::kOpportunityCreate, &C::opportunityCreate},
       {sdk::op::kOpportunityFind, &C::opportunityFind},
+      {sdk::op::kOpportunityGet, &C::opportunityGet},
       {sdk::op::kOpportunitySetStage, &C::opportunitySetStage},
       {sdk::op::kNoteAdd, &C::noteAdd},
       {sdk::op::kNoteFind, &C::noteFind},

@@ -39,6 +39,7 @@ class LeverConnector : public sdk::Connector {
   // opportunities.cpp
   sdk::Output opportunityCreate(const sdk::Input& input);
   sdk::Output opportunityFind(const sdk::Input& input);
+  sdk::Output opportunityGet(const sdk::Input& input);
   sdk::Output opportunitySetStage(const sdk::Input& input);
   // notes_files.cpp
   sdk::Output noteAdd(const sdk::Input& input);

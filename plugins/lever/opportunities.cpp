@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// opportunity.create, opportunity.find and opportunity.set_stage: a Kula flow or referral becomes a Lever
+// opportunity.create, opportunity.find, opportunity.get and opportunity.set_stage: a Kula flow or referral becomes a Lever
 // opportunity, a retry finds it again by its marker tag, and stage changes are written back.
 #include "lever_connector.hpp"
 #include "lever_parse.hpp"
@@ -124,6 +124,17 @@ sdk::Output LeverConnector::opportunityFind(const sdk::Input& input) {
   });
   if (found && !found->posting_id && posting_id) found->posting_id = *posting_id;
   return json::object{{"opportunity", found ? json::value_from(*found) : json::value(nullptr)}};
+}
+
+sdk::Output LeverConnector::opportunityGet(const sdk::Input& input) {
+  constexpr std::string_view kWhat = "opportunity.get";
+  const std::string opportunity_id = requireString(input.object(kWhat), "opportunity_id", kWhat);
+  requireSafeId(opportunity_id, "opportunity_id");
+  // The opportunity carries its contact's data (name, emails, phones, location, headline): no second call.
+  const auto request = api_.request("GET", "/opportunities/" + opportunity_id, "GET /opportunities/:id");
+  const json::object envelope = api_.call(request);
+  const sdk::Opportunity opportunity = parseOpportunity(dataObject(envelope, request.endpoint), request.endpoint);
+  return json::object{{"opportunity", json::value_from(opportunity)}};
 }
 
 sdk::Output LeverConnector::opportunitySetStage(const sdk::Input& input) {

@@ -24,7 +24,7 @@ TEST_F(LeverConnectorTest, DescribesExactlyTheOperationsItImplements) {
   const auto& caps = plugin->manifest().capabilities;
   EXPECT_EQ(std::set<std::string>(caps.begin(), caps.end()),
             (std::set<std::string>{"stages.list", "webhook.parse", "postings.list", "opportunity.create",
-                                   "opportunity.find", "opportunity.set_stage", "note.add", "note.find", "file.add",
+                                   "opportunity.find", "opportunity.get", "opportunity.set_stage", "note.add", "note.find", "file.add",
                                    "file.find", "webhooks.register", "changes.poll", "import.page"}));
   EXPECT_EQ(plugin->manifest().role, "ats");
 }
@@ -163,6 +163,23 @@ TEST_F(LeverConnectorTest, FindsTheOpportunityOfACreateWhoseAnswerWasLost) {
                               {"posting_id", seed::kPostingDesigner}})
                   .at("opportunity")
                   .is_null());
+}
+
+TEST_F(LeverConnectorTest, GetsAnOpportunityWithItsContactsData) {
+  auto lever = connect();
+  const auto seeded = sandbox_->state().opportunities().at(4);
+  const auto contact = sandbox_->state().contact(seeded.contact_id);
+  ASSERT_TRUE(contact);
+  const auto out = ok(*lever, "opportunity.get", json::object{{"opportunity_id", seeded.id}});
+  const auto& o = out.at("opportunity");
+  EXPECT_EQ(text(o.at("id")), seeded.id);
+  EXPECT_EQ(text(o.at("contact_id")), seeded.contact_id);
+  EXPECT_EQ(text(o.at("stage_id")), seeded.stage);
+  EXPECT_EQ(text(o.at("person").at("name")), contact->name);
+  EXPECT_EQ(text(o.at("person").at("emails").at(0)), contact->emails.at(0));
+  EXPECT_EQ(o.at("person").at("phones").as_array().size(), contact->phones.size());
+  EXPECT_EQ(fails(*lever, "opportunity.get", json::object{{"opportunity_id", "00000000-0000-4000-8000-00000000dead"}}).code,
+            "not_found");
 }
 
 TEST_F(LeverConnectorTest, SetsTheStageAsTheIntegrationUser) {
