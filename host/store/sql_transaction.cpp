@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/sql_transaction.hpp"
+
+#include "store/sql_rows.hpp"
+
+#include <Poco/Data/LOB.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace atsync::host::store {
+namespace {
+
+using detail::kActivityColumns;
+using detail::kCommandColumns;
+using detail::kInboxColumns;
+using detail::kLinkColumns;
+using detail::kStageMappingColumns;
+
+std::string select(std::string_view columns, std::string_view rest) {
+  return "SELECT " + std::string(columns) + " " + std::string(rest);
+}
+
+template <class T>
+std::optional<T> first(std::vector<T> rows) {
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+// Rows that carry no time of their own in the interface (cursors, tokens...) still record when they changed, for
+// operators reading the database; the engine's clock is not needed for that.
+std::int64_t wallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// ---- inbox ----
+
+bool SqlTransaction::insertEvent(const NewEvent& e) {
+  static const std::string kSql =
+      "INSERT INTO inbox (connection_id, side, source, event_id, type, occurred_at_ms, received_at_ms, echo, payload) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+  return cache_.execute(kSql, params(e.connection_id, e.side, e.source, e.event_id, e.type, e.occurred_at_ms,
+                                     e.received_at_ms, e.echo, e.payload)) == 1;
+}
+
+std::vector<InboxEvent> SqlTransaction::pendingEvents(std::string_view connection_id, int limit) {
+  static const std::string kSql =
+      select(kInboxColumns, "FROM inbox WHERE connection_id = $1 AND status = 'pending' ORDER BY id LIMIT $2");
+  return cache_.query<InboxEvent>(kSql, params(connection_id, limit));
+}
+
+void SqlTransaction::setEventStatus(std::int64_t id, std::string_view status, std::string_view note,
+                                    std::int64_t now_ms) {
+  static const std::string kSql = "UPDATE inbox SET status = $1, note = $2, processed_at_ms = $3 WHERE id = $4";
+  cache_.execute(kSql, params(status, note, now_ms, id));
+}
+
+std::int64_t SqlTransaction::replayEvents(std::string_view connection_id, std::int64_t from_ms, std::int64_t to_ms) {
+  // Only events that leave another status count as replayed; pending ones are already waiting.
+  static const std::string kSql =
+      "UPDATE inbox SET status = 'pending', note = '', processed_at_ms = 0 "
+      "WHERE connection_id = $1 AND received_at_ms >= $2 AND received_at_ms <= $3 AND status <> 'pending'";
+  return static_cast<std::int64_t>(cache_.execute(kSql, params(connection_id, from_ms, to_ms)));
+}
+
+// ---- outbox / ledger ----
+
+bool SqlTransaction::insertCommand(const NewCommand& c, std::int64_t now_ms) {
+  // The first attempt is due when the command may run at all.
+  static const std::string kSql =
+      "INSERT INTO commands (connection_id, command_key, group_key, action, input, inbox_id, not_before_ms, "
+      "next_attempt_at_ms, created_at_ms, updated_at_ms) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) ON CONFLICT DO NOTHING";
+  return cache_.execute(kSql, params(c.connection_id, c.key, c.group_key, c.action, c.input, c.inbox_id,
+                                     c.not_before_ms, now_ms)) == 1;
+}
+
+std::vector<Command> SqlTransaction::runnableCommands(std::string_view connection_id, std::int64_t now_ms,
+                                                      int limit) {
+  // A group (one candidate) runs one command at a time, in id order: only its lowest open command may run, and
+  // only once due. An in_flight head is returned too: it is a leftover of a crash, and the engine recovers it
+  // (checking the vendor before writing again). Both the outer walk and the NOT EXISTS probe use the partial
+  // indexes on open commands.
+  static const std::string kSql = select(
+      kCommandColumns,
+      "FROM commands c WHERE c.connection_id = $1 AND c.state IN ('pending', 'in_flight') "
+      "AND c.next_attempt_at_ms <= $2 AND c.not_before_ms <= $2 "
+      "AND NOT EXISTS (SELECT 1 FROM commands e WHERE e.connection_id = c.connection_id "
+      "AND e.group_key = c.group_key AND e.state IN ('pending', 'in_flight') AND e.id < c.id) "
+      "ORDER BY c.id LIMIT $3");
+  return cache_.query<Command>(kSql, params(connection_id, now_ms, limit));
+}
+
+std::optional<Command> SqlTransaction::commandById(std::int64_t id) {
+  static const std::string kSql = select(kCommandColumns, "FROM commands WHERE id = $1");
+  return first(cache_.query<Command>(kSql, params(id)));
+}
+
+std::optional<Command> SqlTransaction::commandByKey(std::string_view connection_id, std::string_view key) {
+  static const std::string kSql = select(kCommandColumns, "FROM commands WHERE connection_id = $1 AND command_key = $2");
+  return first(cache_.query<Command>(kSql, params(connection_id, key)));
+}
+
+void SqlTransaction::updateCommand(const Command& c) {
+  static const std::string kSql =
+      "UPDATE commands SET state = $1, attempts = $2, next_attempt_at_ms = $3, last_error = $4, outcome_unknown = $5, "
+      "remote_id = $6, output = $7, updated_at_ms = $8 WHERE id = $9";
+  const std::size_t changed = cache_.execute(kSql, params(c.state, c.attempts, c.next_attempt_at_ms, c.last_error,
+                                                          c.outcome_unknown, c.remote_id, c.output, c.updated_at_ms,
+                                                          c.id));
+  // Updating a command that is not there is an engine bug; failing the transaction keeps it from going unnoticed.
+  if (changed != 1) throw std::logic_error("updateCommand: no command with id " + std::to_string(c.id));
+}
+
+std::vector<Command> SqlTransaction::commandsInState(std::string_view connection_id, std::string_view state,
+                                                     int limit) {
+  if (connection_id.empty()) {
+    static const std::string kAll = select(kCommandColumns, "FROM commands WHERE state = $1 ORDER BY id DESC LIMIT $2");
+    return cache_.query<Command>(kAll, params(state, limit));
+  }
+  static const std::string kOne =
+      select(kCommandColumns, "FROM commands WHERE state = $1 AND connection_id = $2 ORDER BY id DESC LIMIT $3");
+  return cache_.query<Command>(kOne, params(state, connection_id, limit));
+}
+
+// ---- links ----
+
+std::optional<Link> SqlTransaction::linkByCandidate(std::string_view connection_id, std::string_view candidate_id) {
+  static const std::string kSql = select(kLinkColumns, "FROM links WHERE connection_id = $1 AND candidate_id = $2");
+  return first(cache_.query<Link>(kSql, params(connection_id, candidate_id)));
+}
+
+std::optional<Link> SqlTransaction::linkByOpportunity(std::string_view connection_id,
+                                                      std::string_view opportunity_id) {
+  static const std::string kSql = select(kLinkColumns, "FROM links WHERE connection_id = $1 AND opportunity_id = $2");
+  return first(cache_.query<Link>(kSql, params(connection_id, opportunity_id)));
+}
+
+void SqlTransaction::upsertLink(const Link& l) {
+  // created_at_ms is the first time the pair was linked; a later upsert keeps it.
+  static const std::string kSql =
+      "INSERT INTO links (" + std::string(kLinkColumns) +
+      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+      "ON CONFLICT (connection_id, candidate_id) DO UPDATE SET opportunity_id = excluded.opportunity_id, "
+      "contact_id = excluded.contact_id, provenance = excluded.provenance, posting_id = excluded.posting_id, "
+      "flow_id = excluded.flow_id, platform_stage = excluded.platform_stage, ats_stage = excluded.ats_stage, "
+      "updated_at_ms = excluded.updated_at_ms";
+  cache_.execute(kSql, params(l.connection_id, l.candidate_id, l.opportunity_id, l.contact_id, l.provenance,
+                              l.posting_id, l.flow_id, l.platform_stage, l.ats_stage, l.created_at_ms,
+                              l.updated_at_ms));
+}
+
+std::vector<Link> SqlTransaction::links(std::string_view connection_id, int limit, int offset) {
+  static const std::string kSql =
+      select(kLinkColumns, "FROM links WHERE connection_id = $1 ORDER BY candidate_id LIMIT $2 OFFSET $3");
+  return cache_.query<Link>(kSql, params(connection_id, limit, offset));
+}
+
+// ---- cursors and plugin state ----
+
+std::optional<std::string> SqlTransaction::cursor(std::string_view connection_id, std::string_view name) {
+  static const std::string kSql = "SELECT value FROM cursors WHERE connection_id = $1 AND name = $2";
+  return first(cache_.query<std::string>(kSql, params(connection_id, name)));
+}
+
+void SqlTransaction::setCursor(std::string_view connection_id, std::string_view name, std::string_view value) {
+  static const std::string kSql =
+      "INSERT INTO cursors (connection_id, name, value, updated_at_ms) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (connection_id, name) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms";
+  cache_.execute(kSql, params(connection_id, name, value, wallClockMs()));
+}
+
+std::optional<std::string> SqlTransaction::pluginState(std::string_view connection_id, std::string_view plugin,
+                                                       std::string_view key) {
+  static const std::string kSql =
+      "SELECT value FROM plugin_state WHERE connection_id = $1 AND plugin = $2 AND state_key = $3";
+  return first(cache_.query<std::string>(kSql, params(connection_id, plugin, key)));
+}
+
+void SqlTransaction::setPluginState(std::string_view connection_id, std::string_view plugin, std::string_view key,
+                                    std::optional<std::string_view> value) {
+  if (!value) {
+    static const std::string kErase =
+        "DELETE FROM plugin_state WHERE connection_id = $1 AND plugin = $2 AND state_key = $3";
+    cache_.execute(kErase, params(connection_id, plugin, key));
+    return;
+  }
+  static const std::string kPut =
+      "INSERT INTO plugin_state (connection_id, plugin, state_key, value, updated_at_ms) VALUES ($1, $2, $3, $4, $5) "
+      "ON CONFLICT (connection_id, plugin, state_key) DO UPDATE SET value = excluded.value, "
+      "updated_at_ms = excluded.updated_at_ms";
+  cache_.execute(kPut, params(connection_id, plugin, key, *value, wallClockMs()));
+}
+
+// ---- stage mappings ----
+
+std::vector<StageMappingRow> SqlTransaction::stageMappings(std::string_view connection_id) {
+  static const std::string kSql =
+      select(kStageMappingColumns, "FROM stage_mappings WHERE connection_id = $1 ORDER BY direction, from_stage");
+  return cache_.query<StageMappingRow>(kSql, params(connection_id));
+}
+
+void SqlTransaction::replaceStageMappings(std::string_view connection_id, std::string_view direction,
+                                          const std::vector<StageMappingRow>& rows) {
+  static const std::string kDelete = "DELETE FROM stage_mappings WHERE connection_id = $1 AND direction = $2";
+  static const std::string kInsert =
+      "INSERT INTO stage_mappings (" + std::string(kStageMappingColumns) + ") VALUES ($1, $2, $3, $4, $5)";
+  cache_.execute(kDelete, params(connection_id, direction));
+  // The arguments name the table being replaced; the rows' own connection/direction fields are not trusted to agree.
+  for (const auto& row : rows) {
+    cache_.execute(kInsert, params(connection_id, direction, row.from_stage, row.to_stage, row.origin));
+  }
+}
+
+// ---- activity ----
+
+void SqlTransaction::addActivity(const ActivityEntry& a) {
+  static const std::string kSql =
+      "INSERT INTO activity (connection_id, at_ms, level, kind, subject, message) VALUES ($1, $2, $3, $4, $5, $6)";
+  cache_.execute(kSql, params(a.connection_id, a.at_ms, a.level, a.kind, a.subject, a.message));
+}
+
+std::vector<ActivityEntry> SqlTransaction::activity(const ActivityQuery& q) {
+  // Filters are optional, so the SQL is assembled: each filter present is a plain equality the planner can use
+  // (a "$1 = '' OR column = $1" form would hide the index). Not a hot path, so no cached statement.
+  std::vector<std::string> texts;
+  texts.reserve(3);  // use() keeps references: no reallocation after binding
+  std::string sql = select(kActivityColumns, "FROM activity WHERE 1 = 1");
+  int n = 0;
+  for (const auto& [column, value] : {std::pair{"connection_id", &q.connection_id}, std::pair{"kind", &q.kind},
+                                      std::pair{"level", &q.level}}) {
+    if (value->empty()) continue;
+    sql += " AND " + std::string(column) + " = $" + std::to_string(++n);
+    texts.push_back(*value);
+  }
+  Poco::Int64 before_id = q.before_id;
+  if (before_id > 0) sql += " AND id < $" + std::to_string(++n);
+  Poco::Int64 limit = q.limit;
+  sql += " ORDER BY id DESC LIMIT $" + std::to_string(++n);
+
+  using Poco::Data::Keywords::into;
+  using Poco::Data::Keywords::use;
+  std::vector<ActivityEntry> rows;
+  Poco::Data::Statement statement(session_);
+  statement << sql;
+  for (auto& text : texts) statement, use(text);
+  if (before_id > 0) statement, use(before_id);
+  statement, use(limit), into(rows);
+  statement.execute();
+  return rows;
+}
+
+// ---- connection state and tokens ----
+
+std::optional<std::string> SqlTransaction::connectionState(std::string_view connection_id) {
+  static const std::string kSql = "SELECT state_json FROM connection_state WHERE connection_id = $1";
+  return first(cache_.query<std::string>(kSql, params(connection_id)));
+}
+
+void SqlTransaction::setConnectionState(std::string_view connection_id, std::string_view state_json) {
+  static const std::string kSql =
+      "INSERT INTO connection_state (connection_id, state_json, updated_at_ms) VALUES ($1, $2, $3) "
+      "ON CONFLICT (connection_id) DO UPDATE SET state_json = excluded.state_json, "
+      "updated_at_ms = excluded.updated_at_ms";
+  cache_.execute(kSql, params(connection_id, state_json, wallClockMs()));
+}
+
+std::optional<std::string> SqlTransaction::tokens(std::string_view connection_id, std::string_view plugin) {
+  static const std::string kSql = "SELECT ciphertext FROM tokens WHERE connection_id = $1 AND plugin = $2";
+  auto blob = first(cache_.query<Poco::Data::BLOB>(kSql, params(connection_id, plugin)));
+  if (!blob) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(blob->rawContent()), blob->size());
+}
+
+void SqlTransaction::setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) {
+  // Ciphertext is arbitrary bytes (NULs included): a BLOB/BYTEA, never TEXT.
+  static const std::string kSql =
+      "INSERT INTO tokens (connection_id, plugin, ciphertext, updated_at_ms) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (connection_id, plugin) DO UPDATE SET ciphertext = excluded.ciphertext, "
+      "updated_at_ms = excluded.updated_at_ms";
+  const Poco::Data::BLOB blob(reinterpret_cast<const unsigned char*>(ciphertext.data()), ciphertext.size());
+  cache_.execute(kSql, params(connection_id, plugin, blob, wallClockMs()));
+}
+
+Counts SqlTransaction::counts(std::string_view connection_id) {
+  using Pair = Poco::Tuple<std::string, Poco::Int64>;
+  Counts out;
+  std::vector<Pair> inbox;
+  std::vector<Pair> commands;
+  std::vector<Poco::Int64> links;
+  if (connection_id.empty()) {
+    inbox = cache_.query<Pair>("SELECT status, COUNT(*) FROM inbox GROUP BY status", params());
+    commands = cache_.query<Pair>("SELECT state, COUNT(*) FROM commands GROUP BY state", params());
+    links = cache_.query<Poco::Int64>("SELECT COUNT(*) FROM links", params());
+  } else {
+    const auto p = params(connection_id);
+    inbox = cache_.query<Pair>("SELECT status, COUNT(*) FROM inbox WHERE connection_id = $1 GROUP BY status", p);
+    commands =
+        cache_.query<Pair>("SELECT state, COUNT(*) FROM commands WHERE connection_id = $1 GROUP BY state", p);
+    links = cache_.query<Poco::Int64>("SELECT COUNT(*) FROM links WHERE connection_id = $1", p);
+  }
+  for (const auto& row : inbox) out.inbox_by_status[row.get<0>()] = row.get<1>();
+  for (const auto& row : commands) out.commands_by_state[row.get<0>()] = row.get<1>();
+  out.links = links.empty() ? 0 : links.front();
+  return out;
+}
+
+}  // namespace atsync::host::store

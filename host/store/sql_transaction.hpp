@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Transaction over one Poco session that SqlStore has already put inside BEGIN. The SQL here is the one dialect
+// both databases accept ($N placeholders, ON CONFLICT, partial indexes); only DDL differs (sql_dialect.hpp).
+
+#include "store/statement_cache.hpp"
+#include "store/store.hpp"
+
+#include <Poco/Data/Session.h>
+
+namespace atsync::host::store {
+
+class SqlTransaction final : public Transaction {
+ public:
+  SqlTransaction(Poco::Data::Session& session, StatementCache& cache) : session_(session), cache_(cache) {}
+
+  bool insertEvent(const NewEvent& event) override;
+  std::vector<InboxEvent> pendingEvents(std::string_view connection_id, int limit) override;
+  void setEventStatus(std::int64_t id, std::string_view status, std::string_view note, std::int64_t now_ms) override;
+  std::int64_t replayEvents(std::string_view connection_id, std::int64_t from_ms, std::int64_t to_ms) override;
+
+  bool insertCommand(const NewCommand& command, std::int64_t now_ms) override;
+  std::vector<Command> runnableCommands(std::string_view connection_id, std::int64_t now_ms, int limit) override;
+  std::optional<Command> commandById(std::int64_t id) override;
+  std::optional<Command> commandByKey(std::string_view connection_id, std::string_view key) override;
+  void updateCommand(const Command& command) override;
+  std::vector<Command> commandsInState(std::string_view connection_id, std::string_view state, int limit) override;
+
+  std::optional<Link> linkByCandidate(std::string_view connection_id, std::string_view candidate_id) override;
+  std::optional<Link> linkByOpportunity(std::string_view connection_id, std::string_view opportunity_id) override;
+  void upsertLink(const Link& link) override;
+  std::vector<Link> links(std::string_view connection_id, int limit, int offset) override;
+
+  std::optional<std::string> cursor(std::string_view connection_id, std::string_view name) override;
+  void setCursor(std::string_view connection_id, std::string_view name, std::string_view value) override;
+  std::optional<std::string> pluginState(std::string_view connection_id, std::string_view plugin,
+                                         std::string_view key) override;
+  void setPluginState(std::string_view connection_id, std::string_view plugin, std::string_view key,
+                      std::optional<std::string_view> value) override;
+
+  std::vector<StageMappingRow> stageMappings(std::string_view connection_id) override;
+  void replaceStageMappings(std::string_view connection_id, std::string_view direction,
+                            const std::vector<StageMappingRow>& rows) override;
+
+  void addActivity(const ActivityEntry& entry) override;
+  std::vector<ActivityEntry> activity(const ActivityQuery& query) override;
+
+  std::optional<std::string> connectionState(std::string_view connection_id) override;
+  void setConnectionState(std::string_view connection_id, std::string_view state_json) override;
+  std::optional<std::string> tokens(std::string_view connection_id, std::string_view plugin) override;
+  void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) override;
+
+  Counts counts(std::string_view connection_id) override;
+
+ private:
+  Poco::Data::Session& session_;
+  StatementCache& cache_;
+};
+
+}  // namespace atsync::host::store

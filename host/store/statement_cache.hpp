@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Prepared statements kept per session and reused across transactions. Each SQL text gets one Poco Statement bound
+// (by reference) to a parameter tuple and a row vector owned next to it; running it again only copies the new
+// parameters in. On PostgreSQL this turns every later execution into one round trip instead of four (Poco's
+// connector prepares, describes, executes and deallocates each fresh statement); on SQLite it saves Poco's binding
+// set-up (~25% per statement, measured).
+
+#include "store/sql_dialect.hpp"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Data/LOB.h>
+#include <Poco/Nullable.h>
+#include <Poco/Tuple.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace atsync::host::store {
+
+/// Row type of a statement that returns no rows.
+struct NoRows {};
+/// Parameters of a statement that takes none.
+struct NoParams {};
+
+class StatementCache {
+ public:
+  explicit StatementCache(Poco::Data::Session& session) : session_(session) {}
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  /// Runs a statement that returns no rows; returns the number of rows it changed.
+  template <class Params>
+  std::size_t execute(std::string_view sql, const Params& params) {
+    auto& entry = get<Params, NoRows>(sql);
+    entry.params = params;
+    return run(sql, entry);
+  }
+
+  /// Runs a query and returns its rows.
+  template <class Row, class Params>
+  std::vector<Row> query(std::string_view sql, const Params& params) {
+    auto& entry = get<Params, Row>(sql);
+    entry.params = params;
+    entry.rows.clear();  // Poco appends to a bound vector on every execution
+    run(sql, entry);
+    return std::exchange(entry.rows, {});
+  }
+
+  /// Drops every statement (before the session closes, or after it broke).
+  void clear() { entries_.clear(); }
+
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    virtual ~Entry() = default;
+    std::type_index type = typeid(void);
+  };
+
+  template <class Params, class Row>
+  struct Typed final : Entry {
+    explicit Typed(Poco::Data::Session& session, std::string_view sql) : statement(session) {
+      using Poco::Data::Keywords::into;
+      using Poco::Data::Keywords::use;
+      type = typeid(Typed);
+      // use()/into() keep references: this object lives on the heap and never moves.
+      statement << std::string(sql);
+      if constexpr (!std::is_same_v<Params, NoParams>) statement, use(params);
+      if constexpr (!std::is_same_v<Row, NoRows>) statement, into(rows);
+    }
+    Params params{};
+    std::vector<Row> rows;
+    Poco::Data::Statement statement;
+  };
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+
+  template <class Params, class Row>
+  Typed<Params, Row>& get(std::string_view sql) {
+    auto it = entries_.find(sql);
+    if (it == entries_.end()) {
+      // SQLite numbers "$N" parameters by first appearance, PostgreSQL by N: they agree only in this form.
+      if (!placeholdersInOrder(sql)) {
+        throw std::logic_error("statement cache: placeholders must first appear as $1, $2, ... in order: " +
+                               std::string(sql));
+      }
+      it = entries_.emplace(std::string(sql), std::make_unique<Typed<Params, Row>>(session_, sql)).first;
+    } else if (it->second->type != typeid(Typed<Params, Row>)) {
+      throw std::logic_error("statement cache: one SQL text used with two parameter/row types: " + std::string(sql));
+    }
+    return static_cast<Typed<Params, Row>&>(*it->second);
+  }
+
+  template <class E>
+  std::size_t run(std::string_view sql, E& entry) {
+    try {
+      return entry.statement.execute();
+    } catch (...) {
+      // A statement that failed may be half-compiled or bound to a dead server-side name; rebuild it next time.
+      entries_.erase(entries_.find(sql));
+      throw;
+    }
+  }
+
+  Poco::Data::Session& session_;
+  std::unordered_map<std::string, std::unique_ptr<Entry>, Hash, std::equal_to<>> entries_;
+};
+
+// What each C++ value is bound as. One spelling per kind keeps the parameter tuples (and so the cache's type check)
+// identical at every call site of a statement: all integers are Int64 (booleans 0/1), all text std::string, and an
+// absent optional is SQL NULL.
+inline std::string bindable(std::string_view s) { return std::string(s); }
+inline std::string bindable(const std::string& s) { return s; }
+inline std::string bindable(const char* s) { return s; }
+inline Poco::Int64 bindable(std::int64_t v) { return v; }
+inline Poco::Int64 bindable(int v) { return v; }
+inline Poco::Int64 bindable(bool v) { return v ? 1 : 0; }
+inline Poco::Nullable<std::string> bindable(const std::optional<std::string>& v) {
+  return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
+}
+inline const Poco::Data::BLOB& bindable(const Poco::Data::BLOB& v) { return v; }
+
+/// Parameters as a Poco tuple, so one `use()` binds them all.
+template <class... Args>
+auto params(const Args&... args) {
+  if constexpr (sizeof...(Args) == 0) {
+    return NoParams{};
+  } else {
+    return Poco::Tuple<std::decay_t<decltype(bindable(args))>...>(bindable(args)...);
+  }
+}
+
+}  // namespace atsync::host::store
