@@ -222,9 +222,9 @@ Response AdminApi::uploadResume(const Request& req) const {
   std::string content_type;
   std::string bytes;
   const auto request_type = req.header("Content-Type").value_or("");
-  if (auto name = req.queryValue("file_name")) {
+  if (auto query_name = req.queryValue("file_name")) {
     // Raw bytes in the body: the simplest form for scripts (curl --data-binary @cv.pdf).
-    file_name = *name;
+    file_name = *query_name;
     content_type = req.queryValue("content_type").value_or(request_type);
     bytes = req.body;
   } else if (isMultipart(request_type)) {
