@@ -55,8 +55,11 @@ bool isTransientConflict(const std::exception& error) {
   }
   if (const auto* pg = dynamic_cast<const Poco::Data::PostgreSQL::PostgreSQLException*>(&error)) {
     // Poco's connector has no SQLSTATE accessor; it writes "State: <code>" into the message.
-    const std::string& text = pg->message();
-    return text.find("State: 40001") != std::string::npos || text.find("State: 40P01") != std::string::npos;
+    // COMMIT goes through another path that reports only the server's text, hence the message fallbacks.
+    const std::string text = pg->displayText();
+    return text.find("State: 40001") != std::string::npos || text.find("State: 40P01") != std::string::npos ||
+           text.find("could not serialize access") != std::string::npos ||
+           text.find("deadlock detected") != std::string::npos;
   }
   return false;
 }

@@ -23,8 +23,8 @@ struct Dialect {
   /// Opaque bytes: BLOB vs BYTEA.
   std::string_view blob_type;
   /// SQLite: IMMEDIATE takes the write lock at BEGIN, so a transaction that reads and then writes never fails the
-  /// lock upgrade against another process (it waits on busy_timeout instead). PostgreSQL: plain BEGIN (READ
-  /// COMMITTED; every write the engine does is an idempotent upsert or keyed on a row it owns).
+  /// lock upgrade against another process (it waits on busy_timeout instead). PostgreSQL: plain BEGIN, in sessions
+  /// whose default isolation is SERIALIZABLE (see SqlStore::connect).
   std::string_view begin_sql;
 };
 

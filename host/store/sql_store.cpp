@@ -94,14 +94,22 @@ Expected<std::unique_ptr<SqlStore>, std::string> SqlStore::open(const StoreLocat
 
 std::unique_ptr<SqlStore::Connection> SqlStore::connect() {
   if (location_.backend == Backend::kPostgres) {
-    auto connection = std::make_unique<Connection>(Poco::Data::Session("PostgreSQL", location_.pg_connection_string));
+    auto connection =
+        std::make_unique<Connection>(Poco::Data::Session("PostgreSQL", location_.pg_connection_string), Backend::kPostgres);
+    // libpq prints notices ("relation already exists, skipping") on stderr; they are not for operators.
+    connection->session << "SET client_min_messages TO WARNING", now;
+    // SERIALIZABLE gives PostgreSQL transactions the semantics they have on SQLite (one writer at a time): the
+    // engine's read-then-write transactions (a cursor advanced, a command claimed) cannot lose updates, and what
+    // would have been an anomaly surfaces as a serialization failure that transact() retries. Under READ COMMITTED
+    // the store's own concurrency test loses most of its increments.
+    connection->session << "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE", now;
     return connection;
   }
   if (!location_.sqlite_memory) {
     const auto parent = std::filesystem::path(location_.sqlite_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
   }
-  auto connection = std::make_unique<Connection>(Poco::Data::Session("SQLite", location_.sqlite_path));
+  auto connection = std::make_unique<Connection>(Poco::Data::Session("SQLite", location_.sqlite_path), Backend::kSqlite);
   auto& session = connection->session;
   if (!location_.sqlite_memory) {
     // WAL: readers in other processes never block the writer and a commit is one sequential append.
@@ -159,32 +167,33 @@ void SqlStore::transact(const std::function<void(Transaction&)>& fn) {
     throw std::logic_error("Store::transact called from inside a transaction of the same store");
   }
   for (int attempt = 1;; ++attempt) {
-    auto connection = acquire();
-    TransactionControl control(connection->session, dialect_);
-    try {
-      control.begin();
-      SqlTransaction transaction(connection->session, connection->cache);
-      {
-        InsideGuard guard(this);
-        fn(transaction);
+    {
+      ConflictGate::Pass pass(gate_, /*exclusive=*/attempt > 1);
+      auto connection = acquire();
+      TransactionControl control(connection->session, dialect_);
+      try {
+        control.begin();
+        SqlTransaction transaction(connection->session, connection->cache);
+        {
+          InsideGuard guard(this);
+          fn(transaction);
+        }
+        control.commit();
+        release(std::move(connection), true);
+        return;
+      } catch (const std::exception& e) {
+        // A session whose rollback failed, or whose server connection dropped, is not given out again.
+        const bool reusable = control.rollbackQuietly() && connection->session.isConnected();
+        release(std::move(connection), reusable);
+        if (attempt >= kMaxAttempts || !isTransientConflict(e)) throw;
+      } catch (...) {
+        const bool reusable = control.rollbackQuietly() && connection->session.isConnected();
+        release(std::move(connection), reusable);
+        throw;
       }
-      control.commit();
-      release(std::move(connection), true);
-      return;
-    } catch (const std::exception& e) {
-      // A session whose rollback failed, or whose server connection dropped, is not given out again.
-      const bool reusable = control.rollbackQuietly() && connection->session.isConnected();
-      release(std::move(connection), reusable);
-      if (attempt < kMaxAttempts && isTransientConflict(e)) {
-        std::this_thread::sleep_for(backoff(attempt));
-        continue;
-      }
-      throw;
-    } catch (...) {
-      const bool reusable = control.rollbackQuietly() && connection->session.isConnected();
-      release(std::move(connection), reusable);
-      throw;
     }
+    // Outside the pass: the backoff is for the other processes we collided with, not a reason to stall this one.
+    std::this_thread::sleep_for(backoff(attempt));
   }
 }
 

@@ -10,6 +10,7 @@
 // a running host). PostgreSQL gets several sessions; concurrent transactions there are the database's business, and
 // its deadlock / serialization failures are retried like SQLite's busy errors.
 
+#include "store/conflict_gate.hpp"
 #include "store/sql_dialect.hpp"
 #include "store/statement_cache.hpp"
 #include "store/store.hpp"
@@ -39,9 +40,10 @@ class SqlStore final : public Store {
 
  private:
   struct Connection {
-    explicit Connection(Poco::Data::Session s) : session(std::move(s)) {}
+    Connection(Poco::Data::Session s, Backend backend)
+        : session(std::move(s)), cache(session, backend == Backend::kPostgres) {}
     Poco::Data::Session session;
-    StatementCache cache{session};  // declared after the session: its statements close first
+    StatementCache cache;  // declared after the session: its statements close first
   };
 
   SqlStore(StoreLocation location, std::size_t pool_size);
@@ -55,6 +57,7 @@ class SqlStore final : public Store {
   const std::size_t pool_size_;
   int schema_version_ = 0;
 
+  ConflictGate gate_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;

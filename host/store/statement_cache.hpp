@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -36,7 +37,12 @@ struct NoParams {};
 
 class StatementCache {
  public:
-  explicit StatementCache(Poco::Data::Session& session) : session_(session) {}
+  /// `keep_failed` is for Poco's PostgreSQL connector (1.11): once a statement has run, a failed re-run leaves it
+  /// holding a freed result, which its destructor frees again (StatementExecutor::clearResults does not reset the
+  /// handle). Such a statement is parked, never destroyed: a few hundred bytes per failure, and failures on a
+  /// healthy database are constraint violations and deadlocks — rare by design.
+  explicit StatementCache(Poco::Data::Session& session, bool keep_failed = false)
+      : session_(session), keep_failed_(keep_failed) {}
   StatementCache(const StatementCache&) = delete;
   StatementCache& operator=(const StatementCache&) = delete;
 
@@ -112,12 +118,22 @@ class StatementCache {
       return entry.statement.execute();
     } catch (...) {
       // A statement that failed may be half-compiled or bound to a dead server-side name; rebuild it next time.
-      entries_.erase(entries_.find(sql));
+      const auto it = entries_.find(sql);
+      if (keep_failed_) park(std::move(it->second));
+      entries_.erase(it);
       throw;
     }
   }
 
+  static void park(std::unique_ptr<Entry> entry) {
+    static std::mutex mutex;
+    static auto* parked = new std::vector<std::unique_ptr<Entry>>();  // never destroyed, on purpose
+    std::lock_guard lock(mutex);
+    parked->push_back(std::move(entry));
+  }
+
   Poco::Data::Session& session_;
+  const bool keep_failed_;
   std::unordered_map<std::string, std::unique_ptr<Entry>, Hash, std::equal_to<>> entries_;
 };
 

@@ -81,7 +81,9 @@ Poco::Data::Session StoreContract::rawSession() const {
     // The test's base URL, without the per-test schema: the raw session names tables with their schema.
     auto location = parseStoreUrl(postgresUrl());
     if (!location) throw std::runtime_error(location.error());
-    return Poco::Data::Session("PostgreSQL", location->pg_connection_string);
+    Poco::Data::Session session("PostgreSQL", location->pg_connection_string);
+    session << "SET client_min_messages TO WARNING", now;  // no "drop cascades to ..." on stderr
+    return session;
   }
   return Poco::Data::Session("SQLite", (dir_->path() / "var" / "atsync.db").string());
 }

@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <Poco/Exception.h>
+
 #include <atomic>
 #include <thread>
 
@@ -75,6 +77,9 @@ TEST_P(StoreContract, ConcurrentTransactionsAllLandWithoutLostUpdates) {
             const auto current = tx.cursor("acme", "counter");
             tx.setCursor("acme", "counter", std::to_string(current ? std::stoi(*current) + 1 : 1));
           });
+        } catch (const Poco::Exception& e) {
+          ADD_FAILURE() << "thread " << t << " insert " << i << ": " << e.displayText();
+          ++failures;
         } catch (const std::exception& e) {
           ADD_FAILURE() << "thread " << t << " insert " << i << ": " << e.what();
           ++failures;
