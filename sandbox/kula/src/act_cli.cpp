@@ -247,6 +247,11 @@ Call buildCall(const std::string& action, Flags& f) {
     f.putNumber(o, "burst", "burst");
     return put("/_sandbox/rate-limit", o);
   }
+  if (action == "reset") {
+    json::object o;
+    f.putString(o, "seed", "seed");
+    return post("/_sandbox/reset", o);
+  }
   if (action == "wait-deliveries") {
     const std::string timeout = f.get("timeout-ms").value_or("10000");
     return Call{"POST", "/_sandbox/wait-deliveries?timeout_ms=" + percentEncode(timeout), "", ""};
@@ -290,7 +295,8 @@ std::string actUsage() {
          "           [--retry-base-delay-ms N] [--signature valid|invalid|missing] [--timestamp-skew-s N]\n"
          "  webhook [--url URL] [--secret S]\n"
          "  rate-limit --rps X [--burst B]        (0 turns the limit off)\n"
-         "  wait-deliveries [--timeout-ms N]\n";
+         "  wait-deliveries [--timeout-ms N]\n"
+         "  reset [--seed small|empty]            (data, event log and deliveries; knobs stay)\n";
 }
 
 int runActCli(const std::vector<std::string>& args) {

@@ -88,6 +88,7 @@ AdminApi::AdminApi(KulaSandbox& sandbox) : sandbox_(sandbox) {
   router_.add("GET", "/_sandbox/rate-limit", [this](Request&) { return kulaJson(200, rateLimitJson()); });
   router_.add("PUT", "/_sandbox/rate-limit", bind(&AdminApi::putRateLimit));
   router_.add("POST", "/_sandbox/wait-deliveries", bind(&AdminApi::waitDeliveries));
+  router_.add("POST", "/_sandbox/reset", bind(&AdminApi::reset));
 }
 
 Response AdminApi::handle(Request& req) const {
@@ -377,6 +378,21 @@ Response AdminApi::waitDeliveries(const Request& req) const {
   }
   const bool idle = sandbox_.waitForDeliveries(std::chrono::milliseconds(timeout_ms));
   return kulaJson(200, json::object{{"idle", idle}});
+}
+
+Response AdminApi::reset(const Request& req) const {
+  std::string seed = sandbox_.options().seed;
+  if (!req.body.empty()) {
+    auto body = parseObject(req.body);
+    if (!body) return kulaError(body.error());
+    if (auto bad = unknownKey(body.value(), {"seed"})) return *bad;
+    auto s = optString(body.value(), "seed");
+    if (!s) return kulaError(s.error());
+    if (s.value()) seed = *s.value();
+  }
+  auto r = sandbox_.reset(seed);
+  if (!r) return kulaError(r.error());
+  return kulaJson(200, json::object{{"seed", seed}});
 }
 
 }  // namespace atsync::sandbox::kula

@@ -64,9 +64,11 @@ Response listResponse(const Slice<T>& s, const std::string& kind) {
 
 }  // namespace
 
-std::string encodeCursor(const std::string& kind, std::size_t position) {
+namespace {
+
+// Cursors are hex so they survive any query string untouched, and opaque enough that nobody builds them.
+std::string hexEncode(const std::string& plain) {
   static const char* kHex = "0123456789abcdef";
-  const std::string plain = kind + ":" + std::to_string(position);
   std::string out;
   for (unsigned char c : plain) {
     out.push_back(kHex[c >> 4]);
@@ -75,23 +77,51 @@ std::string encodeCursor(const std::string& kind, std::size_t position) {
   return out;
 }
 
-std::optional<std::size_t> decodeCursor(const std::string& kind, const std::string& cursor) {
-  if (cursor.size() % 2 != 0 || cursor.size() > 128) return std::nullopt;
+std::optional<std::string> hexDecode(const std::string& hex) {
+  if (hex.size() % 2 != 0 || hex.size() > 256) return std::nullopt;
   std::string plain;
-  for (std::size_t i = 0; i < cursor.size(); i += 2) {
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
     unsigned v = 0;
-    auto [p, ec] = std::from_chars(cursor.data() + i, cursor.data() + i + 2, v, 16);
-    if (ec != std::errc() || p != cursor.data() + i + 2) return std::nullopt;
+    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) return std::nullopt;
     plain.push_back(static_cast<char>(v));
   }
-  const std::string prefix = kind + ":";
-  if (plain.rfind(prefix, 0) != 0) return std::nullopt;
-  std::size_t n = 0;
-  const char* b = plain.data() + prefix.size();
-  const char* e = plain.data() + plain.size();
-  auto [p, ec] = std::from_chars(b, e, n);
-  if (ec != std::errc() || p != e || b == e) return std::nullopt;
+  return plain;
+}
+
+std::optional<std::uint64_t> parseNumber(std::string_view text) {
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size() || text.empty()) return std::nullopt;
   return n;
+}
+
+}  // namespace
+
+std::string encodeCursor(const std::string& kind, std::size_t position) {
+  return hexEncode(kind + ":" + std::to_string(position));
+}
+
+std::optional<std::size_t> decodeCursor(const std::string& kind, const std::string& cursor) {
+  const auto plain = hexDecode(cursor);
+  const std::string prefix = kind + ":";
+  if (!plain || plain->rfind(prefix, 0) != 0) return std::nullopt;
+  return parseNumber(std::string_view(*plain).substr(prefix.size()));
+}
+
+std::string encodeEventCursor(const std::string& epoch, std::uint64_t seq) {
+  return hexEncode("events:" + epoch + ":" + std::to_string(seq));
+}
+
+std::optional<std::pair<std::string, std::uint64_t>> decodeEventCursor(const std::string& cursor) {
+  const auto plain = hexDecode(cursor);
+  if (!plain || plain->rfind("events:", 0) != 0) return std::nullopt;
+  const std::string rest = plain->substr(7);
+  const auto colon = rest.find(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  const auto seq = parseNumber(std::string_view(rest).substr(colon + 1));
+  if (!seq) return std::nullopt;
+  return std::pair{rest.substr(0, colon), *seq};
 }
 
 KulaApi::KulaApi(KulaStore& store) : store_(store) {
@@ -220,17 +250,26 @@ Response KulaApi::resumeContent(const Request& req) const {
 }
 
 Response KulaApi::events(const Request& req) const {
+  auto limit = parseLimit(req);
+  if (!limit) return fromError(limit.error());
   // `after` is the contract's name; `cursor` is accepted too so generic list walkers work.
   const char* param = req.hasQuery("after") ? "after" : "cursor";
-  auto page = parsePage(req, "events", param);
-  if (!page) return fromError(page.error());
-  const auto evs = store_.events(page->offset, page->limit);
+  const std::string epoch = store_.eventEpoch();
+  std::uint64_t after = 0;
+  if (const auto cursor = req.queryValue(param); cursor && !cursor->empty()) {
+    auto pos = decodeEventCursor(*cursor);
+    if (!pos) return kulaError(400, "invalid_cursor", "'" + std::string(param) + "' is not an event-log cursor");
+    // A cursor of a log this sandbox no longer has (restarted or reseeded) reads the new log from its start,
+    // rather than waiting for the new log to grow past a position it never had.
+    if (pos->first == epoch) after = pos->second;
+  }
+  const auto evs = store_.events(after, limit.value());
   json::array data;
   for (const auto& e : evs) data.push_back(toJson(e));
   // The position after the last event returned, so a poller can keep it and ask again later; null only
   // when nothing was returned (the caller keeps the cursor it has).
   json::value next = nullptr;
-  if (!evs.empty()) next = json::string(encodeCursor("events", evs.back().seq));
+  if (!evs.empty()) next = json::string(encodeEventCursor(epoch, evs.back().seq));
   return ok(200, json::object{{"data", std::move(data)}, {"next_cursor", std::move(next)}});
 }
 

@@ -118,6 +118,15 @@ std::vector<RequestRecord> KulaSandbox::requests() const {
   return {requests_.begin(), requests_.end()};
 }
 
+Result<bool> KulaSandbox::reset(const std::string& seed) {
+  auto seeded = store_->seed(seed, options_.flow_postings);
+  if (!seeded) return seeded;
+  dispatcher_->clear();
+  std::lock_guard lock(requests_mutex_);
+  requests_.clear();
+  return true;
+}
+
 std::vector<WebhookDelivery> KulaSandbox::deliveries() const { return dispatcher_->deliveries(); }
 
 bool KulaSandbox::waitForDeliveries(std::chrono::milliseconds timeout) const { return dispatcher_->waitIdle(timeout); }

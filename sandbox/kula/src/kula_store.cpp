@@ -183,6 +183,11 @@ std::vector<Event> KulaStore::events(std::uint64_t after_seq, std::size_t limit)
   return out;
 }
 
+std::string KulaStore::eventEpoch() const {
+  std::lock_guard lock(mutex_);
+  return epoch_;
+}
+
 std::uint64_t KulaStore::lastEventSeq() const {
   std::lock_guard lock(mutex_);
   return events_.size();

@@ -36,6 +36,19 @@ Result<bool> KulaStore::seed(const std::string& name, const std::map<std::string
     return ApiError{400, "unknown_seed", "unknown seed '" + name + "' (expected 'small' or 'empty')"};
   }
   std::lock_guard lock(mutex_);
+  flows_.clear();
+  candidates_.clear();
+  candidate_index_.clear();
+  email_index_.clear();
+  notes_.clear();
+  notes_by_candidate_.clear();
+  messages_.clear();
+  messages_by_candidate_.clear();
+  resumes_.clear();
+  resume_index_.clear();
+  resumes_by_candidate_.clear();
+  events_.clear();
+  epoch_ = newId("log");
   const TimePoint now = Clock::now();
   const TimePoint t0 = now - hours(24 * 14);
 

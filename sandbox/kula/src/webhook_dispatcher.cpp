@@ -133,6 +133,16 @@ void WebhookDispatcher::run() {
   }
 }
 
+void WebhookDispatcher::clear() {
+  std::lock_guard lock(mutex_);
+  schedule_.clear();
+  held_.reset();
+  records_.clear();
+  sender_ids_.clear();
+  forgotten_ = 0;
+  sender_->clear();
+}
+
 void WebhookDispatcher::setTarget(WebhookTarget target) {
   std::lock_guard lock(mutex_);
   target_ = std::move(target);

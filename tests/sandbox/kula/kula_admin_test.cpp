@@ -249,6 +249,29 @@ TEST_F(KulaAdmin, WaitDeliveriesAnswersIdle) {
   EXPECT_EQ(admin("POST", "/_sandbox/wait-deliveries?timeout_ms=soon").status, 400);
 }
 
+TEST_F(KulaAdmin, ResetRestoresTheSeedAndForgetsEventsAndDeliveries) {
+  ASSERT_EQ(admin("POST", "/_sandbox/candidates", R"({"name":"Temp","email":"temp@example.com"})").status, 201);
+  ASSERT_EQ(admin("POST", "/_sandbox/candidates/cand_ada/notes", R"({"body":"x"})").status, 201);
+  ASSERT_EQ(admin("PUT", "/_sandbox/delivery", R"({"duplicate":true})").status, 200);
+  auto r = admin("POST", "/_sandbox/reset");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(str(obj(r).at("seed")), "small");
+  auto s = obj(admin("GET", "/_sandbox/state"));
+  EXPECT_EQ(s.at("candidates").as_array().size(), 4u);
+  EXPECT_TRUE(s.at("events").as_array().empty());
+  EXPECT_TRUE(s.at("deliveries").as_array().empty());
+  EXPECT_TRUE(s.at("delivery").at("duplicate").as_bool()) << "knobs stay";
+  EXPECT_EQ(str(obj(get("/v1/flows/flow_eng")).at("ats_posting_id")), kEngPosting);
+
+  ASSERT_EQ(admin("POST", "/_sandbox/reset", R"({"seed":"empty"})").status, 200);
+  EXPECT_TRUE(obj(get("/v1/candidates")).at("data").as_array().empty());
+  auto bad = admin("POST", "/_sandbox/reset", R"({"seed":"galactic"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(errorCode(bad), "unknown_seed");
+  EXPECT_EQ(admin("POST", "/_sandbox/reset", R"({"sed":"small"})").status, 422);
+  EXPECT_EQ(admin("POST", "/_sandbox/reset", "{").status, 400);
+}
+
 TEST_F(KulaAdmin, UnknownAdminRouteIs404) {
   EXPECT_EQ(admin("GET", "/_sandbox/nothing").status, 404);
   EXPECT_EQ(admin("DELETE", "/_sandbox/state").status, 405);

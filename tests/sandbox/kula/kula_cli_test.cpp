@@ -121,6 +121,10 @@ TEST(KulaCli, ActDrivesScenarioActions) {
   EXPECT_EQ(types, (std::vector<std::string>{"flow.candidate_added", "referral.created", "candidate.stage_changed",
                                               "note.created", "message.logged", "resume.uploaded"}));
   EXPECT_TRUE(s.at("delivery").at("duplicate").as_bool());
+
+  auto reset = run({"act", "--url", url, "reset", "--seed", "empty"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_TRUE(json::parse(run({"act", "--url", url, "state"}).out).at("candidates").as_array().empty());
 }
 
 TEST(KulaCli, ActReportsErrorsOnOneLineWithNonZeroExit) {

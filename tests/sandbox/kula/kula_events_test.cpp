@@ -56,6 +56,19 @@ TEST_F(KulaEvents, OldestFirstAndCursorIsThePositionAfterTheLastEvent) {
   EXPECT_EQ(get("/v1/events?after=" + c2).body, later.body);
 }
 
+TEST_F(KulaEvents, CursorOfAReplacedLogReadsTheNewLogFromItsStart) {
+  ASSERT_TRUE(sb().store().addNote("cand_ada", "one", false, std::nullopt).ok());
+  ASSERT_TRUE(sb().store().addNote("cand_ada", "two", false, std::nullopt).ok());
+  const std::string old_cursor = str(obj(get("/v1/events")).at("next_cursor"));
+  ASSERT_FALSE(old_cursor.empty());
+  ASSERT_TRUE(sb().reset("small").ok());
+  EXPECT_TRUE(obj(get("/v1/events?after=" + old_cursor)).at("data").as_array().empty());
+  const std::string id = sb().store().addNote("cand_ada", "after reset", false, std::nullopt)->second.id;
+  const auto data = obj(get("/v1/events?after=" + old_cursor)).at("data").as_array();
+  ASSERT_EQ(data.size(), 1u) << "not hidden behind the old log's position 2";
+  EXPECT_EQ(str(data[0].at("id")), id);
+}
+
 TEST_F(KulaEvents, InvalidAfterCursorIs400) {
   auto r = get("/v1/events?after=nonsense");
   EXPECT_EQ(r.status, 400);

@@ -36,6 +36,7 @@ class AdminApi {
   Response putWebhook(const Request& req) const;
   Response putRateLimit(const Request& req) const;
   Response waitDeliveries(const Request& req) const;
+  Response reset(const Request& req) const;
 
   boost::json::object faultsJson() const;
   boost::json::object deliveryJson() const;

@@ -8,6 +8,8 @@
 #include <atsync/sandbox/router.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <utility>
 #include <optional>
 #include <string>
 
@@ -39,5 +41,8 @@ class KulaApi {
 /// Opaque list cursors: `kind` keeps one list's cursor from being replayed against another.
 std::string encodeCursor(const std::string& kind, std::size_t position);
 std::optional<std::size_t> decodeCursor(const std::string& kind, const std::string& cursor);
+/// Event-log cursors also name the log's epoch (see KulaStore::eventEpoch).
+std::string encodeEventCursor(const std::string& epoch, std::uint64_t seq);
+std::optional<std::pair<std::string, std::uint64_t>> decodeEventCursor(const std::string& cursor);
 
 }  // namespace atsync::sandbox::kula

@@ -69,11 +69,16 @@ class KulaSandbox {
   /// "http://127.0.0.1:PORT"
   std::string baseUrl() const;
   const std::string& apiKey() const { return options_.api_key; }
+  const Options& options() const { return options_; }
 
   /// The data and the scenario actions, in-process (same effects as the /_sandbox endpoints).
   KulaStore& store() { return *store_; }
   const KulaStore& store() const { return *store_; }
   Snapshot snapshot() const { return store_->snapshot(); }
+
+  /// Replaces the data and the event log with `seed` (the options' flow postings apply) and forgets
+  /// deliveries and recorded requests; knobs (faults, delivery, webhook, rate limit) stay as they are.
+  Result<bool> reset(const std::string& seed);
 
   std::vector<WebhookDelivery> deliveries() const;
   /// True once no delivery is held or pending.

@@ -79,7 +79,8 @@ class KulaStore {
   /// Called under the store lock for every new event, in log order.
   void setEventSink(EventSink sink);
 
-  /// Loads a named seed ("small" or "empty"); flows named in `flow_postings` are created (or linked) either way.
+  /// Replaces everything, the event log included, with a named seed ("small" or "empty"); flows named in
+  /// `flow_postings` are created (or linked) either way. Starts a new event-log epoch.
   Result<bool> seed(const std::string& name, const std::map<std::string, std::string>& flow_postings);
 
   // --- reads (the /v1 API) ---
@@ -95,6 +96,8 @@ class KulaStore {
   /// Events with seq > after_seq, oldest first.
   std::vector<Event> events(std::uint64_t after_seq, std::size_t limit) const;
   std::uint64_t lastEventSeq() const;
+  /// Changes whenever the log is replaced (a new store, a reseed), so cursors of an old log can be recognised.
+  std::string eventEpoch() const;
 
   // --- writes through the /v1 API ---
   /// Upsert by email: the bool is true when the candidate was created.
@@ -149,6 +152,7 @@ class KulaStore {
   std::unordered_map<std::string, std::size_t> resume_index_;
   std::unordered_map<std::string, std::vector<std::size_t>> resumes_by_candidate_;
   std::vector<Event> events_;
+  std::string epoch_;
 };
 
 }  // namespace atsync::sandbox::kula

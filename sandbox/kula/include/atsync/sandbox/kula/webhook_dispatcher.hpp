@@ -75,6 +75,8 @@ class WebhookDispatcher {
   std::vector<WebhookDelivery> deliveries() const;
   /// True once nothing is held or pending (all delivered, failed or dropped) within the timeout.
   bool waitIdle(std::chrono::milliseconds timeout) const;
+  /// Forgets every delivery, held, pending or finished (a sandbox reset).
+  void clear();
   void stop();
 
  private:
