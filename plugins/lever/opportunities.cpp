@@ -21,6 +21,14 @@ using sdk::detail::str;
 // Lever's origin enum (LEVER-API.md §6). Kula writes sourced (flows) and referred (Circles).
 constexpr std::array<std::string_view, 6> kOrigins{"sourced", "referred", "applied", "agency", "internal", "university"};
 
+// Lever's phone types; anything else (Kula's "cell", "") becomes "other" rather than a refused create.
+std::string phoneType(const std::string& type) {
+  for (std::string_view known : {"mobile", "home", "work", "skype", "other"}) {
+    if (type == known) return type;
+  }
+  return "other";
+}
+
 json::object createBody(const sdk::Person& person, const std::string& posting_id, const std::string& origin,
                         const std::optional<std::string>& stage_id, std::string_view key) {
   json::object body;
@@ -30,7 +38,7 @@ json::object createBody(const sdk::Person& person, const std::string& posting_id
   // Lever dedupes the contact by these emails: an existing person gets a new opportunity, not a new contact.
   body["emails"] = sdk::detail::toArray(person.emails);
   json::array phones;
-  for (const auto& p : person.phones) phones.push_back({{"type", p.type.empty() ? "other" : p.type}, {"value", p.value}});
+  for (const auto& p : person.phones) phones.push_back({{"type", phoneType(p.type)}, {"value", p.value}});
   body["phones"] = std::move(phones);
   body["links"] = sdk::detail::toArray(person.links);
   body["postings"] = json::array{json::value(posting_id)};  // Lever refuses more than one
@@ -68,7 +76,12 @@ sdk::Output LeverConnector::opportunityCreate(const sdk::Input& input) {
   }
   const auto stage_id = optString(in, "stage_id");
   if (stage_id) requireSafeId(*stage_id, "stage_id");
-  const json::object* referrer = sdk::detail::object(in, "referrer");
+  // {name, email}; a bare string is taken as the referrer's name.
+  std::optional<json::object> referrer;
+  if (const auto* r = sdk::detail::field(in, "referrer")) {
+    if (r->is_object()) referrer = r->get_object();
+    if (r->is_string() && !r->get_string().empty()) referrer = json::object{{"name", r->get_string()}};
+  }
 
   auto request = api_.request("POST", "/opportunities", "POST /opportunities");
   api_.performAs(request);  // required: Lever answers 400 "Missing perform_as parameter" without it
@@ -79,10 +92,10 @@ sdk::Output LeverConnector::opportunityCreate(const sdk::Input& input) {
   sdk::Opportunity opportunity = parseOpportunity(dataObject(envelope, request.endpoint), request.endpoint);
   if (!opportunity.posting_id) opportunity.posting_id = posting_id;
   // `deduped` sits next to `data` in real answers; accept it inside `data` too.
-  bool deduped = sdk::detail::boolean(envelope, "deduped", sdk::detail::boolean(dataObject(envelope, request.endpoint), "deduped"));
+  const bool deduped = sdk::detail::boolean(envelope, "deduped", sdk::detail::boolean(dataObject(envelope, request.endpoint), "deduped"));
 
   json::object out{{"opportunity", json::value_from(opportunity)}, {"deduped_contact", deduped}};
-  if (referrer != nullptr) {
+  if (referrer) {
     // Lever's create has no referrer field, so the referrer goes into the opportunity's first note, where a
     // recruiter reads it (a tag would put the referrer's email into the account-wide tag list). The note has
     // its own marker, derived from the same key. The opportunity already exists at this point: failing the

@@ -62,9 +62,11 @@ TEST_F(LeverConnectorTest, ListsStagesInPipelineOrder) {
 
 TEST_F(LeverConnectorTest, CreatesASourcedOpportunityMarkedForAtsync) {
   auto lever = connect();
+  auto person = newPerson("Grace Hopper", "grace.hopper@example.net");
+  person["phones"].as_array().push_back({{"type", "cell"}, {"value", "+1 415 555 0199"}});
   const auto out = ok(*lever, "opportunity.create",
                       json::object{{"key", "flow-7/cand-1"},
-                                   {"person", newPerson("Grace Hopper", "grace.hopper@example.net")},
+                                   {"person", person},
                                    {"posting_id", seed::kPostingInternalTools},
                                    {"origin", "sourced"}});
   EXPECT_EQ(out.at("deduped_contact"), false);
@@ -86,6 +88,9 @@ TEST_F(LeverConnectorTest, CreatesASourcedOpportunityMarkedForAtsync) {
   ASSERT_TRUE(contact);
   EXPECT_EQ(contact->emails, std::vector<std::string>{"grace.hopper@example.net"});
   EXPECT_EQ(contact->location, "Lisbon");
+  ASSERT_EQ(contact->phones.size(), 2u);
+  EXPECT_EQ(contact->phones[0].type, "mobile");
+  EXPECT_EQ(contact->phones[1].type, "other") << "Lever knows no phone type 'cell'";
 }
 
 TEST_F(LeverConnectorTest, CreateDedupesTheContactByEmail) {
