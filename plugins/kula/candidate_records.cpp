@@ -4,6 +4,7 @@
 
 #include "kula_connector.hpp"
 #include "kula_parse.hpp"
+#include "utf8.hpp"
 
 #include <openssl/sha.h>
 
@@ -53,7 +54,7 @@ std::optional<std::string> dispositionFileName(std::string_view header) {
   }
   // A path in the name would be the server's business, not ours: keep only the last segment.
   if (const auto slash = name.find_last_of("/\\"); slash != std::string::npos) name.erase(0, slash + 1);
-  if (name.empty()) return std::nullopt;
+  if (name.empty() || firstInvalidUtf8(name)) return std::nullopt;
   return name;
 }
 

@@ -5,6 +5,7 @@
 #include "kula_parse.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace atsync::kula {
 namespace {

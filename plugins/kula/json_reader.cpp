@@ -2,6 +2,7 @@
 #include "json_reader.hpp"
 
 #include "rfc3339.hpp"
+#include "utf8.hpp"
 
 namespace atsync::kula {
 
@@ -124,7 +125,7 @@ std::int64_t ObjectReader::requireTimestampMs(std::string_view key) const {
   const auto ms = parseRfc3339Ms(v->get_string());
   if (!ms) {
     throw ShapeError(childPath(key), "an RFC 3339 timestamp like 2026-11-28T10:15:00Z",
-                     "'" + std::string(v->get_string().subview(0, 64)) + "'");
+                     "'" + printable(v->get_string(), 64) + "'");
   }
   return *ms;
 }

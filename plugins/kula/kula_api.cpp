@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kula_api.hpp"
 
+#include "utf8.hpp"
+
 #include <set>
 
 namespace atsync::kula {
@@ -9,14 +11,6 @@ namespace {
 bool isUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
          c == '_' || c == '~';
-}
-
-// Vendor text in an error message: bounded, one line, so a hostile body cannot flood or forge log lines.
-std::string excerpt(std::string_view text, std::size_t max_chars = 300) {
-  std::string out;
-  for (char c : text.substr(0, max_chars)) out.push_back(c == '\n' || c == '\r' ? ' ' : c);
-  if (text.size() > max_chars) out += "...";
-  return out;
 }
 
 }  // namespace
@@ -51,9 +45,9 @@ sdk::Error errorFromResponse(int status, std::string_view body, std::string_view
     }
   }
   std::string detail = kula_code.empty() && kula_message.empty()
-                           ? (body.empty() ? std::string("no error body") : "body: " + excerpt(body))
-                           : excerpt(kula_code) + (kula_code.empty() || kula_message.empty() ? "" : ": ") +
-                                 excerpt(kula_message);
+                           ? (body.empty() ? std::string("no error body") : "body: " + printable(body))
+                           : printable(kula_code) + (kula_code.empty() || kula_message.empty() ? "" : ": ") +
+                                 printable(kula_message);
 
   sdk::Error e;
   e.http_status = status;
@@ -64,7 +58,7 @@ sdk::Error errorFromResponse(int status, std::string_view body, std::string_view
   } else if (status == 429) {
     e.code = sdk::errc::kRateLimited;
     e.retryable = true;
-    if (retry_after) detail += " (Retry-After: " + excerpt(*retry_after, 32) + ")";
+    if (retry_after) detail += " (Retry-After: " + printable(*retry_after, 32) + ")";
   } else if (status >= 500 && status <= 599) {
     e.code = sdk::errc::kVendorError;
     e.retryable = true;
@@ -136,7 +130,7 @@ boost::json::array KulaApi::listAll(sdk::HttpRequest request, int page_size) con
     // A server that hands back a cursor it already gave would keep us here forever.
     if (!seen_cursors.insert(*page.next_cursor).second) {
       throw sdk::OperationError(sdk::errc::kBadResponse,
-                                request.endpoint + ": Kula returned the cursor '" + excerpt(*page.next_cursor, 64) +
+                                request.endpoint + ": Kula returned the cursor '" + printable(*page.next_cursor, 64) +
                                     "' twice; the list does not advance");
     }
     cursor = std::move(page.next_cursor);

@@ -12,7 +12,6 @@
 
 #include <boost/json.hpp>
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -3,6 +3,7 @@
 
 #include "json_reader.hpp"
 #include "kula_parse.hpp"
+#include "utf8.hpp"
 
 #include <atsync/sdk/model.hpp>
 
@@ -79,7 +80,7 @@ sdk::ChangeEvent normaliseEvent(const boost::json::value& envelope, const std::s
     throw ShapeError(r.childPath("type"),
                      "one of flow.candidate_added, referral.created, candidate.stage_changed, note.created, "
                      "message.logged, resume.uploaded",
-                     "'" + type.substr(0, 64) + "'");
+                     "'" + printable(type, 64) + "'");
   }
   return e;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kula_parse.hpp"
 
+#include "utf8.hpp"
+
 #include <limits>
 
 namespace atsync::kula {
@@ -83,7 +85,7 @@ sdk::Message parseMessage(const ObjectReader& r) {
   m.flow_id = r.optString("flow_id");
   m.direction = r.requireString("direction");
   if (m.direction != "outbound" && m.direction != "inbound") {
-    throw ShapeError(r.childPath("direction"), "\"outbound\" or \"inbound\"", "'" + m.direction + "'");
+    throw ShapeError(r.childPath("direction"), "\"outbound\" or \"inbound\"", "'" + printable(m.direction, 64) + "'");
   }
   m.channel = r.string("channel");
   m.subject = r.string("subject");

@@ -6,6 +6,7 @@
 #include "json_reader.hpp"
 #include "kula_connector.hpp"
 #include "kula_events.hpp"
+#include "utf8.hpp"
 #include "webhook_signature.hpp"
 
 namespace atsync::kula {
@@ -30,38 +31,6 @@ std::vector<sdk::Header> readHeaders(const ObjectReader& input) {
 }
 
 }  // namespace
-
-std::optional<std::size_t> firstInvalidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t cp = 0;
-    std::uint32_t min = 0;
-    if ((c & 0xE0) == 0xC0) {
-      length = 2, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + length > s.size()) return i;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += length;
-  }
-  return std::nullopt;
-}
 
 std::vector<sdk::ChangeEvent> parseWebhookDelivery(const WebhookDelivery& delivery, std::string_view secret) {
   if (secret.empty()) {

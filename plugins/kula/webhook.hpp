@@ -9,7 +9,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -27,8 +26,5 @@ struct WebhookDelivery {
 /// The change events of a delivery. Throws OperationError: bad_signature when authentication fails,
 /// invalid_input naming the field when the body is malformed.
 std::vector<sdk::ChangeEvent> parseWebhookDelivery(const WebhookDelivery& delivery, std::string_view secret);
-
-/// The byte offset of the first invalid UTF-8 sequence (overlong forms and surrogates included), or nullopt.
-std::optional<std::size_t> firstInvalidUtf8(std::string_view text);
 
 }  // namespace atsync::kula

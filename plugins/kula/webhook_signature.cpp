@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "webhook_signature.hpp"
 
+#include "utf8.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -97,7 +99,7 @@ std::optional<std::string> verifySignature(const std::vector<sdk::Header>& heade
   const auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), seconds);
   if (timestamp.empty() || ec != std::errc() || end != timestamp.data() + timestamp.size() || seconds < 0 ||
       seconds > INT64_MAX / 1000) {
-    return "Kula-Timestamp '" + std::string(timestamp.substr(0, 32)) + "' is not a number of unix seconds";
+    return "Kula-Timestamp '" + printable(timestamp, 32) + "' is not a number of unix seconds";
   }
   const std::int64_t skew_ms = received_at_ms - seconds * 1000;
   if (skew_ms > kSignatureToleranceMs) {

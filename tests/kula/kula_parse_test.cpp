@@ -5,7 +5,7 @@
 #include "kula_api.hpp"
 #include "kula_parse.hpp"
 #include "rfc3339.hpp"
-#include "webhook.hpp"
+#include "utf8.hpp"
 
 #include "kula_fixtures.hpp"
 
@@ -160,6 +160,15 @@ TEST(KulaUtf8, FindsTheFirstInvalidSequence) {
   EXPECT_EQ(firstInvalidUtf8("x\xED\xA0\x80"), 1u);     // UTF-16 surrogate
   EXPECT_EQ(firstInvalidUtf8("x\xE2\x82"), 1u);         // truncated
   EXPECT_EQ(firstInvalidUtf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+}
+
+TEST(KulaUtf8, PrintableKeepsMessagesValidAndOnOneLine) {
+  EXPECT_EQ(printable("line\nbreak\x01"), "line break ");
+  EXPECT_EQ(printable("bad\xFF byte"), "bad? byte");
+  // Never cut inside a character: "é" is two bytes.
+  EXPECT_EQ(printable("ab\xC3\xA9", 3), "ab...");
+  EXPECT_EQ(printable("abcdef", 4), "abcd...");
+  EXPECT_FALSE(firstInvalidUtf8(printable(std::string(500, '\xE2'))).has_value());
 }
 
 }  // namespace
