@@ -23,7 +23,8 @@ std::string usage() {
          " --port P [--seed small|empty] [--api-key K] [--webhook-url URL --webhook-secret S]\n"
          "       [--flow-posting FLOW_ID=POSTING_ID ...] [--rate-limit RPS[:BURST]] [--retry-base-delay-ms N]\n"
          "       " + kProgram + " act --url URL <action> [flags]   (see '" + kProgram + " act --help')\n"
-         "The API key and webhook secret default to $KULA_API_KEY and $KULA_WEBHOOK_SECRET.\n";
+         "The API key and webhook secret default to $KULA_API_KEY and $KULA_WEBHOOK_SECRET, else to\n"
+         "configs/sandbox.yaml's sandbox-kula-key and sandbox-kula-webhook-secret.\n";
 }
 
 struct UsageError {
@@ -54,7 +55,11 @@ double parseRate(const std::string& v) {
 KulaSandbox::Options parseServeArgs(const std::vector<std::string>& args) {
   KulaSandbox::Options o;
   if (const char* key = std::getenv("KULA_API_KEY"); key != nullptr && *key != '\0') o.api_key = key;
-  if (const char* secret = std::getenv("KULA_WEBHOOK_SECRET"); secret != nullptr) o.webhook_secret = secret;
+  // The same fallbacks as configs/sandbox.yaml, so the two agree out of the box.
+  o.webhook_secret = "sandbox-kula-webhook-secret";
+  if (const char* secret = std::getenv("KULA_WEBHOOK_SECRET"); secret != nullptr && *secret != '\0') {
+    o.webhook_secret = secret;
+  }
   bool have_port = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];

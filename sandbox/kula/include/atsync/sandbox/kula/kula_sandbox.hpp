@@ -39,7 +39,7 @@ class KulaSandbox {
  public:
   struct Options {
     std::uint16_t port = 0;  ///< 0 = ephemeral
-    std::string api_key{"kula-sandbox-key"};
+    std::string api_key{"sandbox-kula-key"};  ///< configs/sandbox.yaml's default
     std::string seed{"small"};  ///< "small" | "empty"
     /// Flow id -> ATS posting id; each flow is created (or linked) whatever the seed.
     std::map<std::string, std::string> flow_postings;
