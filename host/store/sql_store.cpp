@@ -8,10 +8,12 @@
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
+#include <libpq-fe.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -64,6 +66,34 @@ std::chrono::microseconds backoff(int attempt) {
   return std::chrono::microseconds(cap_us / 2 + static_cast<std::int64_t>(rng() % (cap_us / 2 + 1)));
 }
 
+// Poco's connector (1.11) keeps the PGconn of a failed connection attempt and never frees it, and its message is
+// little more than libpq's. Trying libpq directly first makes the usual startup failure (server down, wrong
+// password) leak-free; the one extra connection at startup is the price.
+std::optional<std::string> probePostgres(const std::string& connection_string) {
+  PGconn* conn = PQconnectdb(connection_string.c_str());
+  std::optional<std::string> problem;
+  if (conn == nullptr) {
+    problem = "out of memory";
+  } else if (PQstatus(conn) != CONNECTION_OK) {
+    // libpq's message spans lines (a hint on the second); the CLI reports errors on one line.
+    std::string text;
+    bool space = false;
+    for (const char* p = PQerrorMessage(conn); *p != '\0'; ++p) {
+      const bool blank = *p == '\n' || *p == '\t' || *p == ' ';
+      if (blank) {
+        space = !text.empty();
+        continue;
+      }
+      if (space) text += ' ';
+      space = false;
+      text += *p;
+    }
+    problem = text;
+  }
+  PQfinish(conn);
+  return problem;
+}
+
 }  // namespace
 
 SqlStore::SqlStore(StoreLocation location, std::size_t pool_size)
@@ -78,6 +108,9 @@ Expected<std::unique_ptr<SqlStore>, std::string> SqlStore::open(const StoreLocat
   auto fail = [&](const std::string& why) {
     return unexpected("store '" + location.display + "': " + scrub(why, location.pg_password));
   };
+  if (location.backend == Backend::kPostgres) {
+    if (auto problem = probePostgres(location.pg_connection_string)) return fail("cannot open the database: " + *problem);
+  }
   std::unique_ptr<Connection> first;
   try {
     first = store->connect();
