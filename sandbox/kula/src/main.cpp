@@ -78,11 +78,16 @@ KulaSandbox::Options parseServeArgs(const std::vector<std::string>& args) {
     } else if (a == "--webhook-secret") {
       o.webhook_secret = v;
     } else if (a == "--flow-posting") {
-      const auto eq = v.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
-        throw UsageError{"--flow-posting takes FLOW_ID=POSTING_ID, not '" + v + "'"};
+      // Repeatable, and also takes several pairs in a row: --flow-posting a=1 b=2
+      for (std::string pair = v;;) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+          throw UsageError{"--flow-posting takes FLOW_ID=POSTING_ID, not '" + pair + "'"};
+        }
+        o.flow_postings[pair.substr(0, eq)] = pair.substr(eq + 1);
+        if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) break;
+        pair = args[++i];
       }
-      o.flow_postings[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (a == "--rate-limit") {
       const auto colon = v.find(':');
       o.rate_limit_per_second = parseRate(v.substr(0, colon));

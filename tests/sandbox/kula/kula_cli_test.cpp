@@ -41,7 +41,8 @@ RunResult run(const std::vector<std::string>& args) {
 class ServedSandbox {
  public:
   explicit ServedSandbox(std::vector<std::string> extra) {
-    std::vector<std::string> args{"--port", "0", "--api-key", "cli-key", "--flow-posting", "flow_eng=post-cli"};
+    std::vector<std::string> args{"--port",         "0",        "--api-key", "cli-key",
+                                  "--flow-posting", "flow_eng=post-cli", "flow_ops=post-ops"};
     args.insert(args.end(), extra.begin(), extra.end());
     handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(kBinary, args, nullptr, &out_pipe_, nullptr));
     out_ = std::make_unique<Poco::PipeInputStream>(out_pipe_);
@@ -75,6 +76,8 @@ TEST(KulaCli, ServesPrintsItsUrlAndStopsCleanlyOnSigterm) {
   auto flow = httpRequest(served.port(), "GET", "/v1/flows/flow_eng", "", {{"Authorization", "Bearer cli-key"}});
   ASSERT_EQ(flow.status, 200) << flow.body;
   EXPECT_EQ(flow.json().at("ats_posting_id").as_string(), "post-cli");
+  auto second = httpRequest(served.port(), "GET", "/v1/flows/flow_ops", "", {{"Authorization", "Bearer cli-key"}});
+  EXPECT_EQ(second.json().at("ats_posting_id").as_string(), "post-ops") << "several pairs after one flag";
   EXPECT_EQ(served.terminate(), 0);
 }
 
