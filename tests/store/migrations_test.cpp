@@ -15,9 +15,13 @@ using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 using ::testing::HasSubstr;
 
+Poco::Data::Session memoryDatabase() {
+  Poco::Data::SQLite::Connector::registerConnector();  // before the first session, whichever test runs first
+  return Poco::Data::Session("SQLite", ":memory:");
+}
+
 class Migrations : public ::testing::Test {
  protected:
-  void SetUp() override { Poco::Data::SQLite::Connector::registerConnector(); }
 
   bool hasTable(const std::string& name) {
     std::vector<Poco::Int64> n;
@@ -30,7 +34,7 @@ class Migrations : public ::testing::Test {
     return v;
   }
 
-  Poco::Data::Session session_{"SQLite", ":memory:"};
+  Poco::Data::Session session_ = memoryDatabase();
   const Dialect& sqlite_ = dialectFor(Backend::kSqlite);
 };
 
