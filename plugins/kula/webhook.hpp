@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// One Kula webhook delivery: authenticated first (signature, freshness), then checked (size, UTF-8, JSON,
-// envelope), then normalised. Any failure refuses the whole delivery; Kula retries non-2xx answers.
+// One Kula webhook delivery: its size checked, then authenticated (signature, freshness), and only then read
+// (UTF-8, JSON, envelope) and normalised. Any failure refuses the whole delivery; Kula retries non-2xx answers.
 
 #include <atsync/sdk/events.hpp>
 #include <atsync/sdk/http.hpp>
