@@ -7,6 +7,33 @@ namespace atsync::host::cli {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
+      {{"run", "atsync run -c FILE [--plugins DIR]",
+        "Serves the configuration: webhook ingress, the sync engine and reconciliation polls, until SIGTERM or\n"
+        "SIGINT (work in progress finishes; accepted events stay queued for the next start).",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+       &runServe},
+      {{"import", "atsync import -c FILE --connection ID [--plugins DIR]",
+        "Imports the ATS's opportunities into the platform as linked candidates. Resumable: run it again after\n"
+        "an interruption and it continues from the last page.",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--connection", "", "ID", "connection id from the config"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+       &runImport},
+      {{"status", "atsync status -c FILE [--json]",
+        "Shows each connection's linked candidates, inbox and command counts, and recent activity.",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"},
+         {"--json", "", "", "machine-readable output"}}},
+       &runStatus},
+      {{"dead-letters", "atsync dead-letters -c FILE [--connection ID] [--retry ID | --all]",
+        "Lists commands that failed for good, with their last error; --retry queues one again, --all every one.",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--connection", "", "ID", "only this connection"},
+         {"--retry", "", "ID", "queue this dead letter again"},
+         {"--all", "", "", "queue every dead letter again"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+       &runDeadLetters},
       {{"plugins", "atsync plugins [--dir DIR] [--json]",
         "Lists the connector plugins of a folder: name, version, role, capabilities, ABI version and file.\n"
         "Plugins that cannot be loaded are listed on stderr with the reason; the exit code is then 1.",

@@ -23,6 +23,10 @@ int runPlugins(const Arguments& args);
 int runCheck(const Arguments& args);
 int runDemo(const Arguments& args);
 int runPostings(const Arguments& args);
+int runServe(const Arguments& args);
+int runImport(const Arguments& args);
+int runStatus(const Arguments& args);
+int runDeadLetters(const Arguments& args);
 
 /// build/bin/atsync → build/plugins: where plugins are when no config or --dir says otherwise.
 std::filesystem::path defaultPluginDir();

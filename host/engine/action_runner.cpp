@@ -312,7 +312,8 @@ ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object&
   const auto& fetched = objectOf(objectOf(content->document).contains("file") ? content->document.at("file") : json::value());
   json::object input{{"key", c.key},
                      {"opportunity_id", link->opportunity_id},
-                     {"name", str(fetched, "name", str(file, "name"))},
+                     // The same name file.find matches on, so a retry recognises an earlier upload.
+                     {"name", str(file, "name", str(fetched, "name"))},
                      {"content_type", str(fetched, "content_type", str(file, "content_type", "application/octet-stream"))}};
   auto out = sides_.ats->invoke(sdk::op::kFileAdd, input, content->bytes);
   if (!out) return failed(out.error());

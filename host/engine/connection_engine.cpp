@@ -130,7 +130,8 @@ StepResult ConnectionEngine::step(std::int64_t now_ms) {
   result.commands = dispatch(now_ms);
   result.more = result.events >= options_.batch || result.commands >= options_.batch;
   // The earliest delayed retry decides when to come back; polls bound it from above.
-  std::int64_t due = options_.poll_interval_ms > 0 ? next_poll_ms_ : now_ms + 60000;
+  std::int64_t due = now_ms + options_.idle_recheck_ms;
+  if (options_.poll_interval_ms > 0) due = std::min(due, next_poll_ms_);
   store_.transact([&](store::Transaction& tx) {
     for (const auto& c : tx.runnableCommands(config_.id, INT64_MAX / 2, 1)) {
       due = std::min(due, std::max(c.next_attempt_at_ms, c.not_before_ms));

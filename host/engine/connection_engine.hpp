@@ -26,6 +26,9 @@ struct EngineOptions {
   int batch = 100;                       ///< events or commands handled per step before yielding
   std::int64_t poll_interval_ms = 300000;  ///< reconciliation polls (0 = never)
   std::int64_t connect_retry_ms = 5000;  ///< how soon to retry a failed connect (stage lists unreachable)
+  /// How often an idle connection looks at its outbox again, so commands retried from another process (the CLI's
+  /// dead-letters --retry) run without a restart.
+  std::int64_t idle_recheck_ms = 2000;
 };
 
 struct StepResult {

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/host_app.hpp"
+#include "cli/commands.hpp"
+#include "cli/loaded_config.hpp"
+
+#include <csignal>
+#include <iostream>
+
+namespace atsync::host::cli {
+namespace {
+
+/// Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards, so that only sigwait sees them.
+sigset_t blockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int runServe(const Arguments& args) {
+  const auto file = args.value("--config");
+  if (!file) {
+    std::cerr << "atsync run: missing -c FILE (see 'atsync run --help')\n";
+    return 2;
+  }
+  auto loaded = loadConfigForVerb("run", *file, args.value("--plugins"));
+  if (!loaded) return 1;
+  const sigset_t signals = blockTerminationSignals();
+  auto app = app::HostApp::create(loaded->config, std::move(loaded->plugins));
+  if (!app) {
+    std::cerr << "atsync run: " << app.error() << "\n";
+    return 1;
+  }
+  try {
+    (*app)->start(true);
+  } catch (const std::exception& e) {
+    std::cerr << "atsync run: cannot listen on " << loaded->config.server.listen_host << ":"
+              << loaded->config.server.listen_port << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::cout << "atsync: serving " << loaded->config.connections.size() << " connection(s) on http://"
+            << loaded->config.server.listen_host << ":" << (*app)->port() << " (store "
+            << (loaded->config.store.kind == config::StoreConfig::Kind::kSqlite ? loaded->config.store.sqlite_path.string()
+                                                                               : "postgresql")
+            << ")" << std::endl;
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::cout << "atsync: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
+            << " received; finishing work in progress (accepted events stay queued)" << std::endl;
+  (*app)->stop();
+  std::cout << "atsync: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace atsync::host::cli

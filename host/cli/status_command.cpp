@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/commands.hpp"
+#include "cli/loaded_config.hpp"
+#include "store/store.hpp"
+
+#include <boost/json.hpp>
+
+#include <ctime>
+#include <iostream>
+
+namespace atsync::host::cli {
+namespace {
+
+namespace json = boost::json;
+
+std::string isoTime(std::int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+json::object countsJson(const std::map<std::string, std::int64_t>& m) {
+  json::object o;
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+
+}  // namespace
+
+int runStatus(const Arguments& args) {
+  const auto file = args.value("--config");
+  if (!file) {
+    std::cerr << "atsync status: missing -c FILE (see 'atsync status --help')\n";
+    return 2;
+  }
+  auto loaded = loadConfigForVerb("status", *file, args.value("--plugins"));
+  if (!loaded) return 1;
+  auto store = store::openStore(loaded->config.store.url);
+  if (!store) {
+    std::cerr << "atsync status: store: " << store.error() << "\n";
+    return 1;
+  }
+  json::array connections;
+  for (const auto& c : loaded->config.connections) {
+    store::Counts counts;
+    std::vector<store::ActivityEntry> recent;
+    (*store)->transact([&](store::Transaction& tx) {
+      counts = tx.counts(c.id);
+      recent = tx.activity({c.id, "", "", 0, 5});
+    });
+    json::array activity;
+    for (const auto& a : recent) {
+      activity.push_back({{"at", isoTime(a.at_ms)}, {"level", a.level}, {"kind", a.kind}, {"message", a.message}});
+    }
+    connections.push_back({{"id", c.id},
+                           {"enabled", c.enabled},
+                           {"platform", c.platform.plugin},
+                           {"ats", c.ats.plugin},
+                           {"links", counts.links},
+                           {"inbox", countsJson(counts.inbox_by_status)},
+                           {"commands", countsJson(counts.commands_by_state)},
+                           {"recent_activity", std::move(activity)}});
+  }
+  if (args.flag("--json")) {
+    std::cout << json::serialize(json::object{{"connections", connections}}) << "\n";
+    return 0;
+  }
+  for (const auto& v : connections) {
+    const auto& o = v.as_object();
+    std::cout << o.at("id").as_string().c_str() << " (" << o.at("platform").as_string().c_str() << " <-> "
+              << o.at("ats").as_string().c_str() << ")" << (o.at("enabled").as_bool() ? "" : " disabled") << "\n";
+    std::cout << "  linked candidates: " << o.at("links").as_int64() << "\n  inbox:";
+    for (const auto& [k, n] : o.at("inbox").as_object()) std::cout << " " << k << "=" << n.as_int64();
+    std::cout << "\n  commands:";
+    for (const auto& [k, n] : o.at("commands").as_object()) std::cout << " " << k << "=" << n.as_int64();
+    std::cout << "\n  recent activity:\n";
+    for (const auto& a : o.at("recent_activity").as_array()) {
+      std::cout << "    " << a.at("at").as_string().c_str() << " " << a.at("level").as_string().c_str() << " "
+                << a.at("message").as_string().c_str() << "\n";
+    }
+  }
+  return 0;
+}
+
+int runDeadLetters(const Arguments& args) {
+  const auto file = args.value("--config");
+  if (!file) {
+    std::cerr << "atsync dead-letters: missing -c FILE (see 'atsync dead-letters --help')\n";
+    return 2;
+  }
+  auto loaded = loadConfigForVerb("dead-letters", *file, args.value("--plugins"));
+  if (!loaded) return 1;
+  auto store = store::openStore(loaded->config.store.url);
+  if (!store) {
+    std::cerr << "atsync dead-letters: store: " << store.error() << "\n";
+    return 1;
+  }
+  const auto retry_id = args.value("--retry");
+  const bool retry_all = args.flag("--all");
+  const std::string connection = args.value("--connection").value_or("");
+  std::vector<store::Command> dead;
+  int retried = 0;
+  std::string problem;
+  (*store)->transact([&](store::Transaction& tx) {
+    dead = tx.commandsInState(connection, "dead", 1000);
+    retried = 0;
+    for (auto& c : dead) {
+      if (!retry_all && (!retry_id || *retry_id != std::to_string(c.id))) continue;
+      c.state = "pending";
+      c.attempts = 0;
+      c.next_attempt_at_ms = 0;
+      tx.updateCommand(c);
+      tx.addActivity({0, c.connection_id, c.updated_at_ms, "info", "dead_letter_retried", c.key,
+                      "Dead letter " + std::to_string(c.id) + " (" + c.action + ") queued again by an operator."});
+      ++retried;
+    }
+    if (retry_id && retried == 0) problem = "no dead letter with id " + *retry_id;
+  });
+  if (!problem.empty()) {
+    std::cerr << "atsync dead-letters: " << problem << "\n";
+    return 1;
+  }
+  if (retry_id || retry_all) {
+    std::cout << "queued " << retried << " dead letter(s) again; a running host picks them up within seconds\n";
+    return 0;
+  }
+  if (dead.empty()) {
+    std::cout << "no dead letters\n";
+    return 0;
+  }
+  for (const auto& c : dead) {
+    std::string error = c.last_error;
+    boost::system::error_code ec;
+    auto doc = json::parse(c.last_error, ec);
+    if (!ec && doc.is_object() && doc.as_object().contains("message")) {
+      error = std::string(doc.as_object().at("code").as_string()) + ": " +
+              std::string(doc.as_object().at("message").as_string());
+    }
+    std::cout << c.id << "  " << c.connection_id << "  " << c.action << "  " << c.key << "  after " << c.attempts
+              << " attempt(s): " << error << "\n";
+  }
+  std::cout << dead.size() << " dead letter(s); retry one with --retry ID, or all with --all\n";
+  return 0;
+}
+
+}  // namespace atsync::host::cli
