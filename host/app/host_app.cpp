@@ -41,6 +41,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
     auto platform = open(connection.platform);
     if (!platform) return unexpected(platform.error());
     engine::EngineOptions engine_options = options.engine;
+    engine_options.public_url = app->config_.server.public_url;
     engine_options.poll_interval_ms =
         options.poll_interval_ms > 0 ? options.poll_interval_ms : connection.poll_interval_s * 1000;
     app->engine_->add(std::make_unique<engine::ConnectionEngine>(connection, std::move(*ats), std::move(*platform),

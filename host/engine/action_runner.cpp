@@ -40,9 +40,17 @@ sdk::Error invalid(std::string message) {
   return sdk::Error{std::string(sdk::errc::kInvalidInput), std::move(message), false, std::nullopt, false};
 }
 
-const json::object& objectOf(const json::value& v) {
+const json::object& emptyObject() {
   static const json::object kEmpty;
-  return v.is_object() ? v.get_object() : kEmpty;
+  return kEmpty;
+}
+
+const json::object& objectOf(const json::value& v) { return v.is_object() ? v.get_object() : emptyObject(); }
+
+/// The object at `key` of `o`, or an empty one. Returns a reference into `o`, never into a temporary.
+const json::object& objectAt(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return (v != nullptr && v->is_object()) ? v->get_object() : emptyObject();
 }
 
 store::NewCommand followUp(const std::string& connection_id, std::string key, const std::string& candidate_id,
@@ -65,13 +73,13 @@ std::string firstEmail(const json::object& person) {
 /// The text of a Lever-bound note for a platform note or a conversation message (F8, F9).
 std::string noteBody(const json::object& in) {
   if (str(in, "kind") == "message") {
-    const auto& m = objectOf(in.contains("message") ? in.at("message") : json::value());
+    const auto& m = objectAt(in, "message");
     std::string body = "Kula " + str(m, "channel", "email") + " message (" + str(m, "direction", "outbound") + ")";
     if (!str(m, "subject").empty()) body += ": " + str(m, "subject");
     body += "\n\n" + str(m, "body");
     return body;
   }
-  const auto& n = objectOf(in.contains("note") ? in.at("note") : json::value());
+  const auto& n = objectAt(in, "note");
   std::string body = str(n, "body");
   if (const auto* author = sdk::detail::object(n, "author"); author && !str(*author, "name").empty()) {
     body += "\n\n— " + str(*author, "name") + " (Kula)";
@@ -126,7 +134,7 @@ ActionOutcome ActionRunner::run(const store::Command& command, std::int64_t now_
 }
 
 ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const json::object& in, std::int64_t now_ms) {
-  const auto& candidate = objectOf(in.contains("candidate") ? in.at("candidate") : json::value());
+  const auto& candidate = objectAt(in, "candidate");
   const std::string candidate_id = str(candidate, "id");
   const std::string posting_id = str(in, "posting_id");
   if (auto link = linkOf(candidate_id)) return skipped("candidate already linked to " + link->opportunity_id);
@@ -294,7 +302,7 @@ ActionOutcome ActionRunner::addNote(const store::Command& c, const json::object&
 
 ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object& in) {
   const std::string candidate_id = str(in, "candidate_id");
-  const auto& file = objectOf(in.contains("file") ? in.at("file") : json::value());
+  const auto& file = objectAt(in, "file");
   auto link = linkOf(candidate_id);
   if (!link) return skipped("candidate " + candidate_id + " has no opportunity to attach the resume to");
   if (link->provenance != "created_by_platform") return skipped("opportunity was not created by the platform");
@@ -309,7 +317,7 @@ ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object&
   }
   auto content = sides_.platform->invoke(sdk::op::kResumeContent, json::object{{"resume_id", str(file, "id")}});
   if (!content) return failed(content.error());
-  const auto& fetched = objectOf(objectOf(content->document).contains("file") ? content->document.at("file") : json::value());
+  const auto& fetched = objectAt(objectOf(content->document), "file");
   json::object input{{"key", c.key},
                      {"opportunity_id", link->opportunity_id},
                      // The same name file.find matches on, so a retry recognises an earlier upload.
@@ -330,14 +338,14 @@ ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const jso
   store_.transact([&](store::Transaction& tx) { existing = tx.linkByOpportunity(connection_id_, opportunity_id); });
   if (existing) return skipped("opportunity already linked to candidate " + existing->candidate_id);
 
-  json::value opportunity = in.contains("opportunity") ? in.at("opportunity") : json::value();
-  if (!opportunity.is_object()) {
+  json::value opportunity = objectAt(in, "opportunity");
+  if (objectOf(opportunity).empty()) {
     auto got = sides_.ats->invoke(sdk::op::kOpportunityGet, json::object{{"opportunity_id", opportunity_id}});
     if (!got) return failed(got.error());
-    opportunity = objectOf(got->document).contains("opportunity") ? got->document.at("opportunity") : json::value();
+    opportunity = objectAt(objectOf(got->document), "opportunity");
   }
   const auto& opp = objectOf(opportunity);
-  const auto& person = objectOf(opp.contains("person") ? opp.at("person") : json::value());
+  const auto& person = objectAt(opp, "person");
   const std::string email = firstEmail(person);
   const std::string ats_stage = str(opp, "stage_id");
   const auto platform_stage = mapper_.atsToPlatform(ats_stage);
@@ -362,7 +370,7 @@ ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const jso
     if (platform_stage) input["stage"] = *platform_stage;
     auto upserted = sides_.platform->invoke(sdk::op::kCandidateUpsert, input);
     if (!upserted) return failed(upserted.error());
-    candidate = objectOf(objectOf(upserted->document).contains("candidate") ? upserted->document.at("candidate") : json::value());
+    candidate = objectAt(objectOf(upserted->document), "candidate");
   }
   const std::string candidate_id = str(candidate, "id");
   if (candidate_id.empty()) {

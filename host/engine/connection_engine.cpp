@@ -106,12 +106,37 @@ bool ConnectionEngine::connect(std::int64_t now_ms) {
                         std::to_string(mapper_.atsToPlatformTable().size()) + " ATS stages and " +
                         std::to_string(mapper_.platformToAtsTable().size()) + " platform stages mapped."});
   });
+  registerWebhooks(now_ms);
   runner_ = std::make_unique<ActionRunner>(config_.id, ConnectionSides{ats_.get(), platform_.get()}, store_, mapper_,
                                            postings_);
   connect_error_.clear();
   ready_ = true;
   next_poll_ms_ = now_ms + options_.poll_interval_ms;
   return true;
+}
+
+void ConnectionEngine::registerWebhooks(std::int64_t now_ms) {
+  if (options_.public_url.empty()) return;
+  for (auto* side : {ats_.get(), platform_.get()}) {
+    if (!side->plugin().manifest().supports(sdk::op::kWebhooksRegister)) continue;
+    const std::string url = options_.public_url + "/hooks/" + config_.id + "/" + side->plugin().name();
+    auto out = side->invoke(sdk::op::kWebhooksRegister, json::object{{"url", url}});
+    if (!out) {
+      activity("warn", "webhooks_not_registered", config_.id,
+               "Could not register " + side->plugin().name() + " webhooks at " + url + ": " + out.error().message +
+                   ". Reconciliation polls still catch every change, later.",
+               now_ms);
+      continue;
+    }
+    std::string events;
+    if (const auto* list = out->document.as_object().if_contains("registered"); list && list->is_array()) {
+      for (const auto& e : list->get_array()) events += (events.empty() ? "" : ", ") + std::string(e.as_string());
+    }
+    if (!events.empty()) {
+      activity("info", "webhooks_registered", config_.id,
+               "Registered " + side->plugin().name() + " webhooks (" + events + ") at " + url + ".", now_ms);
+    }
+  }
 }
 
 StepResult ConnectionEngine::step(std::int64_t now_ms) {

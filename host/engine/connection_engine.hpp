@@ -29,6 +29,8 @@ struct EngineOptions {
   /// How often an idle connection looks at its outbox again, so commands retried from another process (the CLI's
   /// dead-letters --retry) run without a restart.
   std::int64_t idle_recheck_ms = 2000;
+  /// Base of the webhook URLs vendors call (server.public_url); empty: webhooks are not registered.
+  std::string public_url;
 };
 
 struct StepResult {
@@ -70,6 +72,7 @@ class ConnectionEngine {
   int dispatch(std::int64_t now_ms);
   void runCommand(store::Command command, std::int64_t now_ms);
   std::int64_t backoffMs(int attempts);
+  void registerWebhooks(std::int64_t now_ms);
   void pollPlatform(std::int64_t now_ms);
   void pollAts(std::int64_t now_ms);
   void activity(std::string level, std::string kind, std::string subject, std::string message, std::int64_t now_ms);
