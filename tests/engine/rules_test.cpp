@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+// The rules against a real (in-memory SQLite) store: what each event turns into, and what it must not.
+#include "engine/rules.hpp"
+
+#include "engine/command_keys.hpp"
+
+#include <gtest/gtest.h>
+
+namespace atsync::host::engine {
+namespace {
+
+namespace json = boost::json;
+
+class RulesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = store::openStore("sqlite::memory:");
+    ASSERT_TRUE(opened) << opened.error();
+    store_ = std::move(*opened);
+    SideStages ats;
+    ats.stages = {{"lead-new", "New lead", 0}, {"lead-reached-out", "Reached out", 1}, {"custom", "Custom", 2}};
+    ats.default_stages = json::parse(R"([{"id":"lead-new","name":"New lead","canonical":"new"},
+                                         {"id":"lead-reached-out","name":"Reached out","canonical":"contacted"}])")
+                             .as_array();
+    SideStages platform;
+    platform.stages = {{"prospect", "Prospect", 0}, {"contacted", "Contacted", 1}, {"hired", "Hired", 2}};
+    platform.default_stages = json::parse(R"([{"id":"prospect","name":"Prospect","canonical":"new"},
+                                              {"id":"contacted","name":"Contacted","canonical":"contacted"}])")
+                                  .as_array();
+    mapper_ = StageMapper::build(ats, platform, {}, nullptr);
+  }
+
+  /// Stores the event and applies the rules to it, as the processor does.
+  RuleOutcome apply(std::string side, std::string type, json::object data, bool echo = false) {
+    RuleOutcome outcome;
+    store_->transact([&](store::Transaction& tx) {
+      store::NewEvent e{"acme", side, side == "ats" ? "lever" : "kula", "evt-" + std::to_string(++event_seq_), type,
+                        1000, 1000, echo,
+                        json::serialize(json::object{{"id", "x"}, {"type", type}, {"echo", echo}, {"data", data}})};
+      ASSERT_TRUE(tx.insertEvent(e));
+      auto pending = tx.pendingEvents("acme", 100);
+      ASSERT_FALSE(pending.empty());
+      outcome = applyRules(pending.back(), tx, RuleContext{"acme", &mapper_, 2000});
+      tx.setEventStatus(pending.back().id, outcome.status, outcome.note, 2000);
+    });
+    return outcome;
+  }
+
+  std::vector<store::Command> commands() {
+    std::vector<store::Command> out;
+    store_->transact([&](store::Transaction& tx) {
+      for (int id = 1; id < 100; ++id) {
+        if (auto c = tx.commandById(id)) out.push_back(*c);
+      }
+    });
+    return out;
+  }
+
+  std::vector<store::ActivityEntry> activity() {
+    std::vector<store::ActivityEntry> out;
+    store_->transact([&](store::Transaction& tx) { out = tx.activity({"acme", "", "", 0, 50}); });
+    return out;
+  }
+
+  void link(std::string provenance, std::string platform_stage = "prospect", std::string ats_stage = "lead-new") {
+    store_->transact([&](store::Transaction& tx) {
+      tx.upsertLink({"acme", "cand-1", "opp-1", "contact-1", provenance, std::string("post-1"), std::nullopt,
+                     platform_stage, ats_stage, 1, 1});
+    });
+  }
+
+  std::optional<store::Link> linkOfCandidate() {
+    std::optional<store::Link> l;
+    store_->transact([&](store::Transaction& tx) { l = tx.linkByCandidate("acme", "cand-1"); });
+    return l;
+  }
+
+  json::object candidate() {
+    return {{"id", "cand-1"}, {"person", {{"name", "Ada Lovelace"}, {"emails", json::array{"ada@example.com"}}}},
+            {"stage", "prospect"}};
+  }
+
+  std::unique_ptr<store::Store> store_;
+  StageMapper mapper_;
+  int event_seq_ = 0;
+};
+
+TEST_F(RulesTest, FlowCandidateWithPostingQueuesOpportunityCreation) {
+  auto outcome = apply("platform", "flow.candidate_added",
+                       {{"flow", {{"id", "flow-1"}, {"name", "Backend"}, {"posting_id", "post-1"}}}, {"candidate", candidate()}});
+  EXPECT_EQ(outcome.status, "processed");
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_EQ(cmds[0].action, "create_opportunity");
+  EXPECT_EQ(cmds[0].key, keys::createOpportunity("cand-1"));
+  const auto input = json::parse(cmds[0].input).as_object();
+  EXPECT_EQ(input.at("origin").as_string(), "sourced");
+  EXPECT_EQ(input.at("posting_id").as_string(), "post-1");
+  EXPECT_EQ(input.at("flow_id").as_string(), "flow-1");
+}
+
+TEST_F(RulesTest, FlowWithoutPostingIsReportedNotSkippedSilently) {
+  auto outcome = apply("platform", "flow.candidate_added",
+                       {{"flow", {{"id", "flow-2"}, {"name", "Sourcing"}, {"posting_id", nullptr}}}, {"candidate", candidate()}});
+  EXPECT_EQ(outcome.status, "ignored");
+  EXPECT_TRUE(commands().empty());
+  auto log = activity();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log[0].kind, "flow_without_posting");
+  EXPECT_NE(log[0].message.find("Flow 'Sourcing' is not linked to a posting"), std::string::npos) << log[0].message;
+}
+
+TEST_F(RulesTest, ReferralQueuesReferredOpportunityWithReferrer) {
+  apply("platform", "referral.created",
+        {{"referral_id", "ref-1"}, {"posting_id", "post-1"}, {"candidate", candidate()},
+         {"referrer", {{"name", "Joan"}, {"email", "joan@example.com"}}}, {"note", "great"}});
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u);
+  const auto input = json::parse(cmds[0].input).as_object();
+  EXPECT_EQ(input.at("origin").as_string(), "referred");
+  EXPECT_EQ(input.at("referrer").as_object().at("email").as_string(), "joan@example.com");
+}
+
+TEST_F(RulesTest, PlatformStageChangeIsMappedAndRecordedBeforeTheWrite) {
+  link("created_by_platform");
+  auto outcome = apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"from_stage", "prospect"}, {"to_stage", "contacted"}});
+  EXPECT_EQ(outcome.status, "processed");
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_EQ(cmds[0].action, "set_ats_stage");
+  EXPECT_EQ(json::parse(cmds[0].input).as_object().at("stage_id").as_string(), "lead-reached-out");
+  EXPECT_EQ(linkOfCandidate()->ats_stage, "lead-reached-out");
+  // The ATS's webhook for our own write finds nothing new: no ping-pong.
+  auto echo = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}});
+  EXPECT_EQ(echo.status, "ignored");
+  EXPECT_EQ(commands().size(), 1u);
+}
+
+TEST_F(RulesTest, EchoMarkedPlatformStageChangeIsConsumed) {
+  link("created_by_platform");
+  auto outcome = apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}, true);
+  EXPECT_EQ(outcome.status, "ignored");
+  EXPECT_EQ(outcome.note, "echo of a stage atsync applied");
+  EXPECT_TRUE(commands().empty());
+}
+
+TEST_F(RulesTest, AtsStageChangeMovesTheCandidate) {
+  link("imported");
+  apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"from_stage", "lead-new"}, {"to_stage", "lead-reached-out"}});
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_EQ(cmds[0].action, "set_platform_stage");
+  EXPECT_EQ(json::parse(cmds[0].input).as_object().at("stage").as_string(), "contacted");
+}
+
+TEST_F(RulesTest, UnmappedStageIsRecordedAndNeverGuessed) {
+  link("created_by_platform");
+  auto outcome = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "custom"}});
+  EXPECT_EQ(outcome.status, "ignored");
+  EXPECT_TRUE(commands().empty());
+  auto log = activity();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log[0].kind, "unmapped_stage");
+  EXPECT_NE(log[0].message.find("ATS stage 'Custom' has no platform stage"), std::string::npos) << log[0].message;
+}
+
+TEST_F(RulesTest, PrivateNoteNeverLeavesThePlatform) {
+  link("created_by_platform");
+  auto outcome = apply("platform", "note.created",
+                       {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "salary"}, {"private", true}}}});
+  EXPECT_EQ(outcome.status, "ignored");
+  EXPECT_EQ(outcome.note, "private note stays on the platform");
+  EXPECT_TRUE(commands().empty());
+}
+
+TEST_F(RulesTest, NotesGoOnlyToOpportunitiesThePlatformCreated) {
+  link("imported");
+  auto imported = apply("platform", "note.created",
+                        {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}, {"private", false}}}});
+  EXPECT_EQ(imported.status, "ignored");
+  EXPECT_TRUE(commands().empty());
+  link("created_by_platform");
+  auto created = apply("platform", "note.created",
+                       {{"note", {{"id", "n-2"}, {"subject_id", "cand-1"}, {"body", "hi"}, {"private", false}}}});
+  EXPECT_EQ(created.status, "processed");
+  ASSERT_EQ(commands().size(), 1u);
+  EXPECT_EQ(commands()[0].key, keys::note("n-2"));
+}
+
+TEST_F(RulesTest, NoteForAnOpportunityStillBeingCreatedWaitsInItsGroup) {
+  apply("platform", "flow.candidate_added",
+        {{"flow", {{"id", "flow-1"}, {"name", "Backend"}, {"posting_id", "post-1"}}}, {"candidate", candidate()}});
+  apply("platform", "message.logged",
+        {{"message", {{"id", "m-1"}, {"candidate_id", "cand-1"}, {"direction", "outbound"}, {"body", "hello"}}}});
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 2u);
+  EXPECT_EQ(cmds[1].action, "add_note");
+  EXPECT_EQ(cmds[0].group_key, cmds[1].group_key);
+  std::vector<store::Command> runnable;
+  store_->transact([&](store::Transaction& tx) { runnable = tx.runnableCommands("acme", 10'000, 10); });
+  ASSERT_EQ(runnable.size(), 1u);  // the message waits for the opportunity
+  EXPECT_EQ(runnable[0].action, "create_opportunity");
+}
+
+TEST_F(RulesTest, ReplayedEventMakesNoSecondCommand) {
+  json::object data{{"note", {{"id", "n-9"}, {"subject_id", "cand-1"}, {"body", "hi"}, {"private", false}}}};
+  link("created_by_platform");
+  apply("platform", "note.created", data);
+  auto again = apply("platform", "note.created", data);
+  EXPECT_EQ(again.note, "note was already queued");
+  EXPECT_EQ(commands().size(), 1u);
+}
+
+}  // namespace
+}  // namespace atsync::host::engine

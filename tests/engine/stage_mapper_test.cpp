@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/stage_mapper.hpp"
+
+#include <gtest/gtest.h>
+
+namespace atsync::host::engine {
+namespace {
+
+namespace json = boost::json;
+
+SideStages leverLike() {
+  SideStages s;
+  s.stages = {{"lead-new", "New lead", 0},        {"lead-reached-out", "Reached out", 1},
+              {"applicant-new", "New applicant", 2}, {"uuid-screen", "Phone Screen", 3},
+              {"uuid-custom", "Take-home exercise", 4}, {"offer", "Offer", 5}};
+  s.default_stages = json::parse(R"([
+    {"id":"lead-new","name":"New lead","canonical":"new"},
+    {"id":"lead-reached-out","name":"Reached out","canonical":"contacted"},
+    {"id":"applicant-new","name":"New applicant","canonical":"interested"},
+    {"id":"","name":"Recruiter screen","canonical":"screening","names":["Phone Screen"]},
+    {"id":"offer","name":"Offer","canonical":"offer"}])").as_array();
+  return s;
+}
+
+SideStages kulaLike() {
+  SideStages s;
+  s.stages = {{"prospect", "Prospect", 0}, {"contacted", "Contacted", 1}, {"interested", "Interested", 2},
+              {"screening", "Screening", 3}, {"offer", "Offer", 4}, {"hired", "Hired", 5}};
+  s.default_stages = json::parse(R"([
+    {"id":"prospect","name":"Prospect","canonical":"new"},
+    {"id":"contacted","name":"Contacted","canonical":"contacted"},
+    {"id":"interested","name":"Interested","canonical":"interested"},
+    {"id":"screening","name":"Screening","canonical":"screening"},
+    {"id":"offer","name":"Offer","canonical":"offer"},
+    {"id":"hired","name":"Hired","canonical":"hired"}])").as_array();
+  return s;
+}
+
+TEST(StageMapper, PairsStagesByMeaningMatchingCustomStagesByName) {
+  auto m = StageMapper::build(leverLike(), kulaLike(), {}, nullptr);
+  EXPECT_EQ(m.atsToPlatform("lead-new"), "prospect");
+  EXPECT_EQ(m.atsToPlatform("uuid-screen"), "screening");  // a custom Lever stage found by its name
+  EXPECT_EQ(m.platformToAts("screening"), "uuid-screen");
+  EXPECT_EQ(m.platformToAts("offer"), "offer");
+  EXPECT_EQ(m.atsToPlatformTable().at("lead-new").origin, "default");
+}
+
+TEST(StageMapper, ReportsUnmappedStagesInsteadOfGuessing) {
+  auto m = StageMapper::build(leverLike(), kulaLike(), {}, nullptr);
+  EXPECT_FALSE(m.atsToPlatform("uuid-custom"));
+  EXPECT_FALSE(m.platformToAts("hired"));
+  EXPECT_EQ(m.unmappedAts(), std::vector<std::string>{"uuid-custom"});
+  EXPECT_EQ(m.unmappedPlatform(), std::vector<std::string>{"hired"});
+}
+
+TEST(StageMapper, ConfigOverridesWinAndUnknownStagesAreReported) {
+  config::StageMapping overrides;
+  overrides.ats_to_platform = {{"uuid-custom", "screening"}, {"lead-new", "no-such-stage"}};
+  overrides.platform_to_ats = {{"hired", "offer"}};
+  std::vector<std::string> problems;
+  auto m = StageMapper::build(leverLike(), kulaLike(), overrides, &problems);
+  EXPECT_EQ(m.atsToPlatform("uuid-custom"), "screening");
+  EXPECT_EQ(m.atsToPlatformTable().at("uuid-custom").origin, "config");
+  EXPECT_EQ(m.platformToAts("hired"), "offer");
+  EXPECT_EQ(m.atsToPlatform("lead-new"), "prospect");  // the bad override is not applied
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], "stage_mapping.ats_to_platform: 'lead-new' maps to stage 'no-such-stage', which does not exist");
+}
+
+}  // namespace
+}  // namespace atsync::host::engine
