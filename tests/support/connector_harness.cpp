@@ -47,6 +47,7 @@ ConnectorHarness::ConnectorHarness(const std::string& plugin_name, const boost::
   context.clock = options.clock;
   context.retry = options.retry;
   context.rate_limit_tuning = options.rate_limit_tuning;
+  context.log = options.log;
   auto connector = host::runtime::Connector::open(plugin, config, context);
   if (!connector) {
     error_ = connector.error();

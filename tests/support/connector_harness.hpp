@@ -29,6 +29,8 @@ struct HarnessOptions {
   /// Tokens the OAuth credentials start with (as if the connection had been authorized).
   std::optional<host::http::OAuthTokens> initial_tokens;
   host::http::Clock* clock = &host::http::SystemClock::instance();
+  /// Receives the plugin's log lines (host().log); empty: warnings and errors go to stderr.
+  host::runtime::LogSink log;
 };
 
 class ConnectorHarness {
