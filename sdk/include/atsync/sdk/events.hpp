@@ -19,7 +19,9 @@ namespace atsync::sdk {
 namespace event_type {
 inline constexpr std::string_view kFlowCandidateAdded = "flow.candidate_added";  ///< {flow, candidate, added_by}
 inline constexpr std::string_view kReferralCreated = "referral.created";  ///< {referral_id, posting_id, candidate, referrer, note}
-inline constexpr std::string_view kStageChanged = "stage.changed";  ///< {subject_id, contact_id?, from_stage, to_stage}
+/// {subject_id, contact_id?, from_stage, to_stage, changed_by?, source?, snapshot?}: `snapshot` marks a poll's view
+/// of the current stage rather than an observed move.
+inline constexpr std::string_view kStageChanged = "stage.changed";
 inline constexpr std::string_view kNoteCreated = "note.created";    ///< {note}
 inline constexpr std::string_view kMessageLogged = "message.logged";  ///< {message}
 inline constexpr std::string_view kFileUploaded = "file.uploaded";  ///< {file}
