@@ -46,6 +46,36 @@ std::vector<store::NewEvent> eventsOf(const json::value& doc, const std::string&
   return out;
 }
 
+bool hasStage(const std::vector<sdk::Stage>& stages, const std::string& id) {
+  return std::any_of(stages.begin(), stages.end(), [&](const sdk::Stage& s) { return s.id == id; });
+}
+
+/// Tables an operator saved through the admin API (origin "admin") outlive restarts: each replaces the built
+/// table of its direction. Rows naming a stage that no longer exists are dropped and reported.
+void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRow>& rows,
+                    std::vector<std::string>* problems) {
+  std::map<std::string, MappingEntry> a2p;
+  std::map<std::string, MappingEntry> p2a;
+  bool have_a2p = false;
+  bool have_p2a = false;
+  for (const auto& r : rows) {
+    if (r.origin != "admin") continue;
+    const bool a2p_row = r.direction == "ats_to_platform";
+    (a2p_row ? have_a2p : have_p2a) = true;
+    const auto& from = a2p_row ? mapper.atsStages() : mapper.platformStages();
+    const auto& to = a2p_row ? mapper.platformStages() : mapper.atsStages();
+    if (!hasStage(from, r.from_stage) || !hasStage(to, r.to_stage)) {
+      problems->push_back("stage_mapping." + r.direction + " (set by an administrator): '" + r.from_stage + "' -> '" +
+                          r.to_stage + "' names a stage that no longer exists; the entry is dropped");
+      continue;
+    }
+    (a2p_row ? a2p : p2a)[r.from_stage] = MappingEntry{r.to_stage, "admin"};
+  }
+  if (!have_a2p) a2p = mapper.atsToPlatformTable();
+  if (!have_p2a) p2a = mapper.platformToAtsTable();
+  if (have_a2p || have_p2a) mapper.replaceTables(std::move(a2p), std::move(p2a));
+}
+
 std::string cursorOf(const json::value& doc) {
   if (!doc.is_object()) return {};
   return sdk::detail::str(doc.get_object(), "cursor");
@@ -76,13 +106,25 @@ bool ConnectionEngine::connect(std::int64_t now_ms) {
     const auto& error = !ats ? ats.error() : platform.error();
     const std::string side = !ats ? config_.ats.plugin : config_.platform.plugin;
     const std::string message = "cannot read the stages of " + side + ": " + error.code + ": " + error.message;
-    if (message != connect_error_) activity("error", "connect_failed", config_.id, message + " (will retry)", now_ms);
-    connect_error_ = message;
+    if (message != lastConnectError()) {
+      activity("error", "connect_failed", config_.id, message + " (will retry)", now_ms);
+    }
+    {
+      std::lock_guard lock(shared_mutex_);
+      connect_error_ = message;
+    }
     next_connect_ms_ = now_ms + options_.connect_retry_ms;
     return false;
   }
   std::vector<std::string> problems;
-  mapper_ = StageMapper::build(*ats, *platform, config_.stage_mapping, &problems);
+  StageMapper built = StageMapper::build(*ats, *platform, config_.stage_mapping, &problems);
+  std::vector<store::StageMappingRow> stored;
+  store_.transact([&](store::Transaction& tx) { stored = tx.stageMappings(config_.id); });
+  applyAdminRows(built, stored, &problems);
+  {
+    std::lock_guard lock(shared_mutex_);
+    mapper_ = std::move(built);
+  }
   store_.transact([&](store::Transaction& tx) {
     for (const auto& [direction, table] : {std::pair{"ats_to_platform", &mapper_.atsToPlatformTable()},
                                            std::pair{"platform_to_ats", &mapper_.platformToAtsTable()}}) {
@@ -109,7 +151,10 @@ bool ConnectionEngine::connect(std::int64_t now_ms) {
   registerWebhooks(now_ms);
   runner_ = std::make_unique<ActionRunner>(config_.id, ConnectionSides{ats_.get(), platform_.get()}, store_, mapper_,
                                            postings_);
-  connect_error_.clear();
+  {
+    std::lock_guard lock(shared_mutex_);
+    connect_error_.clear();
+  }
   ready_ = true;
   next_poll_ms_ = now_ms + options_.poll_interval_ms;
   return true;
@@ -139,6 +184,31 @@ void ConnectionEngine::registerWebhooks(std::int64_t now_ms) {
   }
 }
 
+std::string ConnectionEngine::lastConnectError() const {
+  std::lock_guard lock(shared_mutex_);
+  return connect_error_;
+}
+
+StageMapper ConnectionEngine::mapperSnapshot() const {
+  std::lock_guard lock(shared_mutex_);
+  StageMapper copy = mapper_;
+  if (pending_tables_) copy.replaceTables(pending_tables_->ats_to_platform, pending_tables_->platform_to_ats);
+  return copy;
+}
+
+void ConnectionEngine::setStageTables(std::map<std::string, MappingEntry> ats_to_platform,
+                                      std::map<std::string, MappingEntry> platform_to_ats) {
+  std::lock_guard lock(shared_mutex_);
+  pending_tables_ = Tables{std::move(ats_to_platform), std::move(platform_to_ats)};
+}
+
+void ConnectionEngine::adoptPendingTables() {
+  std::lock_guard lock(shared_mutex_);
+  if (!pending_tables_) return;
+  mapper_.replaceTables(std::move(pending_tables_->ats_to_platform), std::move(pending_tables_->platform_to_ats));
+  pending_tables_.reset();
+}
+
 StepResult ConnectionEngine::step(std::int64_t now_ms) {
   StepResult result;
   if (!ready_) {
@@ -147,6 +217,7 @@ StepResult ConnectionEngine::step(std::int64_t now_ms) {
       return result;
     }
   }
+  adoptPendingTables();
   if (options_.poll_interval_ms > 0 && now_ms >= next_poll_ms_) {
     poll(now_ms);
     next_poll_ms_ = now_ms + options_.poll_interval_ms;
@@ -221,6 +292,7 @@ void ConnectionEngine::runCommand(store::Command command, std::int64_t now_ms) {
 
   ActionOutcome outcome = runner_->run(command, now_ms);
 
+  std::string final_state;
   store_.transact([&](store::Transaction& tx) {
     store::Command c = command;
     c.updated_at_ms = now_ms;
@@ -257,7 +329,11 @@ void ConnectionEngine::runCommand(store::Command command, std::int64_t now_ms) {
     }
     tx.updateCommand(c);
     if (outcome.effects) outcome.effects(tx);
+    final_state = c.state;
   });
+  if (options_.counters) {
+    options_.counters->record(config_.id, command.action, final_state == "pending" ? "retry" : final_state);
+  }
 }
 
 void ConnectionEngine::poll(std::int64_t now_ms) {

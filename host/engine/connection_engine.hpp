@@ -8,12 +8,16 @@
 
 #include "config/config.hpp"
 #include "engine/action_runner.hpp"
+#include "engine/engine_counters.hpp"
 #include "engine/stage_mapper.hpp"
 #include "runtime/connector.hpp"
 #include "store/store.hpp"
 
 #include <cstdint>
+#include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -31,6 +35,8 @@ struct EngineOptions {
   std::int64_t idle_recheck_ms = 2000;
   /// Base of the webhook URLs vendors call (server.public_url); empty: webhooks are not registered.
   std::string public_url;
+  /// Commands finished, for /metrics; null: not counted.
+  std::shared_ptr<CommandCounters> counters;
 };
 
 struct StepResult {
@@ -46,8 +52,9 @@ class ConnectionEngine {
                    std::unique_ptr<runtime::Connector> platform, store::Store& store, EngineOptions options);
 
   const std::string& id() const { return config_.id; }
-  bool ready() const { return ready_; }
-  const std::string& lastConnectError() const { return connect_error_; }
+  /// Thread-safe (the admin API and /readyz read them while a worker steps the connection).
+  bool ready() const { return ready_.load(); }
+  std::string lastConnectError() const;
 
   /// Reads both sides' stages and builds the mapping; records it in the store. Until it succeeds the connection
   /// accepts events (they wait in the inbox) but does not process them.
@@ -64,7 +71,14 @@ class ConnectionEngine {
 
   runtime::Connector& ats() { return *ats_; }
   runtime::Connector& platform() { return *platform_; }
+  /// The worker's mapper: only for the thread that steps the connection (and one-shot verbs).
   const StageMapper& mapper() const { return mapper_; }
+  /// A copy of the mapping in effect (or about to be: see setStageTables). Thread-safe.
+  StageMapper mapperSnapshot() const;
+  /// Replaces both tables (the admin API, after validation and after persisting them with origin "admin").
+  /// Thread-safe: the worker adopts them at the start of its next step, never in the middle of one.
+  void setStageTables(std::map<std::string, MappingEntry> ats_to_platform,
+                      std::map<std::string, MappingEntry> platform_to_ats);
   const config::ConnectionConfig& config() const { return config_; }
 
  private:
@@ -76,6 +90,7 @@ class ConnectionEngine {
   void pollPlatform(std::int64_t now_ms);
   void pollAts(std::int64_t now_ms);
   void activity(std::string level, std::string kind, std::string subject, std::string message, std::int64_t now_ms);
+  void adoptPendingTables();
 
   config::ConnectionConfig config_;
   std::unique_ptr<runtime::Connector> ats_;
@@ -85,8 +100,14 @@ class ConnectionEngine {
   StageMapper mapper_;
   PostingCatalog postings_;
   std::unique_ptr<ActionRunner> runner_;
-  bool ready_ = false;
+  std::atomic<bool> ready_{false};
+  mutable std::mutex shared_mutex_;  // guards connect_error_, pending_tables_, and mapper_ writes
   std::string connect_error_;
+  struct Tables {
+    std::map<std::string, MappingEntry> ats_to_platform;
+    std::map<std::string, MappingEntry> platform_to_ats;
+  };
+  std::optional<Tables> pending_tables_;
   std::int64_t next_connect_ms_ = 0;
   std::int64_t next_poll_ms_ = 0;
   std::mt19937_64 rng_{std::random_device{}()};

@@ -100,7 +100,11 @@ void Engine::workerLoop() {
       result = connection->step(now_());
     } catch (const std::exception& e) {
       // A store failure mid-step: the transaction rolled back, nothing is lost; try again shortly.
-      std::cerr << "atsync error [" << connection->id() << "] step failed: " << e.what() << "\n";
+      if (error_log_) {
+        error_log_(connection->id(), std::string("step failed: ") + e.what());
+      } else {
+        std::cerr << "atsync error [" << connection->id() << "] step failed: " << e.what() << "\n";
+      }
       result.next_due_ms = now_() + 1000;
     }
     lock.lock();

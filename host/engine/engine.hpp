@@ -21,6 +21,8 @@
 namespace atsync::host::engine {
 
 using NowMs = std::function<std::int64_t()>;
+/// Where a worker reports a failed step (connection id, message); empty: stderr.
+using ErrorLog = std::function<void(const std::string& connection_id, const std::string& message)>;
 
 class Engine {
  public:
@@ -31,6 +33,8 @@ class Engine {
 
   /// Adds a connection before start().
   void add(std::unique_ptr<ConnectionEngine> connection);
+  /// Before start(): routes worker errors into the host's log.
+  void setErrorLog(ErrorLog log) { error_log_ = std::move(log); }
   void start();
   /// Stops after the steps in progress finish: accepted events stay in the inbox, commands keep their state.
   void stop();
@@ -54,6 +58,7 @@ class Engine {
   void workerLoop();
 
   NowMs now_;
+  ErrorLog error_log_;
   int worker_count_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -122,6 +122,12 @@ std::vector<std::string> StageMapper::unmappedPlatform() const {
   return out;
 }
 
+void StageMapper::replaceTables(std::map<std::string, MappingEntry> ats_to_platform,
+                                std::map<std::string, MappingEntry> platform_to_ats) {
+  ats_to_platform_ = std::move(ats_to_platform);
+  platform_to_ats_ = std::move(platform_to_ats);
+}
+
 std::string StageMapper::stageName(bool ats, std::string_view id) const {
   for (const auto& s : ats ? ats_stages_ : platform_stages_) {
     if (s.id == id) return s.name.empty() ? s.id : s.name;

@@ -27,7 +27,7 @@ struct SideStages {
 
 struct MappingEntry {
   std::string to;
-  std::string origin;  ///< "config" | "default"
+  std::string origin;  ///< "config" | "default" | "admin"
 };
 
 class StageMapper {
@@ -47,6 +47,12 @@ class StageMapper {
   std::vector<std::string> unmappedAts() const;
   std::vector<std::string> unmappedPlatform() const;
   std::string stageName(bool ats, std::string_view id) const;
+  /// The stages each side had when the mapper was built (ids and names, for the admin API and validation).
+  const std::vector<sdk::Stage>& atsStages() const { return ats_stages_; }
+  const std::vector<sdk::Stage>& platformStages() const { return platform_stages_; }
+  /// Replaces both tables, keeping the stage lists (an operator's edit, already validated by the caller).
+  void replaceTables(std::map<std::string, MappingEntry> ats_to_platform,
+                     std::map<std::string, MappingEntry> platform_to_ats);
 
  private:
   std::map<std::string, MappingEntry> ats_to_platform_;
