@@ -1,9 +1,61 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/host_app.hpp"
 
-#include <iostream>
+#include "logging/poco_channel.hpp"
+#include "runtime/auth_binding.hpp"
+#include "secrets/store_token_store.hpp"
 
 namespace atsync::host::app {
+namespace {
+
+logging::Level levelOf(config::LogConfig::Level level) {
+  switch (level) {
+    case config::LogConfig::Level::kDebug: return logging::Level::kDebug;
+    case config::LogConfig::Level::kInfo: return logging::Level::kInfo;
+    case config::LogConfig::Level::kWarn: return logging::Level::kWarn;
+    case config::LogConfig::Level::kError: return logging::Level::kError;
+  }
+  return logging::Level::kInfo;
+}
+
+logging::Level levelOf(atsync_log_level level) {
+  switch (level) {
+    case ATSYNC_LOG_DEBUG: return logging::Level::kDebug;
+    case ATSYNC_LOG_INFO: return logging::Level::kInfo;
+    case ATSYNC_LOG_WARN: return logging::Level::kWarn;
+    default: return logging::Level::kError;
+  }
+}
+
+/// The string at a JSON pointer of the simple form /a/b/c (config keys need no escapes).
+std::string stringAt(const boost::json::object& root, std::string_view pointer) {
+  const boost::json::value* v = nullptr;
+  const boost::json::object* o = &root;
+  while (!pointer.empty() && pointer.front() == '/' && o != nullptr) {
+    pointer.remove_prefix(1);
+    const auto slash = pointer.find('/');
+    v = o->if_contains(pointer.substr(0, slash));
+    if (v == nullptr) return {};
+    o = v->if_object();
+    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
+  }
+  return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
+}
+
+/// Every secret the config holds: what the redactor masks from the first log line on.
+void collectConfigSecrets(const config::Config& config, logging::Redactor& redactor) {
+  redactor.add(config.server.admin_token);
+  if (config.encryption_key) redactor.add(*config.encryption_key);
+  for (const auto& c : config.connections) {
+    for (const auto* slot : {&c.platform, &c.ats}) {
+      for (const auto& pointer : slot->secret_pointers) redactor.add(stringAt(slot->config, pointer));
+    }
+  }
+  // The store URL carries the PostgreSQL password.
+  if (!config.store.pg_password.empty()) redactor.add(config.store.pg_password);
+}
+
+}  // namespace
 
 Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config config, plugin::PluginSet plugins,
                                                                 AppOptions options) {
@@ -12,29 +64,73 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   app->plugins_ = std::move(plugins);
   app->options_ = options;
 
+  logging::LoggerOptions log_options;
+  log_options.level = levelOf(app->config_.log.level);
+  // `format: json` always; otherwise text for a person at a terminal and JSON lines for whatever collects stderr.
+  log_options.format = app->config_.log.format == config::LogConfig::Format::kJson
+                           ? logging::Format::kJson
+                           : logging::defaultFormat(logging::stderrIsTerminal());
+  if (options.log_format) log_options.format = *options.log_format;
+  log_options.sink = options.log_sink;
+  app->logger_ = std::make_shared<logging::Logger>(log_options);
+  collectConfigSecrets(app->config_, app->logger_->redactor());
+  logging::routePocoLogsTo(app->logger_);
+
   auto store = store::openStore(app->config_.store.url);
   if (!store) return unexpected("store: " + store.error());
   app->store_ = std::move(*store);
   app->state_ = std::make_unique<StoreStateStore>(*app->store_);
+
+  if (app->config_.encryption_key && !app->config_.encryption_key->empty()) {
+    auto cipher = secrets::TokenCipher::fromSecret(*app->config_.encryption_key);
+    if (!cipher) return unexpected("encryption_key: " + cipher.error());
+    app->cipher_ = std::move(*cipher);
+  }
 
   auto client = http::HttpClient::create(options.client);
   if (!client) return unexpected("HTTP client: " + client.error().message);
   app->client_ = std::move(client.value());
 
   app->engine_ = std::make_unique<engine::Engine>(options.workers);
+  std::shared_ptr<logging::Logger> logger = app->logger_;
+  app->engine_->setErrorLog([logger](const std::string& connection, const std::string& message) {
+    logger->log(logging::Level::kError, message, connection);
+  });
   for (const auto& connection : app->config_.connections) {
     if (!connection.enabled) continue;
     auto open = [&](const config::PluginSlot& slot) -> Expected<std::unique_ptr<runtime::Connector>, std::string> {
       auto plugin = app->plugins_.find(slot.plugin);
       if (!plugin) return unexpected("connection '" + connection.id + "': plugin '" + slot.plugin + "' is not loaded");
-      auto& tokens = app->tokens_[connection.id + "/" + slot.plugin];
-      tokens = std::make_unique<http::InMemoryTokenStore>();
+      const std::string where = "connection '" + connection.id + "', plugin '" + slot.plugin + "'";
+      auto auth = runtime::bindAuth(plugin->manifest(), slot.config);
+      if (!auth) return unexpected(where + ": " + auth.error());
       runtime::ConnectorContext context;
+      if (auth->oauth) {
+        if (!app->cipher_) {
+          return unexpected(where + " uses OAuth, whose tokens are stored encrypted: set encryption_key in the "
+                                    "config (normally encryption_key: ${ATSYNC_ENCRYPTION_KEY}, at least 32 characters)");
+        }
+        auto& tokens = app->tokens_[connection.id + "/" + slot.plugin];
+        tokens = std::make_unique<secrets::StoreTokenStore>(
+            *app->store_, *app->cipher_, connection.id, slot.plugin,
+            [logger](const std::vector<std::string>& secrets) { logger->redactor().addAll(secrets); });
+        context.tokens = tokens.get();
+        // A row sealed under another key is not fatal (authorizing again overwrites it), but it must be loud.
+        if (!tokens->load() && !tokens->lastError().empty()) logger->log(logging::Level::kError, tokens->lastError(), connection.id, slot.plugin);
+        logger->redactor().add(auth->oauth->client.client_secret);
+      }
       context.connection_id = connection.id;
       context.client = app->client_.get();
       context.state = app->state_.get();
-      context.tokens = tokens.get();
-      return runtime::Connector::open(plugin, slot.config, context);
+      context.log = [logger, id = connection.id, name = slot.plugin](atsync_log_level level, std::string_view,
+                                                                      std::string_view message) {
+        logger->log(levelOf(level), message, id, name);
+      };
+      auto connector = runtime::Connector::open(plugin, slot.config, context);
+      if (connector && (*connector)->auth().credentials) {
+        logger->redactor().addAll((*connector)->auth().credentials->secrets());
+      }
+      return connector;
     };
     auto ats = open(connection.ats);
     if (!ats) return unexpected(ats.error());
@@ -44,10 +140,13 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
     engine_options.public_url = app->config_.server.public_url;
     engine_options.poll_interval_ms =
         options.poll_interval_ms > 0 ? options.poll_interval_ms : connection.poll_interval_s * 1000;
+    engine_options.counters = app->command_counters_;
     app->engine_->add(std::make_unique<engine::ConnectionEngine>(connection, std::move(*ats), std::move(*platform),
                                                                  *app->store_, engine_options));
   }
   app->ingress_ = std::make_unique<engine::Ingress>(*app->engine_, *app->store_);
+  app->reauthorization_ = std::make_unique<ReauthorizationWatch>(*app->engine_, *app->store_, *app->logger_,
+                                                                 options.reauthorization_check_ms);
   return app;
 }
 
@@ -55,17 +154,30 @@ HostApp::~HostApp() { stop(); }
 
 void HostApp::start(bool serve) {
   engine_->start();
+  reauthorization_->start();
   if (serve) {
     server::ServerOptions options;
     options.host = config_.server.listen_host;
     options.port = config_.server.listen_port;
-    server_ = std::make_unique<server::HttpServer>(options, *engine_, *ingress_, *store_);
+    options.oauth_state_lifetime_ms = options_.oauth_state_lifetime_ms;
+    server::ServerContext context;
+    context.config = &config_;
+    context.engine = engine_.get();
+    context.ingress = ingress_.get();
+    context.store = store_.get();
+    context.client = client_.get();
+    context.logger = logger_.get();
+    context.counters = &server_counters_;
+    context.command_counters = command_counters_.get();
+    server_ = std::make_unique<server::HttpServer>(options, context);
     server_->start();
+    logger_->info("serving HTTP on " + config_.server.listen_host + ":" + std::to_string(server_->port()));
   }
 }
 
 void HostApp::stop() {
   if (server_) server_->stop();
+  if (reauthorization_) reauthorization_->stop();
   if (engine_) engine_->stop();
 }
 

@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The host assembled from a validated config: the store, the HTTP client, one pair of connectors and one
-// ConnectionEngine per enabled connection, the engine's workers, and (when serving) the HTTP front.
+// The host assembled from a validated config: the log (with its redactor), the store, the token cipher, the HTTP
+// client, one pair of connectors and one ConnectionEngine per enabled connection, the engine's workers, the
+// re-authorization watch, and (when serving) the HTTP front.
 
+#include "app/reauthorization_watch.hpp"
 #include "app/store_state.hpp"
 #include "config/config.hpp"
 #include "engine/engine.hpp"
+#include "engine/engine_counters.hpp"
 #include "engine/ingress.hpp"
+#include "logging/logger.hpp"
 #include "plugin/loader.hpp"
+#include "secrets/store_token_store.hpp"
+#include "secrets/token_cipher.hpp"
 #include "server/http_server.hpp"
+#include "server/server_counters.hpp"
 #include "store/store.hpp"
 
 #include <atsync/host/http/client.hpp>
@@ -17,6 +24,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace atsync::host::app {
@@ -27,11 +35,21 @@ struct AppOptions {
   http::ClientOptions client{};
   /// Overrides of per-connection poll intervals (tests and the demo poll more often); 0 keeps the config's.
   std::int64_t poll_interval_ms = 0;
+  /// Where log lines go (tests capture them); empty: stderr.
+  logging::LineSink log_sink;
+  /// Overrides the format the config and the terminal choose.
+  std::optional<logging::Format> log_format;
+  /// How long an OAuth `state` stays valid (tests shorten it).
+  std::int64_t oauth_state_lifetime_ms = 10 * 60 * 1000;
+  /// How often OAuth credentials are looked at for a revoked authorization.
+  std::int64_t reauthorization_check_ms = 1000;
 };
 
 class HostApp {
  public:
   /// Opens the store and creates every enabled connection's connectors. Errors name the connection and plugin.
+  /// A connection that uses OAuth without `encryption_key` in the config is an error: tokens are never stored in
+  /// plaintext.
   static Expected<std::unique_ptr<HostApp>, std::string> create(config::Config config, plugin::PluginSet plugins,
                                                                 AppOptions options = {});
   ~HostApp();
@@ -46,6 +64,7 @@ class HostApp {
   store::Store& store() { return *store_; }
   const config::Config& config() const { return config_; }
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
+  logging::Logger& logger() { return *logger_; }
 
  private:
   HostApp() = default;
@@ -53,13 +72,18 @@ class HostApp {
   config::Config config_;
   plugin::PluginSet plugins_;
   AppOptions options_;
+  std::shared_ptr<logging::Logger> logger_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<StoreStateStore> state_;
+  std::optional<secrets::TokenCipher> cipher_;
   std::unique_ptr<http::HttpClient> client_;
-  // One-shot and serving runs keep OAuth tokens here until the encrypted token store lands.
-  std::map<std::string, std::unique_ptr<http::InMemoryTokenStore>> tokens_;
+  // OAuth tokens of each connection+plugin, sealed in the store's tokens table.
+  std::map<std::string, std::unique_ptr<secrets::StoreTokenStore>> tokens_;
+  std::shared_ptr<engine::CommandCounters> command_counters_ = std::make_shared<engine::CommandCounters>();
+  server::ServerCounters server_counters_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<engine::Ingress> ingress_;
+  std::unique_ptr<ReauthorizationWatch> reauthorization_;
   std::unique_ptr<server::HttpServer> server_;
 };
 

@@ -1,164 +1,191 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/http_server.hpp"
 
+#include "server/admin_api.hpp"
+#include "server/connection_view.hpp"
+#include "server/http_io.hpp"
+#include "server/metrics_exporter.hpp"
+#include "server/oauth_flow.hpp"
+
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
 #include <boost/json.hpp>
 
-#include <chrono>
-#include <istream>
-#include <vector>
-
 namespace atsync::host::server {
 namespace {
 
 namespace json = boost::json;
-using Poco::Net::HTTPResponse;
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void sendJson(HTTPServerResponse& response, int status, const json::value& body) {
-  const std::string text = json::serialize(body);
-  response.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
-  response.setContentType("application/json");
-  response.setContentLength(static_cast<std::streamsize>(text.size()));
-  response.send() << text;
-}
-
-/// Reads at most `limit` + 1 bytes, so an oversized body is detected without buffering all of it.
-std::string readBody(std::istream& in, std::size_t limit) {
-  std::string body;
-  std::vector<char> chunk(64 * 1024);
-  while (in && body.size() <= limit) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    body.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  return body;
-}
-
-std::vector<std::string> pathSegments(const std::string& uri) {
-  std::string path = uri.substr(0, uri.find('?'));
-  std::vector<std::string> segments;
-  std::size_t start = 1;
-  while (start <= path.size()) {
-    const auto slash = path.find('/', start);
-    const auto end = slash == std::string::npos ? path.size() : slash;
-    if (end > start) segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
-  Handler(engine::Engine& engine, engine::Ingress& ingress, store::Store& store)
-      : engine_(engine), ingress_(ingress), store_(store) {}
+  Handler(ServerContext& context, OAuthFlow& oauth) : context_(context), oauth_(oauth) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    const std::string path = request.getURI().substr(0, request.getURI().find('?'));
     try {
       route(request, response);
     } catch (const std::exception& e) {
-      // The webhook was not committed: a 5xx makes the sender retry, so nothing is lost.
-      if (!response.sent()) sendJson(response, 503, {{"error", "internal"}, {"message", e.what()}});
+      // For a webhook nothing was committed: the 5xx makes the sender retry, so nothing is lost.
+      context_.logger->error(request.getMethod() + " " + path + " failed: " + e.what());
+      if (!response.sent()) sendJson(response, 503, errorBody("internal", e.what()), redactor());
+    }
+    if (context_.logger->enabled(logging::Level::kDebug)) {
+      context_.logger->log(logging::Level::kDebug, "http " + request.getMethod() + " " + path, {}, {},
+                           json::object{{"status", static_cast<int>(response.getStatus())}});
     }
   }
 
  private:
+  const logging::Redactor* redactor() const { return &context_.logger->redactor(); }
+
   void route(HTTPServerRequest& request, HTTPServerResponse& response) {
     const auto segments = pathSegments(request.getURI());
-    if (segments.size() == 1 && segments[0] == "healthz") {
-      sendJson(response, 200, {{"status", "ok"}});
-      return;
+    const std::string& method = request.getMethod();
+    const std::string first = segments.empty() ? std::string() : segments[0];
+    if (segments.size() == 1 && (first == "healthz" || first == "readyz" || first == "metrics")) {
+      if (method != "GET" && method != "HEAD") return notAllowed(response, "GET");
+      if (first == "healthz") return sendJson(response, 200, {{"status", "ok"}}, redactor());
+      if (first == "readyz") return readiness(response);
+      return sendText(response, 200, "text/plain; version=0.0.4; charset=utf-8", renderMetrics(context_), redactor());
     }
-    if (segments.size() == 1 && segments[0] == "readyz") {
-      readiness(response);
-      return;
-    }
-    if (segments.size() == 3 && segments[0] == "hooks") {
-      if (request.getMethod() != "POST") {
+    if (segments.size() == 3 && first == "hooks") {
+      if (method != "POST") {
         response.set("Allow", "POST");
-        sendJson(response, 405, {{"error", "method_not_allowed"}, {"message", "webhooks are POSTed"}});
-        return;
+        return sendJson(response, 405, {{"error", "method_not_allowed"}, {"message", "webhooks are POSTed"}}, redactor());
       }
-      hook(segments[1], segments[2], request, response);
-      return;
+      return hook(segments[1], segments[2], request, response);
     }
-    sendJson(response, 404, {{"error", "not_found"}, {"message", "no such path: " + request.getURI()}});
+    if (first == "oauth" && (segments.size() == 2 || segments.size() == 3)) {
+      const bool callback = segments.size() == 2 && segments[1] == "callback";
+      const bool start = segments.size() == 3 && segments[2] == "start";
+      if (callback || start) {
+        if (method != "GET") return notAllowed(response, "GET");
+        const auto query = queryParameters(request.getURI());
+        return sendPage(response, callback ? oauth_.callback(query) : oauth_.start(segments[1], query));
+      }
+    }
+    if (segments.size() >= 2 && first == "api" && segments[1] == "v1") return api(segments, request, response);
+    sendJson(response, 404, errorBody("not_found", "no such path: " + request.getURI().substr(0, request.getURI().find('?'))),
+             redactor());
+  }
+
+  void notAllowed(HTTPServerResponse& response, const std::string& allow) {
+    response.set("Allow", allow);
+    sendJson(response, 405, errorBody("method_not_allowed", "allowed: " + allow), redactor());
+  }
+
+  void sendPage(HTTPServerResponse& response, const PageResponse& page) {
+    for (const auto& [name, value] : page.headers) response.set(name, value);
+    sendText(response, page.status, page.content_type, page.body, redactor());
+  }
+
+  void api(const std::vector<std::string>& segments, HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (!adminAuthorized(request.get("Authorization", ""), context_.config->server.admin_token)) {
+      response.set("WWW-Authenticate", "Bearer realm=\"atsync\"");
+      return sendJson(response, 401,
+                      errorBody("unauthorized", "the admin API needs 'Authorization: Bearer <server.admin_token>'"),
+                      redactor());
+    }
+    const auto limit = context_.max_api_body_bytes;
+    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+      return sendJson(response, 413, errorBody("too_large", "body over the limit of " + std::to_string(limit) + " bytes"),
+                      redactor());
+    }
+    ApiRequest api_request;
+    api_request.method = request.getMethod();
+    api_request.path.assign(segments.begin() + 2, segments.end());
+    api_request.query = queryParameters(request.getURI());
+    api_request.body = readBody(request.stream(), limit);
+    if (api_request.body.size() > limit) {
+      return sendJson(response, 413, errorBody("too_large", "body over the limit of " + std::to_string(limit) + " bytes"),
+                      redactor());
+    }
+    const ApiResponse answer = handleAdminApi(api_request, context_);
+    for (const auto& [name, value] : answer.headers) response.set(name, value);
+    sendJson(response, answer.status, answer.body, redactor());
   }
 
   void hook(const std::string& connection, const std::string& plugin, HTTPServerRequest& request,
             HTTPServerResponse& response) {
-    const auto limit = ingress_.maxBodyBytes();
+    const auto limit = context_.ingress->maxBodyBytes();
     if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-      sendJson(response, 413, {{"error", "too_large"},
-                               {"message", "body over the limit of " + std::to_string(limit) + " bytes"}});
-      return;
+      context_.counters->addEvents(connection, plugin, "refused", 1);
+      return sendJson(response, 413,
+                      {{"error", "too_large"}, {"message", "body over the limit of " + std::to_string(limit) + " bytes"}},
+                      redactor());
     }
     const std::string body = readBody(request.stream(), limit);
     std::vector<sdk::Header> headers;
     for (const auto& [name, value] : request) headers.emplace_back(name, value);
-    const auto result = ingress_.accept(connection, plugin, headers, body, nowMs());
+    const auto result = context_.ingress->accept(connection, plugin, headers, body, nowMs());
+    if (result.http_status < 300) {
+      context_.counters->addEvents(connection, plugin, "accepted", static_cast<std::uint64_t>(result.accepted));
+      context_.counters->addEvents(connection, plugin, "duplicate", static_cast<std::uint64_t>(result.duplicates));
+    } else {
+      context_.counters->addEvents(connection, plugin, "refused", 1);
+      context_.logger->log(logging::Level::kWarn, "webhook refused: " + result.message, connection, plugin,
+                           json::object{{"status", result.http_status}});
+    }
     sendJson(response, result.http_status,
              result.http_status < 300
                  ? json::value{{"accepted", result.accepted}, {"duplicates", result.duplicates}}
-                 : json::value{{"error", result.http_status == 401 ? "bad_signature" : "refused"}, {"message", result.message}});
+                 : json::value{{"error", result.http_status == 401 ? "bad_signature" : "refused"},
+                               {"message", result.message}},
+             redactor());
   }
 
   void readiness(HTTPServerResponse& response) {
     json::object detail;
     bool ready = true;
     try {
-      store_.transact([&](store::Transaction& tx) { tx.counts(""); });
+      context_.store->transact([&](store::Transaction& tx) { tx.counts(""); });
       detail["store"] = "ok";
     } catch (const std::exception& e) {
       ready = false;
       detail["store"] = std::string("unavailable: ") + e.what();
     }
     json::object connections;
-    for (auto* c : engine_.connections()) {
-      connections[c->id()] = c->ready() ? std::string("ready") : "connecting: " + c->lastConnectError();
-      ready = ready && c->ready();
+    for (const auto& c : context_.config->connections) {
+      auto* engine = context_.engine->find(c.id);
+      if (engine == nullptr) continue;  // disabled in the config: not part of readiness
+      const ConnectionView view = viewOf(c, engine);
+      connections[c.id] = view.summary();
+      ready = ready && view.ready;
     }
     detail["connections"] = std::move(connections);
     detail["status"] = ready ? "ready" : "not_ready";
-    sendJson(response, ready ? 200 : 503, detail);
+    sendJson(response, ready ? 200 : 503, detail, redactor());
   }
 
-  engine::Engine& engine_;
-  engine::Ingress& ingress_;
-  store::Store& store_;
+  ServerContext& context_;
+  OAuthFlow& oauth_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(engine::Engine& engine, engine::Ingress& ingress, store::Store& store)
-      : engine_(engine), ingress_(ingress), store_(store) {}
+  Factory(ServerContext& context, OAuthFlow& oauth) : context_(context), oauth_(oauth) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new Handler(engine_, ingress_, store_);
+    return new Handler(context_, oauth_);
   }
 
  private:
-  engine::Engine& engine_;
-  engine::Ingress& ingress_;
-  store::Store& store_;
+  ServerContext& context_;
+  OAuthFlow& oauth_;
 };
 
 }  // namespace
 
-HttpServer::HttpServer(ServerOptions options, engine::Engine& engine, engine::Ingress& ingress, store::Store& store)
-    : options_(std::move(options)), engine_(engine), ingress_(ingress), store_(store) {}
+HttpServer::HttpServer(ServerOptions options, ServerContext context)
+    : options_(std::move(options)), context_(context) {
+  oauth_ = std::make_unique<OAuthFlow>(context_, options_.oauth_state_lifetime_ms);
+}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -169,7 +196,7 @@ void HttpServer::start() {
   params->setMaxQueued(256);
   params->setKeepAlive(true);
   // HTTPServer owns the factory and the params (Poco's contract).
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(engine_, ingress_, store_), socket, params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(context_, *oauth_), socket, params);
   server_->start();
 }
 

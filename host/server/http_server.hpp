@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The host's HTTP front: webhook ingress (/hooks/{connection}/{plugin}), liveness (/healthz) and readiness
-// (/readyz). The admin API, console and metrics mount here too as they land.
+// The host's HTTP front (DESIGN.md §5):
+//   POST /hooks/{connection}/{plugin}       webhook ingress
+//   GET  /oauth/{connection}/start          OAuth authorize redirect      (oauth_flow.hpp)
+//   GET  /oauth/callback                    OAuth code exchange            (oauth_flow.hpp)
+//   /api/v1/...                             admin API, bearer admin token  (admin_api.hpp)
+//   GET  /metrics                           Prometheus text format         (metrics_exporter.hpp)
+//   GET  /healthz, GET /readyz              liveness; readiness with per-connection detail
+// Every answer passes the log redactor; requests are logged at debug level without their query strings (which
+// carry OAuth codes and states).
 
-#include "engine/engine.hpp"
-#include "engine/ingress.hpp"
-#include "store/store.hpp"
+#include "server/server_context.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -18,15 +23,18 @@ class HTTPServer;
 
 namespace atsync::host::server {
 
+class OAuthFlow;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;     ///< 0 = any free port (tests)
   int max_threads = 8;
+  std::int64_t oauth_state_lifetime_ms = 10 * 60 * 1000;
 };
 
 class HttpServer {
  public:
-  HttpServer(ServerOptions options, engine::Engine& engine, engine::Ingress& ingress, store::Store& store);
+  HttpServer(ServerOptions options, ServerContext context);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -39,9 +47,8 @@ class HttpServer {
 
  private:
   ServerOptions options_;
-  engine::Engine& engine_;
-  engine::Ingress& ingress_;
-  store::Store& store_;
+  ServerContext context_;
+  std::unique_ptr<OAuthFlow> oauth_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

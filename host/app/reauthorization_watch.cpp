@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/reauthorization_watch.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+
+namespace atsync::host::app {
+
+void ReauthorizationWatch::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      try {
+        check();
+      } catch (const std::exception& e) {
+        logger_.error(std::string("re-authorization check failed: ") + e.what());
+      }
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_; });
+    }
+  });
+}
+
+void ReauthorizationWatch::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ReauthorizationWatch::check() {
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  for (auto* connection : engine_.connections()) {
+    for (auto* side : {&connection->ats(), &connection->platform()}) {
+      if (side->oauth() == nullptr) continue;
+      const std::string plugin = side->plugin().name();
+      const std::string state(http::toString(side->oauth()->state()));
+      const std::string key = connection->id() + "/" + plugin;
+      auto& last = last_state_[key];
+      if (state == last) continue;
+      const bool first_look = last.empty();
+      last = state;
+      const bool needs = state == "needs_reauthorization";
+      if (first_look && !needs) continue;  // nothing changed that an operator has not seen at start-up
+      store_.transact([&](store::Transaction& tx) {
+        boost::json::object doc;
+        if (auto current = tx.connectionState(connection->id())) {
+          boost::system::error_code ec;
+          auto v = boost::json::parse(*current, ec);
+          if (!ec && v.is_object()) doc = v.get_object();
+        }
+        doc["needs_reauthorization"] = needs;
+        doc["oauth_state"] = state;
+        doc["oauth_plugin"] = plugin;
+        doc["oauth_state_since_ms"] = now_ms;
+        tx.setConnectionState(connection->id(), boost::json::serialize(doc));
+        if (needs) {
+          tx.addActivity({0, connection->id(), now_ms, "error", "needs_reauthorization", connection->id(),
+                          plugin + " refused the connection's refresh token (access revoked, or unused for too "
+                                   "long): nothing syncs until an administrator authorizes it again at /oauth/" +
+                              connection->id() + "/start."});
+        }
+      });
+      if (needs) {
+        logger_.log(logging::Level::kError, "the connection needs re-authorization: " + plugin +
+                                                " refused the refresh token; open /oauth/" + connection->id() +
+                                                "/start",
+                    connection->id(), plugin);
+      }
+    }
+  }
+}
+
+}  // namespace atsync::host::app

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "secrets/store_token_store.hpp"
+
+#include <boost/json.hpp>
+
+#include <openssl/crypto.h>
+
+namespace atsync::host::secrets {
+
+std::string serializeTokens(const http::OAuthTokens& tokens) {
+  return boost::json::serialize(boost::json::object{{"access_token", tokens.access_token},
+                                                    {"refresh_token", tokens.refresh_token},
+                                                    {"expires_at_ms", tokens.expires_at_ms},
+                                                    {"scope", tokens.scope}});
+}
+
+std::optional<http::OAuthTokens> parseTokens(std::string_view json) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto& o = v.get_object();
+  auto str = [&](std::string_view k) {
+    const auto* f = o.if_contains(k);
+    return (f != nullptr && f->is_string()) ? std::string(f->get_string()) : std::string();
+  };
+  http::OAuthTokens t;
+  t.access_token = str("access_token");
+  t.refresh_token = str("refresh_token");
+  t.scope = str("scope");
+  if (const auto* e = o.if_contains("expires_at_ms"); e != nullptr && e->is_int64()) t.expires_at_ms = e->get_int64();
+  return t;
+}
+
+StoreTokenStore::StoreTokenStore(store::Store& store, const TokenCipher& cipher, std::string connection_id,
+                                 std::string plugin, SecretObserver observer)
+    : store_(store),
+      cipher_(cipher),
+      connection_id_(std::move(connection_id)),
+      plugin_(std::move(plugin)),
+      observer_(std::move(observer)) {}
+
+std::optional<http::OAuthTokens> StoreTokenStore::load() {
+  std::optional<std::string> sealed;
+  store_.transact([&](store::Transaction& tx) { sealed = tx.tokens(connection_id_, plugin_); });
+  std::lock_guard lock(mutex_);
+  last_error_.clear();
+  if (!sealed || sealed->empty()) return std::nullopt;
+  auto plain = cipher_.open(*sealed, context());
+  if (!plain) {
+    last_error_ = "stored OAuth tokens of connection '" + connection_id_ + "' (" + plugin_ +
+                  ") cannot be decrypted: " + plain.error() + "; authorize the connection again";
+    return std::nullopt;
+  }
+  auto tokens = parseTokens(*plain);
+  OPENSSL_cleanse(plain->data(), plain->size());
+  if (!tokens) {
+    last_error_ = "stored OAuth tokens of connection '" + connection_id_ + "' are not a token document";
+    return std::nullopt;
+  }
+  if (observer_) observer_({tokens->access_token, tokens->refresh_token});
+  return tokens;
+}
+
+void StoreTokenStore::save(const http::OAuthTokens& tokens) {
+  // Redaction first: from here on these values may appear in error texts.
+  if (observer_) observer_({tokens.access_token, tokens.refresh_token});
+  std::string plain = serializeTokens(tokens);
+  const std::string sealed = cipher_.seal(plain, context());
+  OPENSSL_cleanse(plain.data(), plain.size());
+  store_.transact([&](store::Transaction& tx) { tx.setTokens(connection_id_, plugin_, sealed); });
+  std::lock_guard lock(mutex_);
+  last_error_.clear();
+}
+
+std::string StoreTokenStore::lastError() const {
+  std::lock_guard lock(mutex_);
+  return last_error_;
+}
+
+}  // namespace atsync::host::secrets

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// A connection's OAuth tokens in the durable store's `tokens` table, sealed with TokenCipher. This is the
+// TokenStore the host gives OAuth2 credentials (host/http/token_store.hpp): save() returns only after the commit,
+// so a rotated refresh token is durable before the new access token is used.
+
+#include "secrets/token_cipher.hpp"
+#include "store/store.hpp"
+
+#include <atsync/host/http/token_store.hpp>
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace atsync::host::secrets {
+
+/// Told about every token value the store reads or writes, so the log redactor can mask them.
+using SecretObserver = std::function<void(const std::vector<std::string>& secrets)>;
+
+class StoreTokenStore final : public http::TokenStore {
+ public:
+  /// `cipher` must outlive this object.
+  StoreTokenStore(store::Store& store, const TokenCipher& cipher, std::string connection_id, std::string plugin,
+                  SecretObserver observer = nullptr);
+
+  /// The stored tokens, or nullopt when there are none or they cannot be decrypted (lastError() says why; the
+  /// connection then reads as not authorized and a new authorization overwrites the row).
+  std::optional<http::OAuthTokens> load() override;
+  /// Seals and commits; throws on failure (OAuth2 then holds the tokens back, see oauth2.hpp).
+  void save(const http::OAuthTokens& tokens) override;
+
+  /// Why the last load() found nothing usable; empty when it succeeded or there was simply no row.
+  std::string lastError() const;
+
+ private:
+  std::string context() const { return connection_id_ + "/" + plugin_; }
+
+  store::Store& store_;
+  const TokenCipher& cipher_;
+  const std::string connection_id_;
+  const std::string plugin_;
+  SecretObserver observer_;
+  mutable std::mutex mutex_;
+  std::string last_error_;
+};
+
+/// The plaintext document sealed in a row (JSON with the four token fields), exposed for tests.
+std::string serializeTokens(const http::OAuthTokens& tokens);
+std::optional<http::OAuthTokens> parseTokens(std::string_view json);
+
+}  // namespace atsync::host::secrets

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/api_support.hpp"
+
+#include "server/http_io.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+namespace atsync::host::server {
+
+ApiResponse apiError(int status, std::string_view code, std::string_view message) {
+  return ApiResponse{status, errorBody(code, message), {}};
+}
+
+ApiResponse validationError(std::string_view message, const std::vector<std::pair<std::string, std::string>>& fields) {
+  boost::json::array list;
+  for (const auto& [field, why] : fields) list.push_back(boost::json::object{{"field", field}, {"message", why}});
+  return ApiResponse{
+      400, boost::json::object{{"error", boost::json::object{{"code", "invalid"}, {"message", message}, {"fields", list}}}},
+      {}};
+}
+
+ApiResponse notFound(std::string_view message) { return apiError(404, "not_found", message); }
+
+ApiResponse methodNotAllowed(std::string_view allow) {
+  ApiResponse r = apiError(405, "method_not_allowed", "allowed: " + std::string(allow));
+  r.headers.emplace_back("Allow", std::string(allow));
+  return r;
+}
+
+bool readIntParam(const ApiRequest& request, const std::string& name, std::int64_t fallback, std::int64_t min,
+                  std::int64_t max, std::int64_t* out, std::vector<std::pair<std::string, std::string>>* problems) {
+  *out = fallback;
+  auto it = request.query.find(name);
+  if (it == request.query.end() || it->second.empty()) return true;
+  std::int64_t value = 0;
+  const auto* end = it->second.data() + it->second.size();
+  auto [ptr, ec] = std::from_chars(it->second.data(), end, value);
+  if (ec != std::errc() || ptr != end || value < min || value > max) {
+    problems->emplace_back(name, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+std::optional<std::int64_t> parseTime(const boost::json::value& value) {
+  if (value.is_int64()) return value.get_int64();
+  if (value.is_uint64()) return static_cast<std::int64_t>(value.get_uint64());
+  if (!value.is_string()) return std::nullopt;
+  const std::string s(value.get_string());
+  if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() < 18) return std::stoll(s);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6 ||
+      consumed != 19) {
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2dt%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6 ||
+        consumed != 19) {
+      return std::nullopt;
+    }
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  std::size_t at = 19;
+  std::int64_t ms = 0;
+  if (at < s.size() && s[at] == '.') {
+    ++at;
+    int digits = 0;
+    while (at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]))) {
+      if (digits < 3) ms = ms * 10 + (s[at] - '0');
+      ++digits;
+      ++at;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int i = digits; i < 3; ++i) ms *= 10;
+  }
+  std::int64_t offset_s = 0;
+  if (at < s.size() && (s[at] == 'Z' || s[at] == 'z')) {
+    ++at;
+  } else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
+    const int oh = std::atoi(s.substr(at + 1, 2).c_str());
+    const int om = std::atoi(s.substr(at + 4, 2).c_str());
+    offset_s = (s[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    at += 6;
+  } else {
+    return std::nullopt;  // RFC 3339 requires an offset
+  }
+  if (at != s.size()) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  const std::int64_t seconds = static_cast<std::int64_t>(timegm(&tm)) - offset_s;
+  return seconds * 1000 + ms;
+}
+
+std::string rfc3339(std::int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buffer;
+}
+
+const config::ConnectionConfig* findConnection(const ServerContext& context, const std::string& id) {
+  for (const auto& c : context.config->connections) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace atsync::host::server

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/connection_view.hpp"
+
+namespace atsync::host::server {
+
+std::string ConnectionView::summary() const {
+  if (!enabled) return "disabled";
+  if (needsReauthorization()) {
+    return "needs_reauthorization: " + oauth->plugin + " refused the refresh token (revoked or expired); open /oauth/" +
+           id + "/start to authorize again";
+  }
+  if (notAuthorized()) return "not_authorized: open /oauth/" + id + "/start to authorize " + oauth->plugin;
+  if (ready) return "ready";
+  return "connecting: " + connect_error;
+}
+
+runtime::Connector* oauthConnector(engine::ConnectionEngine& engine, const std::string& plugin, std::string* side) {
+  for (auto [name, connector] : {std::pair{"ats", &engine.ats()}, std::pair{"platform", &engine.platform()}}) {
+    if (connector->oauth() == nullptr) continue;
+    if (!plugin.empty() && connector->plugin().name() != plugin) continue;
+    if (side != nullptr) *side = name;
+    return connector;
+  }
+  return nullptr;
+}
+
+ConnectionView viewOf(const config::ConnectionConfig& config, engine::ConnectionEngine* engine) {
+  ConnectionView view;
+  view.id = config.id;
+  view.platform_plugin = config.platform.plugin;
+  view.ats_plugin = config.ats.plugin;
+  view.enabled = engine != nullptr;
+  if (engine == nullptr) return view;
+  std::string side;
+  if (auto* connector = oauthConnector(*engine, "", &side)) {
+    view.oauth = OAuthSideView{side, connector->plugin().name(), std::string(http::toString(connector->oauth()->state()))};
+  }
+  view.ready = engine->ready() && (!view.oauth || view.oauth->state == "authorized");
+  view.connect_error = engine->lastConnectError();
+  return view;
+}
+
+}  // namespace atsync::host::server

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/metrics_exporter.hpp"
+
+#include "server/connection_view.hpp"
+#include "server/prometheus_text.hpp"
+
+#include <atsync/host/http/metrics.hpp>
+
+namespace atsync::host::server {
+namespace {
+
+// Every state a command can be in, so a gauge reads 0 rather than disappearing when a state empties.
+constexpr std::string_view kCommandStates[] = {"pending", "in_flight", "done", "dead", "skipped"};
+
+struct ConnectionData {
+  ConnectionView view;
+  store::Counts counts;
+  std::vector<http::MetricsSnapshot> vendor;
+};
+
+std::vector<ConnectionData> collect(ServerContext& context) {
+  std::vector<ConnectionData> out;
+  for (const auto& config : context.config->connections) {
+    auto* engine = context.engine->find(config.id);
+    if (engine == nullptr) continue;
+    ConnectionData d;
+    d.view = viewOf(config, engine);
+    context.store->transact([&](store::Transaction& tx) { d.counts = tx.counts(config.id); });
+    d.vendor.push_back(engine->platform().http().metrics().snapshot());
+    d.vendor.push_back(engine->ats().http().metrics().snapshot());
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::int64_t countOf(const std::map<std::string, std::int64_t>& m, std::string_view key) {
+  auto it = m.find(std::string(key));
+  return it == m.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+std::string renderMetrics(ServerContext& context) {
+  const auto data = collect(context);
+  PrometheusText p;
+
+  p.family("atsync_events_received_total", "counter",
+           "Change events received by webhook, by connection, plugin and result (accepted, duplicate, refused).");
+  for (const auto& [key, n] : context.counters->events()) {
+    const auto& [connection, plugin, result] = key;
+    p.sample("atsync_events_received_total", {{"connection", connection}, {"plugin", plugin}, {"result", result}}, n);
+  }
+
+  p.family("atsync_commands", "gauge", "Commands in the outbox by connection and state.");
+  for (const auto& d : data) {
+    for (auto state : kCommandStates) {
+      p.sample("atsync_commands", {{"connection", d.view.id}, {"state", std::string(state)}},
+               static_cast<std::uint64_t>(countOf(d.counts.commands_by_state, state)));
+    }
+  }
+
+  p.family("atsync_commands_completed_total", "counter",
+           "Command attempts finished, by connection, action and outcome (done, skipped, retry, dead).");
+  if (context.command_counters != nullptr) {
+    for (const auto& [key, n] : context.command_counters->snapshot()) {
+      const auto& [connection, action, outcome] = key;
+      p.sample("atsync_commands_completed_total",
+               {{"connection", connection}, {"action", action}, {"outcome", outcome}}, n);
+    }
+  }
+
+  p.family("atsync_vendor_requests_total", "counter",
+           "HTTP exchanges with vendors (retries included), by connection, plugin, endpoint and status "
+           "(transport_error when no answer came).");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      for (const auto& [endpoint, stats] : s.endpoints) {
+        for (const auto& [status, n] : stats.by_status) {
+          p.sample("atsync_vendor_requests_total",
+                   {{"connection", s.connection}, {"plugin", s.plugin}, {"endpoint", endpoint},
+                    {"status", std::to_string(status)}},
+                   n);
+        }
+        if (stats.transport_errors > 0) {
+          p.sample("atsync_vendor_requests_total",
+                   {{"connection", s.connection}, {"plugin", s.plugin}, {"endpoint", endpoint},
+                    {"status", "transport_error"}},
+                   stats.transport_errors);
+        }
+      }
+    }
+  }
+
+  p.family("atsync_vendor_request_duration_seconds", "histogram",
+           "Latency of vendor HTTP exchanges, by connection, plugin and endpoint.");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      for (const auto& [endpoint, stats] : s.endpoints) {
+        const Labels base = {{"connection", s.connection}, {"plugin", s.plugin}, {"endpoint", endpoint}};
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < http::kLatencyBucketsMs.size(); ++i) {
+          cumulative += stats.latency.counts[i];
+          Labels l = base;
+          l.emplace_back("le", PrometheusText::formatDouble(static_cast<double>(http::kLatencyBucketsMs[i]) / 1000.0));
+          p.sample("atsync_vendor_request_duration_seconds_bucket", l, cumulative);
+        }
+        Labels inf = base;
+        inf.emplace_back("le", "+Inf");
+        p.sample("atsync_vendor_request_duration_seconds_bucket", inf, stats.latency.count);
+        p.sample("atsync_vendor_request_duration_seconds_sum", base,
+                 static_cast<double>(stats.latency.sum_ms) / 1000.0);
+        p.sample("atsync_vendor_request_duration_seconds_count", base, stats.latency.count);
+      }
+    }
+  }
+
+  p.family("atsync_rate_limit_waits_total", "counter",
+           "Vendor requests that waited for the connection's rate limiter, by connection and plugin.");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      p.sample("atsync_rate_limit_waits_total", {{"connection", s.connection}, {"plugin", s.plugin}},
+               s.rate_limit_waits);
+    }
+  }
+  p.family("atsync_rate_limit_wait_seconds_total", "counter",
+           "Time vendor requests spent waiting for the rate limiter, by connection and plugin.");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      p.sample("atsync_rate_limit_wait_seconds_total", {{"connection", s.connection}, {"plugin", s.plugin}},
+               static_cast<double>(s.rate_limit_waited_ms) / 1000.0);
+    }
+  }
+
+  p.family("atsync_dead_letters", "gauge", "Commands that gave up and wait for an operator, by connection.");
+  for (const auto& d : data) {
+    p.sample("atsync_dead_letters", {{"connection", d.view.id}},
+             static_cast<std::uint64_t>(countOf(d.counts.commands_by_state, "dead")));
+  }
+
+  p.family("atsync_token_refreshes_total", "counter",
+           "OAuth access-token refreshes, by connection, plugin and result (success, failure).");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      if (!d.view.oauth || d.view.oauth->plugin != s.plugin) continue;
+      p.sample("atsync_token_refreshes_total", {{"connection", s.connection}, {"plugin", s.plugin}, {"result", "success"}},
+               s.token_refreshes);
+      p.sample("atsync_token_refreshes_total", {{"connection", s.connection}, {"plugin", s.plugin}, {"result", "failure"}},
+               s.token_refresh_failures);
+    }
+  }
+
+  p.family("atsync_connection_ready", "gauge",
+           "1 when the connection is connected (both sides' stages read) and authorized, else 0.");
+  for (const auto& d : data) p.sample("atsync_connection_ready", {{"connection", d.view.id}}, d.view.ready ? 1.0 : 0.0);
+
+  p.family("atsync_connection_needs_reauthorization", "gauge",
+           "1 when the vendor refused the connection's refresh token (revoked or expired): an administrator must "
+           "authorize it again.");
+  for (const auto& d : data) {
+    p.sample("atsync_connection_needs_reauthorization", {{"connection", d.view.id}},
+             d.view.needsReauthorization() ? 1.0 : 0.0);
+  }
+  return p.text();
+}
+
+}  // namespace atsync::host::server

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/oauth_flow.hpp"
+
+#include "server/connection_view.hpp"
+#include "server/http_io.hpp"
+
+#include <atsync/host/http/oauth_token_endpoint.hpp>
+
+#include <Poco/URI.h>
+
+namespace atsync::host::server {
+namespace {
+
+std::string encode(const std::string& value) {
+  std::string out;
+  Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]% \"<>\\^`{|}", out);
+  return out;
+}
+
+PageResponse page(int status, const std::string& title, const std::string& detail_html) {
+  PageResponse r;
+  r.status = status;
+  r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + htmlEscape(title) +
+           " - atsync</title><meta name=\"viewport\" content=\"width=device-width\"></head>"
+           "<body style=\"font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5\">"
+           "<h1>" + htmlEscape(title) + "</h1>" + detail_html + "<p><a href=\"/\">Back to the atsync console</a></p>"
+           "</body></html>";
+  return r;
+}
+
+std::string param(const std::map<std::string, std::string>& query, const std::string& name) {
+  auto it = query.find(name);
+  return it == query.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+std::string OAuthFlow::redirectUri() const { return context_.config->server.public_url + "/oauth/callback"; }
+
+void OAuthFlow::activity(const std::string& connection, const std::string& level, const std::string& kind,
+                         const std::string& message) {
+  try {
+    context_.store->transact([&](store::Transaction& tx) {
+      tx.addActivity({0, connection, nowMs(), level, kind, connection, message});
+    });
+  } catch (const std::exception& e) {
+    context_.logger->error(std::string("could not record activity: ") + e.what(), connection);
+  }
+  context_.logger->log(level == "error" ? logging::Level::kError
+                                        : (level == "warn" ? logging::Level::kWarn : logging::Level::kInfo),
+                       message, connection);
+}
+
+PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<std::string, std::string>& query) {
+  auto* engine = context_.engine->find(connection_id);
+  if (engine == nullptr) {
+    return page(404, "Unknown connection",
+                "<p>There is no enabled connection <code>" + htmlEscape(connection_id) + "</code>.</p>");
+  }
+  const std::string wanted = param(query, "plugin");
+  runtime::Connector* connector = oauthConnector(*engine, wanted, nullptr);
+  if (connector == nullptr || !connector->auth().oauth) {
+    return page(400, "OAuth is not configured",
+                "<p>Connection <code>" + htmlEscape(connection_id) + "</code> has no " +
+                    (wanted.empty() ? std::string("side") : "plugin <code>" + htmlEscape(wanted) + "</code>") +
+                    " that authenticates with OAuth (auth mode <code>oauth</code> in the config).</p>");
+  }
+  const auto& settings = *connector->auth().oauth;
+  if (settings.authorize_url.empty()) {
+    return page(500, "OAuth is not configured", "<p>The plugin describes no authorize URL and the config sets none.</p>");
+  }
+  const std::string plugin = connector->plugin().name();
+  const std::string state = states_.issue(connection_id, plugin, nowMs());
+
+  std::vector<std::string> scopes = settings.scopes;
+  // Without offline_access Lever issues no refresh token, and the connection would die after an hour.
+  if (std::find(scopes.begin(), scopes.end(), "offline_access") == scopes.end()) scopes.insert(scopes.begin(), "offline_access");
+  std::string scope;
+  for (const auto& s : scopes) scope += (scope.empty() ? "" : " ") + s;
+
+  std::vector<std::pair<std::string, std::string>> params = {{"client_id", settings.client.client_id},
+                                                             {"redirect_uri", redirectUri()},
+                                                             {"response_type", "code"},
+                                                             {"state", state},
+                                                             {"scope", scope}};
+  if (!settings.audience.empty()) params.emplace_back("audience", settings.audience);
+  for (const auto& [key, value] : settings.extra_authorize_params) {
+    if (value.is_string()) params.emplace_back(std::string(key), std::string(value.get_string()));
+  }
+  std::string location = settings.authorize_url + (settings.authorize_url.find('?') == std::string::npos ? "?" : "&");
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    location += (i == 0 ? "" : "&") + params[i].first + "=" + encode(params[i].second);
+  }
+  context_.logger->info("OAuth authorization started: redirecting to " + plugin + "'s authorize page", connection_id);
+  PageResponse r = page(302, "Redirecting to " + plugin,
+                        "<p><a href=\"" + htmlEscape(location) + "\">Continue to " + htmlEscape(plugin) + "</a></p>");
+  r.headers.emplace_back("Location", location);
+  return r;
+}
+
+PageResponse OAuthFlow::callback(const std::map<std::string, std::string>& query) {
+  const std::string state = param(query, "state");
+  if (state.empty()) {
+    return page(400, "Authorization failed",
+                "<p>The callback carries no <code>state</code>, so it cannot be matched to an authorization started "
+                "here. Start again from the console.</p>");
+  }
+  const auto claim = states_.consume(state, nowMs());
+  switch (claim.status) {
+    case OAuthStates::Status::kValid: break;
+    case OAuthStates::Status::kUnknown:
+      context_.logger->warn("OAuth callback with an unknown state refused");
+      return page(400, "Authorization failed",
+                  "<p>The <code>state</code> of this callback is unknown: it was not issued by this atsync (or atsync "
+                  "restarted since). Nothing was changed. Start the authorization again from the console.</p>");
+    case OAuthStates::Status::kReplayed:
+      context_.logger->warn("OAuth callback replayed an already used state; refused", claim.connection_id);
+      return page(400, "Authorization failed",
+                  "<p>This authorization link was already used (the <code>state</code> is single-use). Nothing was "
+                  "changed. Start the authorization again from the console if needed.</p>");
+    case OAuthStates::Status::kExpired:
+      context_.logger->warn("OAuth callback with an expired state refused", claim.connection_id);
+      return page(400, "Authorization failed",
+                  "<p>This authorization took too long: its <code>state</code> expired (they are valid for 10 "
+                  "minutes). Nothing was changed. Start the authorization again from the console.</p>");
+  }
+  const std::string& connection_id = claim.connection_id;
+  const std::string error = param(query, "error");
+  if (!error.empty()) {
+    const std::string description = param(query, "error_description");
+    if (error == "access_denied") {
+      activity(connection_id, "warn", "oauth_denied",
+               "Authorization of " + claim.plugin + " was declined at " + claim.plugin +
+                   "'s consent page; the connection stays unauthorized.");
+      return page(403, "Authorization declined",
+                  "<p>Access to " + htmlEscape(claim.plugin) + " was declined, so connection <code>" +
+                      htmlEscape(connection_id) + "</code> stays unauthorized. Start again and choose Accept to "
+                      "connect it.</p>");
+    }
+    activity(connection_id, "error", "oauth_failed",
+             "Authorization of " + claim.plugin + " failed: " + error + (description.empty() ? "" : ": " + description));
+    return page(400, "Authorization failed",
+                "<p>" + htmlEscape(claim.plugin) + " answered <code>" + htmlEscape(error) + "</code>" +
+                    (description.empty() ? "" : ": " + htmlEscape(description)) + ".</p>");
+  }
+  const std::string code = param(query, "code");
+  if (code.empty()) {
+    return page(400, "Authorization failed", "<p>The callback carries neither a <code>code</code> nor an error.</p>");
+  }
+  auto* engine = context_.engine->find(connection_id);
+  runtime::Connector* connector = engine != nullptr ? oauthConnector(*engine, claim.plugin, nullptr) : nullptr;
+  if (connector == nullptr) return page(404, "Unknown connection", "<p>The connection is no longer configured.</p>");
+
+  auto tokens = http::exchangeAuthorizationCode(*context_.client, connector->auth().oauth->client, code, redirectUri());
+  if (!tokens) {
+    activity(connection_id, "error", "oauth_failed",
+             "Exchanging the authorization code with " + claim.plugin + " failed: " + tokens.error().code + ": " +
+                 tokens.error().message);
+    return page(502, "Authorization failed",
+                "<p>" + htmlEscape(claim.plugin) + " did not accept the authorization code: " +
+                    htmlEscape(tokens.error().message) + "</p>");
+  }
+  if (tokens->refresh_token.empty()) {
+    context_.logger->warn("the token response has no refresh token (offline_access not granted?): the connection "
+                          "will need re-authorization when the access token expires",
+                          connection_id);
+  }
+  auto adopted = connector->oauth()->adoptTokens(*tokens);
+  if (!adopted) {
+    activity(connection_id, "error", "oauth_failed", "The new tokens could not be saved: " + adopted.error().message);
+    return page(500, "Authorization failed",
+                "<p>The tokens could not be stored: " + htmlEscape(adopted.error().message) + "</p>");
+  }
+  activity(connection_id, "info", "oauth_authorized",
+           claim.plugin + " was authorized by an administrator; tokens are stored encrypted.");
+  context_.engine->notify(connection_id);
+  return page(200, "Connected",
+              "<p>" + htmlEscape(claim.plugin) + " is now authorized for connection <code>" +
+                  htmlEscape(connection_id) + "</code>. atsync refreshes the access token on its own from now on.</p>");
+}
+
+}  // namespace atsync::host::server
