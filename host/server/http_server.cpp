@@ -6,6 +6,7 @@
 #include "server/http_io.hpp"
 #include "server/metrics_exporter.hpp"
 #include "server/oauth_flow.hpp"
+#include "server/web_assets_route.hpp"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -72,6 +73,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       }
     }
     if (segments.size() >= 2 && first == "api" && segments[1] == "v1") return api(segments, request, response);
+    if (serveWebAsset(request, response)) return;  // the console (host/web): last, so it never shadows a route
     sendJson(response, 404, errorBody("not_found", "no such path: " + request.getURI().substr(0, request.getURI().find('?'))),
              redactor());
   }
