@@ -20,8 +20,13 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls /api/v1{path}; resolves to the parsed JSON answer. A 401 also fires 'atsync:unauthorized'. */
-export async function api(method, path, body, token = adminToken.get()) {
+/**
+ * Calls /api/v1{path}; resolves to the parsed JSON answer. A 401 also fires 'atsync:unauthorized' (the shell
+ * then asks for the token again), except when `token` is given: that is the sign-in form trying a new one.
+ */
+export async function api(method, path, body, token = undefined) {
+  const trying = token !== undefined;
+  token ??= adminToken.get();
   const headers = { Accept: 'application/json', Authorization: `Bearer ${token}` };
   const init = { method, headers, cache: 'no-store', credentials: 'omit' };
   if (body !== undefined) {
@@ -49,7 +54,7 @@ export async function api(method, path, body, token = adminToken.get()) {
   const message = (typeof error === 'object' && error ? error.message : doc?.message) ||
       `atsync answered ${response.status} ${response.statusText}`;
   const fields = (typeof error === 'object' && Array.isArray(error?.fields)) ? error.fields : [];
-  if (response.status === 401) window.dispatchEvent(new CustomEvent('atsync:unauthorized'));
+  if (response.status === 401 && !trying) window.dispatchEvent(new CustomEvent('atsync:unauthorized'));
   throw new ApiError(response.status, code, message, fields);
 }
 

@@ -9,11 +9,15 @@ import { pickConnection } from './connection_picker.js';
 
 const kNotMapped = '';
 
+// Where a row's mapping comes from, in a word or two (the column is narrow on a phone).
 const origins = {
-  default: 'Default (stage meanings)',
-  config: 'From the config',
-  admin: 'Set in the console',
+  default: 'Default',
+  config: 'Config file',
+  admin: 'Console edit',
 };
+
+// Built-in stage ids ("lead-new") help an operator match the config; generated ones (UUIDs) only add noise.
+const kMaxShownIdLength = 24;
 
 /**
  * The server names stages by id ("ATS stage 'c1a7…' maps to platform stage 'screening', …"). Rewrites each
@@ -53,7 +57,7 @@ function mappingTable(spec, mapping, rows) {
     const entry = current.get(stage.id);
     const selectId = `${direction}-${i}`;
     const errorId = `${selectId}-error`;
-    const statusCell = h('td', { 'data-label': 'Status' });
+    const statusCell = h('td', { class: 'status-cell' });
     const error = h('p', { class: 'row-error', id: errorId });
     const select = h('select', { id: selectId, name: `${direction}.${stage.id}`, 'aria-describedby': errorId },
         h('option', { value: kNotMapped }, '— not mapped —'),
@@ -62,10 +66,11 @@ function mappingTable(spec, mapping, rows) {
       // Mapped to a stage the other side no longer has: keep it visible rather than silently showing "not mapped".
       select.append(h('option', { value: entry.to, selected: true }, `${entry.to} (no longer exists)`));
     }
-    const row = h('tr', { dataset: { from: stage.id, direction } },
+    const row = h('tr', { dataset: { from: stage.id, direction }, title: `${fromVendor} stage id: ${stage.id}` },
         h('th', { scope: 'row', 'data-label': `${fromVendor} stage` },
             h('span', {}, stage.name),
-            stage.name !== stage.id ? h('div', { class: 'stage-id mono' }, stage.id) : null),
+            stage.name !== stage.id && stage.id.length <= kMaxShownIdLength
+                ? h('div', { class: 'stage-id mono' }, stage.id) : null),
         h('td', { 'data-label': `${toVendor} stage` },
             h('label', { for: selectId, class: 'visually-hidden' }, `${toVendor} stage for ${fromVendor} stage ${stage.name}`),
             select, error),
@@ -80,7 +85,7 @@ function mappingTable(spec, mapping, rows) {
       if (changed) status = badge('Changed, not saved', 'neutral');
       else if (stage.gone) status = badge(`No longer a ${fromVendor} stage`, 'bad');
       else if (select.value === kNotMapped || unmapped.has(stage.id)) status = badge('Not mapped', 'warn');
-      else status = h('span', { class: 'meta' }, origins[entry?.origin] ?? entry?.origin ?? '');
+      else status = h('span', { class: 'meta', title: 'Where this mapping comes from' }, origins[entry?.origin] ?? entry?.origin ?? '');
       replace(statusCell, status);
     };
     select.addEventListener('change', () => {
@@ -191,6 +196,21 @@ function renderForm(container, connectionId, mapping, context) {
   replace(container, form);
 }
 
+/**
+ * A round trip is reported at the stage it starts from, but the edit that caused it is usually in the other
+ * table: the row the start maps to. That row gets a pointer back, so the operator sees both ends.
+ */
+function markPartner(field, entry, rows, stageName) {
+  const [direction] = field.split('.', 1);
+  const other = direction === 'ats_to_platform' ? 'platform_to_ats' : 'ats_to_platform';
+  const partner = rows.get(`${other}.${entry.select.value}`);
+  if (!partner || partner === entry || partner.error.textContent) return;
+  const table = document.getElementById(`${direction}-title`)?.textContent ?? 'the other table';
+  partner.error.textContent = `Part of the round trip reported at “${stageName}” in ${table}.`;
+  partner.select.setAttribute('aria-invalid', 'true');
+  partner.row.classList.add('invalid');
+}
+
 /** Puts each validation message next to its row; what names no row goes to the summary above the tables. */
 function showProblems(error, mapping, rows, summary, status) {
   const items = [];
@@ -208,6 +228,7 @@ function showProblems(error, mapping, rows, summary, status) {
         href: `#${entry.select.id}`,
         onclick: (e) => { e.preventDefault(); entry.select.focus(); },
       }, stageName), `: ${text}`));
+      if (/maps back/.test(message)) markPartner(field, entry, rows, stageName);
     } else {
       items.push(h('li', {}, `${field}: ${text}`));
     }

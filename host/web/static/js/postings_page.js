@@ -11,11 +11,11 @@ const channelNames = { public: 'Public job site', internal: 'Internal (referrals
 function row(posting) {
   const channels = posting.channels ?? [];
   const where = [posting.team, posting.department, posting.location, posting.commitment].filter(Boolean).join(' · ');
-  return h('tr', { dataset: { posting: posting.id } },
+  // The id (a UUID) is in the row's title: needed now and then (config, support), noise the rest of the time.
+  return h('tr', { dataset: { posting: posting.id }, title: `Posting id: ${posting.id}` },
       h('th', { scope: 'row', 'data-label': 'Posting' },
           posting.url ? h('a', { href: posting.url, rel: 'noopener noreferrer', target: '_blank' }, posting.title)
-                      : h('span', {}, posting.title),
-          h('div', { class: 'stage-id mono' }, posting.id)),
+                      : h('span', {}, posting.title)),
       h('td', { 'data-label': 'Channels' },
           channels.length ? h('span', { class: 'counts' }, channels.map((c) => badge(channelNames[c] ?? c, 'ok')))
                           : badge('No channel', 'warn')),
