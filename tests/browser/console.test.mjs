@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The admin console in a real headless browser (Debian's chromium, driven by playwright-core) against the real
 // host and both sandboxes: sign in, connect Lever through its OAuth consent page, edit the stage mapping (a good
-// change saved, a bad one refused next to its row), and retry a dead letter once its cause is fixed.
+// change saved, a bad one refused next to its row), retry a dead letter once its cause is fixed, and see a revoked
+// Lever grant flagged "needs re-authorization" and restored with "Connect Lever".
 //
 // node tests/browser/console.test.mjs --atsync B/bin/atsync --lever B/bin/atsync-sandbox-lever
 //      --kula B/bin/atsync-sandbox-kula --plugins B/plugins --out B/tests/browser [--chromium /usr/bin/chromium]
@@ -250,9 +251,29 @@ try {
   await page.locator('ol li[data-level="info"]').first().waitFor();
   await page.screenshot({ path: path.join(opts.out, 'activity-1280.png'), fullPage: true });
 
-  step('screenshots: the connections page at 1280 px, stage mappings at 375 px');
+  step('re-authorization: Lever revokes access; the console flags it; "Connect Lever" restores it');
+  await json(`${stack.leverRoot}/_sandbox/oauth/revoke`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ clientId: stack.oauthClientId }),
+  });
+  // The next Lever call finds the access token dead and the refresh token refused; the postings page makes one.
+  await page.getByRole('link', { name: 'Postings', exact: true }).first().click();
+  await page.getByRole('heading', { name: /^Postings/, level: 1 }).waitFor();
   await page.getByRole('link', { name: 'Connections' }).first().click();
-  await card.waitFor();
+  await until('the connection card flags Lever as needing re-authorization', async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    return /Lever needs re-authorization/.test(await card.innerText());
+  }, 15000, 500);
+  await page.screenshot({ path: path.join(opts.out, 'needs-reauthorization-1280.png'), fullPage: true });
+  await card.getByRole('link', { name: 'Connect Lever' }).click();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await page.getByRole('link', { name: 'Back to the atsync console' }).click();
+  await until('Lever authorized and the connection ready again', async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const text = await card.innerText();
+    return /Lever access\s*Authorized/.test(text) && /Ready\s*Yes/.test(text);
+  }, 20000, 500);
+
+  step('screenshots: the connections page at 1280 px, stage mappings at 375 px');
   await page.screenshot({ path: path.join(opts.out, 'console-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 375, height: 812 });
   await page.getByRole('link', { name: 'Stage mappings' }).first().click();

@@ -108,6 +108,7 @@ export async function startStack({ bin, workDir }) {
     const hostPort = await freePort();
     stack.hostUrl = `http://127.0.0.1:${hostPort}`;
     const oauthClient = { id: 'atsync-console-test', secret: secret() };
+    stack.oauthClientId = oauthClient.id;
     const kula = { apiKey: secret(), webhookSecret: secret() };
 
     const lever = new Child('lever', bin.lever, [
