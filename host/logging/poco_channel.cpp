@@ -45,9 +45,12 @@ int pocoLevel(Level level) {
 void routePocoLogsTo(std::shared_ptr<Logger> logger) {
   const int level = pocoLevel(logger->level());
   Poco::AutoPtr<Poco::Channel> channel(new ForwardingChannel(std::move(logger)));
-  // "" names the root: Poco applies the channel and level to every existing logger below it, and new loggers
-  // copy them from their parent.
-  Poco::Logger::setChannel("", channel.get());
+  // Channel::Ptr, not a raw pointer: an AutoPtr made from a raw pointer takes ownership without a reference.
+  // The root first: Poco creates it lazily, and setChannel("") only reaches loggers that exist. Then "" (every
+  // existing logger); new loggers copy channel and level from their parent.
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::root().setLevel(level);
+  Poco::Logger::setChannel("", channel);
   Poco::Logger::setLevel("", level);
 }
 
