@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/host_app.hpp"
+#include "app/initial_import.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
-#include "engine/actions.hpp"
-#include "engine/command_keys.hpp"
-
-#include <atsync/sdk/model.hpp>
-#include <atsync/sdk/operations.hpp>
 
 #include <unistd.h>
 
@@ -15,11 +11,6 @@
 
 namespace atsync::host::cli {
 namespace {
-
-namespace json = boost::json;
-
-constexpr std::string_view kImportCursor = "import.cursor";
-constexpr std::string_view kImportComplete = "import.complete";
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -75,71 +66,20 @@ int runImport(const Arguments& args) {
     std::cerr << "atsync import: " << connection->lastConnectError() << "\n";
     return 1;
   }
-  auto& store = (*app)->store();
-  std::optional<std::string> cursor;
-  bool complete = false;
-  store.transact([&](store::Transaction& tx) {
-    cursor = tx.cursor(*connection_id, kImportCursor);
-    complete = tx.cursor(*connection_id, kImportComplete).value_or("") == "true";
-  });
-  if (complete) cursor.reset();  // a finished import runs again from the start; links keep it from duplicating
-  if (cursor && !cursor->empty()) std::cout << "import: resuming after an interrupted run" << std::endl;
-
   Progress progress;
-  int pages = 0;
-  std::int64_t seen = 0;
-  std::int64_t queued = 0;
-  while (true) {
-    json::object input;
-    if (cursor && !cursor->empty()) input["cursor"] = *cursor;
-    auto page = connection->ats().invoke(sdk::op::kImportPage, input);
-    if (!page) {
-      std::cerr << "\natsync import: " << page.error().code << ": " << page.error().message
-                << " (run again to resume from the last page)\n";
-      return 1;
-    }
-    const auto& doc = page->document.as_object();
-    std::vector<json::value> opportunities;
-    if (const auto* list = doc.if_contains("opportunities"); list && list->is_array()) {
-      opportunities.assign(list->get_array().begin(), list->get_array().end());
-    }
-    const auto next = sdk::detail::optString(doc, "cursor");
-    const std::int64_t now = nowMs();
-    // The page's commands and the cursor after it commit together: a crash resumes at this page or the next.
-    store.transact([&](store::Transaction& tx) {
-      for (const auto& v : opportunities) {
-        const std::string id = sdk::detail::str(v.as_object(), "id");
-        if (tx.linkByOpportunity(*connection_id, id)) continue;
-        store::NewCommand command;
-        command.connection_id = *connection_id;
-        command.key = engine::keys::importOpportunity(id);
-        command.group_key = "opportunity:" + id;
-        command.action = std::string(engine::action::kImportOpportunity);
-        command.input = json::serialize(json::object{{"opportunity_id", id}, {"opportunity", v}});
-        if (tx.insertCommand(command, now)) ++queued;
-      }
-      tx.setCursor(*connection_id, kImportCursor, next.value_or(""));
-      tx.setCursor(*connection_id, kImportComplete, next ? "false" : "true");
-    });
-    ++pages;
-    seen += static_cast<std::int64_t>(opportunities.size());
-    progress.update(pages, seen, queued, !next);
-    // Write as we go, so memory stays flat however many pages there are.
-    connection->drainCommands(nowMs());
-    if (!next) break;
-    cursor = next;
+  auto summary = app::runInitialImport(
+      *connection, (*app)->store(), &nowMs,
+      [&](const app::ImportProgress& p) { progress.update(p.pages, p.seen, p.queued, p.final); },
+      [] { std::cout << "import: resuming after an interrupted run" << std::endl; });
+  if (!summary) {
+    std::cerr << "\natsync import: " << summary.error() << "\n";
+    return 1;
   }
-  connection->drainCommands(nowMs());
-  store::Counts counts;
-  std::vector<store::Command> dead;
-  store.transact([&](store::Transaction& tx) {
-    counts = tx.counts(*connection_id);
-    dead = tx.commandsInState(*connection_id, "dead", 5);
-  });
-  std::cout << "import: done — " << seen << " opportunities seen, " << counts.links << " linked candidates";
-  if (!dead.empty()) std::cout << ", " << counts.commands_by_state["dead"] << " failed (see 'atsync dead-letters')";
+  std::cout << "import: done — " << summary->progress.seen << " opportunities seen, " << summary->links
+            << " linked candidates";
+  if (summary->dead > 0) std::cout << ", " << summary->dead << " failed (see 'atsync dead-letters')";
   std::cout << std::endl;
-  return dead.empty() ? 0 : 1;
+  return summary->dead > 0 ? 1 : 0;
 }
 
 }  // namespace atsync::host::cli

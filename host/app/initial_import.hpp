@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The initial import (F2): every ATS opportunity becomes a linked platform candidate. One place for the page
+// loop, so `atsync import` and `atsync demo` import the same way. Resumable: each page's commands commit with the
+// cursor after it, so a crash resumes at that page or the next, and links keep a page seen twice from duplicating.
+//
+// Runs the connection's dispatcher itself, so the engine's workers must not be stepping the same connection.
+
+#include "engine/connection_engine.hpp"
+#include "store/store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace atsync::host::app {
+
+struct ImportProgress {
+  int pages = 0;
+  std::int64_t seen = 0;     ///< opportunities read from the ATS
+  std::int64_t queued = 0;   ///< of which not yet linked: queued for import
+  bool final = false;        ///< the last page
+};
+
+struct ImportSummary {
+  bool resumed = false;      ///< continued an interrupted run
+  ImportProgress progress;
+  std::int64_t links = 0;    ///< linked candidates of the connection afterwards
+  std::int64_t dead = 0;     ///< commands of the connection in the dead letters afterwards
+};
+
+using ImportProgressFn = std::function<void(const ImportProgress&)>;
+using NowFn = std::function<std::int64_t()>;
+
+/// Imports through `connection` (connected first when needed). The error is one line naming what failed; a run
+/// that fails part-way resumes from its last page when called again.
+Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& connection, store::Store& store,
+                                                      const NowFn& now_ms, const ImportProgressFn& on_page = {},
+                                                      const std::function<void()>& on_resume = {});
+
+}  // namespace atsync::host::app
