@@ -150,7 +150,17 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   return app;
 }
 
-HostApp::~HostApp() { stop(); }
+HostApp::~HostApp() {
+  stop();
+  // Poco's loggers are process-wide and would keep writing to this host's sink (a test's capture, say) after it is
+  // gone: hand them a plain stderr logger that keeps the same redaction.
+  if (logger_) {
+    logging::LoggerOptions options;
+    options.level = logger_->level();
+    options.format = logging::defaultFormat(logging::stderrIsTerminal());
+    logging::routePocoLogsTo(std::make_shared<logging::Logger>(options, logger_->sharedRedactor()));
+  }
+}
 
 void HostApp::start(bool serve) {
   engine_->start();
