@@ -75,6 +75,7 @@ void pagesPhase(const RemoteSandboxes& sandboxes, double rate, double burst, Rep
     seen += doc.at("opportunities").as_array().size();
     while (next_checkpoint < kCheckpoints.size() && seen >= kCheckpoints[next_checkpoint]) {
       samples.push_back(json::object{{"opportunities", seen}, {"seconds", (nowNs() - t0) / 1e9}, {"rss_kib", rssKib()},
+                                     {"rss_anon_kib", rssAnonKib()}, {"rss_file_kib", rssFileKib()},
                                      {"peak_rss_kib", peakRssKib()}});
       ++next_checkpoint;
     }
@@ -143,6 +144,8 @@ void fullPhase(const RemoteSandboxes& sandboxes, double rate, double burst, std:
         samples.push_back(json::object{{"opportunities", seen},
                                        {"seconds", (nowNs() - t0) / 1e9},
                                        {"rss_kib", processRssKib(child.pid())},
+                                       {"rss_anon_kib", processRssAnonKib(child.pid())},
+                                       {"rss_file_kib", processRssFileKib(child.pid())},
                                        {"peak_rss_kib", processPeakRssKib(child.pid())}});
         ++next_checkpoint;
       }

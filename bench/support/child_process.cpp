@@ -123,5 +123,7 @@ int ChildProcess::wait(std::int64_t timeout_ms) {
 
 long processRssKib(pid_t pid) { return statusField(pid, "VmRSS"); }
 long processPeakRssKib(pid_t pid) { return statusField(pid, "VmHWM"); }
+long processRssAnonKib(pid_t pid) { return statusField(pid, "RssAnon"); }
+long processRssFileKib(pid_t pid) { return statusField(pid, "RssFile"); }
 
 }  // namespace atsync::bench

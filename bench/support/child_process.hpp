@@ -43,5 +43,7 @@ class ChildProcess {
 /// VmRSS / VmHWM of another process in KiB (0 when it is gone).
 long processRssKib(pid_t pid);
 long processPeakRssKib(pid_t pid);
+long processRssAnonKib(pid_t pid);
+long processRssFileKib(pid_t pid);
 
 }  // namespace atsync::bench

@@ -37,6 +37,8 @@ std::int64_t nowNs() {
 
 long rssKib() { return statusField("VmRSS"); }
 long peakRssKib() { return statusField("VmHWM"); }
+long rssAnonKib() { return statusField("RssAnon"); }
+long rssFileKib() { return statusField("RssFile"); }
 
 bool resetPeakRss() {
   std::ofstream out("/proc/self/clear_refs");

@@ -13,6 +13,9 @@ std::int64_t nowNs();
 
 /// VmRSS in KiB: resident now. 0 if /proc is unreadable.
 long rssKib();
+/// RssAnon / RssFile in KiB: heap and stacks vs. mapped files (SQLite's mmap'd database pages land in the latter).
+long rssAnonKib();
+long rssFileKib();
 /// VmHWM in KiB: the peak resident set since start (or since resetPeakRss()).
 long peakRssKib();
 /// Resets VmHWM to the current RSS (writes "5" to /proc/self/clear_refs); false when the kernel refuses.
