@@ -157,8 +157,16 @@ void fullPhase(const RemoteSandboxes& sandboxes, double rate, double burst, std:
   const int status = child.wait(std::max<std::int64_t>(1000, (deadline - nowNs()) / 1'000'000));
   const double wall_s = (nowNs() - t0) / 1e9;
   const double bound_s = pages / rate;
+  // The store's size, to compare with the child's memory growth (SQLite's page cache holds what it wrote).
+  std::uintmax_t db_bytes = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(dir.path() / (std::string("import.db") + suffix), ec);
+    if (!ec) db_bytes += size;
+  }
   std::cout << "full import (atsync import): exit " << status << ", " << pages << " pages in " << wall_s
-            << " s (bound for the page requests alone " << bound_s << " s -> " << wall_s / bound_s << "x)\n  "
+            << " s (bound for the page requests alone " << bound_s << " s -> " << wall_s / bound_s << "x); database "
+            << db_bytes / 1024 << " KiB\n  "
             << done_line << "\n";
   for (const auto& s : samples) std::cout << "  " << json::serialize(s) << "\n";
   report.set("full_exit", status)
@@ -168,6 +176,7 @@ void fullPhase(const RemoteSandboxes& sandboxes, double rate, double burst, std:
       .set("full_per_opportunity_ms", samples.empty() ? 0 : wall_s * 1000 / (pages * 100.0))
       .set("full_samples", samples)
       .set("full_final_peak_rss_kib", final_peak)
+      .set("full_db_kib", db_bytes / 1024)
       .set("full_summary", json::string(done_line));
 }
 

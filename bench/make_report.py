@@ -186,7 +186,7 @@ def main():
                 "then for every opportunity `candidate.find_by_email`, `candidate.upsert` and `candidate.link` on the Kula "
                 f"sandbox, and the store): exit {im['full_exit']}, {im['full_pages']} pages, {im['full_wall_s']:.1f} s "
                 f"({im['full_per_opportunity_ms']:.2f} ms per opportunity), {im['full_ratio']:.2f}× the page bound. "
-                f"`{im['full_summary']}`. Kula candidates afterwards: {fmt(im.get('kula_candidates'))}; Lever 429s over "
+                f"`{im['full_summary']}`. Store afterwards: {fmt(im.get('full_db_kib'))} KiB (database + WAL). Kula candidates afterwards: {fmt(im.get('kula_candidates'))}; Lever 429s over "
                 f"both phases: {fmt(im.get('responses_429'))}.",
                 "",
                 "| opportunities | seconds | child RSS KiB | anon / file-backed KiB | child peak RSS KiB |",
@@ -274,6 +274,7 @@ def main():
                          f"{kb:.1f} KB", verdict(kb < 100 and med([r['connected'] for r in rs]) == n)))
         # The slope between sizes removes what the host pays once whatever N is (TLS context with the CA bundle,
         # SQLite page cache, plugin code): the cost of one more tenant.
+        sections.append("")
         sizes = sorted({r["connections"] for r in tn})
         growth = {n: med([r["rss_connected_kib"] - r["rss_base_kib"] for r in tn if r["connections"] == n]) for n in sizes}
         for lo, hi in zip(sizes, sizes[1:]):
@@ -286,7 +287,7 @@ def main():
     bd = [r for r in results.get("boundary", []) if not r.get("failed")]
     if bd:
         def mb(key):
-            return med([r[key] for r in bd])
+            return med([r.get(key) for r in bd])
 
         rows.append(("Boundary: echo of a ~1 KB document across the ABI", "< 5 µs", f"{mb('echo_ns') / 1000:.2f} µs",
                      verdict(mb("echo_ns") < 5000)))
@@ -300,6 +301,7 @@ def main():
             f"| — host: serialise the input | {mb('serialize_ns'):,.0f} |",
             f"| — crossing + plugin side (SDK parse, dispatch, serialise; `on_invoke` + frees) | {mb('crossing_ns'):,.0f} |",
             f"| — host: parse the answer | {mb('parse_ns'):,.0f} |",
+            f"| (for scale: one deep copy of the parsed document, as `echo` makes) | {fmt(mb('copy_ns'), 0) if mb('copy_ns') is not None else 'n/a'} |",
             f"| `noop` ({{}} in, {{}} out), whole invoke | {mb('noop_ns'):,.0f} |",
             f"| `noop` raw crossing (`on_invoke` alone) | {mb('noop_crossing_ns'):,.0f} |",
             f"| Lever `webhook.parse`, {bd[0]['lever_body_bytes']} B signed candidateStageChange, through the connector | "
