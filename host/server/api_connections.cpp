@@ -6,6 +6,8 @@
 
 #include <atsync/sdk/operations.hpp>
 
+#include <cstdint>
+
 namespace atsync::host::server {
 namespace {
 

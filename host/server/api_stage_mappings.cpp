@@ -7,6 +7,8 @@
 #include "server/admin_api.hpp"
 #include "server/http_io.hpp"
 
+#include <algorithm>
+
 namespace atsync::host::server {
 namespace {
 

@@ -8,6 +8,8 @@
 
 #include <Poco/URI.h>
 
+#include <algorithm>
+
 namespace atsync::host::server {
 namespace {
 
