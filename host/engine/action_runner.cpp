@@ -360,10 +360,22 @@ ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const jso
   }
   if (!candidate.empty()) {
     std::optional<store::Link> taken;
-    store_.transact([&](store::Transaction& tx) { taken = tx.linkByCandidate(connection_id_, str(candidate, "id")); });
+    std::optional<store::Command> creating;
+    store_.transact([&](store::Transaction& tx) {
+      taken = tx.linkByCandidate(connection_id_, str(candidate, "id"));
+      creating = tx.commandByKey(connection_id_, keys::createOpportunity(str(candidate, "id")));
+    });
     if (taken) {
       return skipped("candidate " + str(candidate, "id") + " (" + email + ") is already linked to opportunity " +
                      taken->opportunity_id);
+    }
+    // The platform's own create for this candidate is still running: this opportunity is most likely the one it
+    // made, announced by the ATS before the create's answer was recorded (answer lost, crash). The create's retry
+    // finds it and links it as created by the platform; linking it here as "imported" would keep the candidate's
+    // notes, messages and resumes out of it for good (F8–F10).
+    if (creating && (creating->state == "pending" || creating->state == "in_flight")) {
+      return skipped("candidate " + str(candidate, "id") + " (" + email +
+                     ") has its own opportunity creation in progress, which links the opportunity it made");
     }
   } else {
     json::object input{{"person", person}};
