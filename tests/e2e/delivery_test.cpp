@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+// Webhooks as they really arrive: twice, out of order, or not at all.
+
+#include "e2e_fixture.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace atsync::e2e {
+namespace {
+
+using std::chrono::seconds;
+
+TEST_F(EndToEnd, DuplicateAndOutOfOrderWebhooksApplyOnce) {
+  startWorld();
+  auto knobs = kulaSandbox().deliveryKnobs();
+  knobs.duplicate = true;  // every event delivered twice
+  knobs.reorder = true;    // each event swapped with the next one
+  kulaSandbox().setDeliveryKnobs(knobs);
+
+  // The note is written right after the flow event, so it is delivered before it: the rule finds no opportunity
+  // yet, and the back-fill (which reads Kula's notes once the opportunity exists) must still carry it, once.
+  const std::string early_note = "Sourced at the compiler meetup; very keen.";
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, "cand_grace", kRecruiter).ok());
+  ASSERT_TRUE(kulaStore().addNote("cand_grace", early_note, false, kRecruiter).ok());
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  const std::string grace = waitLinked("cand_grace");
+  const std::string ada = waitLinked(kAda);
+  ASSERT_FALSE(grace.empty());
+  ASSERT_FALSE(ada.empty());
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+
+  const std::string later_note = "Second call done.";
+  const std::string reply = "See you on Thursday.";
+  ASSERT_TRUE(kulaStore().addNote(kAda, later_note, false, kRecruiter).ok());
+  kula::MessageInput message;
+  message.candidate_id = kAda;
+  message.flow_id = std::string(kFlow);
+  message.direction = "inbound";
+  message.body = reply;
+  ASSERT_TRUE(kulaStore().logMessage(message).ok());
+  ASSERT_TRUE(kulaStore().changeStage(kAda, "screening", kRecruiter).ok());
+  ASSERT_TRUE(kulaStore().uploadResume(kAda, "ada-cv.pdf", "application/pdf", "%PDF-1.4 ada cv %%EOF").ok());
+  ASSERT_TRUE(waitFor([&] { return !leverFiles(ada, "ada-cv.pdf").empty() && leverNotesContaining(ada, reply) > 0; },
+                      seconds(20)));
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+
+  EXPECT_EQ(leverOpportunities("grace.hopper@example.com").size(), 1u);
+  EXPECT_EQ(leverOpportunities("ada.lovelace@example.com").size(), 1u);
+  EXPECT_EQ(leverNotesContaining(grace, early_note), 1);
+  EXPECT_EQ(leverNotesContaining(ada, later_note), 1);
+  EXPECT_EQ(leverNotesContaining(ada, reply), 1);
+  EXPECT_EQ(leverFiles(ada, "ada-cv.pdf").size(), 1u);
+  EXPECT_EQ(leverSandbox().state().opportunity(ada)->stage, lever::seed::kStagePhoneScreen);
+
+  // The knobs did what they say: every event's second copy was delivered and acknowledged, and events arrived out
+  // of the order Kula logged them in.
+  const auto events = kulaSandbox().snapshot().events;
+  std::map<std::string, std::uint64_t> seq_of;
+  for (const auto& e : events) seq_of[e.id] = e.seq;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> arrivals;  // (first attempt at, log position)
+  int second_copies = 0;
+  for (const auto& d : kulaSandbox().deliveries()) {
+    if (d.copy == 2 && d.state == "delivered") ++second_copies;
+    if (d.copy == 1 && !d.attempts.empty()) arrivals.emplace_back(d.attempts.front().at_ms, seq_of[d.event_id]);
+  }
+  EXPECT_EQ(second_copies, static_cast<int>(events.size()));
+  std::stable_sort(arrivals.begin(), arrivals.end());
+  const bool out_of_order = std::adjacent_find(arrivals.begin(), arrivals.end(), [](const auto& a, const auto& b) {
+                              return a.second > b.second;
+                            }) != arrivals.end();
+  EXPECT_TRUE(out_of_order) << "no event overtook another";
+}
+
+TEST_F(EndToEnd, MissedWebhookIsCaughtByReconciliation) {
+  WorldOptions options;
+  options.poll_interval_s = 1;
+  startWorld(options);
+  // The first poll only finds its place in Kula's event log; wait for it, so the events below are news to it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  auto knobs = kulaSandbox().deliveryKnobs();
+  knobs.drop = true;  // Kula logs events but delivers none
+  kulaSandbox().setDeliveryKnobs(knobs);
+
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  const std::string opp = waitLinked(kAda, seconds(20));
+  ASSERT_FALSE(opp.empty()) << "reconciliation did not find the flow event";
+  ASSERT_TRUE(waitFor([&] { return leverNoteTexts(opp).size() >= 4; }, seconds(20)));
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+
+  for (const auto& d : kulaSandbox().deliveries()) {
+    EXPECT_EQ(d.state, "dropped") << d.event_type << ": no webhook reached atsync; the poll found the event";
+  }
+  EXPECT_EQ(leverOpportunities("ada.lovelace@example.com").size(), 1u);
+  EXPECT_EQ(leverNoteTexts(opp).size(), 4u);
+}
+
+}  // namespace
+}  // namespace atsync::e2e

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "e2e_fixture.hpp"
+
+#include <fstream>
+#include <random>
+#include <thread>
+
+namespace atsync::e2e {
+namespace {
+
+constexpr char kLeverKey[] = "e2e-lever-key";
+constexpr char kKulaKey[] = "e2e-kula-key";
+constexpr char kKulaSecret[] = "e2e-kula-webhook-secret";
+
+std::string noteText(const lever::Note& note) {
+  std::string text;
+  for (const auto& f : note.fields) text += (text.empty() ? "" : "\n") + f.value;
+  return text;
+}
+
+std::int64_t countOf(const boost::json::object& status, const char* table, const char* key) {
+  const auto* t = status.if_contains(table);
+  if (t == nullptr || !t->is_object()) return 0;
+  const auto* v = t->get_object().if_contains(key);
+  return v && v->is_int64() ? v->get_int64() : 0;
+}
+
+}  // namespace
+
+void EndToEnd::SetUp() {
+  std::random_device random;
+  dir_ = std::filesystem::temp_directory_path() /
+         ("atsync-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(random() % 1000000));
+  std::filesystem::create_directories(dir_);
+}
+
+void EndToEnd::TearDown() {
+  if (host_) {
+    if (HasFailure()) std::cerr << "---- atsync run output ----\n" << host_->output() << "---- end ----\n";
+    host_.reset();  // kills a host still running
+  }
+  if (kula_) kula_->stop();
+  if (lever_) lever_->stop();
+  std::error_code ec;
+  if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
+}
+
+void EndToEnd::startSandboxes(const WorldOptions& options) {
+  host_port_ = freePort();
+  lever::LeverSandbox::Options lo;
+  lo.seed = "small";
+  lo.api_keys = {kLeverKey};
+  lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
+  lever_ = std::make_unique<lever::LeverSandbox>(lo);
+  lever_->start();
+  kula::KulaSandbox::Options ko;
+  ko.seed = options.kula_seed;
+  ko.api_key = kKulaKey;
+  ko.flow_postings = {{kFlow, lever::seed::kPostingBackend}};
+  ko.webhook_url = "http://127.0.0.1:" + std::to_string(host_port_) + "/hooks/" + kConnection + "/kula";
+  ko.webhook_secret = kKulaSecret;
+  ko.delivery.retry_base_delay_ms = 100;
+  kula_ = std::make_unique<kula::KulaSandbox>(ko);
+  kula_->start();
+  config_file_ = dir_ / "atsync.yaml";
+  writeConfig(options);
+  host_ = std::make_unique<HostProcess>(config_file_.string(), host_port_);
+}
+
+void EndToEnd::writeConfig(const WorldOptions& options) {
+  const std::string host = "127.0.0.1:" + std::to_string(host_port_);
+  std::ofstream y(config_file_);
+  y << "version: 1\n"
+    << "store: sqlite:" << (dir_ / "atsync.db").string() << "\n"
+    << "server:\n  listen: " << host << "\n  public_url: http://" << host << "\n  admin_token: e2e-admin-token\n"
+    << "plugins:\n  dir: " << testing::pluginDir() << "\n"
+    << "connections:\n"
+    << "  - id: " << kConnection << "\n"
+    << "    poll_interval_s: " << options.poll_interval_s << "\n"
+    << "    platform:\n      plugin: kula\n      config:\n"
+    << "        base_url: " << kula_->baseUrl() << "\n"
+    << "        api_key: " << kKulaKey << "\n"
+    << "        webhook_secret: " << kKulaSecret << "\n"
+    << "    ats:\n      plugin: lever\n      config:\n"
+    << "        base_url: " << lever_->baseUrl() << "\n"
+    << "        auth:\n          mode: api_key\n          api_key: " << kLeverKey << "\n"
+    << "        perform_as: " << options.perform_as << "\n";
+}
+
+void EndToEnd::startHost() {
+  ASSERT_TRUE(host_->start()) << host_->output();
+  ASSERT_TRUE(host_->waitReady(std::chrono::seconds(20))) << host_->output();
+}
+
+testing::ProcessResult EndToEnd::atsync(const std::vector<std::string>& args) {
+  std::vector<std::string> full = args;
+  full.insert(full.begin() + 1, {"-c", config_file_.string()});
+  return testing::runProcess(testing::atsyncBinary(), full);
+}
+
+boost::json::object EndToEnd::status() {
+  auto result = atsync({"status", "--json"});
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(result.out, ec);
+  if (ec || result.exit_code != 0 || !doc.is_object()) return {};
+  for (const auto& c : doc.at("connections").as_array()) {
+    if (c.at("id").as_string() == kConnection) return c.as_object();
+  }
+  return {};
+}
+
+bool EndToEnd::waitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+bool EndToEnd::waitQuiet(std::chrono::milliseconds timeout) {
+  int quiet = 0;
+  return waitFor(
+      [&] {
+        bool now_quiet = kula_->waitForDeliveries(std::chrono::milliseconds(1)) &&
+                         lever_->waitForDeliveries(std::chrono::milliseconds(1));
+        if (now_quiet) {
+          const auto s = status();
+          now_quiet = !s.empty() && countOf(s, "inbox", "pending") == 0 && countOf(s, "commands", "pending") == 0 &&
+                      countOf(s, "commands", "in_flight") == 0;
+        }
+        quiet = now_quiet ? quiet + 1 : 0;
+        if (quiet < 3) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        return quiet >= 3;
+      },
+      timeout);
+}
+
+std::vector<lever::Opportunity> EndToEnd::leverOpportunities(const std::string& email) const {
+  return lever_->state().opportunitiesByEmail(email);
+}
+
+std::vector<std::string> EndToEnd::leverNoteTexts(const std::string& opportunity_id) const {
+  std::vector<std::string> out;
+  for (const auto& n : lever_->state().notes(opportunity_id)) {
+    if (!n.deleted_at_ms) out.push_back(noteText(n));
+  }
+  return out;
+}
+
+int EndToEnd::leverNotesContaining(const std::string& opportunity_id, const std::string& text) const {
+  int n = 0;
+  for (const auto& t : leverNoteTexts(opportunity_id)) n += t.find(text) != std::string::npos ? 1 : 0;
+  return n;
+}
+
+std::vector<lever::File> EndToEnd::leverFiles(const std::string& opportunity_id, const std::string& name) const {
+  std::vector<lever::File> out;
+  for (const auto& f : lever_->state().files(opportunity_id)) {
+    if (!f.deleted_at_ms && f.name == name) out.push_back(f);
+  }
+  return out;
+}
+
+int EndToEnd::leverNotesAnywhere(const std::string& text) const {
+  int n = 0;
+  for (const auto& o : lever_->state().opportunities()) n += leverNotesContaining(o.id, text);
+  return n;
+}
+
+std::string EndToEnd::newKulaCandidate(const std::string& name, const std::string& email) {
+  kula::CandidateInput in;
+  in.name = name;
+  in.emails = {email};
+  in.headline = "Engineer";
+  auto created = kula_->store().createCandidate(in);
+  EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+  return created.ok() ? created->id : std::string();
+}
+
+std::string EndToEnd::waitLinked(const std::string& candidate_id, std::chrono::milliseconds timeout) {
+  std::string id;
+  waitFor(
+      [&] {
+        auto c = kulaCandidate(candidate_id);
+        if (!c || !c->ats || !lever_->state().opportunity(c->ats->opportunity_id)) return false;
+        id = c->ats->opportunity_id;
+        return true;
+      },
+      timeout);
+  return id;
+}
+
+}  // namespace atsync::e2e

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The end-to-end world: the Lever and Kula sandboxes run in this test process (so the test can act in them and
+// read what they hold), and the real `atsync` binary runs against them as a child process on a generated config
+// with a real SQLite file — the way an operator runs it.
+
+#include "host_process.hpp"
+#include "run_process.hpp"
+
+#include <atsync/sandbox/kula/kula_sandbox.hpp>
+#include <atsync/sandbox/lever/lever_sandbox.hpp>
+#include <atsync/sandbox/lever/seed_ids.hpp>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace atsync::e2e {
+
+namespace lever = sandbox::lever;
+namespace kula = sandbox::kula;
+
+inline constexpr char kConnection[] = "e2e";
+inline constexpr char kFlow[] = "flow_eng";                  ///< linked to Lever's "Senior Backend Engineer"
+inline constexpr char kFlowWithoutPosting[] = "flow_talent_pool";
+inline constexpr char kAda[] = "cand_ada";
+inline const kula::Person kRecruiter{"Sam Recruiter", "sam.recruiter@kula.example"};
+
+struct WorldOptions {
+  int poll_interval_s = 300;  ///< reconciliation polls; short where a test relies on them
+  std::string perform_as = lever::seed::kUserIntegration;
+  std::string kula_seed = "small";
+};
+
+class EndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  /// Starts the sandboxes and writes the config (the host is not started).
+  void startSandboxes(const WorldOptions& options = {});
+  /// (Re)writes the config file, e.g. after an operator fixes a value.
+  void writeConfig(const WorldOptions& options);
+  /// Starts `atsync run` and waits for /readyz. Fails the test when it does not get ready.
+  void startHost();
+  /// Sandboxes and host.
+  void startWorld(const WorldOptions& options = {}) {
+    startSandboxes(options);
+    startHost();
+  }
+
+  /// Runs an `atsync` verb against the config, as an operator would.
+  testing::ProcessResult atsync(const std::vector<std::string>& args);
+  /// `atsync status --json`'s entry for the connection.
+  boost::json::object status();
+
+  /// Polls `done` every 50 ms until it holds or the timeout passes.
+  static bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+  /// Until no webhook is pending in either sandbox and the host's inbox and outbox hold nothing runnable, three
+  /// readings in a row.
+  bool waitQuiet(std::chrono::milliseconds timeout);
+
+  // What Lever holds.
+  std::vector<lever::Opportunity> leverOpportunities(const std::string& email) const;
+  std::vector<std::string> leverNoteTexts(const std::string& opportunity_id) const;
+  int leverNotesContaining(const std::string& opportunity_id, const std::string& text) const;
+  /// Live files of an opportunity with this name.
+  std::vector<lever::File> leverFiles(const std::string& opportunity_id, const std::string& name) const;
+  /// Every live note of every Lever opportunity that contains `text`.
+  int leverNotesAnywhere(const std::string& text) const;
+
+  // What Kula holds.
+  std::optional<kula::Candidate> kulaCandidate(const std::string& id) const { return kula_->store().candidate(id); }
+  std::string newKulaCandidate(const std::string& name, const std::string& email);
+  /// Waits until the candidate's Lever opportunity exists and Kula shows the link; its id, or empty.
+  std::string waitLinked(const std::string& candidate_id, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+  lever::LeverSandbox& leverSandbox() { return *lever_; }
+  kula::KulaSandbox& kulaSandbox() { return *kula_; }
+  kula::KulaStore& kulaStore() { return kula_->store(); }
+  HostProcess& host() { return *host_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& configFile() const { return config_file_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path config_file_;
+  std::uint16_t host_port_ = 0;
+  std::unique_ptr<lever::LeverSandbox> lever_;
+  std::unique_ptr<kula::KulaSandbox> kula_;
+  std::unique_ptr<HostProcess> host_;
+};
+
+}  // namespace atsync::e2e
