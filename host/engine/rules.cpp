@@ -84,14 +84,29 @@ RuleOutcome newCandidacy(const store::InboxEvent& e, const json::object& data, s
                          : "opportunity creation was already queued");
 }
 
+/// Stage events can arrive out of order (a webhook retried late, a sender that reorders): an event older than the
+/// newest one already seen for the same subject on the same side is stale, and applying it would move the other side
+/// back to a stage this side has already left, for good (reconciliation repeats the same events). The newest event
+/// time per linked subject is kept with the connection's cursors; echoes count too: they are the newest state.
+bool staleStageEvent(const store::InboxEvent& e, const std::string& subject, store::Transaction& tx,
+                     const RuleContext& c) {
+  if (e.occurred_at_ms <= 0 || subject.empty()) return false;
+  const std::string key = "stage-seen:" + e.side + ":" + subject;
+  const auto seen = tx.cursor(c.connection_id, key);
+  if (seen && e.occurred_at_ms < std::stoll(*seen)) return true;
+  tx.setCursor(c.connection_id, key, std::to_string(e.occurred_at_ms));
+  return false;
+}
+
 /// F7 platform → ATS.
 RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
                                  const RuleContext& c) {
-  if (e.echo) return ignored("echo of a stage atsync applied");
   const std::string candidate_id = str(data, "subject_id");
   const std::string to = str(data, "to_stage");
   auto link = tx.linkByCandidate(c.connection_id, candidate_id);
   if (!link) return ignored("candidate " + candidate_id + " is not linked to an opportunity");
+  if (staleStageEvent(e, candidate_id, tx, c)) return ignored("older than a stage change already seen");
+  if (e.echo) return ignored("echo of a stage atsync applied");
   if (link->platform_stage == to) return ignored("platform stage already " + to);
   const auto target = c.mapper->platformToAts(to);
   link->platform_stage = to;
@@ -122,6 +137,7 @@ RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data
   const std::string to = str(data, "to_stage");
   auto link = tx.linkByOpportunity(c.connection_id, opportunity_id);
   if (!link) return ignored("opportunity " + opportunity_id + " is not linked to a candidate");
+  if (staleStageEvent(e, opportunity_id, tx, c)) return ignored("older than a stage change already seen");
   if (e.echo || link->ats_stage == to) return ignored("ATS stage already " + to + " (our own write or a repeat)");
   const auto target = c.mapper->atsToPlatform(to);
   link->ats_stage = to;
