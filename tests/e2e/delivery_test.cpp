@@ -95,5 +95,32 @@ TEST_F(EndToEnd, MissedWebhookIsCaughtByReconciliation) {
   EXPECT_EQ(leverNoteTexts(opp).size(), 4u);
 }
 
+TEST_F(EndToEnd, StageChangeDeliveredLateDoesNotUndoANewerOne) {
+  WorldOptions options;
+  options.kula_reorder_hold_ms = 3000;  // a lone event waits this long to be overtaken by the next one
+  startWorld(options);
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  const std::string opp = waitLinked(kAda);
+  ASSERT_FALSE(opp.empty());
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+  auto knobs = kulaSandbox().deliveryKnobs();
+  knobs.reorder = true;
+  kulaSandbox().setDeliveryKnobs(knobs);
+
+  // Screening, then (over a second later: Kula's event times have whole seconds) Interviewing; the webhooks arrive
+  // the other way round. Lever must end where Kula ended.
+  ASSERT_TRUE(kulaStore().changeStage(kAda, "screening", kRecruiter).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(kulaStore().changeStage(kAda, "interviewing", kRecruiter).ok());
+  ASSERT_TRUE(kulaSandbox().waitForDeliveries(seconds(10)));
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+
+  const auto deliveries = kulaSandbox().deliveries();
+  ASSERT_GE(deliveries.size(), 2u);
+  EXPECT_EQ(kulaCandidate(kAda)->stage, "interviewing");
+  EXPECT_EQ(leverSandbox().state().opportunity(opp)->stage, lever::seed::kStageOnsite)
+      << "the older change, delivered last, moved Lever back";
+}
+
 }  // namespace
 }  // namespace atsync::e2e

@@ -60,6 +60,7 @@ void EndToEnd::startSandboxes(const WorldOptions& options) {
   ko.webhook_url = "http://127.0.0.1:" + std::to_string(host_port_) + "/hooks/" + kConnection + "/kula";
   ko.webhook_secret = kKulaSecret;
   ko.delivery.retry_base_delay_ms = 100;
+  ko.reorder_hold_ms = options.kula_reorder_hold_ms;
   kula_ = std::make_unique<kula::KulaSandbox>(ko);
   kula_->start();
   config_file_ = dir_ / "atsync.yaml";

@@ -38,6 +38,7 @@ struct WorldOptions {
   int poll_interval_s = 300;  ///< reconciliation polls; short where a test relies on them
   std::string perform_as = lever::seed::kUserIntegration;
   std::string kula_seed = "small";
+  int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
 };
 
 class EndToEnd : public ::testing::Test {
