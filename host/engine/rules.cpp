@@ -98,6 +98,26 @@ bool staleStageEvent(const store::InboxEvent& e, const std::string& subject, sto
   return false;
 }
 
+/// Our own ATS stage writes, remembered until the ATS's webhook for each comes back (its payload does not say who
+/// moved the opportunity). Comparing with the link's last stage alone is not enough: after two quick moves the echo
+/// of the first write no longer matches, and was applied back to the platform — the candidate bounced back and
+/// forth. A mark older than an hour is not trusted: that echo was lost, and a real move to the same stage must not
+/// be swallowed.
+constexpr std::int64_t kWriteMarkTtlMs = 3600 * 1000;
+
+std::string writeMarkKey(const std::string& opportunity_id, const std::string& stage) {
+  return "stage-written:ats:" + opportunity_id + ":" + stage;
+}
+
+bool consumeWriteMark(store::Transaction& tx, const RuleContext& c, const std::string& opportunity_id,
+                      const std::string& stage) {
+  const std::string key = writeMarkKey(opportunity_id, stage);
+  const auto mark = tx.cursor(c.connection_id, key);
+  if (!mark || mark->empty()) return false;
+  tx.setCursor(c.connection_id, key, "");
+  return c.now_ms - std::stoll(*mark) < kWriteMarkTtlMs;
+}
+
 /// F7 platform → ATS.
 RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
                                  const RuleContext& c) {
@@ -125,6 +145,7 @@ RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object&
   // Recorded now, before the write: the ATS's webhook for our own write then finds nothing new (echo suppression).
   link->ats_stage = *target;
   tx.upsertLink(*link);
+  tx.setCursor(c.connection_id, writeMarkKey(link->opportunity_id, *target), std::to_string(c.now_ms));
   enqueue(tx, c, e, keys::atsStage(link->opportunity_id, e.event_id), keys::candidateGroup(candidate_id),
           action::kSetAtsStage, {{"opportunity_id", link->opportunity_id}, {"stage_id", *target}});
   return processed("ATS stage of " + link->opportunity_id + " set to " + *target);
@@ -138,6 +159,7 @@ RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data
   auto link = tx.linkByOpportunity(c.connection_id, opportunity_id);
   if (!link) return ignored("opportunity " + opportunity_id + " is not linked to a candidate");
   if (staleStageEvent(e, opportunity_id, tx, c)) return ignored("older than a stage change already seen");
+  if (consumeWriteMark(tx, c, opportunity_id, to)) return ignored("echo of the ATS stage atsync wrote: " + to);
   if (e.echo || link->ats_stage == to) return ignored("ATS stage already " + to + " (our own write or a repeat)");
   const auto target = c.mapper->atsToPlatform(to);
   link->ats_stage = to;
