@@ -228,6 +228,36 @@ TEST_F(EndToEnd, StageChangesSyncBothWaysWithoutEchoes) {
   EXPECT_GE(stage_webhooks, 2);
 }
 
+TEST_F(EndToEnd, QuickSuccessiveStageChangesDoNotBounceBack) {
+  startWorld();
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  const std::string opp = waitLinked(kAda);
+  ASSERT_FALSE(opp.empty());
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+  const std::size_t lever_before = leverSandbox().state().opportunity(opp)->stage_changes.size();
+
+  // Two moves before the first one's echo can come back from Lever.
+  ASSERT_TRUE(kulaStore().changeStage(kAda, "screening", kRecruiter).ok());
+  ASSERT_TRUE(kulaStore().changeStage(kAda, "interviewing", kRecruiter).ok());
+  ASSERT_TRUE(waitFor([&] { return leverSandbox().state().opportunity(opp)->stage == seed::kStageOnsite; },
+                      seconds(15)));
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+
+  EXPECT_EQ(leverSandbox().state().opportunity(opp)->stage_changes.size(), lever_before + 2);
+  EXPECT_EQ(kulaCandidate(kAda)->stage, "interviewing");
+  std::vector<std::string> kula_moves;
+  for (const auto& e : kulaSandbox().snapshot().events) {
+    if (e.type == "candidate.stage_changed" && e.data.at("candidate_id").as_string() == kAda) {
+      kula_moves.push_back(std::string(e.data.at("to_stage").as_string()) + "/" +
+                           std::string(e.data.at("source").as_string()));
+    }
+  }
+  EXPECT_EQ(kula_moves, (std::vector<std::string>{"screening/kula", "interviewing/kula"}))
+      << "atsync wrote Lever's echoes of its own writes back to Kula";
+}
+
 TEST_F(EndToEnd, NotesSyncOnlyToKulaCreatedOpportunitiesAndNeverPrivate) {
   startSandboxes();
   // An imported candidate: its opportunity was not created by Kula, so its notes stay in Kula (F8).
