@@ -55,11 +55,6 @@ const kula::Candidate* candidateByEmail(const kula::Snapshot& s, const std::stri
   return nullptr;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 void checkImport(DemoWorld& world, const Facts& facts, const kula::Snapshot& snapshot, Report& report) {
   std::map<std::string, std::string> candidate_of_opportunity;
   for (const auto& c : snapshot.candidates) {
@@ -111,7 +106,7 @@ void checkPostings(DemoWorld& world, const Facts& facts, Report& report) {
                 count(listed.size(), "posting") + " listed" + (wrong.empty() ? "" : "; not published:" + wrong));
 }
 
-void checkFlowCandidate(DemoWorld& world, const Facts& facts, const kula::Snapshot& snapshot, Report& report) {
+void checkFlowCandidate(DemoWorld& world, const kula::Snapshot& snapshot, Report& report) {
   auto& lever_state = world.lever().state();
   const auto opportunities = lever_state.opportunitiesByEmail(kAdaEmail);
   const lever::Opportunity* opp = opportunities.size() == 1 ? &opportunities.front() : nullptr;
@@ -170,7 +165,6 @@ void checkFlowCandidate(DemoWorld& world, const Facts& facts, const kula::Snapsh
   report.expect("F5", "Kula shows Ada linked to that Lever opportunity",
                 ada && ada->ats && opp && ada->ats->opportunity_id == opp->id,
                 ada && ada->ats ? "linked to " + ada->ats->opportunity_id : "no link");
-  (void)facts;
 }
 
 void checkReferral(DemoWorld& world, const kula::Snapshot& snapshot, Report& report) {
@@ -260,7 +254,7 @@ void checkAll(DemoWorld& world, const Facts& facts, Report& report) {
   const auto snapshot = world.kula().snapshot();
   checkImport(world, facts, snapshot, report);
   checkPostings(world, facts, report);
-  checkFlowCandidate(world, facts, snapshot, report);
+  checkFlowCandidate(world, snapshot, report);
   checkReferral(world, snapshot, report);
   checkStages(world, facts, snapshot, report);
   checkLaterActivity(world, facts, report);

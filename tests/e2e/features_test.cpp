@@ -146,8 +146,7 @@ TEST_F(EndToEnd, FlowCandidateWithKnownEmailReusesLeverContact) {
   const auto contact = *leverSandbox().state().contact(seeded.contact_id);
   const std::size_t contacts_before = leverSandbox().state().contactCount();
   // Same person, email in another case: Lever's contact is reused, not duplicated.
-  std::string email = contact.emails.front();
-  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string email = lower(contact.emails.front());
   const std::size_t opportunities_before = leverOpportunities(email).size();
   const std::string candidate = newKulaCandidate(contact.name, email);
   ASSERT_TRUE(kulaStore().addToFlow(kFlow, candidate, kRecruiter).ok());

@@ -11,6 +11,8 @@
 
 #include <signal.h>
 
+#include <limits>
+
 namespace atsync::e2e {
 
 HostProcess::~HostProcess() {

@@ -21,7 +21,7 @@ struct Person {
 };
 
 /// `count` new Kula candidates; every `resume_every`-th gets a resume first (carried over by the back-fill).
-std::vector<Person> makePeople(EndToEnd& world, kula::KulaStore& store, int count, int resume_every,
+std::vector<Person> makePeople(kula::KulaStore& store, int count, int resume_every,
                                const std::function<std::string(const std::string&, const std::string&)>& create) {
   std::vector<Person> people;
   for (int i = 0; i < count; ++i) {
@@ -35,7 +35,6 @@ std::vector<Person> makePeople(EndToEnd& world, kula::KulaStore& store, int coun
     }
     people.push_back(p);
   }
-  (void)world;
   return people;
 }
 
@@ -46,7 +45,7 @@ TEST_F(EndToEnd, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
   const auto seed = std::random_device{}();
   SCOPED_TRACE("random seed " + std::to_string(seed));
   std::mt19937 random(seed);
-  auto people = makePeople(*this, kulaStore(), 100, 4, [&](const std::string& n, const std::string& e) {
+  auto people = makePeople(kulaStore(), 100, 4, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
   });
   std::this_thread::sleep_for(milliseconds(2500));  // the first poll finds its place in Kula's log
@@ -97,7 +96,7 @@ TEST_F(EndToEnd, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
 
 TEST_F(EndToEnd, LeverFailingTwentyPercentOfRequestsConverges) {
   startWorld();
-  auto people = makePeople(*this, kulaStore(), 30, 2, [&](const std::string& n, const std::string& e) {
+  auto people = makePeople(kulaStore(), 30, 2, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
   });
   sandbox::FaultSettings faults;
@@ -141,7 +140,7 @@ TEST_F(EndToEnd, LeverFailingTwentyPercentOfRequestsConverges) {
 
 TEST_F(EndToEnd, SigtermStopsCleanlyAndAcceptedWorkIsDoneAfterRestart) {
   startWorld();  // polls every 5 minutes: after the restart, only the inbox and outbox can hold the work
-  auto people = makePeople(*this, kulaStore(), 12, 0, [&](const std::string& n, const std::string& e) {
+  auto people = makePeople(kulaStore(), 12, 0, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
   });
   sandbox::FaultSettings slow;
