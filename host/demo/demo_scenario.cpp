@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <vector>
 #include <iomanip>
 #include <sstream>
@@ -108,9 +109,15 @@ int runDemoScenario(const DemoOptions& options, std::ostream& out, std::ostream&
   facts.lever_seed_opportunities = world.lever().state().opportunities();
 
   report.step("Setting up");
-  report.say("Lever sandbox   " + world.lever().rootUrl() + "   30 opportunities of 26 people, 10 postings, 10 requests/s");
-  report.say("Kula sandbox    " + world.kula().baseUrl() +
-             "   4 candidates; flow \"Senior Backend Engineers\" is linked to Lever's posting");
+  std::set<std::string> lever_people;
+  for (const auto& o : facts.lever_seed_opportunities) lever_people.insert(o.contact_id);
+  report.say("Lever sandbox   " + world.lever().rootUrl() + "   " +
+             std::to_string(facts.lever_seed_opportunities.size()) + " opportunities of " +
+             std::to_string(lever_people.size()) + " people, " + std::to_string(world.lever().state().postings().size()) +
+             " postings, 10 requests/s");
+  report.say("Kula sandbox    " + world.kula().baseUrl() + "   " +
+             std::to_string(world.kula().snapshot().candidates.size()) +
+             " candidates; flow \"Senior Backend Engineers\" is linked to Lever's posting");
   report.say("atsync host     " + world.hostUrl() + "   plugins " + world.pluginVersions() + ", store " +
              world.storePath().string());
   auto& connection = world.connection();
