@@ -4,7 +4,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
-#include <openssl/rand.h>
+
+#include <sys/random.h>
 
 #include <memory>
 #include <optional>
@@ -70,7 +71,11 @@ Expected<TokenCipher, std::string> TokenCipher::fromSecret(std::string_view secr
 
 std::string TokenCipher::seal(std::string_view plaintext, std::string_view context) const {
   std::vector<unsigned char> out(kNonceBytes + plaintext.size() + kTagBytes);
-  if (RAND_bytes(out.data(), static_cast<int>(kNonceBytes)) != 1) throw std::runtime_error("no random bytes (OpenSSL)");
+  // Nonces from the kernel's CSPRNG (getrandom never returns short for <= 256 bytes once seeded): seal runs on
+  // engine and HTTP threads, where OpenSSL's RAND_bytes would keep a DRBG per thread.
+  if (getrandom(out.data(), kNonceBytes, 0) != static_cast<ssize_t>(kNonceBytes)) {
+    throw std::runtime_error("no random bytes for a nonce (getrandom)");
+  }
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int n = 0;
   int total = 0;

@@ -97,6 +97,13 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     const auto limit = context_.max_api_body_bytes;
     if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+      // A body up to a few times the limit is read and dropped first, so the client, still sending, gets the 413
+      // instead of a reset connection; anything larger is cut off.
+      if (request.getContentLength64() <= static_cast<Poco::Int64>(4 * limit)) {
+        readBody(request.stream(), 4 * limit);
+      } else {
+        response.setKeepAlive(false);
+      }
       return sendJson(response, 413, errorBody("too_large", "body over the limit of " + std::to_string(limit) + " bytes"),
                       redactor());
     }
