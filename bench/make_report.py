@@ -222,8 +222,8 @@ def main():
             f"{hc['latency_load_fraction']:g}× the saturation rate. CPU: getrusage of the whole process (host, both "
             "sandboxes, load generator); the load generator's own share is given beside it.",
             "",
-            "| N | saturation events/s | /hooks acks/s | p50 / p99 ms at saturation | paced at /s | p50 / p99 / max ms paced | CPU ms/event (load gen) |",
-            "|---|---|---|---|---|---|---|",
+            "| N | saturation events/s | /hooks acks/s | p50 / p99 ms at saturation | paced at /s | p50 / p99 / max ms paced | CPU ms/event (load gen) | cores used at saturation |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in hc["runs"]:
             s, q = r["saturation"], r["paced"]
@@ -231,7 +231,8 @@ def main():
                 f"| {r['connections']} | {s['events_per_s']:,.0f} ({s['written']}/{s['events']}) | {s['acks_per_s']:,.0f} | "
                 f"{s['latency_ms_p50']:.1f} / {s['latency_ms_p99']:.1f} | {r['paced_rate_per_s']:,.0f} | "
                 f"{q['latency_ms_p50']:.1f} / {q['latency_ms_p99']:.1f} / {q['latency_ms_max']:.1f} | "
-                f"{s['cpu_ms_per_event']:.2f} ({s['loadgen_cpu_ms_per_event']:.2f}) |")
+                f"{s['cpu_ms_per_event']:.2f} ({s['loadgen_cpu_ms_per_event']:.2f}) | "
+                f"{s['cpu_ms_per_event'] * s['events_per_s'] / 1000:.2f} of {m['nproc']} |")
         bd = next((r["breakdown"] for r in hc["runs"] if "breakdown" in r), None)
         if bd:
             sections += [
