@@ -35,10 +35,17 @@ void EndToEnd::SetUp() {
 }
 
 void EndToEnd::TearDown() {
+  std::string host_output;
   if (host_) {
-    if (HasFailure()) std::cerr << "---- atsync run output ----\n" << host_->output() << "---- end ----\n";
-    host_.reset();  // kills a host still running
+    host_->kill9();  // a host still running
+    host_output = host_->output();
+    host_.reset();
   }
+  // Sanitizer builds: what the children reported is a failure of this test, even when the scenario converged.
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    EXPECT_EQ(host_output.find(marker), std::string::npos) << "atsync run reported: " << marker;
+  }
+  if (HasFailure()) std::cerr << "---- atsync run output ----\n" << host_output << "---- end ----\n";
   if (kula_) kula_->stop();
   if (lever_) lever_->stop();
   std::error_code ec;

@@ -11,6 +11,7 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <limits>
 
 namespace atsync::e2e {
@@ -24,10 +25,14 @@ bool HostProcess::start() {
   joinReader();
   exit_code_.reset();
   pipe_ = std::make_unique<Poco::Pipe>();
+  // Under ASan, a clean exit must stay exit code 0 despite OpenSSL's per-thread blocks (see lsan.supp).
+  const char* lsan = std::getenv("LSAN_OPTIONS");
+  Poco::Process::Env env{{"LSAN_OPTIONS", std::string(lsan != nullptr ? std::string(lsan) + ":" : "") +
+                                              "suppressions=" + ATSYNC_SOURCE_DIR + "/tests/e2e/lsan.supp"}};
   try {
     handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
         testing::atsyncBinary(), {"run", "-c", config_file_}, std::string(ATSYNC_BUILD_DIR), nullptr, pipe_.get(),
-        pipe_.get()));
+        pipe_.get(), env));
   } catch (const std::exception& e) {
     std::lock_guard lock(mutex_);
     output_ += std::string("[test] cannot launch atsync: ") + e.what() + "\n";
