@@ -203,15 +203,34 @@ def main():
         rows.append(("Import", "≤ 1.1×, flat RSS", "did not run", verdict(False)))
 
     # 3. Host capacity.
-    hc = (results.get("host_capacity") or [None])[-1]
-    if hc and not hc.get("failed"):
+    # Saturation figures swing ~2x between runs on a shared machine: bench/run repeats the program and every figure
+    # here is the median over runs, per N.
+    hcs = [r for r in results.get("host_capacity", []) if not r.get("failed")]
+    hc = None
+    if hcs:
+        hc = dict(hcs[-1])
+        merged = []
+        for entry in hcs[-1]["runs"]:
+            n = entry["connections"]
+            same = [e for r in hcs for e in r["runs"] if e["connections"] == n]
+            m_entry = dict(entry)
+            for part in ("saturation", "paced"):
+                m_entry[part] = {k: med([e[part][k] for e in same]) for k in entry[part]}
+            m_entry["paced_rate_per_s"] = med([e["paced_rate_per_s"] for e in same])
+            bds = [e["breakdown"] for e in same if "breakdown" in e]
+            if bds:
+                m_entry["breakdown"] = {k: med([b[k] for b in bds]) for k in bds[0]}
+            merged.append(m_entry)
+        hc["runs"] = merged
+        hc["run_count"] = len(hcs)
+    if hc:
         best = max(r["saturation"]["events_per_s"] for r in hc["runs"])
         worst_p99 = max(r["paced"]["latency_ms_p99"] for r in hc["runs"])
         rows.append(("Host capacity: events/s end to end (best N)", "≥ 2,000", f"{best:,.0f}", verdict(best >= 2000)))
         rows.append(("Host capacity: p99 event-to-write below saturation (worst N)", "< 50 ms", f"{worst_p99:.1f} ms",
                      verdict(worst_p99 < 50)))
         sections += [
-            "## 3. Host capacity (one run)",
+            f"## 3. Host capacity (median of {hc['run_count']} runs per N)",
             "",
             "Signed Kula `note.created` webhooks POSTed to `/hooks/{connection}/kula` over keep-alive HTTP by "
             f"{hc['load_threads']} load threads; each becomes a Lever note (inbox → rules → outbox → dispatcher → "
