@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <ctime>
 #include <iostream>
 
@@ -103,6 +104,9 @@ int runDeadLetters(const Arguments& args) {
   const std::string connection = args.value("--connection").value_or("");
   std::vector<store::Command> dead;
   int retried = 0;
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
   std::string problem;
   (*store)->transact([&](store::Transaction& tx) {
     dead = tx.commandsInState(connection, "dead", 1000);
@@ -113,7 +117,7 @@ int runDeadLetters(const Arguments& args) {
       c.attempts = 0;
       c.next_attempt_at_ms = 0;
       tx.updateCommand(c);
-      tx.addActivity({0, c.connection_id, c.updated_at_ms, "info", "dead_letter_retried", c.key,
+      tx.addActivity({0, c.connection_id, now_ms, "info", "dead_letter_retried", c.key,
                       "Dead letter " + std::to_string(c.id) + " (" + c.action + ") queued again by an operator."});
       ++retried;
     }

@@ -253,13 +253,14 @@ int ConnectionEngine::processInbox(std::int64_t now_ms) {
 
 int ConnectionEngine::dispatch(std::int64_t now_ms) {
   int attempted = 0;
-  while (attempted < options_.batch) {
+  while (attempted < options_.batch && !stop_requested_.load()) {
     std::vector<store::Command> runnable;
     store_.transact([&](store::Transaction& tx) {
       runnable = tx.runnableCommands(config_.id, now_ms, options_.batch - attempted);
     });
     if (runnable.empty()) break;
     for (auto& command : runnable) {
+      if (stop_requested_.load()) break;
       runCommand(std::move(command), now_ms);
       ++attempted;
     }

@@ -54,6 +54,10 @@ class ConnectionEngine {
   const std::string& id() const { return config_.id; }
   /// Thread-safe (the admin API and /readyz read them while a worker steps the connection).
   bool ready() const { return ready_.load(); }
+  /// Asks a step in progress to return after the command it is running (SIGTERM must not wait for a whole batch of
+  /// vendor calls). Commands not started stay pending for the next start.
+  void requestStop() { stop_requested_.store(true); }
+  void clearStop() { stop_requested_.store(false); }
   std::string lastConnectError() const;
 
   /// Reads both sides' stages and builds the mapping; records it in the store. Until it succeeds the connection
@@ -101,6 +105,7 @@ class ConnectionEngine {
   PostingCatalog postings_;
   std::unique_ptr<ActionRunner> runner_;
   std::atomic<bool> ready_{false};
+  std::atomic<bool> stop_requested_{false};
   mutable std::mutex shared_mutex_;  // guards connect_error_, pending_tables_, and mapper_ writes
   std::string connect_error_;
   struct Tables {

@@ -27,6 +27,7 @@ void Engine::add(std::unique_ptr<ConnectionEngine> connection) {
 void Engine::start() {
   std::lock_guard lock(mutex_);
   stopping_ = false;
+  for (auto& [id, slot] : slots_) slot.connection->clearStop();
   for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { workerLoop(); });
 }
 
@@ -34,6 +35,7 @@ void Engine::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    for (auto& [id, slot] : slots_) slot.connection->requestStop();
   }
   wake_.notify_all();
   for (auto& w : workers_) {
