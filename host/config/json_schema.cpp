@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <regex>
@@ -101,9 +103,14 @@ std::string truncated(std::string_view s) {
 // Shortest round-trip form ("10.5", not Boost.JSON's "1.05E1"): what the operator wrote.
 std::string formatNumber(double d) {
   if (d == std::floor(d) && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
-  return ec == std::errc() ? std::string(buffer, end) : json::serialize(json::value(d));
+  // The shortest %g form that reads back as the same double. Not std::to_chars: libstdc++ 12 drops its floating
+  // overloads when _XOPEN_SOURCE is defined, which Poco's Debug targets do.
+  char buffer[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, d);
+    if (std::strtod(buffer, nullptr) == d) break;
+  }
+  return buffer;
 }
 
 // How a found value is shown after "found": 'text' for strings, JSON for scalars, a kind otherwise.
