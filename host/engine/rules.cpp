@@ -9,6 +9,8 @@
 
 #include <boost/json.hpp>
 
+#include <cstdlib>
+
 namespace atsync::host::engine {
 namespace {
 
@@ -115,7 +117,9 @@ bool consumeWriteMark(store::Transaction& tx, const RuleContext& c, const std::s
   const auto mark = tx.cursor(c.connection_id, key);
   if (!mark || mark->empty()) return false;
   tx.setCursor(c.connection_id, key, "");
-  return c.now_ms - std::stoll(*mark) < kWriteMarkTtlMs;
+  // A mark that does not parse (it is only ever written here) counts as not trusted rather than throwing.
+  const std::int64_t written_ms = std::strtoll(mark->c_str(), nullptr, 10);
+  return written_ms > 0 && c.now_ms - written_ms < kWriteMarkTtlMs;
 }
 
 /// F7 platform → ATS.

@@ -3,6 +3,8 @@
 
 #include "plugin/instance_services.hpp"
 
+#include <atsync/sdk/detail/buffers.hpp>
+
 #include <boost/json.hpp>
 
 #include <cstdlib>
@@ -11,23 +13,11 @@
 namespace atsync::host::plugin {
 namespace {
 
+using sdk::detail::fillBuffer;
+using sdk::detail::fillError;
+
 InstanceServices& servicesOf(atsync_host_context* context) {
   return *reinterpret_cast<InstanceServices*>(context);
-}
-
-void fill(atsync_buffer* out, std::string_view bytes) {
-  out->data = nullptr;
-  out->size = 0;
-  if (bytes.empty()) return;
-  auto* data = static_cast<std::uint8_t*>(std::malloc(bytes.size()));
-  if (data == nullptr) return;
-  std::memcpy(data, bytes.data(), bytes.size());
-  out->data = data;
-  out->size = bytes.size();
-}
-
-void fillError(atsync_buffer* out, const sdk::Error& error) {
-  fill(out, boost::json::serialize(boost::json::value_from(error)));
 }
 
 void callbackLog(atsync_host_context* context, atsync_log_level level, const char* message, size_t size) noexcept {
@@ -52,7 +42,7 @@ void callbackReportError(atsync_host_context* context, const char* json, size_t 
 atsync_status callbackHttp(atsync_host_context* context, const char* request_json, size_t request_size,
                            const std::uint8_t* body, size_t body_size, atsync_buffer* response_json,
                            atsync_buffer* response_body) noexcept {
-  fill(response_body, {});
+  fillBuffer(response_body, {});
   try {
     boost::system::error_code ec;
     auto doc = boost::json::parse(std::string_view(request_json, request_size), ec);
@@ -67,8 +57,8 @@ atsync_status callbackHttp(atsync_host_context* context, const char* request_jso
       fillError(response_json, result.error());
       return ATSYNC_STATUS_ERROR;
     }
-    fill(response_json, boost::json::serialize(boost::json::value_from(*result)));
-    fill(response_body, result->body);
+    fillBuffer(response_json, boost::json::serialize(boost::json::value_from(*result)));
+    fillBuffer(response_body, result->body);
     return ATSYNC_STATUS_OK;
   } catch (const sdk::OperationError& e) {
     fillError(response_json, e.error());
@@ -83,11 +73,11 @@ atsync_status callbackHttp(atsync_host_context* context, const char* request_jso
 
 atsync_status callbackStateGet(atsync_host_context* context, const char* key, size_t key_size,
                                atsync_buffer* value) noexcept {
-  fill(value, {});
+  fillBuffer(value, {});
   try {
     auto found = servicesOf(context).stateGet(std::string_view(key, key_size));
     if (!found) return ATSYNC_STATUS_NOT_FOUND;
-    fill(value, *found);
+    fillBuffer(value, *found);
     return ATSYNC_STATUS_OK;
   } catch (...) {
     return ATSYNC_STATUS_ERROR;
@@ -113,12 +103,7 @@ std::int64_t callbackClockNowMs(atsync_host_context* context) noexcept {
   }
 }
 
-void callbackBufferFree(atsync_buffer* buffer) noexcept {
-  if (buffer == nullptr) return;
-  std::free(buffer->data);
-  buffer->data = nullptr;
-  buffer->size = 0;
-}
+void callbackBufferFree(atsync_buffer* buffer) noexcept { sdk::detail::freeBuffer(buffer); }
 
 constexpr atsync_host_api kHostApi{
     {static_cast<std::uint32_t>(sizeof(atsync_host_api)), ATSYNC_ABI_VERSION_MAJOR, ATSYNC_ABI_VERSION_MINOR},

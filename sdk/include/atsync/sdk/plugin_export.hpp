@@ -7,6 +7,7 @@
 #include <atsync/sdk/abi.h>
 #include <atsync/sdk/connector.hpp>
 #include <atsync/sdk/description.hpp>
+#include <atsync/sdk/detail/buffers.hpp>
 #include <atsync/sdk/error.hpp>
 
 #include <boost/json.hpp>
@@ -20,25 +21,6 @@
 #include <string_view>
 
 namespace atsync::sdk::detail {
-
-inline void fillBuffer(atsync_buffer* out, std::string_view bytes) {
-  out->data = nullptr;
-  out->size = 0;
-  if (bytes.empty()) return;
-  auto* data = static_cast<std::uint8_t*>(std::malloc(bytes.size()));
-  if (data == nullptr) return;
-  std::memcpy(data, bytes.data(), bytes.size());
-  out->data = data;
-  out->size = bytes.size();
-}
-
-inline void fillJson(atsync_buffer* out, const boost::json::value& doc) {
-  fillBuffer(out, boost::json::serialize(doc));
-}
-
-inline void fillError(atsync_buffer* out, const Error& error) {
-  if (out != nullptr) fillJson(out, boost::json::value_from(error));
-}
 
 /// Runs `body`, turning any exception into ATSYNC_STATUS_ERROR with an error document in `error_out`.
 template <class Body>
@@ -56,13 +38,6 @@ atsync_status guarded(atsync_buffer* error_out, Body&& body) noexcept {
     fillError(error_out, Error{std::string(errc::kInternal), "unexpected non-standard exception", false, std::nullopt, false});
   }
   return ATSYNC_STATUS_ERROR;
-}
-
-inline void freeBuffer(atsync_buffer* buffer) {
-  if (buffer == nullptr) return;
-  std::free(buffer->data);
-  buffer->data = nullptr;
-  buffer->size = 0;
 }
 
 template <class Plugin>
