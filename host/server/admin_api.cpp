@@ -39,6 +39,7 @@ ApiResponse handleAdminApi(const ApiRequest& request, ServerContext& context) {
       if (p[2] == "postings") return m == "GET" ? listPostings(request, context, id) : methodNotAllowed("GET");
       if (p[2] == "links") return m == "GET" ? listLinks(request, context, id) : methodNotAllowed("GET");
       if (p[2] == "replay") return m == "POST" ? replay(request, context, id) : methodNotAllowed("POST");
+      if (p[2] == "authorize") return m == "POST" ? startAuthorization(request, context, id) : methodNotAllowed("POST");
       if (p[2] == "stage-mappings") {
         if (m == "GET") return getStageMappings(request, context, id);
         if (m == "PUT") return putStageMappings(request, context, id);

@@ -2,7 +2,8 @@
 #pragma once
 
 // The admin API, /api/v1/... behind the admin bearer token (DESIGN.md §5). Resources, one file each:
-//   api_connections.cpp     GET connections, GET connections/{id}, GET .../postings, GET .../links, POST .../replay
+//   api_connections.cpp     GET connections, GET connections/{id}, GET .../postings, GET .../links, POST .../replay,
+//                           POST .../authorize (a single-use start URL for OAuth)
 //   api_stage_mappings.cpp  GET and PUT connections/{id}/stage-mappings
 //   api_activity.cpp        GET activity, GET dead-letters, POST dead-letters/{id}/retry, POST dead-letters/retry-all
 // Answers are JSON; errors are {"error": {"code", "message"}} (validation adds "fields").
@@ -25,6 +26,7 @@ ApiResponse getConnection(const ApiRequest& request, ServerContext& context, con
 ApiResponse listPostings(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse listLinks(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse replay(const ApiRequest& request, ServerContext& context, const std::string& id);
+ApiResponse startAuthorization(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse getStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse listActivity(const ApiRequest& request, ServerContext& context);

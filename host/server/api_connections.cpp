@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// /api/v1/connections: health and counts, published postings, links, replay.
+// /api/v1/connections: health and counts, published postings, links, replay, the start of an OAuth authorization.
 #include "server/admin_api.hpp"
 #include "server/connection_view.hpp"
 #include "server/http_io.hpp"
+#include "server/oauth_flow.hpp"
 
 #include <atsync/sdk/operations.hpp>
 
@@ -41,7 +42,7 @@ json::object connectionJson(ServerContext& context, const config::ConnectionConf
     oauth = json::object{{"side", view.oauth->side},
                          {"plugin", view.oauth->plugin},
                          {"state", view.oauth->state},
-                         {"authorize_path", "/oauth/" + config.id + "/start"}};
+                         {"authorize_api", "/api/v1/connections/" + config.id + "/authorize"}};
   }
   return json::object{{"id", config.id},
                       {"enabled", view.enabled},
@@ -146,6 +147,19 @@ ApiResponse replay(const ApiRequest& request, ServerContext& context, const std:
   });
   context.engine->notify(id);
   return ApiResponse{200, json::object{{"replayed", replayed}, {"from", rfc3339(*from)}, {"to", rfc3339(*to)}}, {}};
+}
+
+ApiResponse startAuthorization(const ApiRequest& request, ServerContext& context, const std::string& id) {
+  const auto plugin = request.query.find("plugin");
+  auto url = context.oauth->startUrl(id, plugin == request.query.end() ? std::string() : plugin->second);
+  if (auto* refused = std::get_if<std::pair<int, std::string>>(&url)) {
+    return apiError(refused->first, refused->first == 404 ? "not_found" : "not_oauth", refused->second);
+  }
+  // The browser navigates there within the minute; the ticket in it is single-use.
+  return ApiResponse{200,
+                     json::object{{"start_url", std::get<std::string>(url)},
+                                  {"expires_in_s", OAuthStates::kTicketLifetimeMs / 1000}},
+                     {}};
 }
 
 }  // namespace atsync::host::server

@@ -12,6 +12,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
@@ -69,7 +70,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       if (callback || start) {
         if (method != "GET") return notAllowed(response, "GET");
         const auto query = queryParameters(request.getURI());
-        return sendPage(response, callback ? oauth_.callback(query) : oauth_.start(segments[1], query));
+        return sendPage(response, callback ? oauth_.callback(query, cookies(request)) : oauth_.start(segments[1], query));
       }
     }
     if (segments.size() >= 2 && first == "api" && segments[1] == "v1") return api(segments, request, response);
@@ -78,13 +79,21 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
              redactor());
   }
 
+  static std::map<std::string, std::string> cookies(const HTTPServerRequest& request) {
+    Poco::Net::NameValueCollection jar;
+    request.getCookies(jar);
+    std::map<std::string, std::string> out;
+    for (const auto& [name, value] : jar) out.emplace(name, value);
+    return out;
+  }
+
   void notAllowed(HTTPServerResponse& response, const std::string& allow) {
     response.set("Allow", allow);
     sendJson(response, 405, errorBody("method_not_allowed", "allowed: " + allow), redactor());
   }
 
   void sendPage(HTTPServerResponse& response, const PageResponse& page) {
-    for (const auto& [name, value] : page.headers) response.set(name, value);
+    for (const auto& [name, value] : page.headers) response.add(name, value);
     sendText(response, page.status, page.content_type, page.body, redactor());
   }
 
@@ -154,7 +163,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     json::object detail;
     bool ready = true;
     try {
-      context_.store->transact([&](store::Transaction& tx) { tx.counts(""); });
+      context_.store->transact([&](store::Transaction& tx) { tx.probe(); });
       detail["store"] = "ok";
     } catch (const std::exception& e) {
       ready = false;
@@ -194,6 +203,7 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 HttpServer::HttpServer(ServerOptions options, ServerContext context)
     : options_(std::move(options)), context_(context) {
   oauth_ = std::make_unique<OAuthFlow>(context_, options_.oauth_state_lifetime_ms);
+  context_.oauth = oauth_.get();  // the admin API mints the start tickets
 }
 
 HttpServer::~HttpServer() { stop(); }

@@ -35,7 +35,22 @@ std::string param(const std::map<std::string, std::string>& query, const std::st
   return it == query.end() ? std::string() : it->second;
 }
 
+// Vendor-supplied text for a log line: printable ASCII only, bounded.
+std::string printable(const std::string& text, std::size_t max_chars) {
+  std::string out;
+  for (char c : text) {
+    if (out.size() >= max_chars) {
+      out += "...";
+      break;
+    }
+    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  }
+  return out;
+}
+
 }  // namespace
+
+bool OAuthFlow::secureCookies() const { return context_.config->server.public_url.rfind("https://", 0) == 0; }
 
 std::string OAuthFlow::redirectUri() const { return context_.config->server.public_url + "/oauth/callback"; }
 
@@ -53,26 +68,57 @@ void OAuthFlow::activity(const std::string& connection, const std::string& level
                        message, connection);
 }
 
-PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<std::string, std::string>& query) {
+runtime::Connector* OAuthFlow::oauthSide(const std::string& connection_id, const std::string& wanted,
+                                         std::string& why_not, int& status) {
   auto* engine = context_.engine->find(connection_id);
   if (engine == nullptr) {
-    return page(404, "Unknown connection",
-                "<p>There is no enabled connection <code>" + htmlEscape(connection_id) + "</code>.</p>");
+    status = 404;
+    why_not = "There is no enabled connection '" + connection_id + "'.";
+    return nullptr;
   }
-  const std::string wanted = param(query, "plugin");
   runtime::Connector* connector = oauthConnector(*engine, wanted, nullptr);
   if (connector == nullptr || !connector->auth().oauth) {
-    return page(400, "OAuth is not configured",
-                "<p>Connection <code>" + htmlEscape(connection_id) + "</code> has no " +
-                    (wanted.empty() ? std::string("side") : "plugin <code>" + htmlEscape(wanted) + "</code>") +
-                    " that authenticates with OAuth (auth mode <code>oauth</code> in the config).</p>");
+    status = 400;
+    why_not = "Connection '" + connection_id + "' has no " +
+              (wanted.empty() ? std::string("side") : "plugin '" + wanted + "'") +
+              " that authenticates with OAuth (auth mode 'oauth' in the config).";
+    return nullptr;
   }
+  if (connector->auth().oauth->authorize_url.empty()) {
+    status = 500;
+    why_not = "OAuth is not configured: the plugin describes no authorize URL and the config sets none.";
+    return nullptr;
+  }
+  return connector;
+}
+
+std::variant<std::string, std::pair<int, std::string>> OAuthFlow::startUrl(const std::string& connection_id,
+                                                                           const std::string& plugin) {
+  std::string why_not;
+  int status = 0;
+  if (oauthSide(connection_id, plugin, why_not, status) == nullptr) return std::pair{status, why_not};
+  const std::string ticket = states_.issueTicket(connection_id, nowMs());
+  return "/oauth/" + encode(connection_id) + "/start?ticket=" + ticket +
+         (plugin.empty() ? std::string() : "&plugin=" + encode(plugin));
+}
+
+PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<std::string, std::string>& query) {
+  // The ticket first: an anonymous visitor learns nothing (not even whether the connection exists) and leaves
+  // nothing behind.
+  if (!states_.redeemTicket(param(query, "ticket"), connection_id, nowMs())) {
+    return page(401, "Start from the atsync console",
+                "<p>An authorization can only be started by a signed-in administrator: open the atsync console, "
+                "sign in, and choose <em>Connect</em> on the connection (start links are single-use and valid "
+                "for one minute).</p>");
+  }
+  std::string why_not;
+  int status = 0;
+  runtime::Connector* connector = oauthSide(connection_id, param(query, "plugin"), why_not, status);
+  if (connector == nullptr) return page(status, "OAuth is not configured", "<p>" + htmlEscape(why_not) + "</p>");
   const auto& settings = *connector->auth().oauth;
-  if (settings.authorize_url.empty()) {
-    return page(500, "OAuth is not configured", "<p>The plugin describes no authorize URL and the config sets none.</p>");
-  }
   const std::string plugin = connector->plugin().name();
-  const std::string state = states_.issue(connection_id, plugin, nowMs());
+  const auto issued = states_.issue(connection_id, plugin, nowMs());
+  const std::string& state = issued.state;
 
   std::vector<std::string> scopes = settings.scopes;
   // Without offline_access Lever issues no refresh token, and the connection would die after an hour.
@@ -97,19 +143,34 @@ PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<s
   PageResponse r = page(302, "Redirecting to " + plugin,
                         "<p><a href=\"" + htmlEscape(location) + "\">Continue to " + htmlEscape(plugin) + "</a></p>");
   r.headers.emplace_back("Location", location);
+  // SameSite=Lax: the browser sends it on the top-level navigation back from the vendor, never on a cross-site
+  // subrequest. Scoped to the callback path, gone when the state expires.
+  r.headers.emplace_back("Set-Cookie", cookieName(connection_id) + "=" + issued.browser_secret +
+                                           "; Path=/oauth/callback; Max-Age=" + std::to_string(lifetime_ms_ / 1000) +
+                                           "; HttpOnly; SameSite=Lax" + (secureCookies() ? "; Secure" : ""));
   return r;
 }
 
-PageResponse OAuthFlow::callback(const std::map<std::string, std::string>& query) {
+PageResponse OAuthFlow::callback(const std::map<std::string, std::string>& query,
+                                 const std::map<std::string, std::string>& cookies) {
   const std::string state = param(query, "state");
   if (state.empty()) {
     return page(400, "Authorization failed",
                 "<p>The callback carries no <code>state</code>, so it cannot be matched to an authorization started "
                 "here. Start again from the console.</p>");
   }
-  const auto claim = states_.consume(state, nowMs());
+  const auto claim = states_.consume(
+      state, [&](const std::string& connection_id) { return param(cookies, cookieName(connection_id)); }, nowMs());
   switch (claim.status) {
     case OAuthStates::Status::kValid: break;
+    case OAuthStates::Status::kOtherBrowser:
+      // Nothing from this request reaches the activity log: it may come from anyone.
+      context_.logger->warn("OAuth callback from a browser that did not start the authorization refused",
+                            claim.connection_id);
+      return page(403, "Authorization failed",
+                  "<p>This authorization was started in another browser (or its cookie was blocked), so it cannot "
+                  "be completed here. Nothing was changed. Start the authorization again from the atsync console, in "
+                  "the browser you complete it in.</p>");
     case OAuthStates::Status::kUnknown:
       context_.logger->warn("OAuth callback with an unknown state refused");
       return page(400, "Authorization failed",
@@ -126,10 +187,18 @@ PageResponse OAuthFlow::callback(const std::map<std::string, std::string>& query
                   "<p>This authorization took too long: its <code>state</code> expired (they are valid for 10 "
                   "minutes). Nothing was changed. Start the authorization again from the console.</p>");
   }
+  PageResponse r = complete(claim, query);
+  r.headers.emplace_back("Set-Cookie", cookieName(claim.connection_id) +
+                                           "=; Path=/oauth/callback; Max-Age=0; HttpOnly; SameSite=Lax" +
+                                           (secureCookies() ? "; Secure" : ""));
+  return r;
+}
+
+PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map<std::string, std::string>& query) {
   const std::string& connection_id = claim.connection_id;
   const std::string error = param(query, "error");
   if (!error.empty()) {
-    const std::string description = param(query, "error_description");
+    const std::string description = printable(param(query, "error_description"), 200);
     if (error == "access_denied") {
       activity(connection_id, "warn", "oauth_denied",
                "Authorization of " + claim.plugin + " was declined at " + claim.plugin +
@@ -140,7 +209,8 @@ PageResponse OAuthFlow::callback(const std::map<std::string, std::string>& query
                       "connect it.</p>");
     }
     activity(connection_id, "error", "oauth_failed",
-             "Authorization of " + claim.plugin + " failed: " + error + (description.empty() ? "" : ": " + description));
+             "Authorization of " + claim.plugin + " failed: " + printable(error, 60) +
+                 (description.empty() ? "" : ": " + description));
     return page(400, "Authorization failed",
                 "<p>" + htmlEscape(claim.plugin) + " answered <code>" + htmlEscape(error) + "</code>" +
                     (description.empty() ? "" : ": " + htmlEscape(description)) + ".</p>");

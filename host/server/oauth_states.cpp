@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/oauth_states.hpp"
 
+#include <openssl/crypto.h>
 #include <sys/random.h>
 
 #include <stdexcept>
@@ -8,7 +9,22 @@
 namespace atsync::host::server {
 namespace {
 
-std::string randomState() {
+template <class Map>
+void evictSoonestToExpire(Map& map) {
+  auto oldest = map.begin();
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->second.expires_at_ms < oldest->second.expires_at_ms) oldest = it;
+  }
+  if (oldest != map.end()) map.erase(oldest);
+}
+
+bool sameSecret(const std::string& a, const std::string& b) {
+  return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+std::string OAuthStates::randomToken() {
   unsigned char bytes[32];
   // The kernel's CSPRNG directly: OpenSSL's RAND_bytes would keep a DRBG per HTTP worker thread for nothing.
   if (getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) {
@@ -16,7 +32,6 @@ std::string randomState() {
   }
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
-  // 32 bytes -> 43 base64url characters, no padding (safe in a URL without encoding).
   std::uint32_t buffer = 0;
   int bits = 0;
   for (unsigned char b : bytes) {
@@ -31,38 +46,49 @@ std::string randomState() {
   return out;
 }
 
-}  // namespace
-
 void OAuthStates::purgeLocked(std::int64_t now_ms) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     // Kept one more lifetime after expiry, so a late callback is told "expired" rather than "unknown".
     it = it->second.expires_at_ms + lifetime_ms_ <= now_ms ? entries_.erase(it) : std::next(it);
   }
+  for (auto it = tickets_.begin(); it != tickets_.end();) {
+    it = it->second.expires_at_ms <= now_ms ? tickets_.erase(it) : std::next(it);
+  }
 }
 
-std::string OAuthStates::issue(const std::string& connection_id, const std::string& plugin, std::int64_t now_ms) {
-  std::string state = randomState();
+std::string OAuthStates::issueTicket(const std::string& connection_id, std::int64_t now_ms) {
+  std::string ticket = randomToken();
   std::lock_guard lock(mutex_);
   purgeLocked(now_ms);
-  if (entries_.size() >= kMaxPending) {
-    // Forget the one closest to expiry: it was started longest ago.
-    auto oldest = entries_.begin();
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      if (it->second.expires_at_ms < oldest->second.expires_at_ms) oldest = it;
-    }
-    entries_.erase(oldest);
-  }
-  entries_[state] = Entry{connection_id, plugin, now_ms + lifetime_ms_, false};
-  return state;
+  if (tickets_.size() >= kMaxPending) evictSoonestToExpire(tickets_);
+  tickets_[ticket] = Ticket{connection_id, now_ms + kTicketLifetimeMs};
+  return ticket;
 }
 
-OAuthStates::Claim OAuthStates::consume(const std::string& state, std::int64_t now_ms) {
+bool OAuthStates::redeemTicket(const std::string& ticket, const std::string& connection_id, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  auto it = entries_.find(state);
-  if (it == entries_.end()) return Claim{Status::kUnknown, {}, {}};
-  Entry& e = it->second;
+  auto it = tickets_.find(ticket);
+  if (it == tickets_.end()) return false;
+  const bool valid = it->second.connection_id == connection_id && now_ms < it->second.expires_at_ms;
+  tickets_.erase(it);  // single-use, whatever the outcome
+  return valid;
+}
+
+OAuthStates::Issued OAuthStates::issue(const std::string& connection_id, const std::string& plugin,
+                                       std::int64_t now_ms) {
+  Issued issued{randomToken(), randomToken()};
+  std::lock_guard lock(mutex_);
+  purgeLocked(now_ms);
+  if (entries_.size() >= kMaxPending) evictSoonestToExpire(entries_);
+  entries_[issued.state] = Entry{connection_id, plugin, issued.browser_secret, now_ms + lifetime_ms_, false};
+  return issued;
+}
+
+OAuthStates::Claim OAuthStates::consumeLocked(Entry& e, const std::string& presented_secret, std::int64_t now_ms) {
   Claim claim{Status::kValid, e.connection_id, e.plugin};
-  if (e.used) {
+  if (!sameSecret(e.browser_secret, presented_secret)) {
+    claim.status = Status::kOtherBrowser;
+  } else if (e.used) {
     claim.status = Status::kReplayed;
   } else if (e.expires_at_ms <= now_ms) {
     claim.status = Status::kExpired;

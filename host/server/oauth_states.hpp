@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The `state` values of OAuth authorizations in progress (RFC 6749 §10.12, CSRF): random, bound to the connection
-// and plugin that asked, single-use, expiring. Kept in memory: an authorization started before a restart is simply
-// started again. Thread-safe.
+// What an OAuth authorization in progress needs remembered (RFC 6749 §10.12, RFC 9700 §4.7):
+//   - start tickets: minted by the admin API for a signed-in administrator, single-use, short-lived; the only way
+//     into GET /oauth/{connection}/start, so nobody without the admin token can begin an authorization (or fill
+//     the pending table);
+//   - states: random, bound to the connection and plugin that asked *and to the browser that started* (a secret
+//     the start answer puts in an HttpOnly cookie), single-use, expiring. A callback whose browser lacks that
+//     cookie is refused before anything is written: a stolen or injected state is useless elsewhere.
+// Kept in memory: an authorization started before a restart is simply started again. Thread-safe.
 
 #include <cstdint>
 #include <map>
@@ -15,33 +20,62 @@ namespace atsync::host::server {
 class OAuthStates {
  public:
   static constexpr std::int64_t kDefaultLifetimeMs = 10 * 60 * 1000;
+  static constexpr std::int64_t kTicketLifetimeMs = 60 * 1000;
   explicit OAuthStates(std::int64_t lifetime_ms = kDefaultLifetimeMs) : lifetime_ms_(lifetime_ms) {}
-  static constexpr std::size_t kMaxPending = 1024;  // an unauthenticated /start cannot grow memory without bound
+  /// Bounds for the tables; only an authenticated administrator adds to them, so these are never reached in use.
+  static constexpr std::size_t kMaxPending = 1024;
 
-  enum class Status { kValid, kUnknown, kReplayed, kExpired };
+  enum class Status { kValid, kUnknown, kReplayed, kExpired, kOtherBrowser };
   struct Claim {
     Status status = Status::kUnknown;
     std::string connection_id;
     std::string plugin;
   };
+  struct Issued {
+    std::string state;
+    std::string browser_secret;  ///< goes into the starting browser's cookie, nowhere else
+  };
 
-  /// A new state for `connection_id`/`plugin`: 256 random bits, base64url.
-  std::string issue(const std::string& connection_id, const std::string& plugin, std::int64_t now_ms);
-  /// Checks and consumes `state`: valid once; later it reads as replayed until it would have expired.
-  Claim consume(const std::string& state, std::int64_t now_ms);
+  /// A single-use ticket that lets one browser start an authorization of `connection_id` within a minute.
+  std::string issueTicket(const std::string& connection_id, std::int64_t now_ms);
+  /// Consumes `ticket`: true when it was issued for `connection_id`, unused and not expired.
+  bool redeemTicket(const std::string& ticket, const std::string& connection_id, std::int64_t now_ms);
+
+  /// A new state for `connection_id`/`plugin` and the secret that binds it to the browser: 256 random bits each.
+  Issued issue(const std::string& connection_id, const std::string& plugin, std::int64_t now_ms);
+  /// Checks `state` against the secret the callback's browser presented (its cookie for the state's connection,
+  /// found through `browser_secret_for`), and consumes it: valid once; later it reads as replayed until it would
+  /// have expired. A callback from another browser consumes nothing, so it cannot spoil the administrator's.
+  template <class SecretLookup>
+  Claim consume(const std::string& state, SecretLookup&& browser_secret_for, std::int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(state);
+    if (it == entries_.end()) return Claim{Status::kUnknown, {}, {}};
+    return consumeLocked(it->second, browser_secret_for(it->second.connection_id), now_ms);
+  }
+
+  /// 32 random bytes as 43 base64url characters (safe in URLs and cookies without encoding).
+  static std::string randomToken();
 
  private:
   struct Entry {
     std::string connection_id;
     std::string plugin;
+    std::string browser_secret;
     std::int64_t expires_at_ms = 0;
     bool used = false;
   };
+  struct Ticket {
+    std::string connection_id;
+    std::int64_t expires_at_ms = 0;
+  };
+  Claim consumeLocked(Entry& entry, const std::string& presented_secret, std::int64_t now_ms);
   void purgeLocked(std::int64_t now_ms);
 
   const std::int64_t lifetime_ms_;
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;
+  std::map<std::string, Ticket> tickets_;
 };
 
 }  // namespace atsync::host::server

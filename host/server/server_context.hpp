@@ -17,6 +17,8 @@
 
 namespace atsync::host::server {
 
+class OAuthFlow;
+
 struct ServerContext {
   const config::Config* config = nullptr;
   engine::Engine* engine = nullptr;
@@ -26,6 +28,7 @@ struct ServerContext {
   logging::Logger* logger = nullptr;                   ///< required
   ServerCounters* counters = nullptr;                  ///< required: webhook deliveries by result
   engine::CommandCounters* command_counters = nullptr; ///< optional: commands finished
+  OAuthFlow* oauth = nullptr;                          ///< set by the HTTP server: start tickets for the admin API
   std::size_t max_api_body_bytes = 256 * 1024;         ///< admin API request bodies (mappings are small)
 };
 

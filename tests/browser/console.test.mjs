@@ -136,7 +136,7 @@ try {
 
   // ---- connect Lever (OAuth) ----
   step('connect: "Connect Lever" → Lever consent page → Accept → back on the host, authorized');
-  await card.getByRole('link', { name: 'Connect Lever' }).click();
+  await card.getByRole('button', { name: 'Connect Lever' }).click();
   await page.waitForURL((url) => url.href.startsWith(`${stack.leverRoot}/oauth/authorize`));
   check((await page.title()).includes('Lever'), `expected Lever's consent page, got "${await page.title()}"`);
   await page.getByRole('button', { name: 'Accept' }).click();
@@ -152,7 +152,7 @@ try {
     const text = await card.innerText();
     return /Lever access\s*Authorized/.test(text) && /Ready\s*Yes/.test(text);
   }, 20000, 500);
-  check(await card.getByRole('link', { name: 'Re-authorize Lever' }).isVisible(), 'no "Re-authorize Lever" after connecting');
+  check(await card.getByRole('button', { name: 'Re-authorize Lever' }).isVisible(), 'no "Re-authorize Lever" after connecting');
   const ready = await fetch(`${stack.hostUrl}/readyz`);
   check(ready.status === 200, `/readyz answers ${ready.status} after connecting`);
 
@@ -264,7 +264,7 @@ try {
     return /Lever needs re-authorization/.test(await card.innerText());
   }, 15000, 500);
   await page.screenshot({ path: path.join(opts.out, 'needs-reauthorization-1280.png'), fullPage: true });
-  await card.getByRole('link', { name: 'Connect Lever' }).click();
+  await card.getByRole('button', { name: 'Connect Lever' }).click();
   await page.getByRole('button', { name: 'Accept' }).click();
   await page.getByRole('link', { name: 'Back to the atsync console' }).click();
   await until('Lever authorized and the connection ready again', async () => {

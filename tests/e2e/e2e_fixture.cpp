@@ -10,7 +10,9 @@ namespace {
 
 constexpr char kLeverKey[] = "e2e-lever-key";
 constexpr char kKulaKey[] = "e2e-kula-key";
-constexpr char kKulaSecret[] = "e2e-kula-webhook-secret";
+constexpr const char* kKulaSecret = kKulaWebhookSecret;
+constexpr char kLeverClientSecret[] = "e2e-oauth-client-secret";
+constexpr char kEncryptionKey[] = "e2e-encryption-key-0123456789abcdef";
 
 std::string noteText(const lever::Note& note) {
   std::string text;
@@ -57,6 +59,7 @@ void EndToEnd::startSandboxes(const WorldOptions& options) {
   lever::LeverSandbox::Options lo;
   lo.seed = "small";
   lo.api_keys = {kLeverKey};
+  lo.oauth_clients = {{kLeverClientId, kLeverClientSecret, {}}};
   lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
   lever_ = std::make_unique<lever::LeverSandbox>(lo);
   lever_->start();
@@ -80,7 +83,7 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
   std::ofstream y(config_file_);
   y << "version: 1\n"
     << "store: sqlite:" << (dir_ / "atsync.db").string() << "\n"
-    << "server:\n  listen: " << host << "\n  public_url: http://" << host << "\n  admin_token: e2e-admin-token\n"
+    << "server:\n  listen: " << host << "\n  public_url: http://" << host << "\n  admin_token: " << kAdminToken << "\n"
     << "plugins:\n  dir: " << testing::pluginDir() << "\n"
     << "connections:\n"
     << "  - id: " << kConnection << "\n"
@@ -91,13 +94,27 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
     << "        webhook_secret: " << kKulaSecret << "\n"
     << "    ats:\n      plugin: lever\n      config:\n"
     << "        base_url: " << lever_->baseUrl() << "\n"
-    << "        auth:\n          mode: api_key\n          api_key: " << kLeverKey << "\n"
     << "        perform_as: " << options.perform_as << "\n";
+  if (options.lever_oauth) {
+    y << "        auth:\n          mode: oauth\n          client_id: " << kLeverClientId << "\n"
+      << "          client_secret: " << kLeverClientSecret << "\n"
+      << "          authorize_url: " << lever_->authorizeUrl() << "\n"
+      << "          token_url: " << lever_->tokenUrl() << "\n"
+      << "encryption_key: " << kEncryptionKey << "\n";
+  } else {
+    y << "        auth:\n          mode: api_key\n          api_key: " << kLeverKey << "\n";
+  }
 }
 
 void EndToEnd::startHost() {
   ASSERT_TRUE(host_->start()) << host_->output();
   ASSERT_TRUE(host_->waitReady(std::chrono::seconds(20))) << host_->output();
+}
+
+void EndToEnd::startHostServing() {
+  ASSERT_TRUE(host_->start()) << host_->output();
+  ASSERT_TRUE(waitFor([&] { return httpGetStatus(host_port_, "/healthz") == 200; }, std::chrono::seconds(20)))
+      << host_->output();
 }
 
 testing::ProcessResult EndToEnd::atsync(const std::vector<std::string>& args) {

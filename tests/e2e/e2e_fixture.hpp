@@ -39,7 +39,12 @@ struct WorldOptions {
   std::string perform_as = lever::seed::kUserIntegration;
   std::string kula_seed = "small";
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
+  bool lever_oauth = false;        ///< Lever through OAuth (an administrator must connect it) instead of an API key
 };
+
+inline constexpr char kAdminToken[] = "e2e-admin-token";
+inline constexpr char kKulaWebhookSecret[] = "e2e-kula-webhook-secret";
+inline constexpr char kLeverClientId[] = "e2e-oauth-client";
 
 class EndToEnd : public ::testing::Test {
  protected:
@@ -52,6 +57,8 @@ class EndToEnd : public ::testing::Test {
   void writeConfig(const WorldOptions& options);
   /// Starts `atsync run` and waits for /readyz. Fails the test when it does not get ready.
   void startHost();
+  /// Starts `atsync run` and waits until it serves /healthz (a connection that waits for OAuth is never ready).
+  void startHostServing();
   /// Sandboxes and host.
   void startWorld(const WorldOptions& options = {}) {
     startSandboxes(options);
@@ -90,6 +97,7 @@ class EndToEnd : public ::testing::Test {
   HostProcess& host() { return *host_; }
   const std::filesystem::path& dir() const { return dir_; }
   const std::filesystem::path& configFile() const { return config_file_; }
+  std::uint16_t hostPort() const { return host_port_; }
 
  private:
   std::filesystem::path dir_;

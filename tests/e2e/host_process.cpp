@@ -29,6 +29,7 @@ bool HostProcess::start() {
   const char* lsan = std::getenv("LSAN_OPTIONS");
   Poco::Process::Env env{{"LSAN_OPTIONS", std::string(lsan != nullptr ? std::string(lsan) + ":" : "") +
                                               "suppressions=" + ATSYNC_SOURCE_DIR + "/tests/e2e/lsan.supp"}};
+  for (const auto& [name, value] : extra_env_) env[name] = value;
   try {
     handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
         testing::atsyncBinary(), {"run", "-c", config_file_}, std::string(ATSYNC_BUILD_DIR), nullptr, pipe_.get(),

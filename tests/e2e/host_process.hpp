@@ -9,6 +9,7 @@
 #include <Poco/Process.h>
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,8 @@ class HostProcess {
   HostProcess(const HostProcess&) = delete;
   HostProcess& operator=(const HostProcess&) = delete;
 
+  /// An environment variable for the next start (in addition to the test's own environment).
+  void setEnv(std::string name, std::string value) { extra_env_[std::move(name)] = std::move(value); }
   /// Launches the host; false when the binary cannot be started.
   bool start();
   /// Polls GET /readyz until it answers 200 (every connection connected) or the child exits.
@@ -44,6 +47,7 @@ class HostProcess {
 
   std::string config_file_;
   std::uint16_t port_;
+  std::map<std::string, std::string> extra_env_;
   std::unique_ptr<Poco::ProcessHandle> handle_;
   std::unique_ptr<Poco::Pipe> pipe_;
   std::thread reader_;

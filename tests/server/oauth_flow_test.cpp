@@ -54,7 +54,7 @@ class OAuthFlow : public ::testing::Test {
 };
 
 TEST_F(OAuthFlow, StartRedirectsToLeverWithEverythingItNeeds) {
-  const auto start = world_->call("GET", "/oauth/acme/start");
+  const auto start = world_->startAuthorization();
   ASSERT_EQ(start.status, 302) << start.body;
   const std::string location = start.header("Location");
   EXPECT_THAT(location, ::testing::StartsWith(world_->lever().authorizeUrl() + "?"));
@@ -67,9 +67,11 @@ TEST_F(OAuthFlow, StartRedirectsToLeverWithEverythingItNeeds) {
   EXPECT_THAT(queryValue(location, "scope"), HasSubstr("opportunities:write:admin"));
   const std::string state = queryValue(location, "state");
   EXPECT_GE(state.size(), 32u);
-  const auto again = world_->call("GET", "/oauth/acme/start");
+  EXPECT_THAT(start.header("Set-Cookie"), HasSubstr("HttpOnly"));
+  EXPECT_THAT(start.header("Set-Cookie"), HasSubstr("SameSite=Lax"));
+  const auto again = world_->startAuthorization();
   EXPECT_NE(queryValue(again.header("Location"), "state"), state) << "a fresh random state per authorization";
-  EXPECT_EQ(world_->call("GET", "/oauth/nope/start").status, 404);
+  EXPECT_EQ(world_->admin("POST", "/api/v1/connections/nope/authorize", "{}").status, 404);
   EXPECT_EQ(oauthState(*world_), "not_authorized");
 }
 
@@ -113,7 +115,7 @@ TEST_F(OAuthFlow, AuthorizesStoresTokensEncryptedAndPersistsRotatedRefreshTokens
 TEST_F(OAuthFlow, DeniedConsentShowsAPageAndLeavesTheConnectionUnauthorized) {
   const std::string callback = world_->authorizeAtLever("deny");
   EXPECT_EQ(queryValue(callback, "error"), "access_denied");
-  const auto page = world_->call("GET", splitUrl(callback).second);
+  const auto page = world_->browserCall(splitUrl(callback).second);
   EXPECT_EQ(page.status, 403);
   EXPECT_THAT(page.body, HasSubstr("declined"));
   EXPECT_THAT(page.header("Content-Type"), HasSubstr("text/html"));
@@ -127,8 +129,8 @@ TEST_F(OAuthFlow, DeniedConsentShowsAPageAndLeavesTheConnectionUnauthorized) {
 TEST_F(OAuthFlow, ReplayedStateIsRefused) {
   const std::string callback = world_->authorizeAtLever("approve");
   const std::string target = splitUrl(callback).second;
-  ASSERT_EQ(world_->call("GET", target).status, 200);
-  const auto replay = world_->call("GET", target);
+  ASSERT_EQ(world_->browserCall(target).status, 200);
+  const auto replay = world_->browserCall(target);
   EXPECT_EQ(replay.status, 400);
   EXPECT_THAT(replay.body, HasSubstr("already used"));
 }
@@ -150,7 +152,7 @@ TEST(OAuthFlowExpiry, ExpiredStateIsRefused) {
   ASSERT_EQ(world.start(), "");
   const std::string callback = world.authorizeAtLever("approve");
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  const auto late = world.call("GET", splitUrl(callback).second);
+  const auto late = world.browserCall(splitUrl(callback).second);
   EXPECT_EQ(late.status, 400);
   EXPECT_THAT(late.body, HasSubstr("expired"));
   EXPECT_EQ(oauthState(world), "not_authorized");

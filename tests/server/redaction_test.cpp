@@ -27,7 +27,7 @@ TEST(SecretRedaction, NoSecretInAnyLogLineOrHttpAnswer) {
     return a;
   };
   // OAuth: tokens are issued, used, refreshed (2-second lifetime) and rotated.
-  keep(world.call("GET", "/oauth/acme/start"));
+  keep(world.startAuthorization());
   keep(world.authorize());
   keep(world.admin("GET", "/api/v1/connections/acme/postings"));
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));

@@ -220,8 +220,28 @@ boost::json::object ServerWorld::adminJson(const std::string& method, const std:
   return doc.is_object() ? doc.get_object() : boost::json::object{};
 }
 
+std::string ServerWorld::startUrl() {
+  const auto doc = adminJson("POST", "/api/v1/connections/acme/authorize", "{}");
+  const auto* url = doc.if_contains("start_url");
+  return url != nullptr && url->is_string() ? std::string(url->get_string()) : std::string();
+}
+
+HttpAnswer ServerWorld::startAuthorization() {
+  auto start = call("GET", startUrl());
+  // The browser keeps the binding cookie (name=value before the first ';') for the callback.
+  const std::string cookie = start.header("Set-Cookie");
+  browser_cookie_ = cookie.substr(0, cookie.find(';'));
+  return start;
+}
+
+HttpAnswer ServerWorld::browserCall(const std::string& target) {
+  std::map<std::string, std::string> headers;
+  if (!browser_cookie_.empty()) headers["Cookie"] = browser_cookie_;
+  return call("GET", target, {}, headers);
+}
+
 std::string ServerWorld::authorizeAtLever(const std::string& decision) {
-  const auto start = call("GET", "/oauth/acme/start");
+  const auto start = startAuthorization();
   EXPECT_EQ(start.status, 302) << start.body;
   const std::string authorize = start.header("Location");
   auto [lever_port, target] = splitUrl(authorize + "&auto=" + decision);
@@ -235,7 +255,7 @@ HttpAnswer ServerWorld::authorize() {
   const std::string callback = authorizeAtLever("approve");
   auto [port, target] = splitUrl(callback);
   EXPECT_EQ(port, port_) << "Lever redirects to public_url/oauth/callback: " << callback;
-  return call("GET", target);
+  return browserCall(target);
 }
 
 bool ServerWorld::waitFor(const std::function<bool()>& predicate, int timeout_ms) {

@@ -73,6 +73,12 @@ class ServerWorld {
   boost::json::object adminJson(const std::string& method, const std::string& target, const std::string& body = {},
                                 int expected_status = 200);
 
+  /// POST /api/v1/connections/acme/authorize: a start URL with a single-use ticket.
+  std::string startUrl();
+  /// GET of a fresh start URL as the administrator's browser: keeps the binding cookie it sets.
+  HttpAnswer startAuthorization();
+  /// GET `target` as that browser (with its cookie).
+  HttpAnswer browserCall(const std::string& target);
   /// start -> Lever's authorize page (with auto=approve|deny) -> the callback URL Lever redirects to.
   std::string authorizeAtLever(const std::string& decision);
   /// The whole dance; returns the callback's answer.
@@ -93,6 +99,7 @@ class ServerWorld {
   WorldOptions options_;
   std::filesystem::path dir_;
   std::uint16_t port_ = 0;
+  std::string browser_cookie_;  ///< "name=value" of the OAuth binding cookie the last start set
   std::unique_ptr<sandbox::lever::LeverSandbox> lever_;
   std::unique_ptr<sandbox::kula::KulaSandbox> kula_;
   std::unique_ptr<app::HostApp> app_;

@@ -2,7 +2,7 @@
 // Connections: each connection's health, readiness, counts and OAuth state, with the button that starts the
 // vendor's OAuth consent ("Connect Lever"). A revoked or expired grant is flagged where nobody can miss it.
 
-import { get } from './api.js';
+import { get, post } from './api.js';
 import { announce, badge, displayName, guarded, h, pageHead, replace, timeElement } from './dom.js';
 
 /** The badge for a connection's overall state (ConnectionView::summary on the server). */
@@ -44,13 +44,17 @@ function oauthBlock(connection) {
   if (!oauth) return null;
   const vendor = displayName(oauth.plugin);
   const [label, kind] = oauthStates[oauth.state] ?? [oauth.state, 'neutral'];
-  const start = oauth.authorize_path ?? `/oauth/${encodeURIComponent(connection.id)}/start`;
   const needsConsent = oauth.state !== 'authorized';
-  // A plain link: the OAuth start is a browser navigation (vendor consent page, then back to the host's callback).
-  const button = h('a', {
-    href: start,
+  // Starting needs the admin token, which a plain link cannot carry: the admin API hands out a single-use start
+  // URL, and the browser that opens it is the only one that can complete the authorization (an HttpOnly cookie).
+  const button = h('button', {
+    type: 'button',
     class: needsConsent ? 'button' : 'button quiet',
     'aria-describedby': `oauth-${connection.id}`,
+    onclick: guarded(async () => {
+      const started = await post(`/connections/${encodeURIComponent(connection.id)}/authorize`);
+      window.location.assign(started.start_url);
+    }),
   }, needsConsent ? `Connect ${vendor}` : `Re-authorize ${vendor}`);
   return {
     fact: [h('dt', {}, `${vendor} access`), h('dd', { id: `oauth-${connection.id}` }, badge(label, kind))],
