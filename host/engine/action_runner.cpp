@@ -4,6 +4,7 @@
 #include "engine/actions.hpp"
 #include "engine/command_keys.hpp"
 
+#include <atsync/sdk/events.hpp>
 #include <atsync/sdk/model.hpp>
 #include <atsync/sdk/operations.hpp>
 
@@ -127,6 +128,7 @@ ActionOutcome ActionRunner::run(const store::Command& command, std::int64_t now_
   if (a == action::kLinkCandidate) return linkCandidate(command, in);
   if (a == action::kSetAtsStage) return setAtsStage(command, in);
   if (a == action::kSetPlatformStage) return setPlatformStage(command, in);
+  if (a == action::kConfirmAtsStage) return confirmAtsStage(in, now_ms);
   if (a == action::kAddNote) return addNote(command, in);
   if (a == action::kAddFile) return addFile(command, in);
   if (a == action::kImportOpportunity) return importOpportunity(command, in, now_ms);
@@ -330,6 +332,33 @@ ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object&
   return done("resume " + str(file, "name") + " (" + std::to_string(content->bytes.size()) + " bytes) added to opportunity " +
                   link->opportunity_id,
               remote);
+}
+
+ActionOutcome ActionRunner::confirmAtsStage(const json::object& in, std::int64_t now_ms) {
+  const std::string opportunity_id = str(in, "opportunity_id");
+  auto got = sides_.ats->invoke(sdk::op::kOpportunityGet, json::object{{"opportunity_id", opportunity_id}});
+  if (!got) {
+    if (got.error().code == sdk::errc::kNotFound) return skipped("opportunity " + opportunity_id + " no longer exists");
+    return failed(got.error());
+  }
+  const auto& opp = objectAt(objectOf(got->document), "opportunity");
+  const std::string stage = str(opp, "stage_id");
+  if (stage.empty()) {
+    return failed({std::string(sdk::errc::kBadResponse), "opportunity.get answered without a stage_id", false,
+                   std::nullopt, false});
+  }
+  sdk::ChangeEvent confirmed;
+  confirmed.id = "confirmed:" + str(in, "hint_event_id");
+  confirmed.type = std::string(sdk::event_type::kStageChanged);
+  confirmed.occurred_at_ms = sdk::detail::integer(in, "occurred_at_ms");
+  confirmed.data = {{"subject_id", opportunity_id}, {"contact_id", str(opp, "contact_id")}, {"to_stage", stage},
+                    {"source", "confirmed"}};
+  const store::NewEvent event{connection_id_, "ats", sides_.ats->plugin().name(), confirmed.id, confirmed.type,
+                              confirmed.occurred_at_ms, now_ms, false, json::serialize(json::value_from(confirmed))};
+  ActionOutcome o = done("ATS stage of opportunity " + opportunity_id + " read: " + stage);
+  o.effects = [event](store::Transaction& tx) { tx.insertEvent(event); };
+  o.adds_events = true;
+  return o;
 }
 
 ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const json::object& in, std::int64_t now_ms) {

@@ -47,8 +47,9 @@ struct ActionOutcome {
   std::optional<std::string> remote_id;
   boost::json::value output;
   sdk::Error error;                        ///< when kFailed
-  /// Store changes to commit with the command's completion (links, follow-up commands, activity).
+  /// Store changes to commit with the command's completion (links, follow-up commands, activity, inbox events).
   std::function<void(store::Transaction&)> effects;
+  bool adds_events = false;                ///< `effects` puts events in the inbox: run the rules again soon
 };
 
 class ActionRunner {
@@ -65,6 +66,7 @@ class ActionRunner {
   ActionOutcome linkCandidate(const store::Command& c, const boost::json::object& in);
   ActionOutcome setAtsStage(const store::Command& c, const boost::json::object& in);
   ActionOutcome setPlatformStage(const store::Command& c, const boost::json::object& in);
+  ActionOutcome confirmAtsStage(const boost::json::object& in, std::int64_t now_ms);
   ActionOutcome addNote(const store::Command& c, const boost::json::object& in);
   ActionOutcome addFile(const store::Command& c, const boost::json::object& in);
   ActionOutcome importOpportunity(const store::Command& c, const boost::json::object& in, std::int64_t now_ms);

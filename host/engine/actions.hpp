@@ -16,5 +16,7 @@ inline constexpr std::string_view kAddNote = "add_note";                      //
 inline constexpr std::string_view kAddFile = "add_file";                      ///< F10, back-fill
 inline constexpr std::string_view kImportOpportunity = "import_opportunity";  ///< F2
 inline constexpr std::string_view kBackfill = "backfill";                     ///< existing notes, messages, resume of a new opportunity
+/// F7 ATS → platform from an unsigned hint: read the opportunity's current stage and record it as a stage event.
+inline constexpr std::string_view kConfirmAtsStage = "confirm_ats_stage";
 
 }  // namespace atsync::host::engine::action

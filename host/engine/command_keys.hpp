@@ -24,6 +24,10 @@ inline std::string importOpportunity(std::string_view opportunity_id) { return "
 inline std::string atsStage(std::string_view opportunity_id, std::string_view event_key) {
   return "ats-stage:" + std::string(opportunity_id) + ":" + std::string(event_key);
 }
+/// One read of the ATS per hint event (a duplicate of the hint is deduped before it gets here).
+inline std::string confirmAtsStage(std::string_view opportunity_id, std::string_view event_key) {
+  return "confirm-ats-stage:" + std::string(opportunity_id) + ":" + std::string(event_key);
+}
 inline std::string platformStage(std::string_view candidate_id, std::string_view event_key) {
   return "platform-stage:" + std::string(candidate_id) + ":" + std::string(event_key);
 }

@@ -223,8 +223,9 @@ StepResult ConnectionEngine::step(std::int64_t now_ms) {
     next_poll_ms_ = now_ms + options_.poll_interval_ms;
   }
   result.events = processInbox(now_ms);
+  inbox_refilled_ = false;
   result.commands = dispatch(now_ms);
-  result.more = result.events >= options_.batch || result.commands >= options_.batch;
+  result.more = result.events >= options_.batch || result.commands >= options_.batch || inbox_refilled_;
   // The earliest delayed retry decides when to come back; polls bound it from above.
   std::int64_t due = now_ms + options_.idle_recheck_ms;
   if (options_.poll_interval_ms > 0) due = std::min(due, next_poll_ms_);
@@ -332,6 +333,7 @@ void ConnectionEngine::runCommand(store::Command command, std::int64_t now_ms) {
     if (outcome.effects) outcome.effects(tx);
     final_state = c.state;
   });
+  if (outcome.adds_events && outcome.kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
   if (options_.counters) {
     options_.counters->record(config_.id, command.action, final_state == "pending" ? "retry" : final_state);
   }

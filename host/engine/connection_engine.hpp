@@ -106,6 +106,7 @@ class ConnectionEngine {
   std::unique_ptr<ActionRunner> runner_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> stop_requested_{false};
+  bool inbox_refilled_ = false;  ///< a command of this step put events in the inbox (a step runs again at once)
   mutable std::mutex shared_mutex_;  // guards connect_error_, pending_tables_, and mapper_ writes
   std::string connect_error_;
   struct Tables {

@@ -37,15 +37,27 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
     return {503, "could not parse the delivery: " + e.message};
   }
   std::vector<store::NewEvent> events;
+  int tests = 0;
   const auto* list = parsed->document.is_object() ? parsed->document.get_object().if_contains("events") : nullptr;
   if (list != nullptr && list->is_array()) {
     for (const auto& v : list->get_array()) {
       const auto e = boost::json::value_to<sdk::ChangeEvent>(v);
+      // A connection test is acknowledged and forgotten: it carries nothing to act on, and storing it would let
+      // anyone who can reach the URL fill the inbox (a vendor's test may be unsigned).
+      if (e.type == sdk::event_type::kTest) {
+        ++tests;
+        continue;
+      }
       events.push_back({connection_id, side_name, plugin, e.id, e.type, e.occurred_at_ms, now_ms, e.echo,
                         boost::json::serialize(v)});
     }
   }
   IngressResult result;
+  result.tests = tests;
+  if (events.empty()) {
+    result.message = tests > 0 ? "connection test acknowledged" : "nothing to act on";
+    return result;
+  }
   store_.transact([&](store::Transaction& tx) {
     result.accepted = 0;
     result.duplicates = 0;

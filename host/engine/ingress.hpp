@@ -2,7 +2,8 @@
 #pragma once
 
 // Webhook ingress: a delivery for /hooks/{connection}/{plugin} is parsed and verified by the plugin, and its events
-// are committed to the inbox before the answer goes out (ack after commit). A duplicate delivery is a no-op.
+// are committed to the inbox before the answer goes out (ack after commit). A duplicate delivery is a no-op; a
+// connection test is acknowledged and not stored.
 
 #include "engine/engine.hpp"
 #include "store/store.hpp"
@@ -19,6 +20,7 @@ struct IngressResult {
   std::string message;   ///< a short reason for the sender (never a secret)
   int accepted = 0;      ///< new events stored
   int duplicates = 0;
+  int tests = 0;         ///< connection tests acknowledged (never stored)
 };
 
 class Ingress {

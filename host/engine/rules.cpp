@@ -163,6 +163,18 @@ RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data
   auto link = tx.linkByOpportunity(c.connection_id, opportunity_id);
   if (!link) return ignored("opportunity " + opportunity_id + " is not linked to a candidate");
   if (staleStageEvent(e, opportunity_id, tx, c)) return ignored("older than a stage change already seen");
+  if (sdk::detail::boolean(data, "hint")) {
+    // The vendor signs its delivery but not what it says (Lever: only token + triggeredAt), so the payload's stage
+    // could be anyone's: read the opportunity's current stage instead. The read records a stage event of its own
+    // (same time, not a hint), which comes back through this rule. Only linked opportunities get here, so a forged
+    // id costs the vendor nothing.
+    const bool added = enqueue(tx, c, e, keys::confirmAtsStage(opportunity_id, e.event_id),
+                               keys::candidateGroup(link->candidate_id), action::kConfirmAtsStage,
+                               {{"opportunity_id", opportunity_id},
+                                {"hint_event_id", e.event_id},
+                                {"occurred_at_ms", e.occurred_at_ms}});
+    return processed(added ? "stage of " + opportunity_id + " to be read from the ATS" : "stage read already queued");
+  }
   if (consumeWriteMark(tx, c, opportunity_id, to)) return ignored("echo of the ATS stage atsync wrote: " + to);
   if (e.echo || link->ats_stage == to) return ignored("ATS stage already " + to + " (our own write or a repeat)");
   const auto target = c.mapper->atsToPlatform(to);

@@ -41,6 +41,12 @@ LeverConnector::LeverConnector(sdk::Host host, const boost::json::object& config
       if (!token.get_string().empty()) config_tokens_.emplace(std::string(event), std::string(token.get_string()));
     }
   }
+  if (const auto* age = config.if_contains("webhook_max_age_s")) {
+    if (!age->is_int64() || age->get_int64() < 60) {
+      throw sdk::OperationError(sdk::errc::kInvalidConfig, "lever: 'webhook_max_age_s' must be a whole number >= 60");
+    }
+    webhook_max_age_ms_ = age->get_int64() * 1000;
+  }
 }
 
 std::span<const sdk::Operation<LeverConnector>> LeverConnector::operations() {

@@ -25,6 +25,8 @@ inline constexpr std::int64_t kMaxFileBytes = 30LL * 1024 * 1024;
 /// The webhook events atsync needs; webhooks.register creates these.
 inline constexpr std::string_view kStageChangeEvent = "candidateStageChange";
 inline constexpr std::string_view kApplicationCreatedEvent = "applicationCreated";
+/// Replay window of a delivery's signed triggeredAt (config webhook_max_age_s).
+inline constexpr std::int64_t kDefaultWebhookMaxAgeMs = 3600LL * 1000;
 
 class LeverConnector : public sdk::Connector {
  public:
@@ -61,6 +63,7 @@ class LeverConnector : public sdk::Connector {
 
   LeverApi api_;
   std::map<std::string, std::string, std::less<>> config_tokens_;
+  std::int64_t webhook_max_age_ms_ = kDefaultWebhookMaxAgeMs;
 };
 
 }  // namespace atsync::lever

@@ -32,6 +32,8 @@ constexpr const char* kConfigSchema = R"json({
     },
     "perform_as": {"type": "string", "minLength": 1,
                    "description": "Lever user id of the integration user; required by Lever to create opportunities and files"},
+    "webhook_max_age_s": {"type": "integer", "minimum": 60, "maximum": 604800,
+                          "description": "Deliveries whose signed triggeredAt is older than this are refused (replay window; default 3600). Lever retries a failed delivery five times with growing gaps; what is refused is caught by the reconciliation poll"},
     "webhook_signature_tokens": {
       "type": "object", "additionalProperties": false,
       "description": "Signature tokens of UI-configured webhooks, per event. When absent, webhooks are registered through the API",

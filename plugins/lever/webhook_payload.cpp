@@ -88,18 +88,15 @@ std::string requireDataId(const json::object& data, std::string_view event, std:
 
 }  // namespace
 
-std::string webhookEventId(const json::object& body, std::string_view event, std::string_view triggered_at,
-                           std::string_view token) {
-  if (auto id = optString(body, "id"); id && !id->empty()) return *id;
-  std::string seed(event);
+std::string webhookEventId(std::string_view triggered_at, std::string_view token) {
+  std::string seed(token);
   seed += '\n';
   seed += triggered_at;
-  seed += '\n';
-  seed += token;
   return "lever:" + sha256Hex(seed).substr(0, 32);
 }
 
-json::object parseWebhookDelivery(std::string_view body, const SignatureTokenLookup& token_for) {
+json::object parseWebhookDelivery(std::string_view body, const SignatureTokenLookup& token_for,
+                                  const Freshness& freshness) {
   const json::object o = parseJson(body);
   const std::string event = str(o, "event");
   if (event.empty()) invalid("body has no 'event'");
@@ -134,9 +131,22 @@ json::object parseWebhookDelivery(std::string_view body, const SignatureTokenLoo
 
   const std::string at = triggered_at.value_or("0");
   sdk::ChangeEvent e;
-  e.id = webhookEventId(o, event, at, token.value_or(""));
+  e.id = webhookEventId(at, token.value_or(""));
   if (std::from_chars(at.data(), at.data() + at.size(), e.occurred_at_ms).ec != std::errc()) {
     invalid("'triggeredAt' is out of range");
+  }
+  if (verified && !is_test && freshness.received_at_ms > 0) {  // a test carries nothing to replay
+    const std::int64_t age_ms = freshness.received_at_ms - e.occurred_at_ms;
+    if (age_ms > freshness.max_age_ms) {
+      invalid(event + " was triggered " + std::to_string(age_ms / 1000) + " s ago, more than the " +
+              std::to_string(freshness.max_age_ms / 1000) +
+              " s a delivery is accepted for (webhook_max_age_s); a replay is refused, a late retry is caught by "
+              "the reconciliation poll");
+    }
+    if (-age_ms > freshness.max_clock_skew_ms) {
+      invalid(event + "'s triggeredAt is " + std::to_string(-age_ms / 1000) +
+              " s in the future (check this machine's clock)");
+    }
   }
   json::array events;
   json::object out;
@@ -150,7 +160,8 @@ json::object parseWebhookDelivery(std::string_view body, const SignatureTokenLoo
     e.data = {{"subject_id", requireDataId(data, event, "opportunityId", "candidateId")},
               {"contact_id", optValue(data, "contactId")},
               {"from_stage", optValue(data, "fromStageId")},
-              {"to_stage", requireDataId(data, event, "toStageId")}};
+              {"to_stage", requireDataId(data, event, "toStageId")},
+              {"hint", true}};
     events.push_back(json::value_from(e));
   } else if (event == "applicationCreated") {
     e.type = std::string(sdk::event_type::kOpportunityCreated);

@@ -51,9 +51,11 @@ std::optional<std::string> LeverConnector::signatureToken(std::string_view event
 }
 
 sdk::Output LeverConnector::webhookParse(const sdk::Input& input) {
-  input.object("webhook.parse");  // {headers, received_at_ms}: Lever puts nothing we need in its headers
+  // {headers, received_at_ms}: Lever puts nothing we need in its headers; the arrival time bounds replays.
+  const auto& in = input.object("webhook.parse");
   const std::string_view body(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size());
-  return parseWebhookDelivery(body, [this](std::string_view event) { return signatureToken(event); });
+  return parseWebhookDelivery(body, [this](std::string_view event) { return signatureToken(event); },
+                              Freshness{sdk::detail::integer(in, "received_at_ms"), webhook_max_age_ms_});
 }
 
 sdk::Output LeverConnector::webhooksRegister(const sdk::Input& input) {

@@ -30,7 +30,13 @@ class Receiver {
 
 std::vector<std::uint8_t> bytesOf(std::string_view s) { return {s.begin(), s.end()}; }
 
-json::object parseInput() { return {{"headers", json::array{}}, {"received_at_ms", 1}}; }
+// Arrival now: the sandbox's deliveries are fresh, so they pass the connector's replay window.
+json::object parseInput() {
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return {{"headers", json::array{}}, {"received_at_ms", now_ms}};
+}
 
 class LeverWebhooks : public LeverConnectorTest {
  protected:

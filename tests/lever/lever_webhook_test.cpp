@@ -78,17 +78,34 @@ TEST(LeverWebhook, StageChangeBecomesStageChanged) {
   EXPECT_EQ(d.at("contact_id"), "c-1");
   EXPECT_EQ(d.at("from_stage"), "lead-new");
   EXPECT_EQ(d.at("to_stage"), "offer");
+  EXPECT_EQ(d.at("hint"), true) << "data is unsigned: the engine must read the stage from Lever";
 }
 
-TEST(LeverWebhook, EventIdIsTheBodysIdOrADeterministicHash) {
+TEST(LeverWebhook, EventIdIsAHashOfTheSignedPartOnly) {
   auto body = stageChange();
   const auto lookup = tokens({{"candidateStageChange", kStageToken}});
   const auto a = parseWebhookDelivery(json::serialize(body), lookup).at("events").at(0).at("id");
   const auto b = parseWebhookDelivery(json::serialize(body), lookup).at("events").at(0).at("id");
   EXPECT_EQ(a, b) << "Lever's retries of one delivery must dedupe";
   EXPECT_THAT(std::string(a.as_string()), ::testing::StartsWith("lever:"));
+  // The unsigned parts do not change the id: a replay with another id, event data or a new `id` is a duplicate.
   body["id"] = "evt-42";
-  EXPECT_EQ(parseWebhookDelivery(json::serialize(body), lookup).at("events").at(0).at("id"), "evt-42");
+  body["data"].as_object()["opportunityId"] = "someone-else";
+  EXPECT_EQ(parseWebhookDelivery(json::serialize(body), lookup).at("events").at(0).at("id"), a);
+}
+
+TEST(LeverWebhook, StaleOrFutureDeliveriesAreRefused) {
+  const auto lookup = tokens({{"candidateStageChange", kStageToken}});
+  const std::int64_t triggered = 1431454330072;
+  Freshness fresh{triggered + 30 * 1000, 3600 * 1000};
+  EXPECT_NO_THROW(parseWebhookDelivery(json::serialize(stageChange()), lookup, fresh));
+  Freshness stale{triggered + 3601 * 1000, 3600 * 1000};
+  const auto e = errorOf([&] { parseWebhookDelivery(json::serialize(stageChange()), lookup, stale); });
+  EXPECT_EQ(e.code, "invalid_input");
+  EXPECT_THAT(e.message, ::testing::HasSubstr("webhook_max_age_s"));
+  Freshness early{triggered - 6 * 60 * 1000, 3600 * 1000};
+  EXPECT_THAT(errorOf([&] { parseWebhookDelivery(json::serialize(stageChange()), lookup, early); }).message,
+              ::testing::HasSubstr("future"));
 }
 
 TEST(LeverWebhook, TriggeredAtAsStringAndUpperCaseSignatureVerify) {
