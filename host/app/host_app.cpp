@@ -147,6 +147,10 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   app->ingress_ = std::make_unique<engine::Ingress>(*app->engine_, *app->store_);
   app->reauthorization_ = std::make_unique<ReauthorizationWatch>(*app->engine_, *app->store_, *app->logger_,
                                                                  options.reauthorization_check_ms);
+  std::vector<std::string> connection_ids;
+  for (const auto& c : app->config_.connections) connection_ids.push_back(c.id);
+  app->retention_ = std::make_unique<RetentionSweeper>(*app->store_, *app->logger_, app->config_.retention,
+                                                       std::move(connection_ids), options.retention_sweep_ms);
   return app;
 }
 
@@ -165,6 +169,7 @@ HostApp::~HostApp() {
 void HostApp::start(bool serve) {
   engine_->start();
   reauthorization_->start();
+  if (serve) retention_->start();  // a one-shot verb leaves pruning to the serving host
   if (serve) {
     server::ServerOptions options;
     options.host = config_.server.listen_host;
@@ -188,6 +193,7 @@ void HostApp::start(bool serve) {
 void HostApp::stop() {
   if (server_) server_->stop();
   if (reauthorization_) reauthorization_->stop();
+  if (retention_) retention_->stop();
   if (engine_) engine_->stop();
 }
 

@@ -3,9 +3,10 @@
 
 // The host assembled from a validated config: the log (with its redactor), the store, the token cipher, the HTTP
 // client, one pair of connectors and one ConnectionEngine per enabled connection, the engine's workers, the
-// re-authorization watch, and (when serving) the HTTP front.
+// re-authorization watch, the retention sweeper, and (when serving) the HTTP front.
 
 #include "app/reauthorization_watch.hpp"
+#include "app/retention_sweeper.hpp"
 #include "app/store_state.hpp"
 #include "config/config.hpp"
 #include "engine/engine.hpp"
@@ -43,6 +44,8 @@ struct AppOptions {
   std::int64_t oauth_state_lifetime_ms = 10 * 60 * 1000;
   /// How often OAuth credentials are looked at for a revoked authorization.
   std::int64_t reauthorization_check_ms = 1000;
+  /// How often old inbox events and activity entries are pruned (retention in the config).
+  std::int64_t retention_sweep_ms = 10 * 60 * 1000;
 };
 
 class HostApp {
@@ -84,6 +87,7 @@ class HostApp {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<engine::Ingress> ingress_;
   std::unique_ptr<ReauthorizationWatch> reauthorization_;
+  std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<server::HttpServer> server_;
 };
 

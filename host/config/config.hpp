@@ -66,6 +66,15 @@ struct LogConfig {
   Format format = Format::kText;
 };
 
+// Optional `retention: { inbox_days: 30, activity_days: 90 }`: how long finished inbox events and activity entries
+// are kept. Pending or failed events are never pruned. The inbox doubles as the memory of which deliveries were
+// seen (duplicate and replay detection), so it is kept at least a day, well past every vendor's replay window.
+struct RetentionConfig {
+  static constexpr std::int64_t kMinDays = 1;
+  std::int64_t inbox_days = 30;
+  std::int64_t activity_days = 90;
+};
+
 // One side of a connection: which plugin, and its own config section, validated against the plugin's
 // JSON Schema.
 struct PluginSlot {
@@ -100,6 +109,7 @@ struct Config {
   ServerConfig server;
   PluginsConfig plugins;
   LogConfig log;
+  RetentionConfig retention;
   // Optional top-level `encryption_key` (normally `${ATSYNC_ENCRYPTION_KEY}`): the key OAuth tokens are
   // encrypted with in the store. At least 32 characters; a secret, never log it. Absent: the store decides
   // (it may refuse OAuth connections).

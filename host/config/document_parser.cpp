@@ -11,11 +11,12 @@ namespace atsync::host::config::detail {
 namespace {
 
 const std::vector<std::string> kTopKeys = {"version", "store", "server", "plugins", "connections", "log",
-                                           "encryption_key"};
+                                           "encryption_key", "retention"};
 const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls"};
 const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
 const std::vector<std::string> kPluginsKeys = {"dir"};
 const std::vector<std::string> kLogKeys = {"level", "format"};
+const std::vector<std::string> kRetentionKeys = {"inbox_days", "activity_days"};
 
 constexpr std::size_t kMinEncryptionKeyLength = 32;
 
@@ -121,6 +122,7 @@ Config DocumentParser::parse(const YAML::Node& root) {
   if (top.contains("server")) server(top["server"], config);
   if (top.contains("plugins")) plugins(top["plugins"], config);
   if (top.contains("log")) log(top["log"], config);
+  if (top.contains("retention")) retention(top["retention"], config);
   if (top.contains("encryption_key")) encryptionKey(top["encryption_key"], config);
   if (top.contains("connections")) {
     connections(top["connections"], config);
@@ -242,6 +244,25 @@ void DocumentParser::plugins(const Entry& e, Config& config) {
     reader_.error(entries["dir"].value.Mark(),
                   "could not load plugins from plugins.dir '" + config.plugins.dir.string() +
                       "'; plugin names and plugin configs were not checked");
+  }
+}
+
+void DocumentParser::retention(const Entry& e, Config& config) {
+  Entries entries;
+  if (!section(e.value, e.key.Mark(), "retention", kRetentionKeys, {}, entries)) return;
+  for (auto [key, out] : {std::pair{"inbox_days", &config.retention.inbox_days},
+                          std::pair{"activity_days", &config.retention.activity_days}}) {
+    if (!entries.contains(key)) continue;
+    const Entry& entry = entries[key];
+    if (auto n = integer(entry, std::string("retention.") + key)) {
+      if (*n < RetentionConfig::kMinDays) {
+        reader_.error(entry.value.Mark(), std::string("retention.") + key + " must be at least " +
+                                              std::to_string(RetentionConfig::kMinDays) + " day, found " +
+                                              std::to_string(*n));
+      } else {
+        *out = *n;
+      }
+    }
   }
 }
 

@@ -49,6 +49,7 @@ private:
   void server(const Entry& e, Config& config);
   void plugins(const Entry& e, Config& config);
   void log(const Entry& e, Config& config);
+  void retention(const Entry& e, Config& config);
   void encryptionKey(const Entry& e, Config& config);
   void connections(const Entry& e, Config& config);
   std::optional<ConnectionConfig> connection(const YAML::Node& node, std::size_t index);

@@ -308,4 +308,46 @@ Counts SqlTransaction::counts(std::string_view connection_id) {
   return out;
 }
 
+Counts SqlTransaction::backlog(std::string_view connection_id) {
+  // Each IN list is a handful of equality ranges on (connection, status|state): the cost follows the open rows,
+  // not the table.
+  using Pair = Poco::Tuple<std::string, Poco::Int64>;
+  static const std::string kInbox =
+      "SELECT status, COUNT(*) FROM inbox WHERE connection_id = $1 AND status IN ('pending', 'failed') GROUP BY status";
+  static const std::string kCommands =
+      "SELECT state, COUNT(*) FROM commands WHERE state IN ('pending', 'in_flight', 'dead') AND connection_id = $1 "
+      "GROUP BY state";
+  Counts out;
+  const auto p = params(connection_id);
+  for (const auto& row : cache_.query<Pair>(kInbox, p)) out.inbox_by_status[row.get<0>()] = row.get<1>();
+  for (const auto& row : cache_.query<Pair>(kCommands, p)) out.commands_by_state[row.get<0>()] = row.get<1>();
+  return out;
+}
+
+void SqlTransaction::probe() { cache_.query<Poco::Int64>("SELECT 1", params()); }
+
+std::int64_t SqlTransaction::pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) {
+  // inbox_by_received walks the old end of the connection's events; the batch keeps each transaction short.
+  static const std::string kSql =
+      "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE connection_id = $1 AND received_at_ms < $2 "
+      "AND status IN ('processed', 'ignored') ORDER BY received_at_ms LIMIT $3)";
+  return static_cast<std::int64_t>(cache_.execute(kSql, params(connection_id, before_ms, limit)));
+}
+
+std::int64_t SqlTransaction::pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) {
+  // Entries are appended in time order, so the oldest are the lowest ids: walk activity_by_connection from the
+  // start and stop at the first young entry, instead of scanning for old ones everywhere.
+  static const std::string kOldest =
+      "SELECT id, at_ms FROM activity WHERE connection_id = $1 ORDER BY id LIMIT $2";
+  static const std::string kDelete = "DELETE FROM activity WHERE connection_id = $1 AND id <= $2";
+  using Row = Poco::Tuple<Poco::Int64, Poco::Int64>;
+  Poco::Int64 last_old = -1;
+  for (const auto& row : cache_.query<Row>(kOldest, params(connection_id, limit))) {
+    if (row.get<1>() >= before_ms) break;
+    last_old = row.get<0>();
+  }
+  if (last_old < 0) return 0;
+  return static_cast<std::int64_t>(cache_.execute(kDelete, params(connection_id, last_old)));
+}
+
 }  // namespace atsync::host::store

@@ -52,6 +52,10 @@ class SqlTransaction final : public Transaction {
   void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) override;
 
   Counts counts(std::string_view connection_id) override;
+  Counts backlog(std::string_view connection_id) override;
+  void probe() override;
+  std::int64_t pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) override;
+  std::int64_t pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) override;
 
  private:
   Poco::Data::Session& session_;

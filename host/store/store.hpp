@@ -171,7 +171,20 @@ class Transaction {
   virtual std::optional<std::string> tokens(std::string_view connection_id, std::string_view plugin) = 0;
   virtual void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) = 0;
 
+  /// Everything, for the admin API and `atsync status` (walks whole tables: on demand only).
   virtual Counts counts(std::string_view connection_id) = 0;
+  /// What is still open, cheap with millions of finished rows (for /metrics): inbox pending and failed, commands
+  /// pending, in flight and dead. Links are not counted.
+  virtual Counts backlog(std::string_view connection_id) = 0;
+  /// A round trip to the database (readiness), reading nothing that grows.
+  virtual void probe() = 0;
+
+  // ---- retention ----
+  /// Deletes up to `limit` processed or ignored inbox events of a connection received before `before_ms` (never
+  /// pending or failed ones). Returns how many.
+  virtual std::int64_t pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) = 0;
+  /// Deletes up to `limit` activity entries of a connection older than `before_ms`, oldest first.
+  virtual std::int64_t pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) = 0;
 };
 
 class Store {

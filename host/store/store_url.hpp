@@ -13,10 +13,12 @@ namespace atsync::host::store {
 
 enum class Backend { kSqlite, kPostgres };
 
-/// SQLite's `synchronous` pragma for the file backend. NORMAL is the default: with WAL, a committed transaction
-/// survives a crash of the process (the kill -9 case); only an OS crash or power loss can lose the last commits,
-/// and the reconciliation polls catch those up. FULL fsyncs every commit (~6 ms here, so ~170 commits/s) for
-/// operators who prefer that: `sqlite:PATH?synchronous=full`.
+/// SQLite's `synchronous` pragma for the file backend. FULL is the default: every commit syncs the WAL before it
+/// returns, so a webhook acknowledged, a rotated refresh token stored, or the `in_flight` mark that guards a
+/// non-idempotent write survives an OS crash or a power cut too. (NORMAL keeps them only across a crash of the
+/// process: the last commits before an OS crash are lost, and a lost `in_flight` mark can mean a second write at
+/// the vendor.) The price is one fsync per commit (bench/REPORT.md measures it); `sqlite:PATH?synchronous=normal`
+/// opts out knowingly.
 enum class SqliteSync { kNormal, kFull };
 
 struct StoreLocation {
@@ -24,7 +26,7 @@ struct StoreLocation {
   // SQLite
   std::string sqlite_path;         ///< a file path, or ":memory:"
   bool sqlite_memory = false;
-  SqliteSync sqlite_sync = SqliteSync::kNormal;
+  SqliteSync sqlite_sync = SqliteSync::kFull;
   // PostgreSQL
   std::string pg_connection_string;  ///< libpq "key=value" form, as Poco's connector wants it (holds the password)
   std::string pg_password;           ///< decoded, kept only to scrub it from driver messages

@@ -18,7 +18,7 @@ TEST(StoreUrl, ParsesSqliteFileAndMemory) {
   EXPECT_EQ(file->backend, Backend::kSqlite);
   EXPECT_EQ(file->sqlite_path, "var/atsync.db");
   EXPECT_FALSE(file->sqlite_memory);
-  EXPECT_EQ(file->sqlite_sync, SqliteSync::kNormal);
+  EXPECT_EQ(file->sqlite_sync, SqliteSync::kFull) << "durable by default: a 2xx must survive an OS crash";
   auto memory = parseStoreUrl("sqlite::memory:");
   ASSERT_TRUE(memory) << memory.error();
   EXPECT_TRUE(memory->sqlite_memory);
@@ -26,6 +26,9 @@ TEST(StoreUrl, ParsesSqliteFileAndMemory) {
   ASSERT_TRUE(full) << full.error();
   EXPECT_EQ(full->sqlite_path, "/data/a.db");
   EXPECT_EQ(full->sqlite_sync, SqliteSync::kFull);
+  auto normal = parseStoreUrl("sqlite:/data/a.db?synchronous=normal");
+  ASSERT_TRUE(normal) << normal.error();
+  EXPECT_EQ(normal->sqlite_sync, SqliteSync::kNormal);
 }
 
 TEST(StoreUrl, RefusesWhatItCannotOpen) {

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Keeps the store from growing without bound: finished inbox events older than `retention.inbox_days` and activity
+// entries older than `retention.activity_days` are deleted, in small batches (short transactions, so webhooks
+// never wait behind a long delete), at start and then every `interval_ms`. Pending and failed events stay.
+
+#include "config/config.hpp"
+#include "logging/logger.hpp"
+#include "store/store.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace atsync::host::app {
+
+struct SweepResult {
+  std::int64_t inbox_deleted = 0;
+  std::int64_t activity_deleted = 0;
+};
+
+class RetentionSweeper {
+ public:
+  static constexpr int kBatch = 2000;
+  static constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+
+  RetentionSweeper(store::Store& store, logging::Logger& logger, config::RetentionConfig retention,
+                   std::vector<std::string> connection_ids, std::int64_t interval_ms)
+      : store_(store),
+        logger_(logger),
+        retention_(retention),
+        connection_ids_(std::move(connection_ids)),
+        interval_ms_(interval_ms) {}
+  ~RetentionSweeper() { stop(); }
+
+  void start();
+  void stop();
+  /// One pass over every connection (the thread calls it; tests may too).
+  SweepResult sweep(std::int64_t now_ms);
+
+ private:
+  store::Store& store_;
+  logging::Logger& logger_;
+  const config::RetentionConfig retention_;
+  const std::vector<std::string> connection_ids_;
+  const std::int64_t interval_ms_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace atsync::host::app
