@@ -9,8 +9,10 @@
 namespace atsync::host::server {
 namespace {
 
-// Every state a command can be in, so a gauge reads 0 rather than disappearing when a state empties.
-constexpr std::string_view kCommandStates[] = {"pending", "in_flight", "done", "dead", "skipped"};
+// Every open state a command can be in, so a gauge reads 0 rather than disappearing when a state empties. Finished
+// commands (done, skipped) are counted by atsync_commands_completed_total: counting their rows on every scrape
+// would cost a walk over the whole ledger.
+constexpr std::string_view kCommandStates[] = {"pending", "in_flight", "dead"};
 
 struct ConnectionData {
   ConnectionView view;
@@ -25,7 +27,7 @@ std::vector<ConnectionData> collect(ServerContext& context) {
     if (engine == nullptr) continue;
     ConnectionData d;
     d.view = viewOf(config, engine);
-    context.store->transact([&](store::Transaction& tx) { d.counts = tx.counts(config.id); });
+    context.store->transact([&](store::Transaction& tx) { d.counts = tx.backlog(config.id); });
     d.vendor.push_back(engine->platform().http().metrics().snapshot());
     d.vendor.push_back(engine->ats().http().metrics().snapshot());
     out.push_back(std::move(d));
@@ -51,7 +53,7 @@ std::string renderMetrics(ServerContext& context) {
     p.sample("atsync_events_received_total", {{"connection", connection}, {"plugin", plugin}, {"result", result}}, n);
   }
 
-  p.family("atsync_commands", "gauge", "Commands in the outbox by connection and state.");
+  p.family("atsync_commands", "gauge", "Open commands in the outbox by connection and state (pending, in_flight, dead).");
   for (const auto& d : data) {
     for (auto state : kCommandStates) {
       p.sample("atsync_commands", {{"connection", d.view.id}, {"state", std::string(state)}},
