@@ -39,6 +39,8 @@ struct WorldOptions {
   std::string perform_as = lever::seed::kUserIntegration;
   std::string kula_seed = "small";
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
+  std::string public_scheme = "http";  ///< of server.public_url ("https" with server.tls)
+  std::string server_yaml;             ///< more keys of the server section, each line indented by two spaces
 };
 
 class EndToEnd : public ::testing::Test {
@@ -88,6 +90,7 @@ class EndToEnd : public ::testing::Test {
   kula::KulaSandbox& kulaSandbox() { return *kula_; }
   kula::KulaStore& kulaStore() { return kula_->store(); }
   HostProcess& host() { return *host_; }
+  std::uint16_t hostPort() const { return host_port_; }
   const std::filesystem::path& dir() const { return dir_; }
   const std::filesystem::path& configFile() const { return config_file_; }
 
