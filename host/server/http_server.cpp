@@ -37,8 +37,8 @@ using Poco::Net::HTTPServerResponse;
 // sender's choice, and each new label value would be a new series, in memory and in every scrape, for good.
 constexpr char kUnknownLabel[] = "unknown";
 
-// Whether the request carries a body on the wire. Poco reads a request that has neither a length nor chunks until
-// the client closes, except for GET, HEAD and DELETE.
+// Whether body bytes may follow the request's head: a length or chunks say so, and without either any method but
+// GET, HEAD and DELETE may be followed by bytes until the client closes (Poco reads them so).
 bool hasBody(const HTTPServerRequest& request) {
   if (request.getChunkedTransferEncoding()) return true;
   if (request.hasContentLength()) return request.getContentLength64() > 0;
@@ -81,6 +81,21 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   // The request is read: from here on the host works and the client waits, which the watchdog does not limit.
   void requestRead(HTTPServerRequest& request) {
     if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) watchdog_.requestRead(impl->socket());
+  }
+
+  // Up to `limit` + 1 bytes. A request with neither a length nor chunks has no body (RFC 9112), though Poco would
+  // read one until the client closes: a bodiless POST would wait for the read timeout. Whatever such a client
+  // sends anyway is left unread, and so is the rest of a body over the limit: the connection closes after the answer.
+  std::string readRequestBody(HTTPServerRequest& request, HTTPServerResponse& response, std::size_t limit) {
+    std::string body;
+    if (request.hasContentLength() || request.getChunkedTransferEncoding()) {
+      body = readBody(request.stream(), limit);
+      if (body.size() > limit) response.setKeepAlive(false);
+    } else if (hasBody(request)) {
+      response.setKeepAlive(false);
+    }
+    requestRead(request);
+    return body;
   }
 
   void route(HTTPServerRequest& request, HTTPServerResponse& response) {
@@ -151,10 +166,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     api_request.method = request.getMethod();
     api_request.path.assign(segments.begin() + 2, segments.end());
     api_request.query = queryParameters(request.getURI());
-    api_request.body = readBody(request.stream(), limit);
-    requestRead(request);
+    api_request.body = readRequestBody(request, response, limit);
     if (api_request.body.size() > limit) {
-      response.setKeepAlive(false);  // the rest of the body is still on the wire
       return sendJson(response, 413, errorBody("too_large", "body over the limit of " + std::to_string(limit) + " bytes"),
                       redactor());
     }
@@ -181,9 +194,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
                       {{"error", "too_large"}, {"message", "body over the limit of " + std::to_string(limit) + " bytes"}},
                       redactor());
     }
-    const std::string body = readBody(request.stream(), limit);
-    requestRead(request);
-    if (body.size() > limit) response.setKeepAlive(false);  // the rest of the body is still on the wire
+    const std::string body = readRequestBody(request, response, limit);
     std::vector<sdk::Header> headers;
     for (const auto& [name, value] : request) headers.emplace_back(name, value);
     const auto result = context_.ingress->accept(connection, plugin, headers, body, nowMs());

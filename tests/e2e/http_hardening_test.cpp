@@ -340,6 +340,27 @@ TEST_F(HttpHardening, AnOversizedWebhookClosesTheConnectionInsteadOfReadingItsBo
   EXPECT_TRUE(closed) << "the server kept the connection open";
 }
 
+TEST_F(HttpHardening, AWebhookWithoutLengthIsAnsweredAtOnceAndTheConnectionClosed) {
+  startWorld();
+  if (HasFatalFailure()) return;
+  // Neither Content-Length nor chunks: no body (RFC 9112), so nothing to wait for; bytes that follow anyway are not
+  // read as a request.
+  auto socket = connectLoopback(hostPort());
+  const std::string request = "POST /hooks/" + std::string(kConnection) +
+                              "/kula HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const auto started = std::chrono::steady_clock::now();
+  socket.sendBytes(request.data(), static_cast<int>(request.size()));
+  bool closed = false;
+  std::string raw = readUntilClosed(socket, 5s, &closed);
+  const auto took = std::chrono::steady_clock::now() - started;
+  const auto answers = parseResponses(raw);
+  ASSERT_FALSE(answers.empty()) << "no answer within 5 s";
+  EXPECT_EQ(answers[0].status, 401) << answers[0].status_line << " " << answers[0].body;  // no signature
+  EXPECT_EQ(answers.size(), 1u) << answers.back().status_line;
+  EXPECT_TRUE(closed);
+  EXPECT_LT(took, 2s);
+}
+
 // ---- Item 9 (half): the 404 ----
 
 TEST_F(HttpHardening, NotFoundDoesNotEchoThePath) {
