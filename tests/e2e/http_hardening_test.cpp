@@ -224,13 +224,16 @@ TEST_F(HttpHardening, WebhooksToMadeUpPathsNeitherGrowNorBreakMetrics) {
 
 // ---- Item 6: slow clients ----
 
-/// Sockets that send a request head one byte at a time and never finish it.
+constexpr char kSlowRequestHead[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+// A TLS handshake record announcing 512 bytes: the server waits for the rest of the record.
+constexpr char kSlowTlsHello[] = "\x16\x03\x01\x02\x00";
+
+/// Sockets that send `head`, then one byte at a time, and never finish.
 class Tricklers {
  public:
-  Tricklers(std::uint16_t port, int count) {
+  Tricklers(std::uint16_t port, int count, const std::string& head = kSlowRequestHead) {
     for (int i = 0; i < count; ++i) {
       auto socket = connectLoopback(port);
-      const std::string head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
       socket.sendBytes(head.data(), static_cast<int>(head.size()));
       sockets_.push_back({std::move(socket), false});
     }
@@ -314,6 +317,29 @@ TEST_F(HttpHardening, ATricklingClientIsCutOffAtTheRequestReadTimeout) {
   EXPECT_GE(*slow.allClosedAfter(), 1000ms);  // the deadline closed them, not something sooner
   EXPECT_LE(*slow.allClosedAfter(), 3500ms);
   EXPECT_EQ(plainGet(hostPort(), "/healthz").status, 200);
+}
+
+TEST_F(HttpHardening, ASlowTlsHandshakeIsCutOffAndStallsNoOne) {
+  WorldOptions options;
+  const Cert cert = makeSelfSignedCert(dir());
+  options.public_scheme = "https";
+  options.server_yaml = tlsYaml(cert) + "  request_read_timeout_ms: 1500\n";
+  startSandboxes(options);
+  ASSERT_TRUE(host().start());
+  const auto context = clientTrusting(cert.cert_file);
+  ASSERT_TRUE(waitFor([&] { return httpsGet(hostPort(), context, "/healthz").status == 200; }, 20s)) << host().output();
+
+  Tricklers slow(hostPort(), 16, std::string(kSlowTlsHello, sizeof kSlowTlsHello - 1));
+  std::this_thread::sleep_for(200ms);
+  const auto started = std::chrono::steady_clock::now();
+  const Answer health = httpsGet(hostPort(), context, "/healthz");
+  EXPECT_EQ(health.status, 200) << health.error;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  EXPECT_EQ(slow.closed(), 0);
+  ASSERT_TRUE(waitFor([&] { return slow.allClosedAfter().has_value(); }, 6s))
+      << slow.closed() << " of 16 slow handshakes were closed by the server within 6 s";
+  EXPECT_GE(*slow.allClosedAfter(), 1000ms);
+  EXPECT_LE(*slow.allClosedAfter(), 3500ms);
 }
 
 // ---- Item 10: an early 413 ----
