@@ -7,6 +7,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -82,6 +83,11 @@ Expected<Poco::Net::Context::Ptr, std::string> makeServerTlsContext(const config
                         "' holds no unencrypted PEM private key: " + openSslReason());
     }
   }
+  if (X509_check_private_key(chain.front().certificate(), raw_key.get()) != 1) {
+    ERR_clear_error();
+    return unexpected(key_name + " '" + tls.key_file.string() + "' is not the key of the certificate in " + cert_name +
+                      " '" + tls.cert_file.string() + "'");
+  }
   try {
     const Poco::Crypto::EVPPKey key(raw_key.get());  // takes its own reference
     Poco::Net::Context::Params params;
@@ -93,12 +99,7 @@ Expected<Poco::Net::Context::Ptr, std::string> makeServerTlsContext(const config
     context->preferServerCiphers();
     context->useCertificate(chain.front());
     for (std::size_t i = 1; i < chain.size(); ++i) context->addChainCertificate(chain[i]);
-    try {
-      context->usePrivateKey(key);
-    } catch (const Poco::Exception& e) {
-      return unexpected(key_name + " '" + tls.key_file.string() + "' does not belong to the certificate in " +
-                        cert_name + " '" + tls.cert_file.string() + "': " + e.displayText());
-    }
+    context->usePrivateKey(key);
     return context;
   } catch (const Poco::Exception& e) {
     return unexpected("server.tls: cannot use '" + tls.cert_file.string() + "' and '" + tls.key_file.string() +
