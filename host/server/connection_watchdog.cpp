@@ -16,8 +16,11 @@ void shutdownFd(int fd) {
 
 }  // namespace
 
-ConnectionWatchdog::ConnectionWatchdog(std::int64_t request_read_timeout_ms, std::int64_t keep_alive_idle_ms)
-    : request_read_timeout_(request_read_timeout_ms), keep_alive_idle_(keep_alive_idle_ms) {}
+ConnectionWatchdog::ConnectionWatchdog(std::int64_t request_read_timeout_ms, std::int64_t keep_alive_idle_ms,
+                                       std::function<void()> on_timeout)
+    : request_read_timeout_(request_read_timeout_ms),
+      keep_alive_idle_(keep_alive_idle_ms),
+      on_timeout_(std::move(on_timeout)) {}
 
 ConnectionWatchdog::~ConnectionWatchdog() {
   stop();
@@ -88,11 +91,6 @@ void ConnectionWatchdog::shutdownAll() {
   for (auto& [key, entry] : entries_) shutdownFd(entry.fd);
 }
 
-std::uint64_t ConnectionWatchdog::expired() const {
-  std::lock_guard lock(mutex_);
-  return expired_;
-}
-
 void ConnectionWatchdog::loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -104,7 +102,7 @@ void ConnectionWatchdog::loop() {
         // The entry stays until its connection's thread has seen the closed socket and removes it.
         shutdownFd(entry.fd);
         entry.deadline.reset();
-        ++expired_;
+        if (on_timeout_) on_timeout_();
       } else if (*entry.deadline < next) {
         next = *entry.deadline;
       }

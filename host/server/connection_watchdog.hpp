@@ -17,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -26,7 +27,9 @@ namespace atsync::host::server {
 
 class ConnectionWatchdog {
  public:
-  ConnectionWatchdog(std::int64_t request_read_timeout_ms, std::int64_t keep_alive_idle_ms);
+  /// `on_timeout` runs (under the watchdog's lock: keep it short) for each connection shut down at its deadline.
+  ConnectionWatchdog(std::int64_t request_read_timeout_ms, std::int64_t keep_alive_idle_ms,
+                     std::function<void()> on_timeout = {});
   ~ConnectionWatchdog();
   ConnectionWatchdog(const ConnectionWatchdog&) = delete;
   ConnectionWatchdog& operator=(const ConnectionWatchdog&) = delete;
@@ -45,8 +48,6 @@ class ConnectionWatchdog {
   void shutdownWaiting();
   /// Shuts every registered connection down.
   void shutdownAll();
-  /// Connections shut down because their deadline passed, since start.
-  std::uint64_t expired() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -60,10 +61,10 @@ class ConnectionWatchdog {
 
   const std::chrono::milliseconds request_read_timeout_;
   const std::chrono::milliseconds keep_alive_idle_;
+  const std::function<void()> on_timeout_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::unordered_map<const void*, Entry> entries_;  // by Poco SocketImpl: the same for every copy of a socket
-  std::uint64_t expired_ = 0;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -288,7 +288,8 @@ void HttpServer::start() {
   params->setKeepAliveTimeout(Poco::Timespan(idle_ms * 1000));
   // Poco's own limit is per read; no single read may wait longer than a whole request may take.
   params->setTimeout(Poco::Timespan(read_timeout_ms * 1000));
-  watchdog_ = std::make_unique<ConnectionWatchdog>(read_timeout_ms, idle_ms);
+  watchdog_ = std::make_unique<ConnectionWatchdog>(read_timeout_ms, idle_ms,
+                                                   [counters = context_.counters] { counters->addReadTimeout(); });
   watchdog_->start();
   // Poco's default pool has 16 threads, fewer than max_threads: connections would be refused, not queued.
   threads_ = std::make_unique<Poco::ThreadPool>("atsync-http", 2, options_.max_threads);

@@ -317,6 +317,10 @@ TEST_F(HttpHardening, ATricklingClientIsCutOffAtTheRequestReadTimeout) {
   EXPECT_GE(*slow.allClosedAfter(), 1000ms);  // the deadline closed them, not something sooner
   EXPECT_LE(*slow.allClosedAfter(), 3500ms);
   EXPECT_EQ(plainGet(hostPort(), "/healthz").status, 200);
+  const auto metrics = testing::parsePrometheusText(plainGet(hostPort(), "/metrics").body);
+  const auto& timeouts = metrics.families.at("atsync_http_read_timeouts_total").samples;
+  ASSERT_EQ(timeouts.size(), 1u);
+  EXPECT_EQ(timeouts[0].value, 16);
 }
 
 TEST_F(HttpHardening, ASlowTlsHandshakeIsCutOffAndStallsNoOne) {
