@@ -175,6 +175,8 @@ void HostApp::start(bool serve) {
     options.host = config_.server.listen_host;
     options.port = config_.server.listen_port;
     options.oauth_state_lifetime_ms = options_.oauth_state_lifetime_ms;
+    options.tls = config_.server.tls;
+    options.request_read_timeout_ms = config_.server.request_read_timeout_ms;
     server::ServerContext context;
     context.config = &config_;
     context.engine = engine_.get();
@@ -186,7 +188,8 @@ void HostApp::start(bool serve) {
     context.command_counters = command_counters_.get();
     server_ = std::make_unique<server::HttpServer>(options, context);
     server_->start();
-    logger_->info("serving HTTP on " + config_.server.listen_host + ":" + std::to_string(server_->port()));
+    logger_->info(std::string(server_->https() ? "serving HTTPS on " : "serving HTTP on ") +
+                  config_.server.listen_host + ":" + std::to_string(server_->port()));
   }
 }
 

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/plugin_catalog.hpp"
 #include "config/config_loader.hpp"
+#include "server/tls_context.hpp"
 
 #include <iostream>
 #include <memory>
@@ -16,8 +17,8 @@ void printSummary(const config::Config& c, const plugin::PluginSet& plugins, con
                                                                                          std::to_string(c.store.pg_port) + "/" +
                                                                                          c.store.pg_database)
             << "\n";
-  std::cout << "  listen:  " << c.server.listen_host << ":" << c.server.listen_port << " (public " << c.server.public_url
-            << ")\n";
+  std::cout << "  listen:  " << c.server.listen_host << ":" << c.server.listen_port << (c.server.tls ? " https" : "")
+            << " (public " << c.server.public_url << ")\n";
   std::cout << "  plugins: " << plugin_dir << "\n";
   std::cout << "  connections: " << c.connections.size() << "\n";
   for (const auto& conn : c.connections) {
@@ -67,6 +68,12 @@ int runCheck(const Arguments& args) {
     for (const auto& d : result.diagnostics) errors += d.severity == config::Severity::kError ? 1 : 0;
     std::cerr << "atsync check: " << *file << ": " << errors << (errors == 1 ? " error" : " errors") << "\n";
     return 1;
+  }
+  if (result.config->server.tls) {
+    if (auto tls = server::makeServerTlsContext(*result.config->server.tls); !tls) {
+      std::cerr << "atsync check: " << *file << ": " << tls.error() << "\n";
+      return 1;
+    }
   }
   printSummary(*result.config, plugins, plugin_dir);
   return 0;

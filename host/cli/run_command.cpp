@@ -2,6 +2,7 @@
 #include "app/host_app.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
+#include "server/tls_context.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -29,6 +30,13 @@ int runServe(const Arguments& args) {
   }
   auto loaded = loadConfigForVerb("run", *file, args.value("--plugins"));
   if (!loaded) return 1;
+  if (loaded->config.server.tls) {
+    // Before anything starts: a certificate that cannot be loaded is the operator's to fix, not a listen failure.
+    if (auto tls = server::makeServerTlsContext(*loaded->config.server.tls); !tls) {
+      std::cerr << "atsync run: " << tls.error() << "\n";
+      return 1;
+    }
+  }
   const sigset_t signals = blockTerminationSignals();
   auto app = app::HostApp::create(loaded->config, std::move(loaded->plugins));
   if (!app) {
@@ -42,7 +50,8 @@ int runServe(const Arguments& args) {
               << loaded->config.server.listen_port << ": " << e.what() << "\n";
     return 1;
   }
-  std::cout << "atsync: serving " << loaded->config.connections.size() << " connection(s) on http://"
+  std::cout << "atsync: serving " << loaded->config.connections.size() << " connection(s) on "
+            << (loaded->config.server.tls ? "https://" : "http://")
             << loaded->config.server.listen_host << ":" << (*app)->port() << " (store "
             << (loaded->config.store.kind == config::StoreConfig::Kind::kSqlite ? loaded->config.store.sqlite_path.string()
                                                                                : "postgresql")

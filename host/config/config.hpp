@@ -51,8 +51,13 @@ struct ServerConfig {
   std::uint16_t listen_port = 0; // 0 = pick a free port (tests)
   std::string public_url;        // http(s) base of OAuth redirect and webhook URLs, without trailing '/'
   std::string admin_token;       // bearer token of /api/v1; a secret, never log it
-  std::optional<TlsConfig> tls;
+  std::optional<TlsConfig> tls;  // set: public_url must be https://
+  // Optional `request_read_timeout_ms`: how long a client may take to send a whole request (headers and body) before
+  // the host closes the connection, so slow clients cannot hold the server's threads.
+  std::int64_t request_read_timeout_ms = 10'000;
 };
+inline constexpr std::int64_t kMinRequestReadTimeoutMs = 100;
+inline constexpr std::int64_t kMaxRequestReadTimeoutMs = 600'000;
 
 struct PluginsConfig {
   std::filesystem::path dir;  // absolute; where the plugin libraries are loaded from

@@ -12,7 +12,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"version", "store", "server", "plugins", "connections", "log",
                                            "encryption_key", "retention"};
-const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls"};
+const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls", "request_read_timeout_ms"};
 const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
 const std::vector<std::string> kPluginsKeys = {"dir"};
 const std::vector<std::string> kLogKeys = {"level", "format"};
@@ -226,6 +226,24 @@ void DocumentParser::server(const Entry& e, Config& config) {
         if (auto s = string(tls["key_file"], "server.tls.key_file")) out.key_file = absolute(*s);
       }
       server.tls = out;
+    }
+    // OAuth codes and webhook signatures would otherwise be sent to a URL nobody serves, or in the clear.
+    if (!server.public_url.empty() && !server.public_url.starts_with("https://")) {
+      reader_.error(tls_entry.key.Mark(), "server.public_url must be an https:// URL when server.tls is set, found '" +
+                                              server.public_url + "'");
+    }
+  }
+  if (entries.contains("request_read_timeout_ms")) {
+    const Entry& timeout = entries["request_read_timeout_ms"];
+    if (auto n = integer(timeout, "server.request_read_timeout_ms")) {
+      if (*n < kMinRequestReadTimeoutMs || *n > kMaxRequestReadTimeoutMs) {
+        reader_.error(timeout.value.Mark(), "server.request_read_timeout_ms must be from " +
+                                                std::to_string(kMinRequestReadTimeoutMs) + " to " +
+                                                std::to_string(kMaxRequestReadTimeoutMs) + ", found " +
+                                                std::to_string(*n));
+      } else {
+        server.request_read_timeout_ms = *n;
+      }
     }
   }
 }

@@ -73,7 +73,8 @@ std::string htmlEscape(std::string_view text) {
 void sendText(Poco::Net::HTTPServerResponse& response, int status, const std::string& content_type,
               const std::string& body, const logging::Redactor* redactor) {
   const std::string text = redactor != nullptr ? redactor->apply(body) : body;
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  // setStatus() alone keeps the reason phrase of 200 ("HTTP/1.1 404 OK").
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response.setContentType(content_type);
   response.set("Cache-Control", "no-store");
   response.setContentLength(static_cast<std::streamsize>(text.size()));

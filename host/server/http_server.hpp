@@ -10,26 +10,44 @@
 //   GET  /healthz, GET /readyz              liveness; readiness with per-connection detail
 // Every answer passes the log redactor; requests are logged at debug level without their query strings (which
 // carry OAuth codes and states).
+//
+// Hardening (docs/operations.md, "The HTTP front"): HTTPS from `server.tls`; every request must be read within
+// `request_read_timeout_ms` (connection_watchdog.hpp), so slow clients cannot hold the worker threads; a body that
+// is not read to its end closes the connection instead of being read as the next request.
 
+#include "config/config.hpp"
 #include "server/server_context.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+namespace Poco {
+class ThreadPool;
+}
 namespace Poco::Net {
-class HTTPServer;
+class TCPServer;
 }
 
 namespace atsync::host::server {
 
+class ConnectionWatchdog;
 class OAuthFlow;
+class RequestHandlerFactory;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;     ///< 0 = any free port (tests)
-  int max_threads = 8;
+  /// Connections served at once (a thread each); more wait in the accept queue. Slow clients are cut off by the
+  /// read timeout, so these many only stall the host for that long.
+  int max_threads = 64;
   std::int64_t oauth_state_lifetime_ms = 10 * 60 * 1000;
+  std::optional<config::TlsConfig> tls;  ///< set: HTTPS only
+  std::int64_t request_read_timeout_ms = 10'000;  ///< headers and body of one request
+  /// How long an idle keep-alive connection is kept; at most half the read timeout, so a connection never waits
+  /// for its next request longer than a request may take.
+  std::int64_t keep_alive_idle_ms = 5'000;
 };
 
 class HttpServer {
@@ -39,17 +57,22 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  /// Binds and serves; throws Poco::Exception with the address when the port cannot be bound.
+  /// Binds and serves; throws Poco::Exception with the address when the port cannot be bound, std::runtime_error
+  /// naming the file when the TLS certificate or key cannot be loaded.
   void start();
   /// Stops accepting and waits for requests in progress (each webhook either committed or not acknowledged).
   void stop();
   std::uint16_t port() const;
+  bool https() const { return options_.tls.has_value(); }
 
  private:
   ServerOptions options_;
   ServerContext context_;
   std::unique_ptr<OAuthFlow> oauth_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<ConnectionWatchdog> watchdog_;
+  std::unique_ptr<Poco::ThreadPool> threads_;  // outlives server_: its threads run the connections
+  RequestHandlerFactory* handlers_ = nullptr;  // owned by server_'s connection factory
+  std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 }  // namespace atsync::host::server

@@ -53,6 +53,11 @@ std::string renderMetrics(ServerContext& context) {
     p.sample("atsync_events_received_total", {{"connection", connection}, {"plugin", plugin}, {"result", result}}, n);
   }
 
+  p.family("atsync_http_read_timeouts_total", "counter",
+           "Connections the host closed because a request was not sent within server.request_read_timeout_ms "
+           "(slow or idle clients).");
+  p.sample("atsync_http_read_timeouts_total", {}, context.counters->readTimeouts());
+
   p.family("atsync_commands", "gauge", "Open commands in the outbox by connection and state (pending, in_flight, dead).");
   for (const auto& d : data) {
     for (auto state : kCommandStates) {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Counters the HTTP front bumps itself: webhook events received per connection, plugin and result. The ingress
-// answers with how many events were new and how many duplicates, so nothing in the engine needs to count them.
+// Counters the HTTP front bumps itself: webhook events received per connection, plugin and result (the ingress
+// answers with how many events were new and how many duplicates, so nothing in the engine needs to count them), and
+// connections closed because their request was not read in time.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -28,9 +30,13 @@ class ServerCounters {
     return events_;
   }
 
+  void addReadTimeout() { read_timeouts_.fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t readTimeouts() const { return read_timeouts_.load(std::memory_order_relaxed); }
+
  private:
   mutable std::mutex mutex_;
   std::map<Key, std::uint64_t> events_;
+  std::atomic<std::uint64_t> read_timeouts_{0};
 };
 
 }  // namespace atsync::host::server

@@ -100,6 +100,19 @@ TEST(ConfigLoader, RejectsBadPublicUrl) {
                           "'https://x.example/?a=1'"));
 }
 
+TEST(ConfigLoader, RejectsTlsWithAnHttpPublicUrl) {
+  EXPECT_THAT(messages(load(variant("  listen: 127.0.0.1:8080\n",
+                                    "  listen: 127.0.0.1:8080\n  tls: { cert_file: c.pem, key_file: k.pem }\n"))),
+              ElementsAre("atsync.yaml:5:3: server.public_url must be an https:// URL when server.tls is set, found "
+                          "'http://127.0.0.1:8080'"));
+}
+
+TEST(ConfigLoader, RejectsARequestReadTimeoutOutOfRange) {
+  EXPECT_THAT(messages(load(variant("  listen: 127.0.0.1:8080\n",
+                                    "  listen: 127.0.0.1:8080\n  request_read_timeout_ms: 5\n"))),
+              ElementsAre("atsync.yaml:5:28: server.request_read_timeout_ms must be from 100 to 600000, found 5"));
+}
+
 TEST(ConfigLoader, RejectsBadStoreWithoutEchoingPasswords) {
   EXPECT_THAT(messages(load(variant("sqlite:var/atsync.db", "mysql://u:secret@h/db"))),
               ElementsAre("atsync.yaml:2:8: store must be 'sqlite:PATH' or 'postgresql://...', found "

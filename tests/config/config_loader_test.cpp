@@ -61,7 +61,9 @@ encryption_key: ${ENC_KEY}
 plugins:
 )");
   text = withReplaced(text, "  admin_token: ${ATSYNC_ADMIN_TOKEN}\n",
-                      "  admin_token: ${ATSYNC_ADMIN_TOKEN}\n  tls: { cert_file: tls/cert.pem, key_file: /etc/k.pem }\n");
+                      "  admin_token: ${ATSYNC_ADMIN_TOKEN}\n  tls: { cert_file: tls/cert.pem, key_file: /etc/k.pem }\n"
+                      "  request_read_timeout_ms: 2500\n");
+  text = withReplaced(text, "http://127.0.0.1:8080/", "https://atsync.example.com");
   text = withReplaced(text, "  - id: acme\n", "  - id: acme\n    enabled: false\n    poll_interval_s: 60\n");
   text = withReplaced(text, "sqlite:var/atsync.db", "postgresql://sync:p%40ss@db.internal:6543/atsync");
   MapEnvironment env = goodEnvironment();
@@ -75,6 +77,7 @@ plugins:
   ASSERT_TRUE(c.server.tls.has_value());
   EXPECT_EQ(c.server.tls->cert_file, "/srv/atsync/tls/cert.pem");
   EXPECT_EQ(c.server.tls->key_file, "/etc/k.pem");
+  EXPECT_EQ(c.server.request_read_timeout_ms, 2500);
   EXPECT_FALSE(c.connections[0].enabled);
   EXPECT_EQ(c.connections[0].poll_interval_s, 60);
   EXPECT_EQ(c.store.kind, StoreConfig::Kind::kPostgresql);

@@ -83,7 +83,9 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
   std::ofstream y(config_file_);
   y << "version: 1\n"
     << "store: sqlite:" << (dir_ / "atsync.db").string() << "\n"
-    << "server:\n  listen: " << host << "\n  public_url: http://" << host << "\n  admin_token: " << kAdminToken << "\n"
+    << "server:\n  listen: " << host << "\n  public_url: " << options.public_scheme << "://" << host
+    << "\n  admin_token: " << kAdminToken << "\n"
+    << options.server_yaml
     << "plugins:\n  dir: " << testing::pluginDir() << "\n"
     << "connections:\n"
     << "  - id: " << kConnection << "\n"

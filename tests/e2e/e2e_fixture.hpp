@@ -40,6 +40,8 @@ struct WorldOptions {
   std::string kula_seed = "small";
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
   bool lever_oauth = false;        ///< Lever through OAuth (an administrator must connect it) instead of an API key
+  std::string public_scheme = "http";  ///< of server.public_url ("https" with server.tls)
+  std::string server_yaml;             ///< more keys of the server section, each line indented by two spaces
 };
 
 inline constexpr char kAdminToken[] = "e2e-admin-token";
@@ -95,9 +97,9 @@ class EndToEnd : public ::testing::Test {
   kula::KulaSandbox& kulaSandbox() { return *kula_; }
   kula::KulaStore& kulaStore() { return kula_->store(); }
   HostProcess& host() { return *host_; }
+  std::uint16_t hostPort() const { return host_port_; }
   const std::filesystem::path& dir() const { return dir_; }
   const std::filesystem::path& configFile() const { return config_file_; }
-  std::uint16_t hostPort() const { return host_port_; }
 
  private:
   std::filesystem::path dir_;

@@ -47,6 +47,24 @@ std::string familyOf(const std::string& name, const std::map<std::string, PromFa
   return {};
 }
 
+bool isValidUtf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    if (c < 0x80) extra = 0;
+    else if (c >= 0xC2 && c <= 0xDF) extra = 1;
+    else if ((c & 0xF0) == 0xE0) extra = 2;
+    else if (c >= 0xF0 && c <= 0xF4) extra = 3;
+    else return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 PromParse parsePrometheusText(const std::string& text) {
@@ -59,6 +77,7 @@ PromParse parsePrometheusText(const std::string& text) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
+    if (!isValidUtf8(line)) error("not valid UTF-8 (a scraper refuses the whole page)");
     if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0) {
       const bool help = line[2] == 'H';
       std::size_t i = 7;

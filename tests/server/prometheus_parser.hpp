@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// A small, strict reader of the Prometheus text format 0.0.4, written for the tests: every line is a HELP, a TYPE,
-// or a sample whose name, labels and value follow the grammar; anything else is an error naming the line.
+// A small, strict reader of the Prometheus text format 0.0.4, written for the tests: every line is valid UTF-8 and a
+// HELP, a TYPE, or a sample whose name, labels and value follow the grammar; anything else is an error naming the line.
 
 #include <map>
 #include <optional>
