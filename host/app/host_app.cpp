@@ -111,9 +111,11 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
                                     "config (normally encryption_key: ${ATSYNC_ENCRYPTION_KEY}, at least 32 characters)");
         }
         auto& tokens = app->tokens_[connection.id + "/" + slot.plugin];
+        // Tokens rotate on every refresh: the redactor keeps the recent ones, bounded, and never forgets the
+        // config's own secrets for them.
         tokens = std::make_unique<secrets::StoreTokenStore>(
             *app->store_, *app->cipher_, connection.id, slot.plugin,
-            [logger](const std::vector<std::string>& secrets) { logger->redactor().addAll(secrets); });
+            [logger](const std::vector<std::string>& secrets) { logger->redactor().addRotating(secrets); });
         context.tokens = tokens.get();
         // A row sealed under another key is not fatal (authorizing again overwrites it), but it must be loud.
         if (!tokens->load() && !tokens->lastError().empty()) logger->log(logging::Level::kError, tokens->lastError(), connection.id, slot.plugin);
