@@ -81,8 +81,13 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
   y << "version: 1\n"
     << "store: sqlite:" << (dir_ / "atsync.db").string() << "\n"
     << "server:\n  listen: " << host << "\n  public_url: http://" << host << "\n  admin_token: e2e-admin-token\n"
-    << "plugins:\n  dir: " << testing::pluginDir() << "\n"
-    << "connections:\n"
+    << "plugins:\n  dir: " << testing::pluginDir() << "\n";
+  if (!options.encryption_key.empty()) y << "encryption_key: " << options.encryption_key << "\n";
+  if (!options.previous_encryption_keys.empty()) {
+    y << "previous_encryption_keys:\n";
+    for (const auto& key : options.previous_encryption_keys) y << "  - " << key << "\n";
+  }
+  y << "connections:\n"
     << "  - id: " << kConnection << "\n"
     << "    poll_interval_s: " << options.poll_interval_s << "\n"
     << "    platform:\n      plugin: kula\n      config:\n"

@@ -39,6 +39,8 @@ struct WorldOptions {
   std::string perform_as = lever::seed::kUserIntegration;
   std::string kula_seed = "small";
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
+  std::string encryption_key;      ///< empty: none in the config
+  std::vector<std::string> previous_encryption_keys;
 };
 
 class EndToEnd : public ::testing::Test {
