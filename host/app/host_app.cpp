@@ -48,6 +48,7 @@ std::string stringAt(const boost::json::object& root, std::string_view pointer) 
 void collectConfigSecrets(const config::Config& config, logging::Redactor& redactor) {
   redactor.add(config.server.admin_token);
   if (config.encryption_key) redactor.add(*config.encryption_key);
+  for (const auto& key : config.previous_encryption_keys) redactor.add(key);
   for (const auto& c : config.connections) {
     for (const auto* slot : {&c.platform, &c.ats}) {
       for (const auto& pointer : slot->secret_pointers) redactor.add(stringAt(slot->config, pointer));
@@ -82,7 +83,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   if (!store) return unexpected("store: " + store.error());
   app->store_ = std::move(*store);
   if (app->config_.encryption_key && !app->config_.encryption_key->empty()) {
-    auto keys = secrets::KeyRing::fromSecrets(*app->config_.encryption_key, {});
+    auto keys = secrets::KeyRing::fromSecrets(*app->config_.encryption_key, app->config_.previous_encryption_keys);
     if (!keys) return unexpected(keys.error());
     app->keys_ = std::move(*keys);
   }

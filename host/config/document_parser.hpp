@@ -50,6 +50,8 @@ private:
   void plugins(const Entry& e, Config& config);
   void log(const Entry& e, Config& config);
   void encryptionKey(const Entry& e, Config& config);
+  void previousEncryptionKeys(const Entry& e, Config& config);
+  std::optional<std::string> key(const Entry& e, const std::string& what);
   void connections(const Entry& e, Config& config);
   std::optional<ConnectionConfig> connection(const YAML::Node& node, std::size_t index);
   void slot(const Entry& e, const std::string& what, const char* role, PluginSlot& out);

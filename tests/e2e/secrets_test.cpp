@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Secrets at rest, as an operator sees them: what the store file holds after `atsync run` registered Lever's
-// webhooks.
+// webhooks, and rotating `encryption_key` with `previous_encryption_keys` and `atsync reseal`.
 
 #include "e2e_fixture.hpp"
 
@@ -14,6 +14,8 @@ using std::chrono::seconds;
 namespace seed = lever::seed;
 
 constexpr char kKeyA[] = "e2e-key-A-0123456789abcdef0123456789abcdef";
+constexpr char kKeyB[] = "e2e-key-B-fedcba9876543210fedcba9876543210";
+constexpr char kKeyC[] = "e2e-key-C-neither-of-the-two-keys-ever-used";
 
 class Secrets : public EndToEnd {
  protected:
@@ -45,6 +47,7 @@ class Secrets : public EndToEnd {
     return waitFor([&] { return kulaCandidate(kAda)->stage == kula_stage; }, seconds(15));
   }
 
+  static int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
 };
 
 TEST_F(Secrets, LeverWebhookSignatureTokensAreSealedInTheStoreAndStillVerifyDeliveries) {
@@ -73,6 +76,56 @@ TEST_F(Secrets, LeverWebhookSignatureTokensAreSealedInTheStoreAndStillVerifyDeli
 TEST_F(Secrets, WithoutEncryptionKeyTheHostSaysPluginStateIsKeptInPlaintext) {
   startWorld();
   EXPECT_NE(host().output().find("without encryption_key"), std::string::npos) << host().output();
+}
+
+TEST_F(Secrets, RotatedKeyKeepsTheHostRunningAndResealMovesEverythingToTheNewKey) {
+  WorldOptions options;
+  options.encryption_key = kKeyA;
+  startWorld(options);
+  const auto webhooks = apiWebhooks();
+  ASSERT_EQ(webhooks.size(), 2u);
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  const std::string opportunity = waitLinked(kAda);
+  ASSERT_FALSE(opportunity.empty());
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+  ASSERT_EQ(host().terminate(seconds(30)).value_or(-1), 0);
+
+  // A key that sealed nothing: reseal refuses, in one line, and changes nothing.
+  options.encryption_key = kKeyC;
+  writeConfig(options);
+  auto wrong = atsync({"reseal"});
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_EQ(lines(wrong.err), 1) << wrong.err;
+  EXPECT_NE(wrong.err.find("atsync reseal: "), std::string::npos) << wrong.err;
+  EXPECT_NE(wrong.err.find("opens with none of the configured keys"), std::string::npos) << wrong.err;
+  EXPECT_NE(wrong.err.find("connection 'e2e'"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find(kKeyA), std::string::npos);
+  EXPECT_EQ(wrong.err.find(kKeyC), std::string::npos);
+
+  // B is the new key, A still opens what it sealed: the host runs as before, on the webhooks it registered.
+  options.encryption_key = kKeyB;
+  options.previous_encryption_keys = {kKeyA};
+  writeConfig(options);
+  startHost();
+  EXPECT_EQ(apiWebhooks(), webhooks) << "the stored webhook tokens opened: nothing was registered again";
+  EXPECT_TRUE(leverStageReachesKula(opportunity, seed::kStageOnsite, "interviewing"));
+  ASSERT_TRUE(waitQuiet(seconds(30)));
+  ASSERT_EQ(host().terminate(seconds(30)).value_or(-1), 0);
+
+  auto resealed = atsync({"reseal"});
+  ASSERT_EQ(resealed.exit_code, 0) << resealed.err;
+  EXPECT_NE(resealed.out.find("resealed 2 plugin state values (2 under a previous key"), std::string::npos)
+      << resealed.out;
+
+  // B alone now opens the whole store.
+  options.previous_encryption_keys.clear();
+  writeConfig(options);
+  auto again = atsync({"reseal"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("resealed 2 plugin state values (0 under a previous key"), std::string::npos) << again.out;
+  startHost();
+  EXPECT_EQ(apiWebhooks(), webhooks);
+  EXPECT_TRUE(leverStageReachesKula(opportunity, seed::kStagePhoneScreen, "screening"));
 }
 
 }  // namespace
