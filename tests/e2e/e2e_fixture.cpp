@@ -11,6 +11,7 @@ namespace {
 constexpr char kLeverKey[] = "e2e-lever-key";
 constexpr char kKulaKey[] = "e2e-kula-key";
 constexpr char kKulaSecret[] = "e2e-kula-webhook-secret";
+constexpr char kLeverClientSecret[] = "e2e-lever-client-secret";
 
 std::string noteText(const lever::Note& note) {
   std::string text;
@@ -57,6 +58,7 @@ void EndToEnd::startSandboxes(const WorldOptions& options) {
   lever::LeverSandbox::Options lo;
   lo.seed = "small";
   lo.api_keys = {kLeverKey};
+  if (options.lever_oauth) lo.oauth_clients = {{kLeverClientId, kLeverClientSecret, {}}};
   lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
   lever_ = std::make_unique<lever::LeverSandbox>(lo);
   lever_->start();
@@ -96,8 +98,17 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
     << "        webhook_secret: " << kKulaSecret << "\n"
     << "    ats:\n      plugin: lever\n      config:\n"
     << "        base_url: " << lever_->baseUrl() << "\n"
-    << "        auth:\n          mode: api_key\n          api_key: " << kLeverKey << "\n"
-    << "        perform_as: " << options.perform_as << "\n";
+    << "        auth:\n";
+  if (options.lever_oauth) {
+    y << "          mode: oauth\n          client_id: " << kLeverClientId << "\n"
+      << "          client_secret: " << kLeverClientSecret << "\n"
+      << "          authorize_url: " << lever_->authorizeUrl() << "\n"
+      << "          token_url: " << lever_->tokenUrl() << "\n"
+      << "          audience: " << lever_->baseUrl() << "/\n";
+  } else {
+    y << "          mode: api_key\n          api_key: " << kLeverKey << "\n";
+  }
+  y << "        perform_as: " << options.perform_as << "\n";
 }
 
 void EndToEnd::startHost() {

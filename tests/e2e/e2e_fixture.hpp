@@ -32,6 +32,7 @@ inline constexpr char kConnection[] = "e2e";
 inline constexpr char kFlow[] = "flow_eng";                  ///< linked to Lever's "Senior Backend Engineer"
 inline constexpr char kFlowWithoutPosting[] = "flow_talent_pool";
 inline constexpr char kAda[] = "cand_ada";
+inline constexpr char kLeverClientId[] = "e2e-client";
 inline const kula::Person kRecruiter{"Sam Recruiter", "sam.recruiter@kula.example"};
 
 struct WorldOptions {
@@ -39,6 +40,7 @@ struct WorldOptions {
   std::string perform_as = lever::seed::kUserIntegration;
   std::string kula_seed = "small";
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
+  bool lever_oauth = false;        ///< Lever through OAuth (the host is then unready until authorized)
   std::string encryption_key;      ///< empty: none in the config
   std::vector<std::string> previous_encryption_keys;
 };
@@ -92,6 +94,7 @@ class EndToEnd : public ::testing::Test {
   HostProcess& host() { return *host_; }
   const std::filesystem::path& dir() const { return dir_; }
   const std::filesystem::path& configFile() const { return config_file_; }
+  std::uint16_t hostPort() const { return host_port_; }
 
  private:
   std::filesystem::path dir_;

@@ -4,6 +4,12 @@
 
 #include "e2e_fixture.hpp"
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -17,8 +23,45 @@ constexpr char kKeyA[] = "e2e-key-A-0123456789abcdef0123456789abcdef";
 constexpr char kKeyB[] = "e2e-key-B-fedcba9876543210fedcba9876543210";
 constexpr char kKeyC[] = "e2e-key-C-neither-of-the-two-keys-ever-used";
 
+struct Answer {
+  int status = 0;
+  std::string location;
+  std::string cookie;  ///< Set-Cookie up to its first ';'
+  std::string body;
+};
+
+Answer get(const std::string& url, const std::string& cookie = {}) {
+  const Poco::URI uri(url);
+  Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+  session.setTimeout(Poco::Timespan(20, 0));
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, uri.getPathAndQuery(),
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!cookie.empty()) request.set("Cookie", cookie);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  Answer a;
+  a.status = static_cast<int>(response.getStatus());
+  a.location = response.get("Location", "");
+  a.cookie = response.get("Set-Cookie", "");
+  a.cookie = a.cookie.substr(0, a.cookie.find(';'));
+  Poco::StreamCopier::copyToString(in, a.body);
+  return a;
+}
+
 class Secrets : public EndToEnd {
  protected:
+  /// What a Lever Super Admin does: "Connect Lever" in the console, Accept at Lever, back to atsync.
+  void authorizeLever() {
+    ASSERT_TRUE(waitFor([&] { return httpGetStatus(hostPort(), "/healthz") == 200; }, seconds(20))) << host().output();
+    const auto start = get("http://127.0.0.1:" + std::to_string(hostPort()) + "/oauth/" + kConnection + "/start");
+    ASSERT_EQ(start.status, 302) << start.body;
+    const auto consent = get(start.location + "&auto=approve");
+    ASSERT_EQ(consent.status, 302) << consent.body;
+    const auto callback = get(consent.location, start.cookie);
+    ASSERT_EQ(callback.status, 200) << callback.body;
+  }
+
   /// Every byte of the SQLite store: the database file and its WAL and shared-memory files.
   std::string storeBytes() const {
     std::string all;
@@ -126,6 +169,48 @@ TEST_F(Secrets, RotatedKeyKeepsTheHostRunningAndResealMovesEverythingToTheNewKey
   startHost();
   EXPECT_EQ(apiWebhooks(), webhooks);
   EXPECT_TRUE(leverStageReachesKula(opportunity, seed::kStagePhoneScreen, "screening"));
+}
+
+TEST_F(Secrets, RotatedKeyOpensOAuthTokensAndResealMovesThemToTheNewKey) {
+  WorldOptions options;
+  options.lever_oauth = true;
+  options.encryption_key = kKeyA;
+  startSandboxes(options);
+  ASSERT_TRUE(host().start()) << host().output();
+  authorizeLever();
+  ASSERT_TRUE(host().waitReady(seconds(20))) << host().output();
+  ASSERT_EQ(host().terminate(seconds(30)).value_or(-1), 0);
+
+  // Neither key: the tokens do not open, the connection waits for a new authorization, and the log says why.
+  options.encryption_key = kKeyC;
+  writeConfig(options);
+  ASSERT_TRUE(host().start());
+  EXPECT_FALSE(host().waitReady(seconds(3)));
+  EXPECT_NE(host().output().find("cannot be decrypted: opens with none of the configured keys"), std::string::npos)
+      << host().output();
+  host().terminate(seconds(30));
+  auto wrong = atsync({"reseal"});
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.err.find("OAuth tokens of connection 'e2e' (plugin 'lever') opens with none of the configured"),
+            std::string::npos)
+      << wrong.err;
+
+  // B current, A previous: the tokens sealed with A open, no new authorization needed.
+  options.encryption_key = kKeyB;
+  options.previous_encryption_keys = {kKeyA};
+  writeConfig(options);
+  startHost();
+  ASSERT_EQ(host().terminate(seconds(30)).value_or(-1), 0);
+  auto resealed = atsync({"reseal"});
+  ASSERT_EQ(resealed.exit_code, 0) << resealed.err;
+  EXPECT_NE(resealed.out.find("and 1 OAuth token row (1 under a previous key)"), std::string::npos) << resealed.out;
+
+  // B alone.
+  options.previous_encryption_keys.clear();
+  writeConfig(options);
+  startHost();
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  EXPECT_FALSE(waitLinked(kAda).empty()) << "Lever calls work with the resealed tokens";
 }
 
 }  // namespace
