@@ -111,10 +111,11 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
       auto auth = runtime::bindAuth(plugin->manifest(), slot.config);
       if (!auth) return unexpected(where + ": " + auth.error());
       // Webhook registration is what puts secrets (signature tokens) into plugin state. Without a key they are
-      // stored as they come, and the host says so instead of refusing to start: unlike OAuth refresh tokens
-      // (which act on the vendor's API), a signature token only lets its holder forge inbound webhooks, which
-      // the reconciliation polls then contradict; and hosts that ran fine before plugin state was sealed keep
-      // starting after an upgrade. An operator who adds the key later runs `atsync reseal` to seal what is there.
+      // stored as they come, and the host says so instead of refusing to start: unlike an OAuth refresh token,
+      // which acts on the vendor's API with the customer's authority (and is refused without a key below), a
+      // signature token only lets someone who already read the store forge inbound webhooks; and hosts that ran
+      // fine before plugin state was sealed keep starting after an upgrade. An operator who adds the key later
+      // runs `atsync reseal` to seal what is there.
       if (!app->keys_ && !app->config_.server.public_url.empty() &&
           plugin->manifest().supports(sdk::op::kWebhooksRegister)) {
         logger->log(logging::Level::kWarn,

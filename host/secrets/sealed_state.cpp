@@ -13,7 +13,9 @@ std::string context(const StateRowId& row) {
 
 }  // namespace
 
-bool isSealedState(std::string_view stored) { return stored.substr(0, kSealedStatePrefix.size()) == kSealedStatePrefix; }
+bool isSealedState(std::string_view stored) {
+  return stored.substr(0, kSealedStatePrefix.size()) == kSealedStatePrefix;
+}
 
 std::string sealState(const KeyRing& keys, const StateRowId& row, std::string_view plaintext) {
   return std::string(kSealedStatePrefix) + keys.seal(plaintext, context(row));
