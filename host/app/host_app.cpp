@@ -5,6 +5,8 @@
 #include "runtime/auth_binding.hpp"
 #include "secrets/store_token_store.hpp"
 
+#include <atsync/sdk/operations.hpp>
+
 namespace atsync::host::app {
 namespace {
 
@@ -46,6 +48,7 @@ std::string stringAt(const boost::json::object& root, std::string_view pointer) 
 void collectConfigSecrets(const config::Config& config, logging::Redactor& redactor) {
   redactor.add(config.server.admin_token);
   if (config.encryption_key) redactor.add(*config.encryption_key);
+  for (const auto& key : config.previous_encryption_keys) redactor.add(key);
   for (const auto& c : config.connections) {
     for (const auto* slot : {&c.platform, &c.ats}) {
       for (const auto& pointer : slot->secret_pointers) redactor.add(stringAt(slot->config, pointer));
@@ -79,20 +82,23 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   auto store = store::openStore(app->config_.store.url);
   if (!store) return unexpected("store: " + store.error());
   app->store_ = std::move(*store);
-  app->state_ = std::make_unique<StoreStateStore>(*app->store_);
-
   if (app->config_.encryption_key && !app->config_.encryption_key->empty()) {
-    auto cipher = secrets::TokenCipher::fromSecret(*app->config_.encryption_key);
-    if (!cipher) return unexpected("encryption_key: " + cipher.error());
-    app->cipher_ = std::move(*cipher);
+    auto keys = secrets::KeyRing::fromSecrets(*app->config_.encryption_key, app->config_.previous_encryption_keys);
+    if (!keys) return unexpected(keys.error());
+    app->keys_ = std::move(*keys);
   }
+  std::shared_ptr<logging::Logger> logger = app->logger_;
+  app->state_ = std::make_unique<StoreStateStore>(
+      *app->store_, app->keys_ ? &*app->keys_ : nullptr,
+      [logger](const runtime::StateScope& scope, const std::string& message) {
+        logger->log(logging::Level::kError, message, scope.connection_id, scope.plugin);
+      });
 
   auto client = http::HttpClient::create(options.client);
   if (!client) return unexpected("HTTP client: " + client.error().message);
   app->client_ = std::move(client.value());
 
   app->engine_ = std::make_unique<engine::Engine>(options.workers);
-  std::shared_ptr<logging::Logger> logger = app->logger_;
   app->engine_->setErrorLog([logger](const std::string& connection, const std::string& message) {
     logger->log(logging::Level::kError, message, connection);
   });
@@ -104,16 +110,32 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
       const std::string where = "connection '" + connection.id + "', plugin '" + slot.plugin + "'";
       auto auth = runtime::bindAuth(plugin->manifest(), slot.config);
       if (!auth) return unexpected(where + ": " + auth.error());
+      // Webhook registration is what puts secrets (signature tokens) into plugin state. Without a key they are
+      // stored as they come, and the host says so instead of refusing to start: unlike an OAuth refresh token,
+      // which acts on the vendor's API with the customer's authority (and is refused without a key below), a
+      // signature token only lets someone who already read the store forge inbound webhooks; and hosts that ran
+      // fine before plugin state was sealed keep starting after an upgrade. An operator who adds the key later
+      // runs `atsync reseal` to seal what is there.
+      if (!app->keys_ && !app->config_.server.public_url.empty() &&
+          plugin->manifest().supports(sdk::op::kWebhooksRegister)) {
+        logger->log(logging::Level::kWarn,
+                    where + " registers webhooks and keeps their signature tokens in plugin state, stored in "
+                            "plaintext without encryption_key: set encryption_key: ${ATSYNC_ENCRYPTION_KEY} (at "
+                            "least 32 characters) to seal it, then run 'atsync reseal -c FILE' to seal what is stored",
+                    connection.id, slot.plugin);
+      }
       runtime::ConnectorContext context;
       if (auth->oauth) {
-        if (!app->cipher_) {
+        if (!app->keys_) {
           return unexpected(where + " uses OAuth, whose tokens are stored encrypted: set encryption_key in the "
                                     "config (normally encryption_key: ${ATSYNC_ENCRYPTION_KEY}, at least 32 characters)");
         }
         auto& tokens = app->tokens_[connection.id + "/" + slot.plugin];
+        // Tokens rotate on every refresh: the redactor keeps the recent ones, bounded, and never forgets the
+        // config's own secrets for them.
         tokens = std::make_unique<secrets::StoreTokenStore>(
-            *app->store_, *app->cipher_, connection.id, slot.plugin,
-            [logger](const std::vector<std::string>& secrets) { logger->redactor().addAll(secrets); });
+            *app->store_, *app->keys_, connection.id, slot.plugin,
+            [logger](const std::vector<std::string>& secrets) { logger->redactor().addRotating(secrets); });
         context.tokens = tokens.get();
         // A row sealed under another key is not fatal (authorizing again overwrites it), but it must be loud.
         if (!tokens->load() && !tokens->lastError().empty()) logger->log(logging::Level::kError, tokens->lastError(), connection.id, slot.plugin);

@@ -15,7 +15,7 @@
 #include "logging/logger.hpp"
 #include "plugin/loader.hpp"
 #include "secrets/store_token_store.hpp"
-#include "secrets/token_cipher.hpp"
+#include "secrets/key_ring.hpp"
 #include "server/http_server.hpp"
 #include "server/server_counters.hpp"
 #include "store/store.hpp"
@@ -52,7 +52,7 @@ class HostApp {
  public:
   /// Opens the store and creates every enabled connection's connectors. Errors name the connection and plugin.
   /// A connection that uses OAuth without `encryption_key` in the config is an error: tokens are never stored in
-  /// plaintext.
+  /// plaintext. Plugin state is sealed with the same key; without one it is stored as is, with a warning.
   static Expected<std::unique_ptr<HostApp>, std::string> create(config::Config config, plugin::PluginSet plugins,
                                                                 AppOptions options = {});
   ~HostApp();
@@ -77,8 +77,9 @@ class HostApp {
   AppOptions options_;
   std::shared_ptr<logging::Logger> logger_;
   std::unique_ptr<store::Store> store_;
+  // encryption_key and previous_encryption_keys; empty without encryption_key. Before state_, which points to it.
+  std::optional<secrets::KeyRing> keys_;
   std::unique_ptr<StoreStateStore> state_;
-  std::optional<secrets::TokenCipher> cipher_;
   std::unique_ptr<http::HttpClient> client_;
   // OAuth tokens of each connection+plugin, sealed in the store's tokens table.
   std::map<std::string, std::unique_ptr<secrets::StoreTokenStore>> tokens_;

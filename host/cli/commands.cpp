@@ -34,6 +34,14 @@ const std::vector<Command>& commands() {
          {"--all", "", "", "queue every dead letter again"},
          {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
        &runDeadLetters},
+      {{"reseal", "atsync reseal -c FILE",
+        "Seals every value the store keeps encrypted (OAuth tokens, plugin state) again with encryption_key, in one\n"
+        "transaction; values sealed with previous_encryption_keys or stored in plaintext before are included. The\n"
+        "last step of a key rotation: afterwards previous_encryption_keys can be removed. Fails, changing nothing,\n"
+        "when a value opens with none of the configured keys.",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+       &runReseal},
       {{"plugins", "atsync plugins [--dir DIR] [--json]",
         "Lists the connector plugins of a folder: name, version, role, capabilities, ABI version and file.\n"
         "Plugins that cannot be loaded are listed on stderr with the reason; the exit code is then 1.",

@@ -115,10 +115,13 @@ struct Config {
   PluginsConfig plugins;
   LogConfig log;
   RetentionConfig retention;
-  // Optional top-level `encryption_key` (normally `${ATSYNC_ENCRYPTION_KEY}`): the key OAuth tokens are
-  // encrypted with in the store. At least 32 characters; a secret, never log it. Absent: the store decides
-  // (it may refuse OAuth connections).
+  // Optional top-level `encryption_key` (normally `${ATSYNC_ENCRYPTION_KEY}`): the key OAuth tokens and plugin
+  // state are sealed with in the store. At least 32 characters; a secret, never log it. Absent: OAuth connections
+  // are refused and plugin state is kept in plaintext (with a warning at start).
   std::optional<std::string> encryption_key;
+  // `previous_encryption_keys`: keys that only open what they sealed before a rotation, never seal; `atsync reseal`
+  // moves everything to `encryption_key`, after which they can go. Same rules as encryption_key; secrets.
+  std::vector<std::string> previous_encryption_keys;
   std::vector<ConnectionConfig> connections;
   std::string source;  // the file name as given, or the display name for configs loaded from a string
 };

@@ -10,8 +10,9 @@
 namespace atsync::host::config::detail {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"version", "store", "server", "plugins", "connections", "log",
-                                           "encryption_key", "retention"};
+const std::vector<std::string> kTopKeys = {"version",        "store",     "server",
+                                           "plugins",        "connections", "log",
+                                           "encryption_key", "previous_encryption_keys", "retention"};
 const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls", "request_read_timeout_ms"};
 const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
 const std::vector<std::string> kPluginsKeys = {"dir"};
@@ -124,6 +125,15 @@ Config DocumentParser::parse(const YAML::Node& root) {
   if (top.contains("log")) log(top["log"], config);
   if (top.contains("retention")) retention(top["retention"], config);
   if (top.contains("encryption_key")) encryptionKey(top["encryption_key"], config);
+  if (top.contains("previous_encryption_keys")) {
+    if (top.contains("encryption_key")) {
+      previousEncryptionKeys(top["previous_encryption_keys"], config);
+    } else {
+      reader_.error(top["previous_encryption_keys"].key.Mark(),
+                    "previous_encryption_keys needs encryption_key: previous keys only open what they sealed, the "
+                    "current key seals (see docs/operations.md, rotating the encryption key)");
+    }
+  }
   if (top.contains("connections")) {
     connections(top["connections"], config);
   } else {
@@ -315,16 +325,43 @@ void DocumentParser::log(const Entry& e, Config& config) {
   }
 }
 
-void DocumentParser::encryptionKey(const Entry& e, Config& config) {
-  auto s = string(e, "encryption_key");
-  if (!s) return;
+std::optional<std::string> DocumentParser::key(const Entry& e, const std::string& what) {
+  auto s = string(e, what);
+  if (!s) return std::nullopt;
   if (s->size() < kMinEncryptionKeyLength) {
-    // The key itself is never echoed, only its length.
-    reader_.error(e.value.Mark(), "encryption_key must be at least " + std::to_string(kMinEncryptionKeyLength) +
-                                      " characters long, found " + std::to_string(s->size()));
+    // A key itself is never echoed, only its length.
+    reader_.error(markOr(e.value, e.key.Mark()), what + " must be at least " +
+                                                     std::to_string(kMinEncryptionKeyLength) +
+                                                     " characters long, found " + std::to_string(s->size()));
+    return std::nullopt;
+  }
+  return s;
+}
+
+void DocumentParser::encryptionKey(const Entry& e, Config& config) {
+  if (auto k = key(e, "encryption_key")) config.encryption_key = std::move(*k);
+}
+
+void DocumentParser::previousEncryptionKeys(const Entry& e, Config& config) {
+  if (e.value.IsNull()) return;  // an empty list after a rotation is finished
+  if (!e.value.IsSequence()) {
+    // A scalar here is most likely a key itself: say what it is without echoing it.
+    reader_.error(markOr(e.value, e.key.Mark()),
+                  "previous_encryption_keys must be a list of keys ('- ${OLD_KEY}'), found " +
+                      (e.value.IsScalar() ? std::string("a single value (hidden)") : describeNode(e.value)));
     return;
   }
-  config.encryption_key = *s;
+  std::size_t index = 0;
+  for (const YAML::Node& item : e.value) {
+    const std::string what = "previous_encryption_keys[" + std::to_string(index++) + "]";
+    auto k = key(Entry{e.key, item}, what);
+    if (!k) continue;
+    if (config.encryption_key && *k == *config.encryption_key) {
+      reader_.warning(markOr(item, e.key.Mark()), what + " is the same as encryption_key; it can be removed");
+      continue;
+    }
+    config.previous_encryption_keys.push_back(std::move(*k));
+  }
 }
 
 } // namespace atsync::host::config::detail

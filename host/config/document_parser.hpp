@@ -51,6 +51,8 @@ private:
   void log(const Entry& e, Config& config);
   void retention(const Entry& e, Config& config);
   void encryptionKey(const Entry& e, Config& config);
+  void previousEncryptionKeys(const Entry& e, Config& config);
+  std::optional<std::string> key(const Entry& e, const std::string& what);
   void connections(const Entry& e, Config& config);
   std::optional<ConnectionConfig> connection(const YAML::Node& node, std::size_t index);
   void slot(const Entry& e, const std::string& what, const char* role, PluginSlot& out);

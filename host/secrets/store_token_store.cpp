@@ -31,10 +31,10 @@ std::optional<http::OAuthTokens> parseTokens(std::string_view json) {
   return t;
 }
 
-StoreTokenStore::StoreTokenStore(store::Store& store, const TokenCipher& cipher, std::string connection_id,
+StoreTokenStore::StoreTokenStore(store::Store& store, const KeyRing& keys, std::string connection_id,
                                  std::string plugin, SecretObserver observer)
     : store_(store),
-      cipher_(cipher),
+      keys_(keys),
       connection_id_(std::move(connection_id)),
       plugin_(std::move(plugin)),
       observer_(std::move(observer)) {}
@@ -45,14 +45,15 @@ std::optional<http::OAuthTokens> StoreTokenStore::load() {
   std::lock_guard lock(mutex_);
   last_error_.clear();
   if (!sealed || sealed->empty()) return std::nullopt;
-  auto plain = cipher_.open(*sealed, context());
-  if (!plain) {
+  auto opened = keys_.open(*sealed, context());
+  if (!opened) {
     last_error_ = "stored OAuth tokens of connection '" + connection_id_ + "' (" + plugin_ +
-                  ") cannot be decrypted: " + plain.error() + "; authorize the connection again";
+                  ") cannot be decrypted: " + opened.error() +
+                  "; add the key they were sealed with to previous_encryption_keys, or authorize the connection again";
     return std::nullopt;
   }
-  auto tokens = parseTokens(*plain);
-  OPENSSL_cleanse(plain->data(), plain->size());
+  auto tokens = parseTokens(opened->plaintext);
+  OPENSSL_cleanse(opened->plaintext.data(), opened->plaintext.size());
   if (!tokens) {
     last_error_ = "stored OAuth tokens of connection '" + connection_id_ + "' are not a token document";
     return std::nullopt;
@@ -65,7 +66,7 @@ void StoreTokenStore::save(const http::OAuthTokens& tokens) {
   // Redaction first: from here on these values may appear in error texts.
   if (observer_) observer_({tokens.access_token, tokens.refresh_token});
   std::string plain = serializeTokens(tokens);
-  const std::string sealed = cipher_.seal(plain, context());
+  const std::string sealed = keys_.seal(plain, context());
   OPENSSL_cleanse(plain.data(), plain.size());
   store_.transact([&](store::Transaction& tx) { tx.setTokens(connection_id_, plugin_, sealed); });
   std::lock_guard lock(mutex_);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// A connection's OAuth tokens in the durable store's `tokens` table, sealed with TokenCipher. This is the
+// A connection's OAuth tokens in the durable store's `tokens` table, sealed with the current key of a KeyRing (and
+// opened with any of its keys, so tokens sealed before a key rotation still load). This is the
 // TokenStore the host gives OAuth2 credentials (host/http/token_store.hpp): save() returns only after the commit,
 // so a rotated refresh token is durable before the new access token is used.
 
-#include "secrets/token_cipher.hpp"
+#include "secrets/key_ring.hpp"
 #include "store/store.hpp"
 
 #include <atsync/host/http/token_store.hpp>
@@ -22,8 +23,8 @@ using SecretObserver = std::function<void(const std::vector<std::string>& secret
 
 class StoreTokenStore final : public http::TokenStore {
  public:
-  /// `cipher` must outlive this object.
-  StoreTokenStore(store::Store& store, const TokenCipher& cipher, std::string connection_id, std::string plugin,
+  /// `keys` must outlive this object.
+  StoreTokenStore(store::Store& store, const KeyRing& keys, std::string connection_id, std::string plugin,
                   SecretObserver observer = nullptr);
 
   /// The stored tokens, or nullopt when there are none or they cannot be decrypted (lastError() says why; the
@@ -39,7 +40,7 @@ class StoreTokenStore final : public http::TokenStore {
   std::string context() const { return connection_id_ + "/" + plugin_; }
 
   store::Store& store_;
-  const TokenCipher& cipher_;
+  const KeyRing& keys_;
   const std::string connection_id_;
   const std::string plugin_;
   SecretObserver observer_;

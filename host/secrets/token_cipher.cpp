@@ -119,7 +119,7 @@ Expected<std::string, std::string> TokenCipher::open(std::string_view sealed, st
   // The tag check happens here: a wrong key, a tampered row or a row moved to another connection all fail.
   if (EVP_DecryptFinal_ex(ctx.get(), out + n, &final_n) != 1) {
     OPENSSL_cleanse(plain.data(), plain.size());
-    return unexpected(std::string("authentication failed: wrong encryption key, or the stored tokens were altered"));
+    return unexpected(std::string("authentication failed: wrong encryption key, or the stored value was altered"));
   }
   return plain;
 }

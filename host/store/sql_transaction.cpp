@@ -285,6 +285,30 @@ void SqlTransaction::setTokens(std::string_view connection_id, std::string_view 
   cache_.execute(kSql, params(connection_id, plugin, blob, wallClockMs()));
 }
 
+std::vector<TokenRow> SqlTransaction::allTokens() {
+  using Row = Poco::Tuple<std::string, std::string, Poco::Data::BLOB>;
+  std::vector<TokenRow> out;
+  for (const auto& row : cache_.query<Row>(
+           "SELECT connection_id, plugin, ciphertext FROM tokens ORDER BY connection_id, plugin", params())) {
+    const auto& blob = row.get<2>();
+    out.push_back({row.get<0>(), row.get<1>(),
+                   std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size())});
+  }
+  return out;
+}
+
+std::vector<PluginStateRow> SqlTransaction::allPluginState() {
+  using Row = Poco::Tuple<std::string, std::string, std::string, std::string>;
+  std::vector<PluginStateRow> out;
+  for (const auto& row :
+       cache_.query<Row>("SELECT connection_id, plugin, state_key, value FROM plugin_state "
+                         "ORDER BY connection_id, plugin, state_key",
+                         params())) {
+    out.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>()});
+  }
+  return out;
+}
+
 Counts SqlTransaction::counts(std::string_view connection_id) {
   using Pair = Poco::Tuple<std::string, Poco::Int64>;
   Counts out;

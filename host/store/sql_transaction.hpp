@@ -50,6 +50,8 @@ class SqlTransaction final : public Transaction {
   void setConnectionState(std::string_view connection_id, std::string_view state_json) override;
   std::optional<std::string> tokens(std::string_view connection_id, std::string_view plugin) override;
   void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) override;
+  std::vector<TokenRow> allTokens() override;
+  std::vector<PluginStateRow> allPluginState() override;
 
   Counts counts(std::string_view connection_id) override;
   Counts backlog(std::string_view connection_id) override;

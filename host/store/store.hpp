@@ -99,6 +99,19 @@ struct StageMappingRow {
   std::string origin;          ///< "config" | "default" | "admin"
 };
 
+/// Every row of the tables that hold values sealed at rest, for `atsync reseal`.
+struct TokenRow {
+  std::string connection_id;
+  std::string plugin;
+  std::string ciphertext;
+};
+struct PluginStateRow {
+  std::string connection_id;
+  std::string plugin;
+  std::string key;
+  std::string value;
+};
+
 struct ActivityQuery {
   std::string connection_id;   ///< empty: all
   std::string kind;            ///< empty: all
@@ -170,6 +183,9 @@ class Transaction {
   /// Encrypted OAuth tokens (the caller encrypts; the store keeps opaque bytes).
   virtual std::optional<std::string> tokens(std::string_view connection_id, std::string_view plugin) = 0;
   virtual void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) = 0;
+  /// Every row of the tokens and plugin state tables, in key order (re-sealing them all with a new key).
+  virtual std::vector<TokenRow> allTokens() = 0;
+  virtual std::vector<PluginStateRow> allPluginState() = 0;
 
   /// Everything, for the admin API and `atsync status` (walks whole tables: on demand only).
   virtual Counts counts(std::string_view connection_id) = 0;

@@ -184,6 +184,40 @@ TEST(ConfigLoader, RejectsBadLogAndEncryptionKey) {
                           "atsync.yaml:8:17: encryption_key must be at least 32 characters long, found 9"));
 }
 
+TEST(ConfigLoader, LoadsPreviousEncryptionKeysFromTheEnvironment) {
+  MapEnvironment env = goodEnvironment();
+  env.set("ENC", std::string(32, 'b'));
+  env.set("OLD_ENC", std::string(40, 'a'));
+  const LoadResult result =
+      load(variant("plugins:\n", "encryption_key: ${ENC}\nprevious_encryption_keys:\n  - ${OLD_ENC}\nplugins:\n"), env);
+  ASSERT_TRUE(result.ok()) << result.report();
+  EXPECT_EQ(result.config->encryption_key, std::string(32, 'b'));
+  EXPECT_THAT(result.config->previous_encryption_keys, ElementsAre(std::string(40, 'a')));
+}
+
+TEST(ConfigLoader, RejectsBadPreviousEncryptionKeys) {
+  MapEnvironment env = goodEnvironment();
+  env.set("ENC", std::string(32, 'b'));
+  env.set("OLD_ENC", "old-and-short");
+  EXPECT_THAT(messages(load(variant("plugins:\n", "encryption_key: ${ENC}\nprevious_encryption_keys:\n"
+                                                  "  - ${OLD_ENC}\n  - [nested]\nplugins:\n"),
+                            env)),
+              ElementsAre("atsync.yaml:9:5: previous_encryption_keys[0] must be at least 32 characters long, found 13",
+                          "atsync.yaml:10:5: previous_encryption_keys[1] must be a string, found a sequence"));
+  EXPECT_THAT(messages(load(variant("plugins:\n", "encryption_key: ${ENC}\nprevious_encryption_keys: ${ENC}\n"
+                                                  "plugins:\n"),
+                            env)),
+              ElementsAre("atsync.yaml:8:27: previous_encryption_keys must be a list of keys ('- ${OLD_KEY}'), "
+                          "found a single value (hidden)"));
+  EXPECT_THAT(messages(load(variant("plugins:\n", "previous_encryption_keys: [\"${ENC}\"]\nplugins:\n"), env)),
+              ElementsAre("atsync.yaml:7:1: previous_encryption_keys needs encryption_key: previous keys only open "
+                          "what they sealed, the current key seals (see docs/operations.md, rotating the encryption "
+                          "key)"));
+  EXPECT_THAT(messages(load(variant("plugins:\n", "previous_encryptionkeys: []\nplugins:\n"), env)),
+              ElementsAre("atsync.yaml:7:1: unknown key 'previous_encryptionkeys' (did you mean "
+                          "'previous_encryption_keys'?)"));
+}
+
 TEST(ConfigLoader, RejectsNonStringStageMappingValue) {
   EXPECT_THAT(messages(load(variant("{ lead-new: prospect }", "{ lead-new: [a, b] }"))),
               ElementsAre("atsync.yaml:24:36: connections[0].stage_mapping.ats_to_platform.lead-new must be a string, "

@@ -180,10 +180,10 @@ TEST(ConfigLoader, RejectsEmptyFile) {
 TEST(ConfigLoader, RejectsTopLevelSequence) {
   EXPECT_THAT(messages(load("- version: 1\n")),
               ElementsAre("atsync.yaml:1:1: the top level must be a mapping of keys ('version', 'store', 'server', "
-                          "'plugins', 'connections', 'log', 'encryption_key', 'retention'), found a sequence"));
+                          "'plugins', 'connections', 'log', 'encryption_key', 'previous_encryption_keys', 'retention'), found a sequence"));
   EXPECT_THAT(messages(load("just text\n")),
               ElementsAre("atsync.yaml:1:1: the top level must be a mapping of keys ('version', 'store', 'server', "
-                          "'plugins', 'connections', 'log', 'encryption_key', 'retention'), found 'just text'"));
+                          "'plugins', 'connections', 'log', 'encryption_key', 'previous_encryption_keys', 'retention'), found 'just text'"));
 }
 
 TEST(ConfigLoader, RejectsBinaryGarbage) {

@@ -12,7 +12,7 @@ constexpr char kLeverKey[] = "e2e-lever-key";
 constexpr char kKulaKey[] = "e2e-kula-key";
 constexpr const char* kKulaSecret = kKulaWebhookSecret;
 constexpr char kLeverClientSecret[] = "e2e-oauth-client-secret";
-constexpr char kEncryptionKey[] = "e2e-encryption-key-0123456789abcdef";
+constexpr char kOAuthEncryptionKey[] = "e2e-encryption-key-0123456789abcdef";
 
 std::string noteText(const lever::Note& note) {
   std::string text;
@@ -86,8 +86,17 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
     << "server:\n  listen: " << host << "\n  public_url: " << options.public_scheme << "://" << host
     << "\n  admin_token: " << kAdminToken << "\n"
     << options.server_yaml
-    << "plugins:\n  dir: " << testing::pluginDir() << "\n"
-    << "connections:\n"
+    << "plugins:\n  dir: " << testing::pluginDir() << "\n";
+  // OAuth tokens are only ever stored sealed: an OAuth world needs a key even when the test names none.
+  const std::string key = !options.encryption_key.empty() ? options.encryption_key
+                          : options.lever_oauth           ? std::string(kOAuthEncryptionKey)
+                                                          : std::string();
+  if (!key.empty()) y << "encryption_key: " << key << "\n";
+  if (!options.previous_encryption_keys.empty()) {
+    y << "previous_encryption_keys:\n";
+    for (const auto& previous : options.previous_encryption_keys) y << "  - " << previous << "\n";
+  }
+  y << "connections:\n"
     << "  - id: " << kConnection << "\n"
     << "    poll_interval_s: " << options.poll_interval_s << "\n"
     << "    platform:\n      plugin: kula\n      config:\n"
@@ -96,16 +105,17 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
     << "        webhook_secret: " << kKulaSecret << "\n"
     << "    ats:\n      plugin: lever\n      config:\n"
     << "        base_url: " << lever_->baseUrl() << "\n"
-    << "        perform_as: " << options.perform_as << "\n";
+    << "        auth:\n";
   if (options.lever_oauth) {
-    y << "        auth:\n          mode: oauth\n          client_id: " << kLeverClientId << "\n"
+    y << "          mode: oauth\n          client_id: " << kLeverClientId << "\n"
       << "          client_secret: " << kLeverClientSecret << "\n"
       << "          authorize_url: " << lever_->authorizeUrl() << "\n"
       << "          token_url: " << lever_->tokenUrl() << "\n"
-      << "encryption_key: " << kEncryptionKey << "\n";
+      << "          audience: " << lever_->baseUrl() << "/\n";
   } else {
-    y << "        auth:\n          mode: api_key\n          api_key: " << kLeverKey << "\n";
+    y << "          mode: api_key\n          api_key: " << kLeverKey << "\n";
   }
+  y << "        perform_as: " << options.perform_as << "\n";
 }
 
 void EndToEnd::startHost() {

@@ -42,6 +42,8 @@ struct WorldOptions {
   bool lever_oauth = false;        ///< Lever through OAuth (an administrator must connect it) instead of an API key
   std::string public_scheme = "http";  ///< of server.public_url ("https" with server.tls)
   std::string server_yaml;             ///< more keys of the server section, each line indented by two spaces
+  std::string encryption_key;      ///< empty: none in the config
+  std::vector<std::string> previous_encryption_keys;
 };
 
 inline constexpr char kAdminToken[] = "e2e-admin-token";

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -50,14 +51,14 @@ const std::map<std::string, std::string> kEnv = {
 TEST(Cli, OverviewListsEveryCommand) {
   auto r = atsync({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* verb : {"atsync plugins", "atsync check", "atsync demo"}) {
+  for (const char* verb : {"atsync plugins", "atsync check", "atsync demo", "atsync reseal -c FILE"}) {
     EXPECT_NE(r.out.find(verb), std::string::npos) << verb << "\n" << r.out;
   }
   EXPECT_EQ(atsync({}).exit_code, 2);
 }
 
 TEST(Cli, EveryVerbHasHelp) {
-  for (const char* verb : {"plugins", "check", "demo"}) {
+  for (const char* verb : {"plugins", "check", "demo", "reseal"}) {
     auto r = atsync({verb, "--help"});
     EXPECT_EQ(r.exit_code, 0) << verb;
     EXPECT_EQ(r.out.rfind(std::string("usage: atsync ") + verb, 0), 0u) << r.out;
@@ -148,6 +149,14 @@ TEST(Cli, CheckOfMissingFileFails) {
   auto r = atsync({"check", "-c", "/nonexistent/atsync.yaml"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("/nonexistent/atsync.yaml"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ResealWithoutEncryptionKeyFailsWithOneLine) {
+  auto r = atsync({"reseal", "-c", writeTemp("nokey.yaml", kGoodConfig)}, kEnv);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.find("atsync reseal: "), 0u) << r.err;
+  EXPECT_NE(r.err.find("nokey.yaml has no encryption_key, the key to seal with"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 TEST(Cli, SandboxConfigOfTheRepositoryChecks) {

@@ -83,6 +83,34 @@ TEST(Redactor, MasksPercentEncodedForms) {
   EXPECT_EQ(r.apply("?t=a%20b%2Fc%2Bd%3De"), "?t=[REDACTED]");
 }
 
+TEST(Redactor, KeepsConfigSecretsMaskedPastTenThousandRotatedTokens) {
+  Redactor r;
+  r.add("adm1n-T0KEN-from-config");
+  r.add("lever-API-key-from-config");
+  r.add("client-SECRET-from-config");
+  r.addRotating({"client-SECRET-from-config"});  // seen again as a rotating value: still pinned
+  // Hourly OAuth refreshes over more than a year, access and refresh token each time.
+  for (int i = 0; i < 10000; ++i) {
+    r.addRotating({"access-" + std::to_string(i) + "-token-value", "refresh-" + std::to_string(i) + "-token-value"});
+  }
+  EXPECT_EQ(r.apply("admin adm1n-T0KEN-from-config key lever-API-key-from-config secret client-SECRET-from-config"),
+            "admin [REDACTED] key [REDACTED] secret [REDACTED]");
+  EXPECT_EQ(r.apply("Bearer access-9999-token-value"), "Bearer [REDACTED]") << "the newest tokens are masked";
+  EXPECT_EQ(r.apply("refresh-9000-token-value"), "[REDACTED]");
+  // Rotated tokens are bounded: the oldest, long dead, are forgotten.
+  EXPECT_EQ(r.apply("access-0-token-value"), "access-0-token-value");
+}
+
+TEST(Redactor, MasksOverlappingSecretsAsOneSpan) {
+  Redactor r;
+  r.add("abcdef-123");
+  r.add("123-ghijkl");
+  EXPECT_EQ(r.apply("x abcdef-123-ghijkl y"), "x [REDACTED] y");
+  EXPECT_EQ(r.apply("abcdef-123abcdef-123"), "[REDACTED]");
+  EXPECT_EQ(r.apply(""), "");
+  EXPECT_EQ(r.apply("short"), "short");
+}
+
 TEST(PocoLogs, AreRoutedThroughTheLoggerAndRedacted) {
   Captured out;
   auto logger = std::make_shared<Logger>(LoggerOptions{Level::kInfo, Format::kJson, out.sink()});
