@@ -7,34 +7,6 @@
 
 namespace atsync::host::app {
 
-void ReauthorizationWatch::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      try {
-        check();
-      } catch (const std::exception& e) {
-        logger_.error(std::string("re-authorization check failed: ") + e.what());
-      }
-      lock.lock();
-      wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_; });
-    }
-  });
-}
-
-void ReauthorizationWatch::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 void ReauthorizationWatch::check() {
   const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
@@ -66,14 +38,14 @@ void ReauthorizationWatch::check() {
         if (needs) {
           tx.addActivity({0, connection->id(), now_ms, "error", "needs_reauthorization", connection->id(),
                           plugin + " refused the connection's refresh token (access revoked, or unused for too "
-                                   "long): nothing syncs until an administrator authorizes it again at /oauth/" +
-                              connection->id() + "/start."});
+                                   "long): nothing syncs until an administrator connects it again in the console "
+                                   "(or through POST /api/v1/connections/" +
+                              connection->id() + "/authorize)."});
         }
       });
       if (needs) {
         logger_.log(logging::Level::kError, "the connection needs re-authorization: " + plugin +
-                                                " refused the refresh token; open /oauth/" + connection->id() +
-                                                "/start",
+                                                " refused the refresh token; connect it again in the console",
                     connection->id(), plugin);
       }
     }

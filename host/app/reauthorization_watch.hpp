@@ -6,26 +6,23 @@
 // activity log, the connection's state document in the store, and the log. The credentials themselves already
 // fail fast; /readyz, the admin API and /metrics read their state directly.
 
+#include "app/periodic_task.hpp"
 #include "engine/engine.hpp"
 #include "logging/logger.hpp"
 #include "store/store.hpp"
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace atsync::host::app {
 
 class ReauthorizationWatch {
  public:
   ReauthorizationWatch(engine::Engine& engine, store::Store& store, logging::Logger& logger, std::int64_t interval_ms)
-      : engine_(engine), store_(store), logger_(logger), interval_ms_(interval_ms) {}
-  ~ReauthorizationWatch() { stop(); }
+      : engine_(engine), store_(store), logger_(logger), task_("re-authorization check", interval_ms, [this] { check(); }, logger) {}
 
-  void start();
-  void stop();
+  void start() { task_.start(); }
+  void stop() { task_.stop(); }
   /// One look at every connection (the thread calls it; tests may too).
   void check();
 
@@ -33,12 +30,8 @@ class ReauthorizationWatch {
   engine::Engine& engine_;
   store::Store& store_;
   logging::Logger& logger_;
-  const std::int64_t interval_ms_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-  std::map<std::string, std::string> last_state_;  // connection -> OAuth state last seen
+  std::map<std::string, std::string> last_state_;  // connection -> OAuth state last seen (the task's thread only)
+  PeriodicTask task_;  // last: stopped first, before what it uses goes
 };
 
 }  // namespace atsync::host::app

@@ -5,15 +5,14 @@
 // entries older than `retention.activity_days` are deleted, in small batches (short transactions, so webhooks
 // never wait behind a long delete), at start and then every `interval_ms`. Pending and failed events stay.
 
+#include "app/periodic_task.hpp"
 #include "config/config.hpp"
 #include "logging/logger.hpp"
 #include "store/store.hpp"
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
+#include <functional>
 #include <vector>
 
 namespace atsync::host::app {
@@ -34,11 +33,10 @@ class RetentionSweeper {
         logger_(logger),
         retention_(retention),
         connection_ids_(std::move(connection_ids)),
-        interval_ms_(interval_ms) {}
-  ~RetentionSweeper() { stop(); }
+        task_("retention sweep", interval_ms, [this] { sweepNow(); }, logger) {}
 
-  void start();
-  void stop();
+  void start() { task_.start(); }
+  void stop() { task_.stop(); }
   /// One pass over every connection (the thread calls it; tests may too).
   SweepResult sweep(std::int64_t now_ms);
 
@@ -46,12 +44,12 @@ class RetentionSweeper {
   store::Store& store_;
   logging::Logger& logger_;
   const config::RetentionConfig retention_;
+  void sweepNow();
+  /// Deletes in batches while `prune` fills them; stops early when the task is stopping.
+  std::int64_t pruneAll(const std::function<std::int64_t(store::Transaction&)>& prune);
+
   const std::vector<std::string> connection_ids_;
-  const std::int64_t interval_ms_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicTask task_;  // last: stopped first, before what it uses goes
 };
 
 }  // namespace atsync::host::app

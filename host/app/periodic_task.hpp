@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// A background thread that runs one function at start and then every `interval_ms` until stopped. An exception
+// from the function is logged (the next run tries again), never lost and never fatal. Stopping wakes the thread
+// at once; a long function can poll `stopping()` to end early.
+
+#include "logging/logger.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace atsync::host::app {
+
+class PeriodicTask {
+ public:
+  PeriodicTask(std::string what, std::int64_t interval_ms, std::function<void()> run, logging::Logger& logger)
+      : what_(std::move(what)), interval_ms_(interval_ms), run_(std::move(run)), logger_(logger) {}
+  ~PeriodicTask() { stop(); }
+  PeriodicTask(const PeriodicTask&) = delete;
+  PeriodicTask& operator=(const PeriodicTask&) = delete;
+
+  void start() {
+    std::lock_guard lock(mutex_);
+    if (thread_.joinable()) return;
+    stopping_ = false;
+    thread_ = std::thread([this] {
+      std::unique_lock lock(mutex_);
+      while (!stopping_) {
+        lock.unlock();
+        try {
+          run_();
+        } catch (const std::exception& e) {
+          logger_.error(what_ + " failed (tried again at the next run): " + e.what());
+        }
+        lock.lock();
+        wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_.load(); });
+      }
+    });
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  bool stopping() const { return stopping_.load(); }
+
+ private:
+  const std::string what_;
+  const std::int64_t interval_ms_;
+  const std::function<void()> run_;
+  logging::Logger& logger_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace atsync::host::app
