@@ -70,7 +70,10 @@ void encode(const atsync::sdk::HttpRequest& request, std::string_view raw_body) 
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input = atsync::fuzz::asText(data, size);
-  const auto [document, raw_body] = atsync::fuzz::splitOnce(input, std::string_view("\0", 1));
+  // Not a structured binding: clang 14 cannot capture one in the lambda below.
+  const auto parts = atsync::fuzz::splitOnce(input, std::string_view("\0", 1));
+  const std::string_view document = parts.first;
+  const std::string_view raw_body = parts.second;
   boost::system::error_code ec;
   const auto doc = boost::json::parse(document, ec);
   // The host refuses a request document that is not JSON before reading it (host_api.cpp).

@@ -100,6 +100,8 @@ void ScriptedHost::checkRequest(std::string_view request_json) const {
   const std::string_view path = std::string_view(request.url).substr(base_url_.size());
   ATSYNC_FUZZ_CHECK(path.find("/../") == std::string_view::npos && path.find("/./") == std::string_view::npos);
   ATSYNC_FUZZ_CHECK(!path.ends_with("/..") && !path.ends_with("/."));
+  // An empty segment ("/v1/candidates/" for an empty id) names the collection instead of a record.
+  ATSYNC_FUZZ_CHECK(path.find("//") == std::string_view::npos && !path.ends_with("/"));
   ATSYNC_FUZZ_CHECK(path.find_first_of("?# \r\n") == std::string_view::npos);
 }
 
