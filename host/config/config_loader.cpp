@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/document_parser.hpp"
@@ -13,6 +15,38 @@
 
 namespace atsync::host::config {
 namespace {
+
+// yaml-cpp 0.7 (Debian 12) loops forever in LoadAll on some malformed input, e.g. a line starting with ',': its
+// parser reports a new document at the same token again and again without consuming it, growing memory until
+// the process dies (fixed upstream after 0.8). A first pass that only watches where documents start stops at
+// the first document that starts where the previous one did, with a syntax error at that place.
+class DocumentStarts final : public YAML::EventHandler {
+public:
+  std::vector<YAML::Mark> marks;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+std::vector<YAML::Node> loadAllDocuments(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  while (parser.HandleNextDocument(starts)) {
+    const std::size_t n = starts.marks.size();
+    if (n >= 2 && starts.marks[n - 1].pos == starts.marks[n - 2].pos) {
+      throw YAML::ParserException(starts.marks[n - 1], "unexpected token where a document should start");
+    }
+  }
+  return YAML::LoadAll(text);
+}
 
 // yaml-cpp accepts control characters and invalid UTF-8 silently and has surprising ideas about NUL bytes;
 // a config file with either is binary or corrupt, so say so with the position of the first bad byte.
@@ -104,7 +138,7 @@ LoadResult loadText(std::string_view text, const std::string& file, const Catalo
 
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    documents = loadAllDocuments(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's own message for this is "bad file", which helps nobody.
     reader.error(e.mark, "YAML syntax error: nested too deeply (" + std::to_string(e.depth()) +

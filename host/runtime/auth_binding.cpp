@@ -116,11 +116,12 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
       for (const auto& e : envs->get_array()) {
         const auto* eo = e.if_object();
         if (eo == nullptr) continue;
-        const auto name = eo->contains("environment") ? std::string(eo->at("environment").as_string()) : std::string();
+        // A description is a plugin's document: a missing or mistyped field is an error value, never a throw.
+        const auto name = stringAt(*eo, "/environment");
         if (!environment.empty() && name != environment) continue;
-        oauth.client.token_url = std::string(eo->at("token_url").as_string());
-        oauth.authorize_url = std::string(eo->at("authorize_url").as_string());
-        if (eo->contains("audience")) oauth.audience = std::string(eo->at("audience").as_string());
+        oauth.client.token_url = stringAt(*eo, "/token_url");
+        oauth.authorize_url = stringAt(*eo, "/authorize_url");
+        oauth.audience = stringAt(*eo, "/audience");
         break;
       }
     }

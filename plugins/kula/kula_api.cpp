@@ -16,6 +16,12 @@ bool isUnreserved(unsigned char c) {
 }  // namespace
 
 std::string pathSegment(std::string_view id) {
+  // Percent-encoding leaves "." and ".." as they are, and a server resolves them as dot-segments: ".." would turn
+  // GET /v1/candidates/{id} into GET /v1/. An empty id would name the collection instead of a record.
+  if (id.empty() || id == "." || id == "..") {
+    throw sdk::OperationError(sdk::errc::kInvalidInput,
+                              "'" + std::string(id) + "' is not a Kula id (empty, '.' and '..' cannot be one path segment)");
+  }
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(id.size());

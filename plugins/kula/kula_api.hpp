@@ -23,6 +23,7 @@ namespace atsync::kula {
 inline constexpr int kMaxPageSize = 200;
 
 /// Percent-encodes an opaque id for use as one path segment (an id with "/" or "?" must not change the route).
+/// Throws invalid_input for "", "." and "..", which no encoding keeps from changing the route.
 std::string pathSegment(std::string_view id);
 
 /// The SDK error for a non-2xx answer: Kula's error envelope when there is one, the status otherwise.

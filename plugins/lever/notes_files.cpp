@@ -30,6 +30,8 @@ std::string mib(std::int64_t bytes) {
 }  // namespace
 
 std::string LeverConnector::postNote(const std::string& opportunity_id, const std::string& value) const {
+  // The id may come from Lever's own answer (opportunity.create's referrer note), not only from checked input.
+  requireSafeId(opportunity_id, "opportunity_id");
   auto request = api_.request("POST", "/opportunities/" + opportunity_id + "/notes", "POST /opportunities/:id/notes");
   // Optional for notes, but without it the note has no author at all in Lever.
   api_.performAs(request);

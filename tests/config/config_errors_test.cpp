@@ -12,6 +12,14 @@ namespace {
 
 using ::testing::ElementsAre;
 
+TEST(ConfigLoader, DocumentStartingWithACommaIsASyntaxErrorNotAHang) {
+  // Found by fuzz/config: yaml-cpp 0.7's LoadAll loops forever on this.
+  const auto result = load(",\n", goodEnvironment());
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(result.diagnostics.size(), 1u);
+  EXPECT_THAT(result.diagnostics[0].toString(), ::testing::StartsWith("atsync.yaml:1:1: YAML syntax error"));
+}
+
 TEST(ConfigLoader, RejectsUnknownTopLevelKeyWithDidYouMean) {
   EXPECT_THAT(messages(load(variant("server:\n", "serverr: {}\nserver:\n"))),
               ElementsAre("atsync.yaml:3:1: unknown key 'serverr' (did you mean 'server'?)"));

@@ -74,5 +74,16 @@ TEST(AuthBinding, UnknownModeIsAnError) {
   EXPECT_EQ(bound.error(), "plugin 'lever': no auth method for mode 'password' at /auth/mode");
 }
 
+TEST(AuthBinding, OAuthEnvironmentWithoutTokenUrlIsAnErrorNotAThrow) {
+  // Found by fuzz/plugin_documents: .at("token_url").as_string() threw out of the host.
+  auto lever = buildPlugin("lever");
+  ASSERT_TRUE(lever);
+  auto manifest = lever->manifest();
+  manifest.document["oauth"] = {{"environments", {{{"environment", "production"}, {"authorize_url", 7}}}}};
+  auto bound = bindAuth(manifest, leverConfig({{"mode", "oauth"}, {"client_id", "cid"}, {"client_secret", "s"}}));
+  ASSERT_FALSE(bound);
+  EXPECT_EQ(bound.error(), "plugin 'lever': no OAuth token URL (describe.oauth or config)");
+}
+
 }  // namespace
 }  // namespace atsync::testing

@@ -58,6 +58,22 @@ TEST(RequestEncoding, RefusesBadUrlsWithoutEchoingThem) {
   EXPECT_EQ(userinfo.error().message.find("s3cr3tpass"), std::string::npos);
 }
 
+TEST(RequestEncoding, RefusesUrlsThatWouldBreakTheRequestLine) {
+  // Found by fuzz/request_encoding: the target goes onto the request line as it is.
+  for (const char* url : {"https://api.lever.co/v1/a b", "https://api.lever.co/v1/a\r\nX-Injected: 1",
+                          "https://api.lever.co\n/v1", "https://api.lever.co/v1/\x7f"}) {
+    const auto parsed = parseUrl(url);
+    ASSERT_FALSE(parsed) << url;
+    EXPECT_EQ(parsed.error().code, "invalid_input");
+  }
+}
+
+TEST(RequestEncoding, RawQueryValuesCannotBreakTheRequestLine) {
+  EXPECT_EQ(buildQueryString({{"offset", "%5B3%5D HTTP/1.1\r\nX: 1"}}, {"offset"}), "offset=%5B3%5D%20HTTP/1.1%0D%0AX:%201");
+  // A correctly encoded token is still sent exactly as given.
+  EXPECT_EQ(buildQueryString({{"offset", "%5B3%2C1491435120000%5D"}}, {"offset"}), "offset=%5B3%2C1491435120000%5D");
+}
+
 TEST(RequestEncoding, BuildsMultipartWithRawPart) {
   const std::vector<sdk::MultipartPart> parts = {
       {"name", "Ada \"L\"", std::nullopt, std::nullopt, false},

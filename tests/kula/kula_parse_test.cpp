@@ -149,7 +149,17 @@ TEST(KulaErrors, MalformedSuccessBodyIsBadResponseNamingTheEndpoint) {
 TEST(KulaApiPaths, IdsAreOnePathSegment) {
   EXPECT_EQ(pathSegment("cand_1-A.b~"), "cand_1-A.b~");
   EXPECT_EQ(pathSegment("a/b?c d"), "a%2Fb%3Fc%20d");
-  EXPECT_EQ(pathSegment(".."), "..");
+  // Servers resolve "." and ".." as dot-segments (GET /v1/candidates/.. is GET /v1/), and "" names the
+  // collection: no encoding keeps them one segment, so they are refused (found by fuzz/kula_response).
+  for (const char* id : {"", ".", ".."}) {
+    try {
+      pathSegment(id);
+      ADD_FAILURE() << "'" << id << "' was accepted";
+    } catch (const sdk::OperationError& e) {
+      EXPECT_EQ(e.error().code, "invalid_input") << id;
+    }
+  }
+  EXPECT_EQ(pathSegment("..."), "...");
 }
 
 TEST(KulaUtf8, FindsTheFirstInvalidSequence) {

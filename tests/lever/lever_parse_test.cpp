@@ -156,6 +156,14 @@ TEST(LeverParse, OpportunityPostingComesFromExpandedApplications) {
   EXPECT_TRUE(o.archived);
 }
 
+TEST(LeverParse, TimestampsOutsideInt64ReadAsAbsent) {
+  // Found by fuzz/lever_response: casting 1.79e123 to int64_t was undefined behaviour (UBSan float-cast-overflow).
+  const auto o = parseOpportunity(obj(R"({"id":"o1","createdAt":1.79e123,"updatedAt":-1e300,"lastAdvancedAt":5})"),
+                                  "GET /opportunities");
+  EXPECT_EQ(o.created_at_ms, 0);
+  EXPECT_EQ(o.updated_at_ms, 5);
+}
+
 TEST(LeverParse, OpportunityWithoutIdIsABadResponse) {
   const auto e = errorOf([] { parseOpportunity(json::parse(R"({"name":"x"})"), "GET /opportunities"); });
   EXPECT_EQ(e.code, "bad_response");

@@ -198,8 +198,10 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
       return makeError(sdk::errc::kInvalidInput, p.label + ": header '" + name + "' contains a line break");
     }
     if (isManagedHeader(name)) continue;
+    // Captured through a plain reference: clang before 16 cannot capture a structured binding (scripts/fuzz).
+    const std::string& header_name = name;
     const bool overridden = std::any_of(extra_headers.begin(), extra_headers.end(),
-                                        [&](const sdk::Header& h) { return iequals(h.first, name); });
+                                        [&](const sdk::Header& h) { return iequals(h.first, header_name); });
     if (overridden) continue;
     if (iequals(name, "content-type") && p.has_body && !request.multipart.empty()) continue;  // boundary is ours
     p.headers.emplace_back(name, value);

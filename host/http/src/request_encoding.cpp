@@ -39,9 +39,32 @@ std::string quoteParam(std::string_view value) {
   return out;
 }
 
+// A raw (already %-encoded) query value is sent as given, except the bytes that would break the request line
+// (space and controls), which a correctly encoded value never holds: those are %-escaped.
+std::string escapeRequestLineBreakers(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (unsigned char c : value) {
+    if (c <= 0x20 || c == 0x7f) {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0x0F]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<ParsedUrl> parseUrl(std::string_view url) {
+  // The target goes onto the request line and the host into the Host header as they are: a space or a control
+  // byte there would let a plugin's URL add headers or a second request.
+  if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
+    return makeError(sdk::errc::kInvalidInput, "request URL contains a space or a control character");
+  }
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) {
     return makeError(sdk::errc::kInvalidInput, "request URL is not absolute (expected http:// or https://)");
@@ -115,7 +138,7 @@ std::string buildQueryString(const std::vector<sdk::QueryParam>& query, const st
     out += percentEncode(key);
     out.push_back('=');
     const bool raw = std::find(raw_query_keys.begin(), raw_query_keys.end(), key) != raw_query_keys.end();
-    out += raw ? value : percentEncode(value);
+    out += raw ? escapeRequestLineBreakers(value) : percentEncode(value);
   }
   return out;
 }

@@ -42,7 +42,13 @@ inline std::optional<std::int64_t> optInt(const boost::json::object& o, std::str
   if (v == nullptr) return std::nullopt;
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+  if (v->is_double()) {
+    // Casting a double outside int64's range (1e300, a NaN) is undefined behaviour; such a value is no integer.
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    const double d = v->get_double();
+    if (!(d >= -kTwoTo63 && d < kTwoTo63)) return std::nullopt;
+    return static_cast<std::int64_t>(d);
+  }
   if (v->is_string()) {
     const auto s = v->get_string();
     std::int64_t out = 0;
