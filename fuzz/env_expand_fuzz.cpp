@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `${VAR}` expansion of one config scalar (host/config/env_expand.hpp). Errors are values. Invariants: text
-// without '$' comes back unchanged; every variable reported as used is one the environment has (or had a default).
+// without '$' comes back unchanged, with no variable used and no error; a variable reported as used has a name.
 
 #include "fuzz_support.hpp"
 
