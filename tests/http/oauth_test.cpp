@@ -42,6 +42,7 @@ class AuthServer {
   int token_calls = 0;
   int api_calls = 0;
   int token_delay_ms = 0;
+  boost::json::value expires_in = 3600;  ///< what the token answers say (a test may make it absurd)
   std::function<void(const std::string& access)> on_api_call;  // called with the access token that was accepted
 
  private:
@@ -53,7 +54,7 @@ class AuthServer {
                                                       {"refresh_token", refresh},
                                                       {"token_type", "Bearer"},
                                                       {"scope", "offline_access opportunities:write:admin"},
-                                                      {"expires_in", 3600}});
+                                                      {"expires_in", expires_in}});
   }
 
   void handle(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
@@ -261,6 +262,25 @@ TEST(HttpService, HoldsBackRotatedTokensUntilTheStoreAcceptsThem) {
   EXPECT_EQ(again->status, 200);
   EXPECT_EQ(f.auth.refreshes, 1);
   EXPECT_EQ(f.store.load()->refresh_token, "rt-1");
+}
+
+TEST(HttpService, AnAbsurdExpiresInFallsBackToTheDefaultLifetime) {
+  // Found by the fuzzing review: a double out of int64's range was cast as is (undefined), and a huge integer
+  // overflowed `* 1000` into an expiry in the past or far future.
+  for (const boost::json::value absurd : {boost::json::value(1.79e308), boost::json::value(-5),
+                                          boost::json::value("99999999999999999999"),
+                                          boost::json::value(INT64_MAX)}) {
+    Fixture f(std::nullopt);
+    {
+      std::lock_guard lock(f.auth.mutex);
+      f.auth.expires_in = absurd;
+    }
+    auto tokens = exchangeAuthorizationCode(*f.client, f.auth.config(), "good-code",
+                                            "http://127.0.0.1:8080/oauth/callback");
+    ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+    EXPECT_NEAR(static_cast<double>(tokens->expires_at_ms - nowMs()), 3600.0 * 1000, 60.0 * 1000)
+        << boost::json::serialize(absurd);
+  }
 }
 
 }  // namespace

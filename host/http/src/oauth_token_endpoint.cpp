@@ -32,12 +32,21 @@ std::optional<std::string> jsonString(const boost::json::object& o, std::string_
 std::optional<std::int64_t> jsonSeconds(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+  // A vendor's answer is outside input: anything outside [0, 10 years] reads as absent (the default lifetime
+  // applies), so no cast or the `* 1000` below can overflow.
+  constexpr std::int64_t kMaxSeconds = 10LL * 366 * 24 * 3600;
+  auto bounded = [](std::int64_t s) -> std::optional<std::int64_t> {
+    return s >= 0 && s <= kMaxSeconds ? std::optional<std::int64_t>(s) : std::nullopt;
+  };
+  if (v->is_int64()) return bounded(v->get_int64());
+  if (v->is_uint64()) return v->get_uint64() <= static_cast<std::uint64_t>(kMaxSeconds) ? bounded(static_cast<std::int64_t>(v->get_uint64())) : std::nullopt;
+  if (v->is_double()) {
+    const double d = v->get_double();
+    return d >= 0 && d <= static_cast<double>(kMaxSeconds) ? bounded(static_cast<std::int64_t>(d)) : std::nullopt;
+  }
   if (v->is_string()) {
     try {
-      return std::stoll(std::string(v->get_string()));
+      return bounded(std::stoll(std::string(v->get_string())));
     } catch (...) {
       return std::nullopt;
     }
