@@ -171,6 +171,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
                                                                  options.reauthorization_check_ms);
   std::vector<std::string> connection_ids;
   for (const auto& c : app->config_.connections) connection_ids.push_back(c.id);
+  app->wakeups_ = std::make_unique<WakeupWatch>(*app->engine_, *app->store_, *app->logger_, options.wakeup_check_ms);
   app->retention_ = std::make_unique<RetentionSweeper>(*app->store_, *app->logger_, app->config_.retention,
                                                        std::move(connection_ids), options.retention_sweep_ms);
   return app;
@@ -191,6 +192,7 @@ HostApp::~HostApp() {
 void HostApp::start(bool serve) {
   engine_->start();
   reauthorization_->start();
+  wakeups_->start();
   if (serve) retention_->start();  // a one-shot verb leaves pruning to the serving host
   if (serve) {
     server::ServerOptions options;
@@ -218,6 +220,7 @@ void HostApp::start(bool serve) {
 void HostApp::stop() {
   if (server_) server_->stop();
   if (reauthorization_) reauthorization_->stop();
+  if (wakeups_) wakeups_->stop();
   if (retention_) retention_->stop();
   if (engine_) engine_->stop();
 }

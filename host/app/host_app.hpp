@@ -8,6 +8,7 @@
 #include "app/reauthorization_watch.hpp"
 #include "app/retention_sweeper.hpp"
 #include "app/store_state.hpp"
+#include "app/wakeup_watch.hpp"
 #include "config/config.hpp"
 #include "engine/engine.hpp"
 #include "engine/engine_counters.hpp"
@@ -46,6 +47,8 @@ struct AppOptions {
   std::int64_t reauthorization_check_ms = 1000;
   /// How often old inbox events and activity entries are pruned (retention in the config).
   std::int64_t retention_sweep_ms = 10 * 60 * 1000;
+  /// How often wake-ups from other processes (a dead letter queued again by the CLI) are looked for.
+  std::int64_t wakeup_check_ms = 2000;
 };
 
 class HostApp {
@@ -89,6 +92,7 @@ class HostApp {
   std::unique_ptr<engine::Ingress> ingress_;
   std::unique_ptr<ReauthorizationWatch> reauthorization_;
   std::unique_ptr<RetentionSweeper> retention_;
+  std::unique_ptr<WakeupWatch> wakeups_;
   std::unique_ptr<server::HttpServer> server_;
 };
 

@@ -117,6 +117,7 @@ int runDeadLetters(const Arguments& args) {
       c.attempts = 0;
       c.next_attempt_at_ms = 0;
       tx.updateCommand(c);
+      tx.requestWakeup(c.connection_id, now_ms);  // a running host steps the connection within seconds
       tx.addActivity({0, c.connection_id, now_ms, "info", "dead_letter_retried", c.key,
                       "Dead letter " + std::to_string(c.id) + " (" + c.action + ") queued again by an operator."});
       ++retried;

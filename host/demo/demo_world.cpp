@@ -125,7 +125,6 @@ Expected<std::unique_ptr<DemoWorld>, std::string> DemoWorld::create(const WorldO
   // Sandboxes answer in microseconds: short retry delays keep the demo brisk without changing what it shows.
   app_options.engine.base_backoff_ms = 200;
   app_options.engine.max_backoff_ms = 2000;
-  app_options.engine.idle_recheck_ms = 500;
   app_options.log_sink = options.log_sink;
   auto host = app::HostApp::create(std::move(*loaded.config), std::move(*plugins), app_options);
   if (!host) {

@@ -111,35 +111,51 @@ Expected<bool, sdk::Error> PostingCatalog::isPublished(runtime::Connector& ats, 
   return published_.count(posting_id) > 0;
 }
 
-std::optional<store::Link> ActionRunner::linkOf(const std::string& candidate_id) {
-  std::optional<store::Link> link;
-  store_.transact([&](store::Transaction& tx) { link = tx.linkByCandidate(connection_id_, candidate_id); });
-  return link;
+ActionSnapshot ActionRunner::snapshot(const store::Command& command, const json::object& in,
+                                      store::Transaction& tx) {
+  ActionSnapshot s;
+  const std::string& a = command.action;
+  if (a == action::kImportOpportunity) {
+    s.link = tx.linkByOpportunity(command.connection_id, str(in, "opportunity_id"));
+    // The second step of an import: the candidate it matched by email (see importOpportunity).
+    if (const auto* candidate = sdk::detail::object(in, "candidate")) {
+      const std::string candidate_id = str(*candidate, "id");
+      s.candidate_link = tx.linkByCandidate(command.connection_id, candidate_id);
+      s.creating = tx.commandByKey(command.connection_id, keys::createOpportunity(candidate_id));
+    }
+    return s;
+  }
+  if (a == action::kCreateOpportunity) {
+    s.link = tx.linkByCandidate(command.connection_id, str(objectAt(in, "candidate"), "id"));
+  } else if (a == action::kLinkCandidate || a == action::kAddNote || a == action::kAddFile) {
+    s.link = tx.linkByCandidate(command.connection_id, str(in, "candidate_id"));
+  }
+  return s;
 }
 
-ActionOutcome ActionRunner::run(const store::Command& command, std::int64_t now_ms) {
-  boost::system::error_code ec;
-  auto doc = json::parse(command.input, ec);
-  if (ec || !doc.is_object()) return failed(invalid("command input is not a JSON object"));
-  const auto& in = doc.get_object();
+ActionOutcome ActionRunner::run(const store::Command& command, const json::value& input, const ActionSnapshot& s,
+                                std::int64_t now_ms) {
+  if (!input.is_object()) return failed(invalid("command input is not a JSON object"));
+  const auto& in = input.get_object();
   const std::string& a = command.action;
-  if (a == action::kCreateOpportunity) return createOpportunity(command, in, now_ms);
+  if (a == action::kCreateOpportunity) return createOpportunity(command, in, s, now_ms);
   if (a == action::kBackfill) return backfill(command, in, now_ms);
-  if (a == action::kLinkCandidate) return linkCandidate(command, in);
-  if (a == action::kSetAtsStage) return setAtsStage(command, in);
-  if (a == action::kSetPlatformStage) return setPlatformStage(command, in);
+  if (a == action::kLinkCandidate) return linkCandidate(in, s);
+  if (a == action::kSetAtsStage) return setAtsStage(in);
+  if (a == action::kSetPlatformStage) return setPlatformStage(in);
   if (a == action::kConfirmAtsStage) return confirmAtsStage(in, now_ms);
-  if (a == action::kAddNote) return addNote(command, in);
-  if (a == action::kAddFile) return addFile(command, in);
-  if (a == action::kImportOpportunity) return importOpportunity(command, in, now_ms);
+  if (a == action::kAddNote) return addNote(command, in, s);
+  if (a == action::kAddFile) return addFile(command, in, s);
+  if (a == action::kImportOpportunity) return importOpportunity(in, s, now_ms);
   return failed(invalid("unknown action '" + a + "'"));
 }
 
-ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const json::object& in, std::int64_t now_ms) {
+ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const json::object& in, const ActionSnapshot& s,
+                                              std::int64_t now_ms) {
   const auto& candidate = objectAt(in, "candidate");
   const std::string candidate_id = str(candidate, "id");
   const std::string posting_id = str(in, "posting_id");
-  if (auto link = linkOf(candidate_id)) return skipped("candidate already linked to " + link->opportunity_id);
+  if (s.link) return skipped("candidate already linked to " + s.link->opportunity_id);
 
   auto published = postings_.isPublished(*sides_.ats, posting_id, now_ms);
   if (!published) return failed(published.error());
@@ -258,9 +274,9 @@ ActionOutcome ActionRunner::backfill(const store::Command& c, const json::object
   return o;
 }
 
-ActionOutcome ActionRunner::linkCandidate(const store::Command&, const json::object& in) {
+ActionOutcome ActionRunner::linkCandidate(const json::object& in, const ActionSnapshot& s) {
   const std::string candidate_id = str(in, "candidate_id");
-  auto link = linkOf(candidate_id);
+  const auto& link = s.link;
   if (!link) return skipped("candidate " + candidate_id + " has no link to record");
   auto out = sides_.platform->invoke(sdk::op::kCandidateLink,
                                      json::object{{"candidate_id", candidate_id},
@@ -270,23 +286,23 @@ ActionOutcome ActionRunner::linkCandidate(const store::Command&, const json::obj
   return done("recorded opportunity " + link->opportunity_id + " on candidate " + candidate_id, link->opportunity_id);
 }
 
-ActionOutcome ActionRunner::setAtsStage(const store::Command&, const json::object& in) {
+ActionOutcome ActionRunner::setAtsStage(const json::object& in) {
   auto out = sides_.ats->invoke(sdk::op::kOpportunitySetStage,
                                 json::object{{"opportunity_id", str(in, "opportunity_id")}, {"stage_id", str(in, "stage_id")}});
   if (!out) return failed(out.error());
   return done("ATS opportunity " + str(in, "opportunity_id") + " moved to " + str(in, "stage_id"), str(in, "opportunity_id"));
 }
 
-ActionOutcome ActionRunner::setPlatformStage(const store::Command&, const json::object& in) {
+ActionOutcome ActionRunner::setPlatformStage(const json::object& in) {
   auto out = sides_.platform->invoke(sdk::op::kCandidateSetStage,
                                      json::object{{"candidate_id", str(in, "candidate_id")}, {"stage", str(in, "stage")}});
   if (!out) return failed(out.error());
   return done("platform candidate " + str(in, "candidate_id") + " moved to " + str(in, "stage"), str(in, "candidate_id"));
 }
 
-ActionOutcome ActionRunner::addNote(const store::Command& c, const json::object& in) {
+ActionOutcome ActionRunner::addNote(const store::Command& c, const json::object& in, const ActionSnapshot& s) {
   const std::string candidate_id = str(in, "candidate_id");
-  auto link = linkOf(candidate_id);
+  const auto& link = s.link;
   if (!link) return skipped("candidate " + candidate_id + " has no opportunity to add the note to");
   if (link->provenance != "created_by_platform") return skipped("opportunity was not created by the platform");
   if (c.outcome_unknown) {
@@ -302,10 +318,10 @@ ActionOutcome ActionRunner::addNote(const store::Command& c, const json::object&
   return done("note added to opportunity " + link->opportunity_id, sdk::detail::optString(objectOf(out->document), "note_id"));
 }
 
-ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object& in) {
+ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object& in, const ActionSnapshot& s) {
   const std::string candidate_id = str(in, "candidate_id");
   const auto& file = objectAt(in, "file");
-  auto link = linkOf(candidate_id);
+  const auto& link = s.link;
   if (!link) return skipped("candidate " + candidate_id + " has no opportunity to attach the resume to");
   if (link->provenance != "created_by_platform") return skipped("opportunity was not created by the platform");
   if (c.outcome_unknown) {
@@ -361,11 +377,9 @@ ActionOutcome ActionRunner::confirmAtsStage(const json::object& in, std::int64_t
   return o;
 }
 
-ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const json::object& in, std::int64_t now_ms) {
+ActionOutcome ActionRunner::importOpportunity(const json::object& in, const ActionSnapshot& s, std::int64_t now_ms) {
   const std::string opportunity_id = str(in, "opportunity_id");
-  std::optional<store::Link> existing;
-  store_.transact([&](store::Transaction& tx) { existing = tx.linkByOpportunity(connection_id_, opportunity_id); });
-  if (existing) return skipped("opportunity already linked to candidate " + existing->candidate_id);
+  if (s.link) return skipped("opportunity already linked to candidate " + s.link->candidate_id);
 
   json::value opportunity = objectAt(in, "opportunity");
   if (objectOf(opportunity).empty()) {
@@ -379,30 +393,32 @@ ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const jso
   const std::string ats_stage = str(opp, "stage_id");
   const auto platform_stage = mapper_.atsToPlatform(ats_stage);
 
-  json::object candidate;
-  if (!email.empty()) {
+  json::object candidate = objectAt(in, "candidate");
+  const bool matched = !candidate.empty();  // the second step: the snapshot knows the candidate's link
+  if (!matched && !email.empty()) {
     auto found = sides_.platform->invoke(sdk::op::kCandidateFindByEmail, json::object{{"email", email}});
     if (!found) return failed(found.error());
     if (const auto* cand = objectOf(found->document).if_contains("candidate"); cand && cand->is_object()) {
-      candidate = cand->get_object();
+      // Whether this candidate is free to link is a question for the store: come back with a snapshot of it.
+      ActionOutcome o;
+      o.kind = ActionOutcome::Kind::kContinue;
+      o.summary = "opportunity " + opportunity_id + " matched candidate " + str(cand->get_object(), "id") + " by email";
+      o.next_input = in;
+      o.next_input["opportunity"] = opportunity;
+      o.next_input["candidate"] = cand->get_object();
+      return o;
     }
   }
-  if (!candidate.empty()) {
-    std::optional<store::Link> taken;
-    std::optional<store::Command> creating;
-    store_.transact([&](store::Transaction& tx) {
-      taken = tx.linkByCandidate(connection_id_, str(candidate, "id"));
-      creating = tx.commandByKey(connection_id_, keys::createOpportunity(str(candidate, "id")));
-    });
-    if (taken) {
+  if (matched) {
+    if (s.candidate_link) {
       return skipped("candidate " + str(candidate, "id") + " (" + email + ") is already linked to opportunity " +
-                     taken->opportunity_id);
+                     s.candidate_link->opportunity_id);
     }
     // The platform's own create for this candidate is still running: this opportunity is most likely the one it
     // made, announced by the ATS before the create's answer was recorded (answer lost, crash). The create's retry
     // finds it and links it as created by the platform; linking it here as "imported" would keep the candidate's
     // notes, messages and resumes out of it for good (F8–F10).
-    if (creating && (creating->state == "pending" || creating->state == "in_flight")) {
+    if (s.creating && (s.creating->state == "pending" || s.creating->state == "in_flight")) {
       return skipped("candidate " + str(candidate, "id") + " (" + email +
                      ") has its own opportunity creation in progress, which links the opportunity it made");
     }
@@ -435,7 +451,6 @@ ActionOutcome ActionRunner::importOpportunity(const store::Command& c, const jso
   link.created_at_ms = link.updated_at_ms = now_ms;
   ActionOutcome o = done("imported opportunity " + opportunity_id + " as candidate " + candidate_id, candidate_id);
   o.effects = [=](store::Transaction& tx) { tx.upsertLink(link); };
-  (void)c;
   return o;
 }
 

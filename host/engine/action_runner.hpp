@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Runs one command's action against the connection's two connectors. Reads what it needs from the store, talks to
-// the vendors through connector operations only, and returns what to record: the store changes happen in the
+// Runs one command's action against the connection's two connectors. An action is a function of its command and
+// a snapshot of the store read in the transaction that claimed the command: it talks to the vendors through
+// connector operations only, never to the store, and returns what to record. The store changes happen in the
 // dispatcher's completion transaction, so a crash between the vendor's answer and the commit is recovered by the
-// next attempt's find-before-write.
+// next attempt's find-before-write. Two transactions per command: claim (with the snapshot) and completion.
 
 #include "engine/stage_mapper.hpp"
 #include "runtime/connector.hpp"
@@ -40,8 +41,18 @@ class PostingCatalog {
   std::set<std::string> published_;
 };
 
+/// What an action may know of the store, read when its command is claimed (ActionRunner::snapshot). Within a
+/// connection's lane nothing else changes links or commands between the claim and the completion.
+struct ActionSnapshot {
+  std::optional<store::Link> link;                 ///< the link of the command's candidate (or, for imports, of its opportunity)
+  std::optional<store::Link> candidate_link;       ///< imports: the link of the candidate the opportunity matched
+  std::optional<store::Command> creating;          ///< imports: the platform's own creation for that candidate
+};
+
 struct ActionOutcome {
-  enum class Kind { kDone, kSkipped, kFailed };
+  /// kContinue: the action resolved part of its work (recorded in `next_input`) and needs a snapshot of what it
+  /// found before it writes; the dispatcher stores the input and runs the command again at once. Not an attempt.
+  enum class Kind { kDone, kSkipped, kFailed, kContinue };
   Kind kind = Kind::kDone;
   std::string summary;                     ///< one sentence: what happened
   std::optional<std::string> remote_id;
@@ -50,32 +61,36 @@ struct ActionOutcome {
   /// Store changes to commit with the command's completion (links, follow-up commands, activity, inbox events).
   std::function<void(store::Transaction&)> effects;
   bool adds_events = false;                ///< `effects` puts events in the inbox: run the rules again soon
+  boost::json::object next_input;          ///< when kContinue
 };
 
 class ActionRunner {
  public:
-  ActionRunner(std::string connection_id, ConnectionSides sides, store::Store& store, const StageMapper& mapper,
-               PostingCatalog& postings)
-      : connection_id_(std::move(connection_id)), sides_(sides), store_(store), mapper_(mapper), postings_(postings) {}
+  ActionRunner(std::string connection_id, ConnectionSides sides, const StageMapper& mapper, PostingCatalog& postings)
+      : connection_id_(std::move(connection_id)), sides_(sides), mapper_(mapper), postings_(postings) {}
 
-  ActionOutcome run(const store::Command& command, std::int64_t now_ms);
+  /// Reads what the command's action will need, in the claiming transaction. `input` is the command's input.
+  static ActionSnapshot snapshot(const store::Command& command, const boost::json::object& input,
+                                 store::Transaction& tx);
+
+  /// Runs the action. `input` is the command's parsed input (null when it did not parse).
+  ActionOutcome run(const store::Command& command, const boost::json::value& input, const ActionSnapshot& snapshot,
+                    std::int64_t now_ms);
 
  private:
-  ActionOutcome createOpportunity(const store::Command& c, const boost::json::object& in, std::int64_t now_ms);
+  ActionOutcome createOpportunity(const store::Command& c, const boost::json::object& in, const ActionSnapshot& s,
+                                  std::int64_t now_ms);
   ActionOutcome backfill(const store::Command& c, const boost::json::object& in, std::int64_t now_ms);
-  ActionOutcome linkCandidate(const store::Command& c, const boost::json::object& in);
-  ActionOutcome setAtsStage(const store::Command& c, const boost::json::object& in);
-  ActionOutcome setPlatformStage(const store::Command& c, const boost::json::object& in);
+  ActionOutcome linkCandidate(const boost::json::object& in, const ActionSnapshot& s);
+  ActionOutcome setAtsStage(const boost::json::object& in);
+  ActionOutcome setPlatformStage(const boost::json::object& in);
   ActionOutcome confirmAtsStage(const boost::json::object& in, std::int64_t now_ms);
-  ActionOutcome addNote(const store::Command& c, const boost::json::object& in);
-  ActionOutcome addFile(const store::Command& c, const boost::json::object& in);
-  ActionOutcome importOpportunity(const store::Command& c, const boost::json::object& in, std::int64_t now_ms);
-
-  std::optional<store::Link> linkOf(const std::string& candidate_id);
+  ActionOutcome addNote(const store::Command& c, const boost::json::object& in, const ActionSnapshot& s);
+  ActionOutcome addFile(const store::Command& c, const boost::json::object& in, const ActionSnapshot& s);
+  ActionOutcome importOpportunity(const boost::json::object& in, const ActionSnapshot& s, std::int64_t now_ms);
 
   std::string connection_id_;
   ConnectionSides sides_;
-  store::Store& store_;
   const StageMapper& mapper_;
   PostingCatalog& postings_;
 };

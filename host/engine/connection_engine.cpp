@@ -149,7 +149,7 @@ bool ConnectionEngine::connect(std::int64_t now_ms) {
                         std::to_string(mapper_.platformToAtsTable().size()) + " platform stages mapped."});
   });
   registerWebhooks(now_ms);
-  runner_ = std::make_unique<ActionRunner>(config_.id, ConnectionSides{ats_.get(), platform_.get()}, store_, mapper_,
+  runner_ = std::make_unique<ActionRunner>(config_.id, ConnectionSides{ats_.get(), platform_.get()}, mapper_,
                                            postings_);
   {
     std::lock_guard lock(shared_mutex_);
@@ -224,16 +224,13 @@ StepResult ConnectionEngine::step(std::int64_t now_ms) {
   }
   result.events = processInbox(now_ms);
   inbox_refilled_ = false;
-  result.commands = dispatch(now_ms);
+  std::int64_t next_command_ms = 0;
+  result.commands = dispatch(now_ms, &next_command_ms);
   result.more = result.events >= options_.batch || result.commands >= options_.batch || inbox_refilled_;
-  // The earliest delayed retry decides when to come back; polls bound it from above.
-  std::int64_t due = now_ms + options_.idle_recheck_ms;
-  if (options_.poll_interval_ms > 0) due = std::min(due, next_poll_ms_);
-  store_.transact([&](store::Transaction& tx) {
-    for (const auto& c : tx.runnableCommands(config_.id, INT64_MAX / 2, 1)) {
-      due = std::min(due, std::max(c.next_attempt_at_ms, c.not_before_ms));
-    }
-  });
+  // Come back when the earliest delayed command or the next poll falls due; with neither, only a notify (new
+  // events, a command retried from outside: see the scheduler) steps this connection again.
+  std::int64_t due = next_command_ms;
+  if (options_.poll_interval_ms > 0) due = due == 0 ? next_poll_ms_ : std::min(due, next_poll_ms_);
   result.next_due_ms = due;
   return result;
 }
@@ -252,19 +249,39 @@ int ConnectionEngine::processInbox(std::int64_t now_ms) {
   return handled;
 }
 
-int ConnectionEngine::dispatch(std::int64_t now_ms) {
+std::optional<ConnectionEngine::Claim> ConnectionEngine::claim(std::int64_t now_ms, std::int64_t* next_due_ms) {
+  std::optional<Claim> claimed;
+  store_.transact([&](store::Transaction& tx) {
+    claimed.reset();
+    auto runnable = tx.runnableCommands(config_.id, now_ms, 1);
+    if (runnable.empty()) {
+      // Nothing runnable now: when is the next one (a retry waiting out its backoff)?
+      if (next_due_ms != nullptr) *next_due_ms = tx.nextCommandDueMs(config_.id).value_or(0);
+      return;
+    }
+    Claim c{std::move(runnable.front()), {}, {}};
+    // A command found in flight was interrupted (crash, kill): its write may have happened.
+    if (c.command.state == "in_flight") c.command.outcome_unknown = true;
+    c.command.state = "in_flight";
+    c.command.attempts += 1;
+    c.command.updated_at_ms = now_ms;
+    tx.updateCommand(c.command);
+    boost::system::error_code ec;
+    c.input = json::parse(c.command.input, ec);
+    if (ec) c.input = nullptr;
+    if (c.input.is_object()) c.snapshot = ActionRunner::snapshot(c.command, c.input.get_object(), tx);
+    claimed = std::move(c);
+  });
+  return claimed;
+}
+
+int ConnectionEngine::dispatch(std::int64_t now_ms, std::int64_t* next_due_ms) {
   int attempted = 0;
   while (attempted < options_.batch && !stop_requested_.load()) {
-    std::vector<store::Command> runnable;
-    store_.transact([&](store::Transaction& tx) {
-      runnable = tx.runnableCommands(config_.id, now_ms, options_.batch - attempted);
-    });
-    if (runnable.empty()) break;
-    for (auto& command : runnable) {
-      if (stop_requested_.load()) break;
-      runCommand(std::move(command), now_ms);
-      ++attempted;
-    }
+    auto claimed = claim(now_ms, next_due_ms);
+    if (!claimed) break;
+    complete(claimed->command, runner_->run(claimed->command, claimed->input, claimed->snapshot, now_ms), now_ms);
+    ++attempted;
   }
   return attempted;
 }
@@ -272,7 +289,7 @@ int ConnectionEngine::dispatch(std::int64_t now_ms) {
 int ConnectionEngine::drainCommands(std::int64_t now_ms) {
   if (!ready_ && !connect(now_ms)) return 0;
   int total = 0;
-  for (int n = dispatch(now_ms); n > 0; n = dispatch(now_ms)) total += n;
+  for (int n = dispatch(now_ms, nullptr); n > 0; n = dispatch(now_ms, nullptr)) total += n;
   return total;
 }
 
@@ -284,16 +301,7 @@ std::int64_t ConnectionEngine::backoffMs(int attempts) {
   return ceiling / 2 + jitter(rng_);
 }
 
-void ConnectionEngine::runCommand(store::Command command, std::int64_t now_ms) {
-  // A command found in flight was interrupted (crash, kill): its write may have happened.
-  if (command.state == "in_flight") command.outcome_unknown = true;
-  command.state = "in_flight";
-  command.attempts += 1;
-  command.updated_at_ms = now_ms;
-  store_.transact([&](store::Transaction& tx) { tx.updateCommand(command); });
-
-  ActionOutcome outcome = runner_->run(command, now_ms);
-
+void ConnectionEngine::complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms) {
   std::string final_state;
   store_.transact([&](store::Transaction& tx) {
     store::Command c = command;
@@ -308,6 +316,15 @@ void ConnectionEngine::runCommand(store::Command command, std::int64_t now_ms) {
                                                                            {"result", outcome.output}});
         c.last_error.clear();
         c.outcome_unknown = false;
+        break;
+      }
+      case ActionOutcome::Kind::kContinue: {
+        // Part of the work is resolved and recorded in the input; the next claim snapshots what it found. Not an
+        // attempt: nothing was written that could fail.
+        c.state = "pending";
+        c.attempts -= 1;
+        c.input = json::serialize(outcome.next_input);
+        c.next_attempt_at_ms = now_ms;
         break;
       }
       case ActionOutcome::Kind::kFailed: {
@@ -334,7 +351,7 @@ void ConnectionEngine::runCommand(store::Command command, std::int64_t now_ms) {
     final_state = c.state;
   });
   if (outcome.adds_events && outcome.kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
-  if (options_.counters) {
+  if (options_.counters && outcome.kind != ActionOutcome::Kind::kContinue) {
     options_.counters->record(config_.id, command.action, final_state == "pending" ? "retry" : final_state);
   }
 }

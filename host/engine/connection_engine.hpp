@@ -30,9 +30,6 @@ struct EngineOptions {
   int batch = 100;                       ///< events or commands handled per step before yielding
   std::int64_t poll_interval_ms = 300000;  ///< reconciliation polls (0 = never)
   std::int64_t connect_retry_ms = 5000;  ///< how soon to retry a failed connect (stage lists unreachable)
-  /// How often an idle connection looks at its outbox again, so commands retried from another process (the CLI's
-  /// dead-letters --retry) run without a restart.
-  std::int64_t idle_recheck_ms = 2000;
   /// Base of the webhook URLs vendors call (server.public_url); empty: webhooks are not registered.
   std::string public_url;
   /// Commands finished, for /metrics; null: not counted.
@@ -43,7 +40,7 @@ struct StepResult {
   int events = 0;      ///< inbox events handled
   int commands = 0;    ///< commands attempted
   bool more = false;   ///< work is left: run again at once
-  std::int64_t next_due_ms = 0;  ///< when a delayed retry or a poll falls due
+  std::int64_t next_due_ms = 0;  ///< when a delayed retry, a poll or a connect attempt falls due; 0: nothing is
 };
 
 class ConnectionEngine {
@@ -86,9 +83,20 @@ class ConnectionEngine {
   const config::ConnectionConfig& config() const { return config_; }
 
  private:
+  /// A command taken for running: marked in flight, with the snapshot its action needs, in one transaction.
+  struct Claim {
+    store::Command command;
+    boost::json::value input;  ///< the command's input, parsed once (null when it does not parse)
+    ActionSnapshot snapshot;
+  };
+
   int processInbox(std::int64_t now_ms);
-  int dispatch(std::int64_t now_ms);
-  void runCommand(store::Command command, std::int64_t now_ms);
+  /// Runs commands until none is runnable, the batch is done or a stop is asked. `next_due_ms` (may be null)
+  /// receives when the earliest delayed command falls due (0: none), when the outbox ran dry.
+  int dispatch(std::int64_t now_ms, std::int64_t* next_due_ms);
+  std::optional<Claim> claim(std::int64_t now_ms, std::int64_t* next_due_ms);
+  /// Records an action's outcome with its effects, in one transaction.
+  void complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms);
   std::int64_t backoffMs(int attempts);
   void registerWebhooks(std::int64_t now_ms);
   void pollPlatform(std::int64_t now_ms);

@@ -12,6 +12,9 @@ std::int64_t systemNowMs() {
       .count();
 }
 
+// A step that failed (the store was unreachable, say) is tried again after this long.
+constexpr std::int64_t kFailedStepRetryMs = 1000;
+
 }  // namespace
 
 Engine::Engine(int workers, NowMs now) : now_(now ? std::move(now) : NowMs(&systemNowMs)), worker_count_(workers) {}
@@ -27,7 +30,10 @@ void Engine::add(std::unique_ptr<ConnectionEngine> connection) {
 void Engine::start() {
   std::lock_guard lock(mutex_);
   stopping_ = false;
-  for (auto& [id, slot] : slots_) slot.connection->clearStop();
+  for (auto& [id, slot] : slots_) {
+    slot.connection->clearStop();
+    makeReady(slot);
+  }
   for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { workerLoop(); });
 }
 
@@ -42,6 +48,9 @@ void Engine::stop() {
     if (w.joinable()) w.join();
   }
   workers_.clear();
+  std::lock_guard lock(mutex_);
+  ready_.clear();
+  for (auto& [id, slot] : slots_) slot.queued = false;
 }
 
 void Engine::notify(const std::string& connection_id) {
@@ -49,9 +58,24 @@ void Engine::notify(const std::string& connection_id) {
     std::lock_guard lock(mutex_);
     auto it = slots_.find(connection_id);
     if (it == slots_.end()) return;
-    it->second.notified = true;
+    makeReady(it->second);
   }
   wake_.notify_one();
+}
+
+void Engine::makeReady(Slot& slot) {
+  if (slot.running) {
+    slot.notified = true;
+    return;
+  }
+  if (slot.queued) return;
+  slot.queued = true;
+  ready_.push_back(&slot);
+}
+
+void Engine::setTimer(Slot& slot, std::int64_t due_ms) {
+  slot.timer = ++next_sequence_;  // whatever entry the heap holds for the slot is stale from now on
+  if (due_ms != kNever) timers_.push(Timer{due_ms, slot.timer, &slot});
 }
 
 ConnectionEngine* Engine::find(const std::string& connection_id) {
@@ -75,26 +99,44 @@ bool Engine::allReady() {
   return true;
 }
 
+std::uint64_t Engine::stepsRun() {
+  std::lock_guard lock(mutex_);
+  return steps_;
+}
+
 void Engine::workerLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const std::int64_t now = now_();
     Slot* chosen = nullptr;
-    std::int64_t earliest = now + 1000;
-    for (auto& [id, slot] : slots_) {
-      if (slot.running) continue;
-      if (slot.notified || slot.due_ms <= now) {
-        if (chosen == nullptr || slot.due_ms < chosen->due_ms) chosen = &slot;
-      } else {
-        earliest = std::min(earliest, slot.due_ms);
+    if (!ready_.empty()) {
+      chosen = ready_.front();
+      ready_.pop_front();
+      chosen->queued = false;
+    } else if (!timers_.empty()) {
+      const Timer top = timers_.top();
+      if (top.sequence != top.slot->timer) {  // replaced since it was set
+        timers_.pop();
+        continue;
       }
-    }
-    if (chosen == nullptr) {
-      wake_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(earliest - now, 1)));
+      const std::int64_t now = now_();
+      if (top.due_ms > now) {
+        wake_.wait_for(lock, std::chrono::milliseconds(top.due_ms - now));
+        continue;
+      }
+      timers_.pop();
+      chosen = top.slot;
+      if (chosen->running) {  // cannot happen (a running slot has no live timer); harmless if it did
+        chosen->notified = true;
+        continue;
+      }
+    } else {
+      wake_.wait(lock);
       continue;
     }
     chosen->running = true;
     chosen->notified = false;
+    setTimer(*chosen, kNever);
+    ++steps_;
     ConnectionEngine* connection = chosen->connection.get();
     lock.unlock();
     StepResult result;
@@ -107,12 +149,18 @@ void Engine::workerLoop() {
       } else {
         std::cerr << "atsync error [" << connection->id() << "] step failed: " << e.what() << "\n";
       }
-      result.next_due_ms = now_() + 1000;
+      result = StepResult{};
+      result.next_due_ms = now_() + kFailedStepRetryMs;
     }
     lock.lock();
     chosen->running = false;
-    chosen->due_ms = result.more ? 0 : result.next_due_ms;
-    if (result.more) wake_.notify_one();
+    if (result.more || chosen->notified) {
+      chosen->notified = false;
+      makeReady(*chosen);
+      wake_.notify_one();
+    } else {
+      setTimer(*chosen, result.next_due_ms > 0 ? result.next_due_ms : kNever);
+    }
   }
 }
 

@@ -130,6 +130,16 @@ const std::vector<Migration> kMigrations = {
               owner TEXT NOT NULL,
               expires_at_ms BIGINT NOT NULL))",
      }},
+    {2,
+     "wake-ups from other processes",
+     {
+         // A one-shot verb that gives a running host work (a dead letter queued again) says so here; the host
+         // reads new rows every couple of seconds instead of stepping every idle connection to look.
+         R"(CREATE TABLE wakeups (
+              id {id},
+              connection_id TEXT NOT NULL,
+              requested_at_ms BIGINT NOT NULL))",
+     }},
 };
 
 // Any constant works; it only has to be the same for every atsync process sharing the database.

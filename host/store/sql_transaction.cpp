@@ -107,10 +107,10 @@ std::optional<Command> SqlTransaction::commandByKey(std::string_view connection_
 void SqlTransaction::updateCommand(const Command& c) {
   static const std::string kSql =
       "UPDATE commands SET state = $1, attempts = $2, next_attempt_at_ms = $3, last_error = $4, outcome_unknown = $5, "
-      "remote_id = $6, output = $7, updated_at_ms = $8 WHERE id = $9";
+      "remote_id = $6, output = $7, updated_at_ms = $8, input = $9 WHERE id = $10";
   const std::size_t changed = cache_.execute(kSql, params(c.state, c.attempts, c.next_attempt_at_ms, c.last_error,
                                                           c.outcome_unknown, c.remote_id, c.output, c.updated_at_ms,
-                                                          c.id));
+                                                          c.input, c.id));
   // Updating a command that is not there is an engine bug; failing the transaction keeps it from going unnoticed.
   if (changed != 1) throw std::logic_error("updateCommand: no command with id " + std::to_string(c.id));
 }
@@ -349,6 +349,45 @@ Counts SqlTransaction::backlog(std::string_view connection_id) {
 }
 
 void SqlTransaction::probe() { cache_.query<Poco::Int64>("SELECT 1", params()); }
+
+std::optional<std::int64_t> SqlTransaction::nextCommandDueMs(std::string_view connection_id) {
+  // Only a group's head can run (runnableCommands): the others wait for it, not for their own time.
+  static const std::string kSql =
+      "SELECT CASE WHEN c.next_attempt_at_ms > c.not_before_ms THEN c.next_attempt_at_ms ELSE c.not_before_ms END "
+      "AS due FROM commands c WHERE c.connection_id = $1 AND c.state IN ('pending', 'in_flight') "
+      "AND NOT EXISTS (SELECT 1 FROM commands e WHERE e.connection_id = c.connection_id "
+      "AND e.group_key = c.group_key AND e.state IN ('pending', 'in_flight') AND e.id < c.id) "
+      "ORDER BY due LIMIT 1";
+  auto due = first(cache_.query<Poco::Int64>(kSql, params(connection_id)));
+  if (!due) return std::nullopt;
+  return static_cast<std::int64_t>(*due);
+}
+
+void SqlTransaction::requestWakeup(std::string_view connection_id, std::int64_t now_ms) {
+  static const std::string kSql = "INSERT INTO wakeups (connection_id, requested_at_ms) VALUES ($1, $2)";
+  cache_.execute(kSql, params(connection_id, now_ms));
+}
+
+std::vector<Wakeup> SqlTransaction::wakeupsAfter(std::int64_t after_id, int limit) {
+  using Row = Poco::Tuple<Poco::Int64, std::string, Poco::Int64>;
+  static const std::string kSql =
+      "SELECT id, connection_id, requested_at_ms FROM wakeups WHERE id > $1 ORDER BY id LIMIT $2";
+  std::vector<Wakeup> out;
+  for (const auto& row : cache_.query<Row>(kSql, params(after_id, limit))) {
+    out.push_back({row.get<0>(), row.get<1>(), row.get<2>()});
+  }
+  return out;
+}
+
+std::int64_t SqlTransaction::lastWakeupId() {
+  auto last = first(cache_.query<Poco::Int64>("SELECT COALESCE(MAX(id), 0) FROM wakeups", params()));
+  return last ? static_cast<std::int64_t>(*last) : 0;
+}
+
+std::int64_t SqlTransaction::pruneWakeups(std::int64_t before_ms) {
+  static const std::string kSql = "DELETE FROM wakeups WHERE requested_at_ms < $1";
+  return static_cast<std::int64_t>(cache_.execute(kSql, params(before_ms)));
+}
 
 std::int64_t SqlTransaction::pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) {
   // inbox_by_received walks the old end of the connection's events; the batch keeps each transaction short.

@@ -56,6 +56,11 @@ class SqlTransaction final : public Transaction {
   Counts counts(std::string_view connection_id) override;
   Counts backlog(std::string_view connection_id) override;
   void probe() override;
+  std::optional<std::int64_t> nextCommandDueMs(std::string_view connection_id) override;
+  void requestWakeup(std::string_view connection_id, std::int64_t now_ms) override;
+  std::vector<Wakeup> wakeupsAfter(std::int64_t after_id, int limit) override;
+  std::int64_t lastWakeupId() override;
+  std::int64_t pruneWakeups(std::int64_t before_ms) override;
   std::int64_t pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) override;
   std::int64_t pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) override;
 

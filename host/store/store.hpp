@@ -112,6 +112,14 @@ struct PluginStateRow {
   std::string value;
 };
 
+/// A request, from another process, that a connection look at its inbox and outbox (`atsync dead-letters --retry`
+/// put a command back to pending). Ids grow: a host reads the ones after the last it saw.
+struct Wakeup {
+  std::int64_t id = 0;
+  std::string connection_id;
+  std::int64_t requested_at_ms = 0;
+};
+
 struct ActivityQuery {
   std::string connection_id;   ///< empty: all
   std::string kind;            ///< empty: all
@@ -147,8 +155,12 @@ class Transaction {
   virtual std::vector<Command> runnableCommands(std::string_view connection_id, std::int64_t now_ms, int limit) = 0;
   virtual std::optional<Command> commandById(std::int64_t id) = 0;
   virtual std::optional<Command> commandByKey(std::string_view connection_id, std::string_view key) = 0;
-  /// Writes state, attempts, next_attempt_at_ms, last_error, outcome_unknown, remote_id, output, updated_at_ms.
+  /// Writes state, attempts, next_attempt_at_ms, last_error, outcome_unknown, remote_id, output, updated_at_ms and
+  /// input (an action that resolved part of its work records it there for its next step).
   virtual void updateCommand(const Command& command) = 0;
+  /// When the connection's earliest open command that waits for nothing but time (a retry's backoff, a
+  /// not-before) may run; nullopt: no open command.
+  virtual std::optional<std::int64_t> nextCommandDueMs(std::string_view connection_id) = 0;
   /// Commands of a connection in a state ("dead" = the dead letters), newest first. Empty connection: all.
   virtual std::vector<Command> commandsInState(std::string_view connection_id, std::string_view state, int limit) = 0;
 
@@ -194,6 +206,15 @@ class Transaction {
   virtual Counts backlog(std::string_view connection_id) = 0;
   /// A round trip to the database (readiness), reading nothing that grows.
   virtual void probe() = 0;
+
+  // ---- wake-ups from other processes ----
+  virtual void requestWakeup(std::string_view connection_id, std::int64_t now_ms) = 0;
+  /// Wake-ups with an id above `after_id`, oldest first.
+  virtual std::vector<Wakeup> wakeupsAfter(std::int64_t after_id, int limit) = 0;
+  /// The highest wake-up id so far (0: none), where a starting host begins to read.
+  virtual std::int64_t lastWakeupId() = 0;
+  /// Deletes wake-ups requested before `before_ms`. Returns how many.
+  virtual std::int64_t pruneWakeups(std::int64_t before_ms) = 0;
 
   // ---- retention ----
   /// Deletes up to `limit` processed or ignored inbox events of a connection received before `before_ms` (never

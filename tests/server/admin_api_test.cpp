@@ -292,6 +292,8 @@ TEST_F(AdminApi, ReplaysARangeOfInboxEvents) {
       tx.insertEvent(e);
     }
   });
+  // Work put in the store behind the engine's back is announced, the way Ingress does.
+  world_->app().engine().notify("acme");
   // Let the engine handle them (ignored: unknown type), then replay two of the three by time range.
   world_->waitFor([&] {
     host::store::Counts c;

@@ -183,7 +183,7 @@ std::string ServerWorld::start() {
   app::AppOptions options;
   options.workers = 2;
   options.engine.connect_retry_ms = 200;
-  options.engine.idle_recheck_ms = 200;
+  options.wakeup_check_ms = 200;
   options.engine.base_backoff_ms = 20;
   options.engine.max_backoff_ms = 100;
   options.engine.max_attempts = 2;

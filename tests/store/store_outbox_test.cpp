@@ -162,7 +162,7 @@ TEST_P(StoreContract, UpdateCommandWritesEveryMutableField) {
   c.remote_id = "";  // present but empty is not the same as absent
   c.output = R"({"id":"opp-9"})";
   c.updated_at_ms = 7000;
-  c.input = "ignored: input is not mutable";
+  c.input = R"({"text":"hi","resolved":"cand-1"})";  // an action that resolved part of its work records it
   store().transact([&](Transaction& tx) { tx.updateCommand(c); });
   auto read = mustGet(store(), "opp:c1");
   EXPECT_EQ(read.state, "in_flight");
@@ -175,7 +175,7 @@ TEST_P(StoreContract, UpdateCommandWritesEveryMutableField) {
   EXPECT_EQ(read.output, R"({"id":"opp-9"})");
   EXPECT_EQ(read.updated_at_ms, 7000);
   EXPECT_EQ(read.created_at_ms, 1000);
-  EXPECT_EQ(read.input, R"({"text":"hi"})");
+  EXPECT_EQ(read.input, R"({"text":"hi","resolved":"cand-1"})");
 
   read.remote_id = "opp-9";
   store().transact([&](Transaction& tx) { tx.updateCommand(read); });

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/wakeup_watch.hpp"
+
+#include <chrono>
+#include <set>
+#include <string>
+
+namespace atsync::host::app {
+namespace {
+
+constexpr std::int64_t kKeepMs = 3600 * 1000;
+constexpr std::int64_t kPruneEveryMs = 60 * 1000;
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int WakeupWatch::check() {
+  const std::int64_t now = nowMs();
+  std::set<std::string> connections;
+  store_.transact([&](store::Transaction& tx) {
+    connections.clear();
+    // The engine steps every connection when it starts: wake-ups from before are done with.
+    if (!last_id_) {
+      last_id_ = tx.lastWakeupId();
+      return;
+    }
+    for (const auto& w : tx.wakeupsAfter(*last_id_, 1000)) {
+      connections.insert(w.connection_id);
+      last_id_ = w.id;
+    }
+    if (now - last_prune_ms_ >= kPruneEveryMs) {
+      tx.pruneWakeups(now - kKeepMs);
+      last_prune_ms_ = now;
+    }
+  });
+  for (const auto& c : connections) engine_.notify(c);
+  return static_cast<int>(connections.size());
+}
+
+}  // namespace atsync::host::app
