@@ -351,6 +351,33 @@ def main():
             sections.append(f"| {mode.upper()} | {ms(mode + '_commit_us_p50'):,.0f} | {ms(mode + '_commit_us_p99'):,.0f} | "
                             f"{ms(mode + '_single_events_per_s'):,.0f} | {ms(mode + '_grouped_events_per_s'):,.0f} |")
         sections.append("")
+        # Group commit: the same FULL file, N concurrent submitters of one-event webhooks (rows keyed by N).
+        gc = [r for r in sd if r.get("group_commit")]
+        if gc:
+            counts = sorted({row["submitters"] for r in gc for row in r["group_commit"]})
+
+            def gm(n, key):
+                return med([row.get(key) for r in gc for row in r["group_commit"] if row["submitters"] == n])
+
+            sections += [
+                f"### Group commit on synchronous=FULL (median of {len(gc)} runs)",
+                "",
+                f"{gc[0]['webhooks']:,} webhooks of one event each, submitted by N threads that each wait for their "
+                "commit before the next (as the HTTP server's workers do), once with every submitter calling "
+                "`Store::transact` itself and once through `store::GroupCommit` (what `Ingress` does). Latency is "
+                "per webhook, from submitting to committed; webhooks per commit = calls / transactions.",
+                "",
+                "| submitters | alone: webhooks/s | alone: p50 / p99 µs | GroupCommit: webhooks/s | "
+                "GroupCommit: p50 / p99 µs | webhooks per commit |",
+                "|---|---|---|---|---|---|",
+            ]
+            for n in counts:
+                sections.append(
+                    f"| {n} | {gm(n, 'direct_webhooks_per_s'):,.0f} | {gm(n, 'direct_us_p50'):,.0f} / "
+                    f"{gm(n, 'direct_us_p99'):,.0f} | {gm(n, 'grouped_webhooks_per_s'):,.0f} | "
+                    f"{gm(n, 'grouped_us_p50'):,.0f} / {gm(n, 'grouped_us_p99'):,.0f} | "
+                    f"{gm(n, 'grouped_webhooks_per_commit'):,.1f} |")
+            sections.append("")
 
     w("## Goals")
     w("")

@@ -10,10 +10,10 @@ void RetentionSweeper::sweepNow() {
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   const SweepResult r = sweep(now_ms);
-  if (r.inbox_deleted > 0 || r.activity_deleted > 0) {
-    logger_.info("retention: deleted " + std::to_string(r.inbox_deleted) + " finished inbox event(s) and " +
+  if (r.inbox_deleted > 0 || r.activity_deleted > 0 || r.marks_deleted > 0) {
+    logger_.info("retention: deleted " + std::to_string(r.inbox_deleted) + " finished inbox event(s), " +
                  std::to_string(r.activity_deleted) + " activity entr" + (r.activity_deleted == 1 ? "y" : "ies") +
-                 " past their retention");
+                 " past their retention and " + std::to_string(r.marks_deleted) + " expired mark(s)");
   }
 }
 
@@ -34,6 +34,8 @@ SweepResult RetentionSweeper::sweep(std::int64_t now_ms) {
     total.inbox_deleted += pruneAll([&](store::Transaction& tx) { return tx.pruneInbox(id, inbox_before, kBatch); });
     total.activity_deleted +=
         pruneAll([&](store::Transaction& tx) { return tx.pruneActivity(id, activity_before, kBatch); });
+    // Marks carry their own expiry (the rules chose it); an expired one already reads as absent.
+    total.marks_deleted += pruneAll([&](store::Transaction& tx) { return tx.pruneMarks(id, now_ms, kBatch); });
   }
   return total;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Keeps the store from growing without bound: finished inbox events older than `retention.inbox_days` and activity
-// entries older than `retention.activity_days` are deleted, in small batches (short transactions, so webhooks
-// never wait behind a long delete), at start and then every `interval_ms`. Pending and failed events stay.
+// Keeps the store from growing without bound: finished inbox events older than `retention.inbox_days`, activity
+// entries older than `retention.activity_days` and the rules' marks past their own expiry are deleted, in small
+// batches (short transactions, so webhooks never wait behind a long delete), at start and then every `interval_ms`.
+// Pending and failed events stay.
 
 #include "app/periodic_task.hpp"
 #include "config/config.hpp"
@@ -20,6 +21,7 @@ namespace atsync::host::app {
 struct SweepResult {
   std::int64_t inbox_deleted = 0;
   std::int64_t activity_deleted = 0;
+  std::int64_t marks_deleted = 0;
 };
 
 class RetentionSweeper {

@@ -58,7 +58,8 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
     result.message = tests > 0 ? "connection test acknowledged" : "nothing to act on";
     return result;
   }
-  store_.transact([&](store::Transaction& tx) {
+  // Reset on every run: the function runs again when its group's shared transaction fails or conflicts.
+  inbox_commit_.run([&](store::Transaction& tx) {
     result.accepted = 0;
     result.duplicates = 0;
     for (const auto& e : events) {

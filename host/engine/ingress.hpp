@@ -3,9 +3,11 @@
 
 // Webhook ingress: a delivery for /hooks/{connection}/{plugin} is parsed and verified by the plugin, and its events
 // are committed to the inbox before the answer goes out (ack after commit). A duplicate delivery is a no-op; a
-// connection test is acknowledged and not stored.
+// connection test is acknowledged and not stored. Deliveries that arrive together (the HTTP server's worker threads)
+// share one inbox transaction through a GroupCommit, so a burst of webhooks pays one commit, not one each.
 
 #include "engine/engine.hpp"
+#include "store/group_commit.hpp"
 #include "store/store.hpp"
 
 #include <atsync/sdk/http.hpp>
@@ -26,7 +28,7 @@ struct IngressResult {
 class Ingress {
  public:
   Ingress(Engine& engine, store::Store& store, std::size_t max_body_bytes = 1 << 20)
-      : engine_(engine), store_(store), max_body_bytes_(max_body_bytes) {}
+      : engine_(engine), inbox_commit_(store), max_body_bytes_(max_body_bytes) {}
 
   IngressResult accept(const std::string& connection_id, const std::string& plugin,
                        const std::vector<sdk::Header>& headers, const std::string& body, std::int64_t now_ms);
@@ -35,7 +37,7 @@ class Ingress {
 
  private:
   Engine& engine_;
-  store::Store& store_;
+  store::GroupCommit inbox_commit_;
   std::size_t max_body_bytes_;
 };
 

@@ -9,7 +9,8 @@
 
 #include <boost/json.hpp>
 
-#include <cstdlib>
+#include <charconv>
+#include <system_error>
 
 namespace atsync::host::engine {
 namespace {
@@ -89,14 +90,28 @@ RuleOutcome newCandidacy(const store::InboxEvent& e, const json::object& data, s
 /// Stage events can arrive out of order (a webhook retried late, a sender that reorders): an event older than the
 /// newest one already seen for the same subject on the same side is stale, and applying it would move the other side
 /// back to a stage this side has already left, for good (reconciliation repeats the same events). The newest event
-/// time per linked subject is kept with the connection's cursors; echoes count too: they are the newest state.
+/// time per linked subject is kept as a mark; echoes count too: they are the newest state.
+///
+/// The mark lasts 30 days from the last stage event of its subject, renewed by each newer one. That outlasts every
+/// way an old event comes back: a late webhook is refused past its replay window (Lever's webhook_max_age_s, 7 days
+/// at most; Kula's 5 minutes), reconciliation asks only for what happened since its cursor, and an operator's replay
+/// reaches back as far as the inbox keeps events (retention.inbox_days, 30 by default). A subject that has not moved
+/// for 30 days has no stale event left to fear, and its mark no longer needs a row of its own. (With inbox_days
+/// raised above 30, a replay of events older than 30 days finds no mark for a subject that has not moved since, and
+/// applies its old stage events again, in order: the TTL must stay at least as long as inbox_days.)
+constexpr std::int64_t kStageSeenTtlMs = 30LL * 24 * 3600 * 1000;
+
 bool staleStageEvent(const store::InboxEvent& e, const std::string& subject, store::Transaction& tx,
                      const RuleContext& c) {
   if (e.occurred_at_ms <= 0 || subject.empty()) return false;
-  const std::string key = "stage-seen:" + e.side + ":" + subject;
-  const auto seen = tx.cursor(c.connection_id, key);
-  if (seen && e.occurred_at_ms < std::stoll(*seen)) return true;
-  tx.setCursor(c.connection_id, key, std::to_string(e.occurred_at_ms));
+  const std::string name = "stage-seen:" + e.side + ":" + subject;
+  if (const auto seen = tx.mark(c.connection_id, name, c.now_ms)) {
+    // A mark that does not parse (it is only ever written here) counts as absent rather than throwing.
+    std::int64_t seen_ms = 0;
+    const auto [end, ec] = std::from_chars(seen->data(), seen->data() + seen->size(), seen_ms);
+    if (ec == std::errc() && end == seen->data() + seen->size() && e.occurred_at_ms < seen_ms) return true;
+  }
+  tx.setMark(c.connection_id, name, std::to_string(e.occurred_at_ms), c.now_ms + kStageSeenTtlMs);
   return false;
 }
 
@@ -104,22 +119,19 @@ bool staleStageEvent(const store::InboxEvent& e, const std::string& subject, sto
 /// moved the opportunity). Comparing with the link's last stage alone is not enough: after two quick moves the echo
 /// of the first write no longer matches, and was applied back to the platform — the candidate bounced back and
 /// forth. A mark older than an hour is not trusted: that echo was lost, and a real move to the same stage must not
-/// be swallowed.
+/// be swallowed. The mark's expiry says so; the retention sweeper deletes it later.
 constexpr std::int64_t kWriteMarkTtlMs = 3600 * 1000;
 
-std::string writeMarkKey(const std::string& opportunity_id, const std::string& stage) {
+std::string writeMarkName(const std::string& opportunity_id, const std::string& stage) {
   return "stage-written:ats:" + opportunity_id + ":" + stage;
 }
 
 bool consumeWriteMark(store::Transaction& tx, const RuleContext& c, const std::string& opportunity_id,
                       const std::string& stage) {
-  const std::string key = writeMarkKey(opportunity_id, stage);
-  const auto mark = tx.cursor(c.connection_id, key);
-  if (!mark || mark->empty()) return false;
-  tx.setCursor(c.connection_id, key, "");
-  // A mark that does not parse (it is only ever written here) counts as not trusted rather than throwing.
-  const std::int64_t written_ms = std::strtoll(mark->c_str(), nullptr, 10);
-  return written_ms > 0 && c.now_ms - written_ms < kWriteMarkTtlMs;
+  const std::string name = writeMarkName(opportunity_id, stage);
+  if (!tx.mark(c.connection_id, name, c.now_ms)) return false;
+  tx.deleteMark(c.connection_id, name);
+  return true;
 }
 
 /// F7 platform → ATS.
@@ -149,7 +161,8 @@ RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object&
   // Recorded now, before the write: the ATS's webhook for our own write then finds nothing new (echo suppression).
   link->ats_stage = *target;
   tx.upsertLink(*link);
-  tx.setCursor(c.connection_id, writeMarkKey(link->opportunity_id, *target), std::to_string(c.now_ms));
+  tx.setMark(c.connection_id, writeMarkName(link->opportunity_id, *target), std::to_string(c.now_ms),
+             c.now_ms + kWriteMarkTtlMs);
   enqueue(tx, c, e, keys::atsStage(link->opportunity_id, e.event_id), keys::candidateGroup(candidate_id),
           action::kSetAtsStage, {{"opportunity_id", link->opportunity_id}, {"stage_id", *target}});
   return processed("ATS stage of " + link->opportunity_id + " set to " + *target);

@@ -131,6 +131,32 @@ const std::vector<Migration> kMigrations = {
               expires_at_ms BIGINT NOT NULL))",
      }},
     {2,
+     "marks with an expiry",
+     {
+         // The rules' echo and staleness marks were cursors and were never deleted: one row per opportunity and
+         // stage ever written, and per subject ever moved, for the life of the database.
+         R"(CREATE TABLE marks (
+              connection_id TEXT NOT NULL,
+              name TEXT NOT NULL,
+              value TEXT NOT NULL,
+              expires_at_ms BIGINT NOT NULL,
+              PRIMARY KEY (connection_id, name)))",
+         // pruneMarks walks a connection's marks from the soonest expired.
+         "CREATE INDEX marks_by_expiry ON marks (connection_id, expires_at_ms)",
+         // The marks already written move over with the expiry the rules give them now, counted from when each
+         // was written (cursors.updated_at_ms, always set by setCursor), so an upgraded host suppresses the same
+         // echoes and refuses the same stale events as before: stage-seen 30 days, stage-written 1 hour. A
+         // consumed write mark (value '') is not carried over; it meant "no mark". The durations are written out,
+         // not taken from rules.cpp: a released step never changes.
+         "INSERT INTO marks (connection_id, name, value, expires_at_ms) "
+         "SELECT connection_id, name, value, updated_at_ms + 2592000000 FROM cursors "
+         "WHERE name LIKE 'stage-seen:%'",
+         "INSERT INTO marks (connection_id, name, value, expires_at_ms) "
+         "SELECT connection_id, name, value, updated_at_ms + 3600000 FROM cursors "
+         "WHERE name LIKE 'stage-written:%' AND value <> ''",
+         "DELETE FROM cursors WHERE name LIKE 'stage-seen:%' OR name LIKE 'stage-written:%'",
+     }},
+    {3,
      "wake-ups from other processes",
      {
          // A one-shot verb that gives a running host work (a dead letter queued again) says so here; the host

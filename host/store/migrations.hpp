@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Versioned schema migrations. A migration is a numbered list of DDL steps; the store applies every step newer than
-// the database's version, in order, in one transaction, and records each in `schema_migrations`. Steps are never
-// edited once released: a change is a new migration appended to the list.
+// Versioned schema migrations. A migration is a numbered list of steps (DDL, and the DML that carries existing rows
+// into a new shape); the store applies every step newer than the database's version, in order, in one transaction,
+// and records each in `schema_migrations`. Steps are never edited once released: a change is a new migration
+// appended to the list.
 
 #include "common/expected.hpp"
 #include "store/sql_dialect.hpp"
@@ -22,7 +23,7 @@ namespace atsync::host::store {
 struct Migration {
   int version = 0;                        ///< 1, 2, 3... without gaps
   std::string_view name;
-  std::vector<std::string_view> steps;    ///< DDL with {id} and {blob} for the dialect's spellings
+  std::vector<std::string_view> steps;    ///< SQL with {id} and {blob} for the dialect's spellings
 };
 
 /// The schema this code knows, oldest first.

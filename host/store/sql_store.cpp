@@ -207,7 +207,7 @@ void SqlStore::transact(const std::function<void(Transaction&)>& fn) {
     {
       ConflictGate::Pass pass(gate_, /*exclusive=*/attempt > 1);
       auto connection = acquire();
-      TransactionControl control(connection->session, dialect_);
+      TransactionControl control(connection->session, dialect_, &connection->cache);
       try {
         control.begin();
         SqlTransaction transaction(connection->session, connection->cache);

@@ -41,7 +41,7 @@ class SqlStore final : public Store {
  private:
   struct Connection {
     Connection(Poco::Data::Session s, Backend backend)
-        : session(std::move(s)), cache(session, backend == Backend::kPostgres) {}
+        : session(std::move(s)), cache(session, backend) {}
     Poco::Data::Session session;
     StatementCache cache;  // declared after the session: its statements close first
   };

@@ -195,6 +195,33 @@ void SqlTransaction::setPluginState(std::string_view connection_id, std::string_
   cache_.execute(kPut, params(connection_id, plugin, key, *value, wallClockMs()));
 }
 
+// ---- marks ----
+
+std::optional<std::string> SqlTransaction::mark(std::string_view connection_id, std::string_view name,
+                                                std::int64_t now_ms) {
+  static const std::string kSql =
+      "SELECT value FROM marks WHERE connection_id = $1 AND name = $2 AND expires_at_ms > $3";
+  return first(cache_.query<std::string>(kSql, params(connection_id, name, now_ms)));
+}
+
+void SqlTransaction::setMark(std::string_view connection_id, std::string_view name, std::string_view value,
+                             std::int64_t expires_at_ms) {
+  // A mark nobody can name again would only wait for the sweeper; an empty key is a caller's bug.
+  if (connection_id.empty() || name.empty()) {
+    throw std::invalid_argument("setMark: connection id and mark name must not be empty (got '" +
+                                std::string(connection_id) + "', '" + std::string(name) + "')");
+  }
+  static const std::string kSql =
+      "INSERT INTO marks (connection_id, name, value, expires_at_ms) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (connection_id, name) DO UPDATE SET value = excluded.value, expires_at_ms = excluded.expires_at_ms";
+  cache_.execute(kSql, params(connection_id, name, value, expires_at_ms));
+}
+
+bool SqlTransaction::deleteMark(std::string_view connection_id, std::string_view name) {
+  static const std::string kSql = "DELETE FROM marks WHERE connection_id = $1 AND name = $2";
+  return cache_.execute(kSql, params(connection_id, name)) == 1;
+}
+
 // ---- stage mappings ----
 
 std::vector<StageMappingRow> SqlTransaction::stageMappings(std::string_view connection_id) {
@@ -411,6 +438,16 @@ std::int64_t SqlTransaction::pruneActivity(std::string_view connection_id, std::
   }
   if (last_old < 0) return 0;
   return static_cast<std::int64_t>(cache_.execute(kDelete, params(connection_id, last_old)));
+}
+
+std::int64_t SqlTransaction::pruneMarks(std::string_view connection_id, std::int64_t now_ms, int limit) {
+  // SQLite reads LIMIT -1 as "no limit" and PostgreSQL refuses it: one answer for both.
+  if (limit < 1) throw std::invalid_argument("pruneMarks: limit must be at least 1, got " + std::to_string(limit));
+  // marks_by_expiry walks the connection's marks from the soonest expired and stops at the first live one.
+  static const std::string kSql =
+      "DELETE FROM marks WHERE connection_id = $1 AND name IN (SELECT name FROM marks WHERE connection_id = $1 "
+      "AND expires_at_ms <= $2 ORDER BY expires_at_ms LIMIT $3)";
+  return static_cast<std::int64_t>(cache_.execute(kSql, params(connection_id, now_ms, limit)));
 }
 
 }  // namespace atsync::host::store

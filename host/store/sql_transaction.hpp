@@ -39,6 +39,11 @@ class SqlTransaction final : public Transaction {
   void setPluginState(std::string_view connection_id, std::string_view plugin, std::string_view key,
                       std::optional<std::string_view> value) override;
 
+  std::optional<std::string> mark(std::string_view connection_id, std::string_view name, std::int64_t now_ms) override;
+  void setMark(std::string_view connection_id, std::string_view name, std::string_view value,
+               std::int64_t expires_at_ms) override;
+  bool deleteMark(std::string_view connection_id, std::string_view name) override;
+
   std::vector<StageMappingRow> stageMappings(std::string_view connection_id) override;
   void replaceStageMappings(std::string_view connection_id, std::string_view direction,
                             const std::vector<StageMappingRow>& rows) override;
@@ -63,6 +68,7 @@ class SqlTransaction final : public Transaction {
   std::int64_t pruneWakeups(std::int64_t before_ms) override;
   std::int64_t pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) override;
   std::int64_t pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) override;
+  std::int64_t pruneMarks(std::string_view connection_id, std::int64_t now_ms, int limit) override;
 
  private:
   Poco::Data::Session& session_;

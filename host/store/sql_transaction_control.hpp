@@ -4,6 +4,7 @@
 // BEGIN / COMMIT / ROLLBACK on a Poco session, the way each database needs them.
 
 #include "store/sql_dialect.hpp"
+#include "store/statement_cache.hpp"
 
 #include <Poco/Data/Session.h>
 
@@ -11,7 +12,10 @@ namespace atsync::host::store {
 
 class TransactionControl {
  public:
-  TransactionControl(Poco::Data::Session& session, const Dialect& dialect) : session_(session), dialect_(dialect) {}
+  /// With `statements` (the session's cache), SQLite's BEGIN, COMMIT and ROLLBACK are compiled once per session
+  /// instead of once per transaction; without (migrations), they are compiled each time.
+  TransactionControl(Poco::Data::Session& session, const Dialect& dialect, StatementCache* statements = nullptr)
+      : session_(session), dialect_(dialect), statements_(statements) {}
 
   void begin();
   void commit();
@@ -27,7 +31,10 @@ class TransactionControl {
  private:
   Poco::Data::Session& session_;
   const Dialect& dialect_;
+  StatementCache* statements_;
   bool open_ = false;
+
+  void sqliteExec(const std::string& sql);
 };
 
 }  // namespace atsync::host::store

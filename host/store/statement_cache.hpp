@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Prepared statements kept per session and reused across transactions. Each SQL text gets one Poco Statement bound
-// (by reference) to a parameter tuple and a row vector owned next to it; running it again only copies the new
-// parameters in. On PostgreSQL this turns every later execution into one round trip instead of four (Poco's
-// connector prepares, describes, executes and deallocates each fresh statement); on SQLite it saves Poco's binding
-// set-up (~25% per statement, measured).
+// Prepared statements kept per session and reused across transactions.
+//
+// PostgreSQL: each SQL text gets one Poco Statement bound (by reference) to a parameter tuple and a row vector owned
+// next to it; running it again only copies the new parameters in. This turns every later execution into one round
+// trip instead of four (Poco's connector prepares, describes, executes and deallocates each fresh statement).
+//
+// SQLite: Poco's connector compiles a statement's SQL again on every execution, so a Poco Statement kept here would
+// only save the binding set-up; SqliteStatements keeps the compiled sqlite3_stmt itself (see sqlite_statements.hpp).
 
 #include "store/sql_dialect.hpp"
+#include "store/sqlite_statements.hpp"
+#include "store/store_url.hpp"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/LOB.h>
+#include <Poco/Data/TypeHandler.h>
 #include <Poco/Nullable.h>
 #include <Poco/Tuple.h>
 
@@ -37,18 +43,21 @@ struct NoParams {};
 
 class StatementCache {
  public:
-  /// `keep_failed` is for Poco's PostgreSQL connector (1.11): once a statement has run, a failed re-run leaves it
-  /// holding a freed result, which its destructor frees again (StatementExecutor::clearResults does not reset the
-  /// handle). Such a statement is parked, never destroyed: a few hundred bytes per failure, and failures on a
+  /// On PostgreSQL, failed statements are kept: once a statement has run, a failed re-run leaves Poco's connector
+  /// (1.11) holding a freed result, which its destructor frees again (StatementExecutor::clearResults does not reset
+  /// the handle). Such a statement is parked, never destroyed: a few hundred bytes per failure, and failures on a
   /// healthy database are constraint violations and deadlocks — rare by design.
-  explicit StatementCache(Poco::Data::Session& session, bool keep_failed = false)
-      : session_(session), keep_failed_(keep_failed) {}
+  StatementCache(Poco::Data::Session& session, Backend backend)
+      : session_(session),
+        keep_failed_(backend == Backend::kPostgres),
+        sqlite_(backend == Backend::kSqlite ? SqliteStatements::forSession(session) : nullptr) {}
   StatementCache(const StatementCache&) = delete;
   StatementCache& operator=(const StatementCache&) = delete;
 
   /// Runs a statement that returns no rows; returns the number of rows it changed.
   template <class Params>
   std::size_t execute(std::string_view sql, const Params& params) {
+    if (sqlite_) return sqlite_->run(sql, parameterCount<Params>(), binder(params), 0, {});
     auto& entry = get<Params, NoRows>(sql);
     entry.params = params;
     return run(sql, entry);
@@ -57,6 +66,15 @@ class StatementCache {
   /// Runs a query and returns its rows.
   template <class Row, class Params>
   std::vector<Row> query(std::string_view sql, const Params& params) {
+    if (sqlite_) {
+      std::vector<Row> rows;
+      sqlite_->run(sql, parameterCount<Params>(), binder(params), Poco::Data::TypeHandler<Row>::size(),
+                   [&rows](const Poco::Data::AbstractExtractor::Ptr& extractor) {
+                     static const Row kAbsent{};  // what a NULL column reads as
+                     Poco::Data::TypeHandler<Row>::extract(0, rows.emplace_back(), kAbsent, extractor);
+                   });
+      return rows;
+    }
     auto& entry = get<Params, Row>(sql);
     entry.params = params;
     entry.rows.clear();  // Poco appends to a bound vector on every execution
@@ -65,9 +83,12 @@ class StatementCache {
   }
 
   /// Drops every statement (before the session closes, or after it broke).
-  void clear() { entries_.clear(); }
+  void clear() {
+    entries_.clear();
+    if (sqlite_) sqlite_->clear();
+  }
 
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const { return sqlite_ ? sqlite_->size() : entries_.size(); }
 
  private:
   struct Entry {
@@ -95,6 +116,27 @@ class StatementCache {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
+
+  template <class Params>
+  static std::size_t parameterCount() {
+    if constexpr (std::is_same_v<Params, NoParams>) {
+      return 0;
+    } else {
+      return Poco::Data::TypeHandler<Params>::size();
+    }
+  }
+
+  // Binds straight from the caller's tuple: SQLite copies each value as it is bound.
+  template <class Params>
+  static SqliteStatements::Bind binder(const Params& params) {
+    if constexpr (std::is_same_v<Params, NoParams>) {
+      return {};
+    } else {
+      return [&params](const Poco::Data::AbstractBinder::Ptr& b) {
+        Poco::Data::TypeHandler<Params>::bind(1, params, b, Poco::Data::AbstractBinder::PD_IN);  // SQLite counts from 1
+      };
+    }
+  }
 
   template <class Params, class Row>
   Typed<Params, Row>& get(std::string_view sql) {
@@ -134,7 +176,8 @@ class StatementCache {
 
   Poco::Data::Session& session_;
   const bool keep_failed_;
-  std::unordered_map<std::string, std::unique_ptr<Entry>, Hash, std::equal_to<>> entries_;
+  std::unordered_map<std::string, std::unique_ptr<Entry>, Hash, std::equal_to<>> entries_;  ///< PostgreSQL
+  std::unique_ptr<SqliteStatements> sqlite_;                                               ///< SQLite
 };
 
 // What each C++ value is bound as. One spelling per kind keeps the parameter tuples (and so the cache's type check)

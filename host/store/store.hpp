@@ -2,7 +2,7 @@
 #pragma once
 
 // The durable store (DESIGN.md §4): connections' state, encrypted tokens, inbox, outbox/ledger, links, cursors,
-// stage mappings, activity log, plugin state. SQLite file by default (WAL); PostgreSQL for several hosts.
+// marks, stage mappings, activity log, plugin state. SQLite file by default (WAL); PostgreSQL for several hosts.
 // Everything the engine changes together is changed in one transaction: Store::transact runs a function with a
 // Transaction and commits when it returns, or rolls back when it throws.
 
@@ -178,6 +178,19 @@ class Transaction {
   virtual void setPluginState(std::string_view connection_id, std::string_view plugin, std::string_view key,
                               std::optional<std::string_view> value) = 0;
 
+  // ---- marks ----
+  // What the rules remember for a while about a subject (the newest stage event seen, a stage atsync wrote and whose
+  // echo is due) and may forget after: each mark carries its own expiry, and an expired mark reads as absent until
+  // pruneMarks deletes it. Cursors, by contrast, are kept for good.
+  /// The value of a mark that expires after `now_ms`; nothing for an absent or expired one.
+  virtual std::optional<std::string> mark(std::string_view connection_id, std::string_view name,
+                                          std::int64_t now_ms) = 0;
+  /// Creates or replaces a mark (value and expiry). Throws std::invalid_argument for an empty connection or name.
+  virtual void setMark(std::string_view connection_id, std::string_view name, std::string_view value,
+                       std::int64_t expires_at_ms) = 0;
+  /// Deletes a mark, expired or not. Returns whether there was one.
+  virtual bool deleteMark(std::string_view connection_id, std::string_view name) = 0;
+
   // ---- stage mappings ----
   virtual std::vector<StageMappingRow> stageMappings(std::string_view connection_id) = 0;
   /// Replaces every row of (connection, direction).
@@ -222,6 +235,9 @@ class Transaction {
   virtual std::int64_t pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) = 0;
   /// Deletes up to `limit` activity entries of a connection older than `before_ms`, oldest first.
   virtual std::int64_t pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) = 0;
+  /// Deletes up to `limit` (at least 1) marks of a connection that expired at or before `now_ms`, soonest expired
+  /// first. Returns how many.
+  virtual std::int64_t pruneMarks(std::string_view connection_id, std::int64_t now_ms, int limit) = 0;
 };
 
 class Store {

@@ -35,13 +35,13 @@ class RulesTest : public ::testing::Test {
     RuleOutcome outcome;
     store_->transact([&](store::Transaction& tx) {
       store::NewEvent e{"acme", side, side == "ats" ? "lever" : "kula", "evt-" + std::to_string(++event_seq_), type,
-                        1000, 1000, echo,
+                        occurred_at_ms_, 1000, echo,
                         json::serialize(json::object{{"id", "x"}, {"type", type}, {"echo", echo}, {"data", data}})};
       ASSERT_TRUE(tx.insertEvent(e));
       auto pending = tx.pendingEvents("acme", 100);
       ASSERT_FALSE(pending.empty());
-      outcome = applyRules(pending.back(), tx, RuleContext{"acme", &mapper_, 2000});
-      tx.setEventStatus(pending.back().id, outcome.status, outcome.note, 2000);
+      outcome = applyRules(pending.back(), tx, RuleContext{"acme", &mapper_, now_ms_});
+      tx.setEventStatus(pending.back().id, outcome.status, outcome.note, now_ms_);
     });
     return outcome;
   }
@@ -83,6 +83,8 @@ class RulesTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   StageMapper mapper_;
   int event_seq_ = 0;
+  std::int64_t now_ms_ = 2000;          ///< the engine's clock when the next event is applied
+  std::int64_t occurred_at_ms_ = 1000;  ///< when the next event happened, by its sender
 };
 
 TEST_F(RulesTest, FlowCandidateWithPostingQueuesOpportunityCreation) {
@@ -134,6 +136,67 @@ TEST_F(RulesTest, PlatformStageChangeIsMappedAndRecordedBeforeTheWrite) {
   auto echo = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}});
   EXPECT_EQ(echo.status, "ignored");
   EXPECT_EQ(commands().size(), 1u);
+}
+
+constexpr std::int64_t kHourMs = 3600LL * 1000;
+constexpr std::int64_t kDayMs = 24 * kHourMs;
+
+/// Two quick platform moves make two ATS writes; the echo of the first then no longer matches the link's ATS stage,
+/// and only the write mark tells it from a real move.
+class WriteMarks : public RulesTest {
+ protected:
+  void SetUp() override {
+    RulesTest::SetUp();
+    link("created_by_platform");
+    ASSERT_EQ(apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}).status, "processed");
+    ASSERT_EQ(apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "prospect"}}).status, "processed");
+    ASSERT_EQ(linkOfCandidate()->ats_stage, "lead-new");
+    ASSERT_EQ(commands().size(), 2u);
+  }
+  RuleOutcome echoOfTheFirstWrite() {
+    return apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}});
+  }
+};
+
+TEST_F(WriteMarks, TheEchoOfAnEarlierWriteIsConsumedWithinTheHour) {
+  now_ms_ += kHourMs - 1;
+  const auto echo = echoOfTheFirstWrite();
+  EXPECT_EQ(echo.status, "ignored");
+  EXPECT_EQ(echo.note, "echo of the ATS stage atsync wrote: lead-reached-out");
+  EXPECT_EQ(commands().size(), 2u) << "the candidate bounced back";
+  // Consumed: the same stage coming again is a real move.
+  const auto again = echoOfTheFirstWrite();
+  EXPECT_EQ(again.status, "processed") << again.note;
+}
+
+TEST_F(WriteMarks, AWriteMarkOlderThanAnHourIsNotTrusted) {
+  // The echo was lost; an hour later a recruiter really moves the opportunity to that stage, and that must sync.
+  now_ms_ += kHourMs;
+  const auto move = echoOfTheFirstWrite();
+  EXPECT_EQ(move.status, "processed") << move.note;
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 3u);
+  EXPECT_EQ(cmds[2].action, "set_platform_stage");
+  EXPECT_EQ(json::parse(cmds[2].input).as_object().at("stage").as_string(), "contacted");
+}
+
+TEST_F(RulesTest, AStageEventOlderThanTheNewestSeenIsIgnoredForThirtyDays) {
+  link("imported");
+  occurred_at_ms_ = 5000;
+  EXPECT_EQ(apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}}).status,
+            "processed");
+  occurred_at_ms_ = 4000;  // a late copy of an earlier move
+  const auto late = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}});
+  EXPECT_EQ(late.status, "ignored");
+  EXPECT_EQ(late.note, "older than a stage change already seen");
+  now_ms_ += 30 * kDayMs - 1;
+  EXPECT_EQ(apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}}).note,
+            "older than a stage change already seen");
+  EXPECT_EQ(commands().size(), 1u);
+  // Thirty days without a newer stage event: the mark is gone, and the event is taken as it comes.
+  now_ms_ += 1;
+  EXPECT_EQ(apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}}).status, "processed");
+  EXPECT_EQ(commands().size(), 2u);
 }
 
 TEST_F(RulesTest, EchoMarkedPlatformStageChangeIsConsumed) {

@@ -92,6 +92,24 @@ std::string StoreContract::table(const std::string& name) const {
   return postgres() ? schema_ + "." + name : name;
 }
 
+void StoreContract::emptyDatabase() {
+  store_.reset();
+  if (postgres()) {
+    auto raw = rawSession();
+    raw << "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE", now;
+    raw << "CREATE SCHEMA " + schema_, now;
+    return;
+  }
+  const auto db = dir_->path() / "var" / "atsync.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+}
+
+Poco::Data::Session StoreContract::rawSessionInSchema() const {
+  auto session = rawSession();
+  if (postgres()) session << "SET search_path TO " + schema_, now;
+  return session;
+}
+
 NewEvent event(std::string id, std::int64_t received_at_ms, std::string connection) {
   NewEvent e;
   e.connection_id = std::move(connection);

@@ -47,6 +47,10 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
   Poco::Data::Session rawSession() const;
   /// A table name as the raw session must spell it.
   std::string table(const std::string& name) const;
+  /// Closes the store and empties its database (no tables at all), to build an older schema by hand.
+  void emptyDatabase();
+  /// A direct session in which unqualified table names are the test's own, as they are for the store.
+  Poco::Data::Session rawSessionInSchema() const;
 
   std::string url_;
   std::string schema_;  ///< PostgreSQL only

@@ -59,6 +59,30 @@ TEST_P(StoreContract, PruneActivityDeletesTheOldestEntriesOfTheConnection) {
   EXPECT_EQ(in(store(), [&](Transaction& tx) { return tx.activity(q); }).size(), 1u);
 }
 
+TEST_P(StoreContract, PruneMarksDeletesOnlyExpiredMarksOfTheConnection) {
+  store().transact([](Transaction& tx) {
+    tx.setMark("acme", "a", "", 1000);
+    tx.setMark("acme", "b", "", 2000);
+    tx.setMark("acme", "c", "", 3000);
+    tx.setMark("acme", "live", "kept", 9000);
+    tx.setMark("globex", "a", "other", 1000);
+  });
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneMarks("acme", 3000, 2); }), 2) << "the batch limit";
+  // Soonest expired first: a and b went; c (expiring at now_ms itself) is next.
+  EXPECT_FALSE(in(store(), [](Transaction& tx) { return tx.deleteMark("acme", "a") || tx.deleteMark("acme", "b"); }));
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneMarks("acme", 3000, 100); }), 1)
+      << "a mark that expires at now_ms is expired";
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneMarks("acme", 3000, 100); }), 0);
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("acme", "live", 3000); }), std::optional<std::string>("kept"));
+  EXPECT_TRUE(in(store(), [](Transaction& tx) { return tx.deleteMark("globex", "a"); })) << "another connection's stays";
+  try {
+    store().transact([](Transaction& tx) { tx.pruneMarks("acme", 3000, 0); });
+    FAIL() << "a limit of 0 was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "pruneMarks: limit must be at least 1, got 0");
+  }
+}
+
 TEST_P(StoreContract, BacklogCountsOnlyOpenWork) {
   store().transact([](Transaction& tx) {
     tx.insertEvent(event("e1"));

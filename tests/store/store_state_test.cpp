@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Links, cursors, plugin state, stage mappings, activity, connection state, tokens and counts, on every backend.
+// Links, cursors, marks, plugin state, stage mappings, activity, connection state, tokens and counts, on every backend.
 #include "store_fixture.hpp"
 
 #include <gmock/gmock.h>
@@ -103,6 +103,39 @@ TEST_P(StoreContract, CursorsAreSetAndReadPerConnection) {
   store().transact([](Transaction& tx) { tx.setCursor("acme", "import", ""); });
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.cursor("acme", "import"); }), std::optional<std::string>(""))
       << "an empty cursor is still a cursor";
+}
+
+TEST_P(StoreContract, AMarkReadsAsAbsentFromItsExpiryOn) {
+  using Mark = std::optional<std::string>;
+  store().transact([](Transaction& tx) {
+    tx.setMark("acme", "stage-seen:ats:opp-1", "1500", 5000);
+    tx.setMark("globex", "stage-seen:ats:opp-1", "other", 9000);
+  });
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("acme", "stage-seen:ats:opp-1", 4999); }), Mark("1500"));
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("acme", "stage-seen:ats:opp-1", 5000); }), std::nullopt)
+      << "expired at expires_at_ms itself";
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("globex", "stage-seen:ats:opp-1", 5000); }), Mark("other"))
+      << "marks are per connection";
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("acme", "never-set", 0); }), std::nullopt);
+  // Setting it again replaces value and expiry, and brings an expired mark back.
+  store().transact([](Transaction& tx) { tx.setMark("acme", "stage-seen:ats:opp-1", "2500", 8000); });
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("acme", "stage-seen:ats:opp-1", 6000); }), Mark("2500"));
+  EXPECT_TRUE(in(store(), [](Transaction& tx) { return tx.deleteMark("acme", "stage-seen:ats:opp-1"); }));
+  EXPECT_FALSE(in(store(), [](Transaction& tx) { return tx.deleteMark("acme", "stage-seen:ats:opp-1"); }));
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("acme", "stage-seen:ats:opp-1", 0); }), std::nullopt);
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.mark("globex", "stage-seen:ats:opp-1", 0); }), Mark("other"));
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.cursor("acme", "stage-seen:ats:opp-1"); }), std::nullopt)
+      << "marks are not cursors";
+}
+
+TEST_P(StoreContract, AMarkWithoutAConnectionOrNameIsRefused) {
+  try {
+    store().transact([](Transaction& tx) { tx.setMark("acme", "", "v", 1000); });
+    FAIL() << "an empty mark name was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "setMark: connection id and mark name must not be empty (got 'acme', '')");
+  }
+  EXPECT_THROW(store().transact([](Transaction& tx) { tx.setMark("", "name", "v", 1000); }), std::invalid_argument);
 }
 
 TEST_P(StoreContract, PluginStateIsPutAndErased) {

@@ -9,6 +9,7 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -17,6 +18,7 @@ namespace {
 
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
+using Poco::Data::Keywords::use;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -127,12 +129,59 @@ TEST_P(StoreContract, MigrationsCreateTheSchemaAndReopenIsANoOp) {
   std::vector<Poco::Int64> rows;
   raw << "SELECT COUNT(*) FROM " + table("schema_migrations"), into(rows), now;
   EXPECT_EQ(rows.at(0), latestSchemaVersion()) << "one row per migration, however often the store opens";
-  for (const char* name : {"connection_state", "tokens", "inbox", "commands", "links", "cursors", "plugin_state",
-                           "stage_mappings", "activity", "leases"}) {
+  for (const char* name : {"connection_state", "tokens", "inbox", "commands", "links", "cursors", "marks",
+                           "plugin_state", "stage_mappings", "activity", "leases"}) {
     std::vector<Poco::Int64> n;
     EXPECT_NO_THROW((raw << "SELECT COUNT(*) FROM " + table(name), into(n), now)) << name;
   }
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); }).size(), 1u);
+}
+
+TEST_P(StoreContract, UpgradingMovesTheRulesMarksOutOfCursors) {
+  // A database as the version before the marks table left it: the rules' marks among the cursors.
+  const auto all = migrations();
+  const auto marks = std::find_if(all.begin(), all.end(), [](const Migration& m) { return m.name == "marks with an expiry"; });
+  ASSERT_NE(marks, all.end());
+  emptyDatabase();
+  constexpr std::int64_t kWrittenMs = 1'700'000'000'000;
+  constexpr std::int64_t kHourMs = 3600LL * 1000;
+  constexpr std::int64_t kDayMs = 24 * kHourMs;
+  {
+    auto raw = rawSessionInSchema();
+    auto version = migrate(raw, dialectFor(postgres() ? Backend::kPostgres : Backend::kSqlite),
+                           all.first(static_cast<std::size_t>(marks->version - 1)));
+    ASSERT_TRUE(version) << version.error();
+    struct Row {
+      std::string connection, name, value;
+    };
+    for (Row row : {Row{"acme", "stage-seen:ats:opp-1", "1699999990000"},
+                    Row{"acme", "stage-written:ats:opp-1:lead-new", std::to_string(kWrittenMs)},
+                    Row{"acme", "stage-written:ats:opp-2:lead-new", ""},  // consumed: means "no mark"
+                    Row{"acme", "lever.changes", "page-7"},
+                    Row{"globex", "stage-seen:platform:cand-1", "1699999980000"}}) {
+      Poco::Int64 updated_at_ms = kWrittenMs;
+      raw << "INSERT INTO cursors (connection_id, name, value, updated_at_ms) VALUES ($1, $2, $3, $4)",
+          use(row.connection), use(row.name), use(row.value), use(updated_at_ms), now;
+    }
+  }
+  reopen();
+  ASSERT_EQ(store().schemaVersion(), latestSchemaVersion());
+  using Value = std::optional<std::string>;
+  store().transact([&](Transaction& tx) {
+    EXPECT_EQ(tx.cursor("acme", "lever.changes"), Value("page-7")) << "other cursors stay where they were";
+    for (const char* name : {"stage-seen:ats:opp-1", "stage-written:ats:opp-1:lead-new", "stage-written:ats:opp-2:lead-new"}) {
+      EXPECT_EQ(tx.cursor("acme", name), std::nullopt) << name << " is still a cursor";
+    }
+    EXPECT_EQ(tx.cursor("globex", "stage-seen:platform:cand-1"), std::nullopt);
+    // Each mark keeps the value it had and expires as the rules would have made it expire when it was written.
+    EXPECT_EQ(tx.mark("acme", "stage-seen:ats:opp-1", kWrittenMs + 30 * kDayMs - 1), Value("1699999990000"));
+    EXPECT_EQ(tx.mark("acme", "stage-seen:ats:opp-1", kWrittenMs + 30 * kDayMs), std::nullopt);
+    EXPECT_EQ(tx.mark("acme", "stage-written:ats:opp-1:lead-new", kWrittenMs + kHourMs - 1),
+              Value(std::to_string(kWrittenMs)));
+    EXPECT_EQ(tx.mark("acme", "stage-written:ats:opp-1:lead-new", kWrittenMs + kHourMs), std::nullopt);
+    EXPECT_FALSE(tx.deleteMark("acme", "stage-written:ats:opp-2:lead-new")) << "a consumed write mark was carried over";
+    EXPECT_EQ(tx.mark("globex", "stage-seen:platform:cand-1", kWrittenMs), Value("1699999980000"));
+  });
 }
 
 TEST_P(StoreContract, NewerSchemaVersionIsRefused) {
