@@ -138,6 +138,16 @@ std::string renderMetrics(ServerContext& context) {
     }
   }
 
+  p.family("atsync_rate_limit_refusals_total", "counter",
+           "Vendor requests not sent because the connection's rate limit had no room within a short wait (the "
+           "dispatcher runs them later), by connection and plugin.");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      p.sample("atsync_rate_limit_refusals_total", {{"connection", s.connection}, {"plugin", s.plugin}},
+               s.rate_limit_refusals);
+    }
+  }
+
   p.family("atsync_dead_letters", "gauge", "Commands that gave up and wait for an operator, by connection.");
   for (const auto& d : data) {
     p.sample("atsync_dead_letters", {{"connection", d.view.id}},
