@@ -77,7 +77,7 @@ std::string renderMetrics(ServerContext& context) {
   }
 
   p.family("atsync_vendor_requests_total", "counter",
-           "HTTP exchanges with vendors (retries included), by connection, plugin, endpoint and status "
+           "HTTP exchanges with vendors (every attempt), by connection, plugin, endpoint and status "
            "(transport_error when no answer came).");
   for (const auto& d : data) {
     for (const auto& s : d.vendor) {
