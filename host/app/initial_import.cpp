@@ -24,6 +24,15 @@ namespace json = boost::json;
 constexpr std::string_view kImportCursor = "import.cursor";
 constexpr std::string_view kImportComplete = "import.complete";
 
+/// Commands still to run: waiting for their time, or interrupted while running.
+std::int64_t openCommands(const store::Counts& counts) {
+  std::int64_t open = 0;
+  for (const char* state : {"pending", "in_flight"}) {
+    if (auto it = counts.commands_by_state.find(state); it != counts.commands_by_state.end()) open += it->second;
+  }
+  return open;
+}
+
 }  // namespace
 
 Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& connection, store::Store& store,
@@ -109,11 +118,7 @@ Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& 
         const std::int64_t due_ms = std::max(c.next_attempt_at_ms, c.not_before_ms);
         next_due_ms = next_due_ms ? std::min(*next_due_ms, due_ms) : due_ms;
       }
-      const auto counts = tx.counts(connection_id);
-      waiting = 0;
-      for (const char* state : {"pending", "in_flight"}) {
-        if (auto it = counts.commands_by_state.find(state); it != counts.commands_by_state.end()) waiting += it->second;
-      }
+      waiting = openCommands(tx.counts(connection_id));
     });
     if (!next_due_ms) break;
     const std::int64_t wait_ms = std::max<std::int64_t>(0, *next_due_ms - now_ms());
@@ -131,10 +136,7 @@ Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& 
     summary.links = counts.links;
     const auto dead = counts.commands_by_state.find("dead");
     summary.dead = dead == counts.commands_by_state.end() ? 0 : dead->second;
-    summary.pending = 0;
-    for (const char* state : {"pending", "in_flight"}) {
-      if (auto it = counts.commands_by_state.find(state); it != counts.commands_by_state.end()) summary.pending += it->second;
-    }
+    summary.pending = openCommands(counts);
   });
   return summary;
 }
