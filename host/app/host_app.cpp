@@ -159,6 +159,10 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
     auto platform = open(connection.platform);
     if (!platform) return unexpected(platform.error());
     engine::EngineOptions engine_options = options.engine;
+    const config::RetryConfig& retry = app->config_.retry;
+    if (retry.base_backoff_ms) engine_options.base_backoff_ms = *retry.base_backoff_ms;
+    if (retry.max_backoff_ms) engine_options.max_backoff_ms = *retry.max_backoff_ms;
+    if (retry.max_attempts) engine_options.max_attempts = static_cast<int>(*retry.max_attempts);
     engine_options.public_url = app->config_.server.public_url;
     engine_options.poll_interval_ms =
         options.poll_interval_ms > 0 ? options.poll_interval_ms : connection.poll_interval_s * 1000;

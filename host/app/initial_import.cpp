@@ -3,11 +3,18 @@
 
 #include "engine/actions.hpp"
 #include "engine/command_keys.hpp"
+#include "runtime/one_shot_retry.hpp"
 
 #include <atsync/sdk/model.hpp>
 #include <atsync/sdk/operations.hpp>
 
 #include <boost/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <optional>
+#include <thread>
 
 namespace atsync::host::app {
 namespace {
@@ -17,11 +24,24 @@ namespace json = boost::json;
 constexpr std::string_view kImportCursor = "import.cursor";
 constexpr std::string_view kImportComplete = "import.complete";
 
+/// Commands still to run: waiting for their time, or interrupted while running.
+std::int64_t openCommands(const store::Counts& counts) {
+  std::int64_t open = 0;
+  for (const char* state : {"pending", "in_flight"}) {
+    if (auto it = counts.commands_by_state.find(state); it != counts.commands_by_state.end()) open += it->second;
+  }
+  return open;
+}
+
 }  // namespace
 
 Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& connection, store::Store& store,
                                                       const NowFn& now_ms, const ImportProgressFn& on_page,
-                                                      const std::function<void()>& on_resume) {
+                                                      const std::function<void()>& on_resume,
+                                                      const ImportNoticeFn& on_notice) {
+  const auto notice = [&](const std::string& line) {
+    if (on_notice) on_notice(line);
+  };
   const std::string connection_id = connection.id();
   if (!connection.ready() && !connection.connect(now_ms())) return unexpected(connection.lastConnectError());
   std::optional<std::string> cursor;
@@ -39,9 +59,17 @@ Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& 
   while (true) {
     json::object input;
     if (cursor && !cursor->empty()) input["cursor"] = *cursor;
-    auto page = connection.ats().invoke(sdk::op::kImportPage, input);
+    int attempts = 0;
+    auto page = runtime::retryOneShot(
+        [&] { return connection.ats().invoke(sdk::op::kImportPage, input); }, {},
+        [&](const sdk::Error& e, int next_attempt, std::int64_t wait_ms) {
+          notice("reading page " + std::to_string(progress.pages + 1) + " failed (" + e.code + ": " + e.message +
+                 "); retrying in " + std::to_string(wait_ms) + " ms (attempt " + std::to_string(next_attempt) + ")");
+        },
+        {}, &attempts);
     if (!page) {
-      return unexpected(page.error().code + ": " + page.error().message + " (run again to resume from the last page)");
+      return unexpected(page.error().code + ": " + page.error().message + runtime::oneShotAdvice(page.error(), attempts) +
+                        " (a new run resumes from the last page)");
     }
     const auto& doc = page->document.as_object();
     std::vector<json::value> opportunities;
@@ -78,12 +106,37 @@ Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& 
     if (!next) break;
     cursor = next;
   }
-  connection.drainCommands(now_ms());
+  // Commands that failed for a while wait in the outbox for the time the dispatcher gave them (a backoff, a
+  // Retry-After, the rate-limit budget). No worker comes back for them in a one-shot run: wait here.
+  while (true) {
+    const int ran = connection.drainCommands(now_ms());
+    std::optional<std::int64_t> next_due_ms;
+    std::int64_t waiting = 0;
+    store.transact([&](store::Transaction& tx) {
+      next_due_ms.reset();
+      for (const auto& c : tx.runnableCommands(connection_id, INT64_MAX / 2, 1000)) {
+        const std::int64_t due_ms = std::max(c.next_attempt_at_ms, c.not_before_ms);
+        next_due_ms = next_due_ms ? std::min(*next_due_ms, due_ms) : due_ms;
+      }
+      waiting = openCommands(tx.counts(connection_id));
+    });
+    if (!next_due_ms) break;
+    const std::int64_t wait_ms = std::max<std::int64_t>(0, *next_due_ms - now_ms());
+    if (wait_ms > kMaxImportRetryWaitMs) break;
+    if (wait_ms == 0) {
+      if (ran == 0) break;  // due, yet nothing ran: the connection is not ready; `atsync run` takes it from here
+      continue;
+    }
+    notice(std::to_string(waiting) + " command(s) wait for a retry after a failure; the next in " +
+           std::to_string((wait_ms + 999) / 1000) + " s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+  }
   store.transact([&](store::Transaction& tx) {
     const auto counts = tx.counts(connection_id);
     summary.links = counts.links;
     const auto dead = counts.commands_by_state.find("dead");
     summary.dead = dead == counts.commands_by_state.end() ? 0 : dead->second;
+    summary.pending = openCommands(counts);
   });
   return summary;
 }

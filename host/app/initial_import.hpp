@@ -5,7 +5,10 @@
 // loop, so `atsync import` and `atsync demo` import the same way. Resumable: each page's commands commit with the
 // cursor after it, so a crash resumes at that page or the next, and links keep a page seen twice from duplicating.
 //
-// Runs the connection's dispatcher itself, so the engine's workers must not be stepping the same connection.
+// Runs the connection's dispatcher itself, so the engine's workers must not be stepping the same connection. A
+// one-shot run has no worker to come back later: a page read that fails briefly is tried again in place
+// (runtime/one_shot_retry.hpp), and commands the dispatcher scheduled for a retry are waited for, as long as the
+// next one falls due within kMaxImportRetryWaitMs; what is still pending after that is left for `atsync run`.
 
 #include "engine/connection_engine.hpp"
 #include "store/store.hpp"
@@ -28,15 +31,22 @@ struct ImportSummary {
   ImportProgress progress;
   std::int64_t links = 0;    ///< linked candidates of the connection afterwards
   std::int64_t dead = 0;     ///< commands of the connection in the dead letters afterwards
+  std::int64_t pending = 0;  ///< commands of the connection still waiting for a retry when the import stopped waiting
 };
 
+/// The longest the import waits for one scheduled retry. The dispatcher's backoff passes a minute after about seven
+/// failures in a row: by then the vendor is down rather than blinking, and a serving host finishes the work later.
+inline constexpr std::int64_t kMaxImportRetryWaitMs = 60000;
+
 using ImportProgressFn = std::function<void(const ImportProgress&)>;
+using ImportNoticeFn = std::function<void(const std::string&)>;  ///< one line for the operator
 using NowFn = std::function<std::int64_t()>;
 
 /// Imports through `connection` (connected first when needed). The error is one line naming what failed; a run
-/// that fails part-way resumes from its last page when called again.
+/// that fails part-way resumes from its last page when called again. `on_notice` hears about retries and waits.
 Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& connection, store::Store& store,
                                                       const NowFn& now_ms, const ImportProgressFn& on_page = {},
-                                                      const std::function<void()>& on_resume = {});
+                                                      const std::function<void()>& on_resume = {},
+                                                      const ImportNoticeFn& on_notice = {});
 
 }  // namespace atsync::host::app

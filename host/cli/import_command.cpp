@@ -63,14 +63,18 @@ int runImport(const Arguments& args) {
     return 1;
   }
   if (!connection->connect(nowMs())) {
-    std::cerr << "atsync import: " << connection->lastConnectError() << "\n";
+    // Reading the stages is the import's first call to either vendor; it is not retried here (the engine's connect
+    // says why it failed, not whether waiting helps), and nothing has been imported yet.
+    std::cerr << "atsync import: " << connection->lastConnectError()
+              << "; nothing was imported: run it again once the cause is fixed or the vendor answers\n";
     return 1;
   }
   Progress progress;
   auto summary = app::runInitialImport(
       *connection, (*app)->store(), &nowMs,
       [&](const app::ImportProgress& p) { progress.update(p.pages, p.seen, p.queued, p.final); },
-      [] { std::cout << "import: resuming after an interrupted run" << std::endl; });
+      [] { std::cout << "import: resuming after an interrupted run" << std::endl; },
+      [](const std::string& line) { std::cout << "import: " << line << std::endl; });
   if (!summary) {
     std::cerr << "\natsync import: " << summary.error() << "\n";
     return 1;
@@ -78,8 +82,13 @@ int runImport(const Arguments& args) {
   std::cout << "import: done — " << summary->progress.seen << " opportunities seen, " << summary->links
             << " linked candidates";
   if (summary->dead > 0) std::cout << ", " << summary->dead << " failed (see 'atsync dead-letters')";
+  if (summary->pending > 0) {
+    std::cout << ", " << summary->pending
+              << " still waiting for a retry (a vendor keeps failing; 'atsync run' finishes them, or run the import "
+                 "again later)";
+  }
   std::cout << std::endl;
-  return summary->dead > 0 ? 1 : 0;
+  return summary->dead > 0 || summary->pending > 0 ? 1 : 0;
 }
 
 }  // namespace atsync::host::cli

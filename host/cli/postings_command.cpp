@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
 #include "runtime/connector.hpp"
+#include "runtime/one_shot_retry.hpp"
 
 #include <atsync/sdk/model.hpp>
 #include <atsync/sdk/operations.hpp>
@@ -45,10 +46,22 @@ int runPostings(const Arguments& args) {
     std::cerr << "atsync postings: " << connector.error() << "\n";
     return 1;
   }
-  auto out = (*connector)->invoke(sdk::op::kPostingsList, boost::json::object{});
+  // No dispatcher runs here, and the HTTP service makes one attempt: a brief failure of the ATS (a 503, a dropped
+  // connection, a short rate-limit wait) is ridden out by this verb's own small loop, each retry announced on stderr;
+  // an outage, a long Retry-After or a refusal is reported at once with what to do (runtime/one_shot_retry.hpp).
+  const std::string prefix = "atsync postings: " + connection->ats.plugin + ": ";
+  int attempts = 0;
+  const runtime::OneShotRetry policy;
+  auto out = runtime::retryOneShot(
+      [&] { return (*connector)->invoke(sdk::op::kPostingsList, boost::json::object{}); }, policy,
+      [&](const sdk::Error& e, int next_attempt, std::int64_t wait_ms) {
+        std::cerr << prefix << e.code << ": " << e.message << "; retrying in " << wait_ms << " ms (attempt "
+                  << next_attempt << " of " << policy.max_attempts << ")\n";
+      },
+      {}, &attempts);
   if (!out) {
-    std::cerr << "atsync postings: " << connection->ats.plugin << ": " << out.error().code << ": " << out.error().message
-              << "\n";
+    std::cerr << prefix << out.error().code << ": " << out.error().message
+              << runtime::oneShotAdvice(out.error(), attempts, policy) << "\n";
     return 1;
   }
   const auto* list = out->document.is_object() ? out->document.get_object().if_contains("postings") : nullptr;

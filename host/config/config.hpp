@@ -80,6 +80,19 @@ struct RetentionConfig {
   std::int64_t activity_days = 90;
 };
 
+// Optional `retry: { base_backoff_ms: 1000, max_backoff_ms: 300000, max_attempts: 12 }`: how the dispatcher retries a
+// command whose vendor call failed. It is the one retry layer (the HTTP service returns failures at once), and the
+// time of the next attempt is stored with the command, so a wait survives a restart. Absent keys keep the engine's
+// defaults (engine/connection_engine.hpp).
+struct RetryConfig {
+  static constexpr std::int64_t kMinBackoffMs = 10;
+  static constexpr std::int64_t kMaxBackoffMs = 86'400'000;  // a day
+  static constexpr std::int64_t kMaxAttempts = 100;
+  std::optional<std::int64_t> base_backoff_ms;  // the first retry waits between half of this and all of it; doubles
+  std::optional<std::int64_t> max_backoff_ms;   // the ceiling of that doubling
+  std::optional<std::int64_t> max_attempts;     // then the command goes to the dead letters
+};
+
 // One side of a connection: which plugin, and its own config section, validated against the plugin's
 // JSON Schema.
 struct PluginSlot {
@@ -115,6 +128,7 @@ struct Config {
   PluginsConfig plugins;
   LogConfig log;
   RetentionConfig retention;
+  RetryConfig retry;
   // Optional top-level `encryption_key` (normally `${ATSYNC_ENCRYPTION_KEY}`): the key OAuth tokens and plugin
   // state are sealed with in the store. At least 32 characters; a secret, never log it. Absent: OAuth connections
   // are refused and plugin state is kept in plaintext (with a warning at start).

@@ -12,12 +12,14 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"version",        "store",     "server",
                                            "plugins",        "connections", "log",
-                                           "encryption_key", "previous_encryption_keys", "retention"};
+                                           "encryption_key", "previous_encryption_keys", "retention",
+                                           "retry"};
 const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls", "request_read_timeout_ms"};
 const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
 const std::vector<std::string> kPluginsKeys = {"dir"};
 const std::vector<std::string> kLogKeys = {"level", "format"};
 const std::vector<std::string> kRetentionKeys = {"inbox_days", "activity_days"};
+const std::vector<std::string> kRetryKeys = {"base_backoff_ms", "max_backoff_ms", "max_attempts"};
 
 constexpr std::size_t kMinEncryptionKeyLength = 32;
 
@@ -124,6 +126,7 @@ Config DocumentParser::parse(const YAML::Node& root) {
   if (top.contains("plugins")) plugins(top["plugins"], config);
   if (top.contains("log")) log(top["log"], config);
   if (top.contains("retention")) retention(top["retention"], config);
+  if (top.contains("retry")) retry(top["retry"], config);
   if (top.contains("encryption_key")) encryptionKey(top["encryption_key"], config);
   if (top.contains("previous_encryption_keys")) {
     if (top.contains("encryption_key")) {
@@ -291,6 +294,33 @@ void DocumentParser::retention(const Entry& e, Config& config) {
         *out = *n;
       }
     }
+  }
+}
+
+void DocumentParser::retry(const Entry& e, Config& config) {
+  Entries entries;
+  if (!section(e.value, e.key.Mark(), "retry", kRetryKeys, {}, entries)) return;
+  auto bounded = [&](const char* key, std::int64_t min, std::int64_t max, std::optional<std::int64_t>* out) {
+    if (!entries.contains(key)) return;
+    const Entry& entry = entries[key];
+    const std::string what = std::string("retry.") + key;
+    if (auto n = integer(entry, what)) {
+      if (*n < min || *n > max) {
+        reader_.error(entry.value.Mark(), what + " must be from " + std::to_string(min) + " to " +
+                                              std::to_string(max) + ", found " + std::to_string(*n));
+      } else {
+        *out = *n;
+      }
+    }
+  };
+  bounded("base_backoff_ms", RetryConfig::kMinBackoffMs, RetryConfig::kMaxBackoffMs, &config.retry.base_backoff_ms);
+  bounded("max_backoff_ms", RetryConfig::kMinBackoffMs, RetryConfig::kMaxBackoffMs, &config.retry.max_backoff_ms);
+  bounded("max_attempts", 1, RetryConfig::kMaxAttempts, &config.retry.max_attempts);
+  const auto& r = config.retry;
+  if (r.base_backoff_ms && r.max_backoff_ms && *r.max_backoff_ms < *r.base_backoff_ms) {
+    reader_.error(entries["max_backoff_ms"].value.Mark(),
+                  "retry.max_backoff_ms (" + std::to_string(*r.max_backoff_ms) +
+                      ") must not be smaller than retry.base_backoff_ms (" + std::to_string(*r.base_backoff_ms) + ")");
   }
 }
 

@@ -50,6 +50,7 @@ private:
   void plugins(const Entry& e, Config& config);
   void log(const Entry& e, Config& config);
   void retention(const Entry& e, Config& config);
+  void retry(const Entry& e, Config& config);
   void encryptionKey(const Entry& e, Config& config);
   void previousEncryptionKeys(const Entry& e, Config& config);
   std::optional<std::string> key(const Entry& e, const std::string& what);

@@ -333,9 +333,21 @@ void ConnectionEngine::complete(const store::Command& command, ActionOutcome out
         c.outcome_unknown = c.outcome_unknown || e.outcome_unknown;
         const bool transient = e.retryable || e.outcome_unknown || e.code == sdk::errc::kTransport ||
                                e.code == sdk::errc::kRateLimited || e.code == sdk::errc::kUnauthorized;
-        if (transient && c.attempts < options_.max_attempts) {
+        // The host's rate limiter refused the call and sent nothing (no HTTP status, outcome known): the tenant's
+        // budget is spent, the command did not fail. The attempt counted when the command was claimed is handed
+        // back rather than tracked apart: `attempts` then keeps meaning "vendor calls that failed", which is what
+        // max_attempts, the backoff and the dead-letter message count, and needs no column of its own.
+        const bool budget_refusal = e.code == sdk::errc::kRateLimited && !e.http_status && !e.outcome_unknown &&
+                                    e.retry_after_ms && *e.retry_after_ms > 0;
+        if (budget_refusal) {
           c.state = "pending";
-          c.next_attempt_at_ms = now_ms + backoffMs(c.attempts);
+          c.attempts -= 1;
+          c.next_attempt_at_ms = now_ms + *e.retry_after_ms;
+        } else if (transient && c.attempts < options_.max_attempts) {
+          c.state = "pending";
+          // This is the one retry layer (the HTTP service returns failures at once): a vendor's Retry-After is
+          // honoured here, persisted, and never undercut by the backoff.
+          c.next_attempt_at_ms = now_ms + std::max(e.retry_after_ms.value_or(0), backoffMs(c.attempts));
         } else {
           c.state = "dead";
           tx.addActivity({0, config_.id, now_ms, "error", "dead_letter", c.key,

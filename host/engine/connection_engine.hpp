@@ -24,7 +24,11 @@
 namespace atsync::host::engine {
 
 struct EngineOptions {
-  int max_attempts = 8;                  ///< a command failing this many times goes to the dead letters
+  /// A command failing this many times goes to the dead letters. The dispatcher is the only retry layer (the HTTP
+  /// service returns failures at once), so an attempt costs the action's vendor calls once, not once per HTTP
+  /// retry; with the backoff below, 12 attempts ride out 9 to 18 minutes of a vendor outage before an operator is
+  /// asked. A call the rate limiter refused without sending is not an attempt.
+  int max_attempts = 12;
   std::int64_t base_backoff_ms = 1000;   ///< first retry delay ceiling; doubles per attempt, with jitter
   std::int64_t max_backoff_ms = 300000;
   int batch = 100;                       ///< events or commands handled per step before yielding

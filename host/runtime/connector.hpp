@@ -2,7 +2,7 @@
 #pragma once
 
 // One side of a connection, ready to run operations: the plugin instance and the host services behind it
-// (the connection's HTTP lane with credentials, rate limit, retries and metrics; its plugin state; logging).
+// (the connection's HTTP lane with credentials, rate limit and metrics; its plugin state; logging).
 
 #include "common/expected.hpp"
 #include "plugin/instance.hpp"
@@ -31,7 +31,6 @@ struct ConnectorContext {
   /// Required for OAuth plugins: where the connection's tokens are kept (encrypted, in the durable store).
   http::TokenStore* tokens = nullptr;
   http::Clock* clock = &http::SystemClock::instance();
-  http::RetryPolicy retry{};
   http::RateLimitTuning rate_limit_tuning{};
   LogSink log;  ///< empty: warnings and errors to stderr
 };

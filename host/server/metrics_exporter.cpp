@@ -77,7 +77,7 @@ std::string renderMetrics(ServerContext& context) {
   }
 
   p.family("atsync_vendor_requests_total", "counter",
-           "HTTP exchanges with vendors (retries included), by connection, plugin, endpoint and status "
+           "HTTP exchanges with vendors (every attempt), by connection, plugin, endpoint and status "
            "(transport_error when no answer came).");
   for (const auto& d : data) {
     for (const auto& s : d.vendor) {
@@ -135,6 +135,16 @@ std::string renderMetrics(ServerContext& context) {
     for (const auto& s : d.vendor) {
       p.sample("atsync_rate_limit_wait_seconds_total", {{"connection", s.connection}, {"plugin", s.plugin}},
                static_cast<double>(s.rate_limit_waited_ms) / 1000.0);
+    }
+  }
+
+  p.family("atsync_rate_limit_refusals_total", "counter",
+           "Vendor requests not sent because the connection's rate limit had no room within a short wait (the "
+           "dispatcher runs them later), by connection and plugin.");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      p.sample("atsync_rate_limit_refusals_total", {{"connection", s.connection}, {"plugin", s.plugin}},
+               s.rate_limit_refusals);
     }
   }
 

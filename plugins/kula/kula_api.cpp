@@ -38,7 +38,7 @@ std::string pathSegment(std::string_view id) {
 }
 
 sdk::Error errorFromResponse(int status, std::string_view body, std::string_view endpoint,
-                             const std::optional<std::string>& retry_after) {
+                             const std::optional<std::string>& retry_after, std::optional<std::int64_t> retry_after_ms) {
   std::string kula_code;
   std::string kula_message;
   boost::system::error_code ec;
@@ -73,6 +73,7 @@ sdk::Error errorFromResponse(int status, std::string_view body, std::string_view
     e.code = sdk::errc::kVendorError;
   }
   e.message = std::string(endpoint) + ": Kula answered " + std::to_string(status) + " (" + detail + ")";
+  if (e.retryable) e.retry_after_ms = retry_after_ms;  // the dispatcher waits at least that long
   return e;
 }
 
@@ -112,7 +113,8 @@ sdk::HttpResponse KulaApi::send(const sdk::HttpRequest& request) const {
   sdk::HttpResponse response = host_.http(request);
   if (response.status < 200 || response.status > 299) {
     throw sdk::OperationError(
-        errorFromResponse(response.status, response.body, request.endpoint, response.header("Retry-After")));
+        errorFromResponse(response.status, response.body, request.endpoint, response.header("Retry-After"),
+                          response.retry_after_ms));
   }
   return response;
 }

@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,9 +27,11 @@ inline constexpr int kMaxPageSize = 200;
 /// Throws invalid_input for "", "." and "..", which no encoding keeps from changing the route.
 std::string pathSegment(std::string_view id);
 
-/// The SDK error for a non-2xx answer: Kula's error envelope when there is one, the status otherwise.
+/// The SDK error for a non-2xx answer: Kula's error envelope when there is one, the status otherwise. A retryable
+/// error carries `retry_after_ms`, the host's reading of Retry-After.
 sdk::Error errorFromResponse(int status, std::string_view body, std::string_view endpoint,
-                             const std::optional<std::string>& retry_after);
+                             const std::optional<std::string>& retry_after,
+                             std::optional<std::int64_t> retry_after_ms = std::nullopt);
 
 /// Parses a 2xx body as JSON; a body that is not JSON is bad_response naming the endpoint.
 boost::json::value parseJsonBody(std::string_view body, std::string_view endpoint);

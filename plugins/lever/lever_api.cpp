@@ -87,6 +87,9 @@ sdk::Error errorFromResponse(const sdk::HttpResponse& response, std::string_view
   } else {
     e.code = std::string(sdk::errc::kVendorError);
   }
+  // Lever documents no Retry-After, but a proxy in front of it (or a future Lever) may send one: the dispatcher
+  // waits at least that long before the next attempt.
+  if (e.retryable) e.retry_after_ms = response.retry_after_ms;
   return e;
 }
 

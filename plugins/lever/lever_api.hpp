@@ -30,6 +30,7 @@ struct Page {
 
 /// The sdk error for a non-2xx Lever answer: 401/403 unauthorized, 404 not_found, 429 rate_limited (retryable),
 /// 5xx vendor_error (retryable; outcome unknown for a write), other statuses vendor_error with Lever's message.
+/// A retryable error carries the host's reading of Retry-After (retry_after_ms).
 sdk::Error errorFromResponse(const sdk::HttpResponse& response, std::string_view endpoint, bool idempotent);
 
 /// Parses a 2xx body as a JSON object; bad_response naming the endpoint (and where the JSON broke) otherwise.

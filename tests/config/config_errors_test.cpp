@@ -121,6 +121,17 @@ TEST(ConfigLoader, RejectsARequestReadTimeoutOutOfRange) {
               ElementsAre("atsync.yaml:5:28: server.request_read_timeout_ms must be from 100 to 600000, found 5"));
 }
 
+TEST(ConfigLoader, RejectsRetrySettingsOutOfRangeOrInconsistent) {
+  EXPECT_THAT(messages(load(variant("plugins:\n", "retry: { base_backoff_ms: 5, max_attempts: 0 }\nplugins:\n"))),
+              ElementsAre("atsync.yaml:7:27: retry.base_backoff_ms must be from 10 to 86400000, found 5",
+                          "atsync.yaml:7:44: retry.max_attempts must be from 1 to 100, found 0"));
+  EXPECT_THAT(messages(load(variant("plugins:\n", "retry: { base_backoff_ms: 2000, max_backoff_ms: 500 }\nplugins:\n"))),
+              ElementsAre("atsync.yaml:7:49: retry.max_backoff_ms (500) must not be smaller than "
+                          "retry.base_backoff_ms (2000)"));
+  EXPECT_THAT(messages(load(variant("plugins:\n", "retry: { base_backof_ms: 20 }\nplugins:\n"))),
+              ElementsAre("atsync.yaml:7:10: unknown key 'base_backof_ms' (did you mean 'base_backoff_ms'?)"));
+}
+
 TEST(ConfigLoader, RejectsBadStoreWithoutEchoingPasswords) {
   EXPECT_THAT(messages(load(variant("sqlite:var/atsync.db", "mysql://u:secret@h/db"))),
               ElementsAre("atsync.yaml:2:8: store must be 'sqlite:PATH' or 'postgresql://...', found "

@@ -58,6 +58,7 @@ TEST(ConfigLoader, LoadsGoodConfigWithValuesExpanded) {
 TEST(ConfigLoader, LoadsOptionalKeys) {
   std::string text = withReplaced(kGoodConfig, "plugins:\n", R"(log: { level: debug, format: json }
 encryption_key: ${ENC_KEY}
+retry: { base_backoff_ms: 200, max_attempts: 5 }
 plugins:
 )");
   text = withReplaced(text, "  admin_token: ${ATSYNC_ADMIN_TOKEN}\n",
@@ -78,6 +79,9 @@ plugins:
   EXPECT_EQ(c.server.tls->cert_file, "/srv/atsync/tls/cert.pem");
   EXPECT_EQ(c.server.tls->key_file, "/etc/k.pem");
   EXPECT_EQ(c.server.request_read_timeout_ms, 2500);
+  EXPECT_EQ(c.retry.base_backoff_ms, 200);
+  EXPECT_FALSE(c.retry.max_backoff_ms) << "absent: the engine's default";
+  EXPECT_EQ(c.retry.max_attempts, 5);
   EXPECT_FALSE(c.connections[0].enabled);
   EXPECT_EQ(c.connections[0].poll_interval_s, 60);
   EXPECT_EQ(c.store.kind, StoreConfig::Kind::kPostgresql);
@@ -180,10 +184,12 @@ TEST(ConfigLoader, RejectsEmptyFile) {
 TEST(ConfigLoader, RejectsTopLevelSequence) {
   EXPECT_THAT(messages(load("- version: 1\n")),
               ElementsAre("atsync.yaml:1:1: the top level must be a mapping of keys ('version', 'store', 'server', "
-                          "'plugins', 'connections', 'log', 'encryption_key', 'previous_encryption_keys', 'retention'), found a sequence"));
+                          "'plugins', 'connections', 'log', 'encryption_key', 'previous_encryption_keys', 'retention', "
+                          "'retry'), found a sequence"));
   EXPECT_THAT(messages(load("just text\n")),
               ElementsAre("atsync.yaml:1:1: the top level must be a mapping of keys ('version', 'store', 'server', "
-                          "'plugins', 'connections', 'log', 'encryption_key', 'previous_encryption_keys', 'retention'), found 'just text'"));
+                          "'plugins', 'connections', 'log', 'encryption_key', 'previous_encryption_keys', 'retention', "
+                          "'retry'), found 'just text'"));
 }
 
 TEST(ConfigLoader, RejectsBinaryGarbage) {

@@ -86,6 +86,7 @@ void EndToEnd::writeConfig(const WorldOptions& options) {
     << "server:\n  listen: " << host << "\n  public_url: " << options.public_scheme << "://" << host
     << "\n  admin_token: " << kAdminToken << "\n"
     << options.server_yaml
+    << "retry:\n  base_backoff_ms: " << options.base_backoff_ms << "\n"
     << "plugins:\n  dir: " << testing::pluginDir() << "\n";
   // OAuth tokens are only ever stored sealed: an OAuth world needs a key even when the test names none.
   const std::string key = !options.encryption_key.empty() ? options.encryption_key

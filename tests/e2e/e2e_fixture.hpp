@@ -44,6 +44,9 @@ struct WorldOptions {
   std::string server_yaml;             ///< more keys of the server section, each line indented by two spaces
   std::string encryption_key;      ///< empty: none in the config
   std::vector<std::string> previous_encryption_keys;
+  /// The dispatcher's first retry delay (config `retry.base_backoff_ms`): shorter than in life, as the sandboxes'
+  /// webhook retries are, so tests of a failing vendor converge in seconds.
+  std::int64_t base_backoff_ms = 100;
 };
 
 inline constexpr char kAdminToken[] = "e2e-admin-token";

@@ -84,7 +84,6 @@ TEST(HttpService, SecretsNeverAppearInErrorMessages) {
     closed_port = gone.port();
   }
   ConnectionHttpOptions options;
-  options.retry.max_attempts = 1;
   auto credentials = std::make_shared<BasicApiKey>(api_key);
   ConnectionHttp http(options, *client, credentials);
   sdk::HttpRequest req;

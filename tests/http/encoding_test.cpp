@@ -107,42 +107,23 @@ TEST(RetryPolicy, ParsesRetryAfterSecondsAndHttpDates) {
   EXPECT_EQ(parseRetryAfterMs("-5", now_ms), std::nullopt);
 }
 
-TEST(RetryPolicy, FullJitterStaysUnderTheCeiling) {
-  RetryPolicy policy;
-  policy.base_backoff_ms = 100;
-  policy.max_backoff_ms = 1000;
-  std::mt19937_64 rng(42);
-  bool saw_spread = false;
-  for (int retry = 0; retry < 8; ++retry) {
-    const std::int64_t ceiling = std::min<std::int64_t>(1000, 100LL << retry);
-    std::int64_t lo = ceiling, hi = 0;
-    for (int i = 0; i < 200; ++i) {
-      const auto d = fullJitterBackoffMs(retry, policy, rng);
-      ASSERT_GE(d, 0);
-      ASSERT_LE(d, ceiling);
-      lo = std::min(lo, d);
-      hi = std::max(hi, d);
-    }
-    saw_spread = saw_spread || (hi - lo > ceiling / 2);
-  }
-  EXPECT_TRUE(saw_spread);
-}
+TEST(RetryPolicy, RepeatsOnlyWhatIsSafeAndOnlyAfterAShortRetryAfter) {
+  EXPECT_TRUE(isRepeatableStatus(429, false));  // refused, so not applied
+  EXPECT_FALSE(isRepeatableStatus(503, false));
+  EXPECT_TRUE(isRepeatableStatus(503, true));
+  EXPECT_TRUE(isRepeatableStatus(502, true));
+  EXPECT_FALSE(isRepeatableStatus(500, true));
+  EXPECT_FALSE(isRepeatableStatus(404, true));
 
-TEST(RetryPolicy, RetriesOnlyWhatIsSafe) {
-  EXPECT_EQ(classifyStatus(429, false), RetryDecision::kRetry);  // refused, so not applied
-  EXPECT_EQ(classifyStatus(503, false), RetryDecision::kReturn);
-  EXPECT_EQ(classifyStatus(503, true), RetryDecision::kRetry);
-  EXPECT_EQ(classifyStatus(502, true), RetryDecision::kRetry);
-  EXPECT_EQ(classifyStatus(500, true), RetryDecision::kReturn);
-  EXPECT_EQ(classifyStatus(404, true), RetryDecision::kReturn);
-
-  sdk::Error unknown = makeError(sdk::errc::kTransport, "x", true);
-  unknown.outcome_unknown = true;
-  EXPECT_EQ(classifyError(unknown, false), RetryDecision::kReturn);
-  EXPECT_EQ(classifyError(unknown, true), RetryDecision::kRetry);
-  sdk::Error not_sent = makeError(sdk::errc::kTransport, "x", true);
-  EXPECT_EQ(classifyError(not_sent, false), RetryDecision::kRetry);
-  EXPECT_EQ(classifyError(makeError(sdk::errc::kTransport, "bad cert", false), true), RetryDecision::kReturn);
+  // Only a Retry-After the service may wait for on its thread earns the one more attempt; without one, or with a
+  // longer one, the answer goes back to the dispatcher.
+  EXPECT_TRUE(repeatsAfterShortWait(429, false, 0));
+  EXPECT_TRUE(repeatsAfterShortWait(429, false, kMaxInlineWaitMs));
+  EXPECT_FALSE(repeatsAfterShortWait(429, false, kMaxInlineWaitMs + 1));
+  EXPECT_FALSE(repeatsAfterShortWait(429, false, std::nullopt));
+  EXPECT_TRUE(repeatsAfterShortWait(503, true, 1000));
+  EXPECT_FALSE(repeatsAfterShortWait(503, false, 1000));
+  EXPECT_FALSE(repeatsAfterShortWait(500, true, 0));
 }
 
 TEST(Redact, ReplacesEverySecretOccurrence) {

@@ -120,7 +120,6 @@ struct Fixture {
     ConnectionHttpOptions options;
     options.connection_id = "acme";
     options.plugin = "lever";
-    options.retry.base_backoff_ms = 10;
     http = std::make_unique<ConnectionHttp>(options, *client, oauth, metrics);
   }
   Result<sdk::HttpResponse> get() {

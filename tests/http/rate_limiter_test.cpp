@@ -4,8 +4,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 namespace atsync::host::http {
 namespace {
+
+// Waits as long as it takes: these tests are about the bucket's arithmetic, not the inline-wait bound.
+constexpr std::int64_t kAnyWait = INT64_MAX / 4;
+
+std::int64_t waited(TokenBucket& bucket) {
+  const Admission a = bucket.acquire(kAnyWait);
+  EXPECT_EQ(a.kind, Admission::Kind::kGranted);
+  return a.waited_ms;
+}
 
 sdk::RateLimitPolicy lever() {
   sdk::RateLimitPolicy p;
@@ -18,10 +29,10 @@ TEST(TokenBucket, StartsWithHalfTheDeclaredBurstThenPacesAtTheRate) {
   FakeClock clock;
   TokenBucket bucket(lever(), clock);
   EXPECT_DOUBLE_EQ(bucket.capacity(), 10);
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(bucket.acquire(), 0) << "request " << i;
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(waited(bucket), 0) << "request " << i;
   // Then one token per 100 ms.
-  EXPECT_EQ(bucket.acquire(), 100);
-  EXPECT_EQ(bucket.acquire(), 100);
+  EXPECT_EQ(waited(bucket), 100);
+  EXPECT_EQ(waited(bucket), 100);
   EXPECT_EQ(bucket.waits(), 2u);
   EXPECT_EQ(bucket.waitedMs(), 200);
 }
@@ -30,7 +41,7 @@ TEST(TokenBucket, SustainedRateMatchesThePolicy) {
   FakeClock clock;
   TokenBucket bucket(lever(), clock);
   const std::int64_t start = clock.steadyMs();
-  for (int i = 0; i < 1000; ++i) bucket.acquire();
+  for (int i = 0; i < 1000; ++i) waited(bucket);
   const double seconds = static_cast<double>(clock.steadyMs() - start) / 1000.0;
   const double rate = 1000.0 / seconds;
   EXPECT_GE(rate, 9.5);   // the >= 95% goal
@@ -47,7 +58,7 @@ int serverRefusalsWithJitter(RateLimitTuning tuning) {
   std::int64_t lag_ms = 500;
   int refused = 0;
   for (int i = 0; i < 300; ++i) {
-    bucket.acquire();
+    waited(bucket);
     const std::int64_t arrive_ms = clock.steadyMs() + lag_ms;
     lag_ms = 0;
     const auto elapsed_ms = static_cast<double>(std::max<std::int64_t>(0, arrive_ms - server_last_ms));
@@ -72,15 +83,51 @@ TEST(TokenBucket, BlockForHoldsEveryRequestAndForbidsABurstAfterwards) {
   FakeClock clock;
   TokenBucket bucket(lever(), clock);
   bucket.blockFor(2000);
-  EXPECT_EQ(bucket.acquire(), 2100);  // after the block, the first token still has to accrue
-  EXPECT_EQ(bucket.acquire(), 100);
+  EXPECT_EQ(waited(bucket), 2000);  // one request when the block ends, as the server asked
+  EXPECT_EQ(waited(bucket), 100);   // then the steady rate: the 9 tokens saved before the block are gone
+  EXPECT_EQ(waited(bucket), 100);
+}
+
+TEST(TokenBucket, RefusesWithoutReservingWhenTheTokenIsFurtherThanTheCallerMayWait) {
+  FakeClock clock;
+  sdk::RateLimitPolicy one_per_second;
+  one_per_second.requests_per_second = 1;
+  one_per_second.burst = 1;
+  TokenBucket bucket(one_per_second, clock);
+  EXPECT_EQ(waited(bucket), 0);  // the only token
+  // The next token is a second away; a caller that may wait half of that is told so, and nothing sleeps.
+  const Admission refused = bucket.acquire(500);
+  EXPECT_EQ(refused.kind, Admission::Kind::kRefused);
+  EXPECT_EQ(refused.retry_after_ms, 1000);
+  EXPECT_EQ(clock.sleptMs(), 0);
+  // Nothing was reserved: a second refusal names the same time, and coming back then finds the token free.
+  EXPECT_EQ(bucket.acquire(500).retry_after_ms, 1000);
+  clock.advanceMs(refused.retry_after_ms);
+  const Admission later = bucket.acquire(0);
+  EXPECT_EQ(later.kind, Admission::Kind::kGranted);
+  EXPECT_EQ(later.waited_ms, 0);
+  // A caller that may wait the whole gap sleeps for it instead.
+  EXPECT_EQ(bucket.acquire(1000).waited_ms, 1000);
+}
+
+TEST(TokenBucket, ABlockLongerThanTheWaitIsRefusedWithItsRemainingTime) {
+  FakeClock clock;
+  TokenBucket bucket(sdk::RateLimitPolicy{}, clock);  // no declared limit: only the server's block counts
+  bucket.blockFor(30000);
+  const Admission a = bucket.acquire(1000);
+  EXPECT_EQ(a.kind, Admission::Kind::kRefused);
+  EXPECT_EQ(a.retry_after_ms, 30000);
+  clock.advanceMs(29500);
+  const Admission b = bucket.acquire(1000);
+  EXPECT_EQ(b.kind, Admission::Kind::kGranted);
+  EXPECT_EQ(b.waited_ms, 500);
 }
 
 TEST(TokenBucket, NoPolicyMeansNoWaiting) {
   FakeClock clock;
   TokenBucket bucket(sdk::RateLimitPolicy{}, clock);
   EXPECT_FALSE(bucket.enabled());
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(bucket.acquire(), 0);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(waited(bucket), 0);
 }
 
 TEST(TokenBucket, WaitIsInterruptedByShutdown) {
@@ -89,11 +136,11 @@ TEST(TokenBucket, WaitIsInterruptedByShutdown) {
   slow.requests_per_second = 0.1;  // one per 10 s
   slow.burst = 1;
   TokenBucket bucket(slow, clock);
-  EXPECT_EQ(bucket.acquire(), 0);
+  EXPECT_EQ(waited(bucket), 0);
   StopSignal stop;
   stop.requestStop();
   const auto t0 = clock.steadyMs();
-  EXPECT_EQ(bucket.acquire(&stop), -1);
+  EXPECT_EQ(bucket.acquire(kAnyWait, &stop).kind, Admission::Kind::kStopped);
   EXPECT_LT(clock.steadyMs() - t0, 1000);
 }
 

@@ -2,7 +2,7 @@
 #pragma once
 
 // The Kula connector as the host runs it (build/plugins/libatsync-kula.so through the runtime: API key bound
-// and stripped from the config, HTTP service with retries and Retry-After), against the Kula sandbox over real
+// and stripped from the config, HTTP service with a short Retry-After), against the Kula sandbox over real
 // HTTP on 127.0.0.1, with a receiver for the sandbox's webhooks.
 
 #include "connector_harness.hpp"
@@ -49,18 +49,10 @@ class KulaConnector : public ::testing::Test {
   }
 
   std::unique_ptr<testing::ConnectorHarness> makeHarness(const std::string& api_key, std::string base_url = {}) {
-    testing::HarnessOptions options;
-    // Quick retries: a test of a failing server must not wait out production backoffs.
-    options.retry.max_attempts = 3;
-    options.retry.base_backoff_ms = 20;
-    options.retry.max_backoff_ms = 100;
-    options.retry.max_total_ms = 10000;
     return std::make_unique<testing::ConnectorHarness>(
-        "kula",
-        json::object{{"base_url", base_url.empty() ? sandbox_->baseUrl() : base_url},
-                     {"api_key", api_key},
-                     {"webhook_secret", kSecret}},
-        options);
+        "kula", json::object{{"base_url", base_url.empty() ? sandbox_->baseUrl() : base_url},
+                             {"api_key", api_key},
+                             {"webhook_secret", kSecret}});
   }
 
   /// Runs an operation that must succeed and returns its output document.

@@ -31,13 +31,8 @@ class KulaConnectorForeignServer : public ::testing::Test {
   KulaConnectorForeignServer()
       : server_(sandbox::HttpServer::Options{}, [this](sandbox::Request& r) { return route(r); }) {
     server_.start();
-    testing::HarnessOptions options;
-    options.retry.max_attempts = 2;
-    options.retry.base_backoff_ms = 10;
-    options.retry.max_backoff_ms = 20;
     harness_ = std::make_unique<testing::ConnectorHarness>(
-        "kula", json::object{{"base_url", server_.baseUrl() + "/"}, {"api_key", "foreign-key"}, {"webhook_secret", "s"}},
-        options);
+        "kula", json::object{{"base_url", server_.baseUrl() + "/"}, {"api_key", "foreign-key"}, {"webhook_secret", "s"}});
   }
   ~KulaConnectorForeignServer() override {
     harness_.reset();

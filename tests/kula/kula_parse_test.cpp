@@ -118,10 +118,12 @@ TEST(KulaErrors, EnvelopeMappedToSdkErrors) {
   EXPECT_EQ(errorFromResponse(404, body, "x", std::nullopt).code, "not_found");
   EXPECT_EQ(errorFromResponse(409, body, "x", std::nullopt).code, "vendor_error");
   EXPECT_EQ(errorFromResponse(400, body, "x", std::nullopt).code, "vendor_error");
-  const auto e429 = errorFromResponse(429, body, "x", std::string("7"));
+  const auto e429 = errorFromResponse(429, body, "x", std::string("7"), 7000);
   EXPECT_EQ(e429.code, "rate_limited");
   EXPECT_TRUE(e429.retryable);
   EXPECT_THAT(e429.message, HasSubstr("Retry-After: 7"));
+  EXPECT_EQ(e429.retry_after_ms, 7000) << "the dispatcher must see how long Kula asked to wait";
+  EXPECT_FALSE(errorFromResponse(400, body, "x", std::nullopt, 7000).retry_after_ms) << "not worth retrying at all";
   const auto e503 = errorFromResponse(503, "<html>down</html>", "GET /v1/stages", std::nullopt);
   EXPECT_EQ(e503.code, "vendor_error");
   EXPECT_TRUE(e503.retryable);

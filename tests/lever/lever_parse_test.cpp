@@ -92,6 +92,19 @@ TEST(LeverApi, MapsStatusesToSdkErrors) {
   EXPECT_TRUE(down.outcome_unknown) << "a 5xx on a write may have committed it";
   EXPECT_FALSE(errorFromResponse(response(500, ""), "GET /x", true).outcome_unknown);
   EXPECT_EQ(down.http_status, 503);
+  EXPECT_FALSE(down.retry_after_ms);
+}
+
+TEST(LeverApi, ARetryAfterTheHostReadTravelsInTheError) {
+  auto limited = response(429, "{}");
+  limited.retry_after_ms = 30000;
+  EXPECT_EQ(errorFromResponse(limited, "GET /x", true).retry_after_ms, 30000);
+  auto down = response(503, "maintenance");
+  down.retry_after_ms = 120000;
+  EXPECT_EQ(errorFromResponse(down, "PUT /opportunities/:id/stage", true).retry_after_ms, 120000);
+  auto refused = response(400, "{}");
+  refused.retry_after_ms = 1000;  // not worth retrying at all, whatever the header says
+  EXPECT_FALSE(errorFromResponse(refused, "POST /opportunities", false).retry_after_ms);
 }
 
 TEST(LeverApi, BadRequestCarriesLeversMessage) {

@@ -82,26 +82,40 @@ class LeverBusy : public LeverConnectorTest {
   }
 };
 
-TEST_F(LeverBusy, RidesOutA429StormWithoutDuplicateWrites) {
-  HarnessOptions patient;
-  patient.retry.max_attempts = 12;
-  patient.retry.base_backoff_ms = 100;
-  patient.retry.max_backoff_ms = 1000;
-  auto lever = connect(config(), patient);
+/// What the dispatcher does with a failed call, in miniature: a retryable error is tried again after the wait it
+/// names (or a short backoff), up to a bound. The connector itself makes one attempt.
+host::Expected<host::plugin::OperationOutput, sdk::Error> untilDone(ConnectorHarness& lever, std::string_view operation,
+                                                                    const json::value& input, int* retryable_errors) {
+  for (int attempt = 1;; ++attempt) {
+    auto out = lever.invoke(operation, input);
+    if (out || !out.error().retryable || attempt == 40) return out;
+    ++*retryable_errors;
+    EXPECT_EQ(out.error().code, "rate_limited") << out.error().message;
+    EXPECT_FALSE(out.error().outcome_unknown) << "a 429, or a request never sent, was not applied";
+    std::this_thread::sleep_for(std::chrono::milliseconds(out.error().retry_after_ms.value_or(100)));
+  }
+}
+
+TEST_F(LeverBusy, A429StormIsRiddenOutByRetryingTheCallWithoutDuplicateWrites) {
+  auto lever = connect();
   std::vector<std::thread> threads;
   std::mutex mutex;
   int succeeded = 0;
+  int retryable_errors = 0;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 4; ++i) {
-        auto out = i % 2 == 0 ? lever->invoke("stages.list", json::object{})
-                              : lever->invoke("opportunity.create",
-                                              json::object{{"key", "storm/" + std::to_string(t) + "/" + std::to_string(i)},
-                                                           {"person", newPerson("Storm " + std::to_string(t * 10 + i),
-                                                                                "storm" + std::to_string(t * 10 + i) + "@example.net")},
-                                                           {"posting_id", seed::kPostingBackend},
-                                                           {"origin", "sourced"}});
+        int retried = 0;
+        auto out = i % 2 == 0 ? untilDone(*lever, "stages.list", json::object{}, &retried)
+                              : untilDone(*lever, "opportunity.create",
+                                          json::object{{"key", "storm/" + std::to_string(t) + "/" + std::to_string(i)},
+                                                       {"person", newPerson("Storm " + std::to_string(t * 10 + i),
+                                                                            "storm" + std::to_string(t * 10 + i) + "@example.net")},
+                                                       {"posting_id", seed::kPostingBackend},
+                                                       {"origin", "sourced"}},
+                                          &retried);
         std::lock_guard lock(mutex);
+        retryable_errors += retried;
         if (out) {
           ++succeeded;
         } else {
@@ -113,44 +127,70 @@ TEST_F(LeverBusy, RidesOutA429StormWithoutDuplicateWrites) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(succeeded, 16);
   EXPECT_GT(sandbox_->counters().rate_limited, 0u) << "the storm did not happen";
+  EXPECT_GT(retryable_errors, 0) << "the connector absorbed the storm itself instead of reporting it";
   for (int n : {1, 3, 11, 13, 21, 23, 31, 33}) {
     EXPECT_EQ(sandbox_->state().opportunitiesByEmail("storm" + std::to_string(n) + "@example.net").size(), 1u) << n;
   }
 }
 
-TEST_F(LeverBusy, ReportsRateLimitedWhenRetriesRunOut) {
+TEST_F(LeverBusy, A429IsReportedAtOnceAsRateLimited) {
   sandbox_->setRateLimit(0.1, 1);
-  HarnessOptions impatient;
-  impatient.retry.max_attempts = 2;
-  impatient.retry.max_total_ms = 500;
-  impatient.retry.base_backoff_ms = 10;
-  auto lever = connect(config(), impatient);
-  ok(*lever, "stages.list", json::object{});  // the one token of the bucket
+  auto lever = connect();
+  ok(*lever, "stages.list", json::object{});  // the one token of Lever's bucket
+  const auto before = sandbox_->counters().requests;
   const auto e = fails(*lever, "postings.list", json::object{});
   EXPECT_EQ(e.code, "rate_limited");
   EXPECT_TRUE(e.retryable);
+  EXPECT_FALSE(e.outcome_unknown);
   EXPECT_EQ(e.http_status, 429);
+  EXPECT_FALSE(e.retry_after_ms) << "Lever sends no Retry-After: the dispatcher's backoff decides";
   EXPECT_THAT(e.message, HasSubstr("GET /postings"));
+  EXPECT_EQ(sandbox_->counters().requests - before, 1u) << "one request, no retries in the HTTP service";
 }
 
-TEST_F(LeverConnectorTest, ServerErrorsAreRetryableAndWritesOutcomeUnknown) {
-  HarnessOptions quick;
-  quick.retry.max_attempts = 2;
-  quick.retry.base_backoff_ms = 10;
-  auto lever = connect(config(), quick);
+TEST_F(LeverConnectorTest, ServerErrorsAreReturnedAtOnceRetryableAndWritesOutcomeUnknown) {
+  auto lever = connect();
   sandbox::FaultSettings broken;
   broken.error_rate = 1;
   sandbox_->setFaults(broken);
+  auto before = sandbox_->counters().requests;
   auto e = fails(*lever, "stages.list", json::object{});
   EXPECT_EQ(e.code, "vendor_error");
   EXPECT_TRUE(e.retryable);
   EXPECT_FALSE(e.outcome_unknown);
+  EXPECT_EQ(sandbox_->counters().requests - before, 1u) << "a 5xx on a read goes back at once, for the dispatcher";
+  before = sandbox_->counters().requests;
   e = fails(*lever, "opportunity.create",
             json::object{{"key", "k/5xx"}, {"person", newPerson("Five Hundred", "five@example.net")},
                          {"posting_id", seed::kPostingBackend}, {"origin", "sourced"}});
   EXPECT_EQ(e.code, "vendor_error");
   EXPECT_TRUE(e.outcome_unknown) << "the engine must run opportunity.find before creating again";
+  EXPECT_EQ(sandbox_->counters().requests - before, 1u);
   sandbox_->setFaults({});
+}
+
+TEST_F(LeverConnectorTest, A503WithALongRetryAfterCarriesItToTheCaller) {
+  auto lever = connect();
+  sandbox::FaultSettings maintenance;
+  maintenance.script = {{"GET", "/stages", 503, 1, "120"}};
+  sandbox_->setFaults(maintenance);
+  const auto e = fails(*lever, "stages.list", json::object{});
+  EXPECT_EQ(e.code, "vendor_error");
+  EXPECT_TRUE(e.retryable);
+  EXPECT_EQ(e.http_status, 503);
+  EXPECT_EQ(e.retry_after_ms, 120000) << "the dispatcher schedules the next attempt no sooner than Lever asked";
+  EXPECT_EQ(sandbox_->counters().faults.scripted, 1u);
+}
+
+TEST_F(LeverConnectorTest, A503WithRetryAfterZeroIsRepeatedOnceByTheHost) {
+  auto lever = connect();
+  sandbox::FaultSettings blip;
+  blip.script = {{"GET", "/stages", 503, 1, "0"}};
+  sandbox_->setFaults(blip);
+  const auto before = sandbox_->counters().requests;
+  ok(*lever, "stages.list", json::object{});
+  EXPECT_EQ(sandbox_->counters().requests - before, 2u);
+  EXPECT_EQ(sandbox_->counters().faults.scripted, 1u);
 }
 
 TEST_F(LeverConnectorTest, MapsLeversRefusals) {

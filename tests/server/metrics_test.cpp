@@ -51,6 +51,7 @@ TEST(Metrics, ExposesEveryFamilyInValidTextFormat) {
       {"atsync_vendor_request_duration_seconds", "histogram"},
       {"atsync_rate_limit_waits_total", "counter"},
       {"atsync_rate_limit_wait_seconds_total", "counter"},
+      {"atsync_rate_limit_refusals_total", "counter"},
       {"atsync_dead_letters", "gauge"},
       {"atsync_token_refreshes_total", "counter"},
       {"atsync_connection_ready", "gauge"},

@@ -45,7 +45,6 @@ ConnectorHarness::ConnectorHarness(const std::string& plugin_name, const boost::
   context.state = &state_;
   context.tokens = &tokens_;
   context.clock = options.clock;
-  context.retry = options.retry;
   context.rate_limit_tuning = options.rate_limit_tuning;
   context.log = options.log;
   auto connector = host::runtime::Connector::open(plugin, config, context);

@@ -2,7 +2,8 @@
 #pragma once
 
 // Runs a real plugin library from build/plugins through the host's runtime (credentials bound and stripped,
-// the HTTP service with rate limit and retries, plugin state), as `atsync run` will. For connector tests.
+// the HTTP service with its rate limit, plugin state), as `atsync run` will. For connector tests. A failure comes
+// back at once, as the dispatcher sees it: the HTTP service only waits out a short Retry-After.
 //
 //   ConnectorHarness lever("lever", {{"base_url", sandbox.baseUrl()}, {"auth", {{"mode","api_key"},{"api_key","k"}}},
 //                                    {"perform_as", "usr-1"}});
@@ -23,7 +24,6 @@ namespace atsync::testing {
 
 struct HarnessOptions {
   std::string connection_id = "test";
-  host::http::RetryPolicy retry{};
   host::http::RateLimitTuning rate_limit_tuning{};
   host::http::ClientOptions client{};
   /// Tokens the OAuth credentials start with (as if the connection had been authorized).

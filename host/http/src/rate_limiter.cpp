@@ -17,33 +17,40 @@ TokenBucket::TokenBucket(const sdk::RateLimitPolicy& policy, Clock& clock, RateL
   last_refill_ms_ = clock_.steadyMs();
 }
 
-std::int64_t TokenBucket::reserve() {
+TokenBucket::Reservation TokenBucket::reserve(std::int64_t max_wait_ms) {
   std::lock_guard lock(mutex_);
   const std::int64_t now_ms = clock_.steadyMs();
-  if (!enabled()) return std::max(now_ms, blocked_until_ms_);
+  if (!enabled()) {
+    const std::int64_t ready_ms = std::max(now_ms, blocked_until_ms_);
+    return {ready_ms - now_ms <= max_wait_ms, ready_ms};
+  }
   if (now_ms > last_refill_ms_) {
     tokens_ = std::min(capacity_, tokens_ + static_cast<double>(now_ms - last_refill_ms_) * rate_per_ms_);
     last_refill_ms_ = now_ms;
   }
-  tokens_ -= 1.0;
+  const double tokens_after = tokens_ - 1.0;
   // After blockFor() the refill clock starts in the future (when the block ends).
   const std::int64_t base_ms = std::max(now_ms, last_refill_ms_);
   std::int64_t ready_ms = base_ms;
-  if (tokens_ < 0) {
+  if (tokens_after < 0) {
     // The deficit is paid back at the refill rate; round up so we never send before the token exists.
-    ready_ms = base_ms + static_cast<std::int64_t>(std::ceil(-tokens_ / rate_per_ms_));
+    ready_ms = base_ms + static_cast<std::int64_t>(std::ceil(-tokens_after / rate_per_ms_));
   }
-  return std::max(ready_ms, blocked_until_ms_);
+  ready_ms = std::max(ready_ms, blocked_until_ms_);
+  if (ready_ms - now_ms > max_wait_ms) return {false, ready_ms};
+  tokens_ = tokens_after;
+  return {true, ready_ms};
 }
 
-std::int64_t TokenBucket::acquire(const StopSignal* stop) {
-  const std::int64_t ready_ms = reserve();
-  const std::int64_t wait_ms = ready_ms - clock_.steadyMs();
-  if (wait_ms <= 0) return 0;
+Admission TokenBucket::acquire(std::int64_t max_wait_ms, const StopSignal* stop) {
+  const Reservation reservation = reserve(max_wait_ms);
+  const std::int64_t wait_ms = reservation.ready_ms - clock_.steadyMs();
+  if (!reservation.granted) return {Admission::Kind::kRefused, 0, wait_ms};
+  if (wait_ms <= 0) return {};
   waits_.fetch_add(1);
   waited_ms_.fetch_add(wait_ms);
-  if (!clock_.sleepMs(wait_ms, stop)) return -1;
-  return wait_ms;
+  if (!clock_.sleepMs(wait_ms, stop)) return {Admission::Kind::kStopped, 0, 0};
+  return {Admission::Kind::kGranted, wait_ms, 0};
 }
 
 void TokenBucket::blockFor(std::int64_t duration_ms) {
@@ -52,12 +59,13 @@ void TokenBucket::blockFor(std::int64_t duration_ms) {
   const std::int64_t until_ms = clock_.steadyMs() + duration_ms;
   blocked_until_ms_ = std::max(blocked_until_ms_, until_ms);
   if (enabled()) {
-    // The server's bucket is empty: ours must not let a burst out the moment the block ends.
+    // The server's bucket is empty: when the block ends, one request may go (what the server asked for), then the
+    // steady rate; never a burst of the tokens we had saved up.
     const std::int64_t now_ms = clock_.steadyMs();
     tokens_ = std::min(tokens_ + static_cast<double>(std::max<std::int64_t>(0, now_ms - last_refill_ms_)) * rate_per_ms_,
                        capacity_);
-    tokens_ = std::min(tokens_, 0.0);
-    last_refill_ms_ = std::max(now_ms, until_ms);
+    tokens_ = std::min(tokens_, 1.0);
+    last_refill_ms_ = std::max({last_refill_ms_, now_ms, until_ms});
   }
 }
 

@@ -20,7 +20,7 @@ std::optional<std::int64_t> parseRetryAfterMs(std::string_view value, std::int64
     std::int64_t seconds = 0;
     const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
     if (ec != std::errc() || ptr != value.data() + value.size()) return std::nullopt;
-    // Clamp absurd values (a day) before multiplying; the retry budget caps the real wait anyway.
+    // Clamp absurd values (a day) before multiplying.
     return std::min<std::int64_t>(seconds, 86400) * 1000;
   }
   static const std::string kFormats[] = {Poco::DateTimeFormat::HTTP_FORMAT, Poco::DateTimeFormat::RFC850_FORMAT,
@@ -42,24 +42,13 @@ std::optional<std::int64_t> parseRetryAfterMs(std::string_view value, std::int64
   return std::nullopt;
 }
 
-std::int64_t fullJitterBackoffMs(int retry_index, const RetryPolicy& policy, std::mt19937_64& rng) {
-  const int shift = std::clamp(retry_index, 0, 30);
-  const std::int64_t ceiling = std::min(policy.max_backoff_ms, policy.base_backoff_ms * (std::int64_t{1} << shift));
-  if (ceiling <= 0) return 0;
-  std::uniform_int_distribution<std::int64_t> draw(0, ceiling);
-  return draw(rng);
+bool isRepeatableStatus(int status, bool idempotent) {
+  if (status == 429) return true;
+  return idempotent && (status == 502 || status == 503 || status == 504);
 }
 
-RetryDecision classifyStatus(int status, bool idempotent) {
-  if (status == 429) return RetryDecision::kRetry;
-  if (idempotent && (status == 502 || status == 503 || status == 504)) return RetryDecision::kRetry;
-  return RetryDecision::kReturn;
-}
-
-RetryDecision classifyError(const sdk::Error& error, bool idempotent) {
-  if (!error.retryable || error.code != sdk::errc::kTransport) return RetryDecision::kReturn;
-  if (idempotent || !error.outcome_unknown) return RetryDecision::kRetry;
-  return RetryDecision::kReturn;
+bool repeatsAfterShortWait(int status, bool idempotent, std::optional<std::int64_t> retry_after_ms) {
+  return isRepeatableStatus(status, idempotent) && retry_after_ms && *retry_after_ms <= kMaxInlineWaitMs;
 }
 
 }  // namespace atsync::host::http

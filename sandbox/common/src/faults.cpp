@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "atsync/sandbox/faults.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -11,7 +12,10 @@ namespace atsync::sandbox {
 FaultInjector::FaultInjector(ErrorFactory error_factory) : error_factory_(std::move(error_factory)) {
   if (!error_factory_) {
     error_factory_ = [](int status) {
-      return jsonError(status, status == 503 ? "ServiceUnavailable" : "InternalServerError",
+      return jsonError(status,
+                       status == 503   ? "ServiceUnavailable"
+                       : status == 429 ? "TooManyRequests"
+                                       : "InternalServerError",
                        "injected fault (sandbox)");
     };
   }
@@ -33,15 +37,24 @@ FaultCounters FaultInjector::counters() const {
   return counters_;
 }
 
-std::optional<Response> FaultInjector::before(const Request&) {
+std::optional<Response> FaultInjector::before(const Request& request) {
   int latency_ms = 0;
   int error_status = 0;
+  std::string retry_after;
   bool reset = false;
   {
     std::lock_guard lock(mutex_);
     latency_ms = settings_.latency_ms;
-    // The draws happen in a fixed order so a seed reproduces the same pattern.
-    if (random_.chance(settings_.error_rate)) {
+    const auto scripted = std::find_if(settings_.script.begin(), settings_.script.end(), [&](const ScriptedAnswer& a) {
+      return a.count > 0 && (a.method.empty() || a.method == request.method) && request.path.ends_with(a.path_suffix);
+    });
+    // The draws happen in a fixed order so a seed reproduces the same pattern; a scripted answer draws nothing.
+    if (scripted != settings_.script.end()) {
+      --scripted->count;
+      error_status = scripted->status;
+      retry_after = scripted->retry_after;
+      ++counters_.scripted;
+    } else if (random_.chance(settings_.error_rate)) {
       error_status = random_.chance(0.5) ? 503 : 500;
       ++counters_.errors;
     } else if (random_.chance(settings_.reset_rate)) {
@@ -50,7 +63,11 @@ std::optional<Response> FaultInjector::before(const Request&) {
     }
   }
   if (latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency_ms));
-  if (error_status != 0) return error_factory_(error_status);
+  if (error_status != 0) {
+    Response r = error_factory_(error_status);
+    if (!retry_after.empty()) r.setHeader("Retry-After", retry_after);
+    return r;
+  }
   if (reset) {
     Response r;
     r.drop_connection = true;

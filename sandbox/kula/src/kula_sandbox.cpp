@@ -35,7 +35,11 @@ KulaSandbox::KulaSandbox(Options options) : options_(std::move(options)) {
   store_->setEventSink([d = dispatcher_.get()](const Event& e) { d->submit(e); });
 
   faults_ = std::make_unique<FaultInjector>([](int status) {
-    return kulaError(status, status == 503 ? "service_unavailable" : "internal_error", "injected fault (sandbox)");
+    return kulaError(status,
+                     status == 503   ? "service_unavailable"
+                     : status == 429 ? "rate_limited"
+                                     : "internal_error",
+                     "injected fault (sandbox)");
   });
   faults_->set(options_.faults);
   rate_per_second_ = options_.rate_limit_per_second;

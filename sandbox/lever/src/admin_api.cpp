@@ -34,11 +34,25 @@ json::object fullOpportunity(const Opportunity& o, const LeverData& d, const std
 }
 
 json::object faultsJson(const FaultSettings& f) {
+  json::array script;
+  for (const auto& a : f.script) {
+    script.push_back(json::object{{"method", a.method},
+                                  {"pathSuffix", a.path_suffix},
+                                  {"status", a.status},
+                                  {"count", a.count},
+                                  {"retryAfter", a.retry_after}});
+  }
   return {{"errorRate", f.error_rate},
           {"latencyMs", f.latency_ms},
           {"resetRate", f.reset_rate},
           {"commitThenDropRate", f.commit_then_drop_rate},
-          {"seed", f.seed}};
+          {"seed", f.seed},
+          {"script", std::move(script)}};
+}
+
+std::string text(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 double number(const json::object& o, const char* key, double fallback) {
@@ -230,7 +244,8 @@ void registerAdminRoutes(Impl& s) {
                                           {"faults",
                                            {{"errors", f.errors},
                                             {"resets", f.resets},
-                                            {"commitThenDrops", f.commit_then_drops}}}});
+                                            {"commitThenDrops", f.commit_then_drops},
+                                            {"scripted", f.scripted}}}});
   });
   a.add("GET", "/_sandbox/faults",
         [self](Request&) { return jsonResponse(200, faultsJson(self->faults.settings())); });
@@ -244,6 +259,21 @@ void registerAdminRoutes(Impl& s) {
     f.reset_rate = number(b, "resetRate", 0);
     f.commit_then_drop_rate = number(b, "commitThenDropRate", 0);
     f.seed = static_cast<std::uint64_t>(number(b, "seed", 1));
+    // {"script": [{"method": "PUT", "pathSuffix": "/stage", "status": 503, "count": 3, "retryAfter": "30"}]}
+    if (const auto* script = b.if_contains("script"); script != nullptr && script->is_array()) {
+      for (const auto& v : script->get_array()) {
+        if (!v.is_object()) return jsonError(400, "BadRequestError", "each script entry must be an object");
+        const auto& e = v.get_object();
+        ScriptedAnswer a;
+        a.method = text(e, "method");
+        a.path_suffix = text(e, "pathSuffix");
+        a.status = static_cast<int>(number(e, "status", 503));
+        a.count = static_cast<int>(number(e, "count", 1));
+        a.retry_after = text(e, "retryAfter");
+        if (a.status < 100 || a.status > 599) return jsonError(400, "BadRequestError", "script status must be 100..599");
+        f.script.push_back(std::move(a));
+      }
+    }
     self->faults.set(f);
     return jsonResponse(200, faultsJson(f));
   });

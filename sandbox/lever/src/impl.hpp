@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -43,12 +44,14 @@ struct Impl {
 
   mutable std::mutex counters_mutex;
   LeverCounters counters;
+  std::deque<RequestRecord> requests;  ///< guarded by counters_mutex; bounded by kRequestLogLimit
+  static constexpr std::size_t kRequestLogLimit = 10000;
 
   std::string rootUrl() const { return server ? server->baseUrl() : std::string(); }
   std::string apiBase() const { return rootUrl() + "/v1"; }
 
   Response handle(Request& request);
-  void count(int status);
+  void count(const Request& request, const Response& response);
 
   /// Fires `event` to every matching webhook. Call with the state lock held.
   void fireEvent(const std::string& event, boost::json::object data, const std::string& origin);

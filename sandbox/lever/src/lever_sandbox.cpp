@@ -35,7 +35,9 @@ Response leverFault(int status) {
     return jsonError(503, "ServiceUnavailable",
                      "Lever is temporarily down for maintenance. Please retry your requests with exponential backoff.");
   }
-  return jsonError(500, "InternalServerError", "An unexpected error occurred");
+  if (status == 429) return jsonError(429, "TooManyRequests", "Rate limit exceeded. Please retry with exponential backoff.");
+  if (status == 500) return jsonError(500, "InternalServerError", "An unexpected error occurred");
+  return jsonError(status, "InjectedError", "injected fault (sandbox)");
 }
 
 std::string decodeBase64(const std::string& in) {
@@ -82,11 +84,17 @@ Impl::Impl(LeverSandbox::Options o)
   registerAdminRoutes(*this);
 }
 
-void Impl::count(int status) {
+void Impl::count(const Request& request, const Response& response) {
+  const int status = response.drop_connection ? 0 : response.status;
+  const std::int64_t at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
   std::lock_guard lock(counters_mutex);
   ++counters.by_status[status];
   if (status == 429) ++counters.rate_limited;
   if (status == 401) ++counters.unauthorized;
+  requests.push_back(RequestRecord{request.method, request.path, status, at_ms});
+  if (requests.size() > kRequestLogLimit) requests.pop_front();
 }
 
 Response Impl::handle(Request& request) {
@@ -142,7 +150,7 @@ Response Impl::handle(Request& request) {
   }();
   response.setHeader("Server", "lever-data-api");
   response.setHeader("X-Lever-Region", "global");
-  count(response.drop_connection ? 0 : response.status);
+  count(request, response);
   return response;
 }
 
@@ -265,6 +273,11 @@ LeverCounters LeverSandbox::counters() const {
   return c;
 }
 
+std::vector<RequestRecord> LeverSandbox::requests() const {
+  std::lock_guard lock(impl_->counters_mutex);
+  return {impl_->requests.begin(), impl_->requests.end()};
+}
+
 void LeverSandbox::reset(const std::string& seed) {
   {
     auto lock = impl_->state.lock();
@@ -277,6 +290,7 @@ void LeverSandbox::reset(const std::string& seed) {
   impl_->oauth.clear();
   std::lock_guard lock(impl_->counters_mutex);
   impl_->counters = LeverCounters();
+  impl_->requests.clear();
 }
 
 }  // namespace atsync::sandbox::lever

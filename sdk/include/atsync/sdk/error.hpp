@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,7 +18,7 @@ inline constexpr std::string_view kInvalidInput = "invalid_input";        ///< t
 inline constexpr std::string_view kInvalidConfig = "invalid_config";      ///< the instance config is wrong
 inline constexpr std::string_view kUnauthorized = "unauthorized";         ///< credentials refused (401/403)
 inline constexpr std::string_view kNotFound = "not_found";                ///< the vendor object does not exist
-inline constexpr std::string_view kRateLimited = "rate_limited";          ///< 429 after the host's retries
+inline constexpr std::string_view kRateLimited = "rate_limited";          ///< a 429, or the host's rate-limit budget
 inline constexpr std::string_view kVendorError = "vendor_error";          ///< the vendor refused the request
 inline constexpr std::string_view kBadResponse = "bad_response";          ///< the vendor's answer did not parse
 inline constexpr std::string_view kTransport = "transport";              ///< no answer: connect, TLS, timeout
@@ -36,6 +37,11 @@ struct Error {
   std::optional<int> http_status;
   /// True when a write may have taken effect although no answer arrived (the host checks before retrying).
   bool outcome_unknown = false;
+  /// Milliseconds from now before the same call is worth trying again: the vendor's Retry-After (copy
+  /// HttpResponse::retry_after_ms), or, for a rate_limited error the host raised without sending anything, when
+  /// the connection's rate-limit budget has room again. The host's dispatcher waits at least this long.
+  /// (Initialised so that the positional initialisers of the fields above stay valid and quiet.)
+  std::optional<std::int64_t> retry_after_ms{};
 };
 
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Error& e) {
@@ -45,6 +51,7 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const
   o["retryable"] = e.retryable;
   if (e.http_status) o["http_status"] = *e.http_status;
   if (e.outcome_unknown) o["outcome_unknown"] = true;
+  if (e.retry_after_ms) o["retry_after_ms"] = *e.retry_after_ms;
   v = std::move(o);
 }
 
@@ -60,6 +67,9 @@ inline Error tag_invoke(boost::json::value_to_tag<Error>, const boost::json::val
   if (const auto* p = o->if_contains("retryable"); p && p->is_bool()) e.retryable = p->get_bool();
   if (const auto* p = o->if_contains("http_status"); p && p->is_int64()) e.http_status = static_cast<int>(p->get_int64());
   if (const auto* p = o->if_contains("outcome_unknown"); p && p->is_bool()) e.outcome_unknown = p->get_bool();
+  if (const auto* p = o->if_contains("retry_after_ms"); p && p->is_int64() && p->get_int64() >= 0) {
+    e.retry_after_ms = p->get_int64();
+  }
   return e;
 }
 

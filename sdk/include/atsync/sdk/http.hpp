@@ -42,10 +42,11 @@ struct HttpRequest {
   /// request are the body (Content-Type application/octet-stream unless a header says otherwise).
   std::vector<MultipartPart> multipart;
   bool authenticate = true;           ///< inject the connection's credentials
-  /// Safe for the host to retry on 5xx and timeouts (a 429 is retried for any request: it was not applied).
-  /// Set it on every read, and on writes that are idempotent by nature (PUT of a stage). A write left false
-  /// that times out comes back with outcome_unknown, for the engine to reconcile. A document without the field
-  /// means true for GET and HEAD, false otherwise.
+  /// Safe to send again when the first answer may not have been the whole story: the host repeats it once on a
+  /// fresh connection when a pooled one turns out closed, and once after a short Retry-After on 502/503/504 (a 429
+  /// is repeated for any request: it was not applied). Set it on every read, and on writes that are idempotent by
+  /// nature (PUT of a stage). A write left false that times out comes back with outcome_unknown, for the engine to
+  /// reconcile. A document without the field means true for GET and HEAD, false otherwise.
   bool idempotent = false;
   /// Applies to connecting, to each socket operation, and to the whole response download.
   std::int64_t timeout_ms = 30000;
@@ -56,6 +57,9 @@ struct HttpResponse {
   int status = 0;
   std::vector<Header> headers;
   std::string body;                   ///< raw bytes (filled from the separate body buffer)
+  /// On a 429 or 503 with a Retry-After header the host could read (seconds or an HTTP date): how long the vendor
+  /// asked to wait, in milliseconds from now. A plugin copies it into its sdk::Error so the dispatcher honours it.
+  std::optional<std::int64_t> retry_after_ms;
 
   std::optional<std::string> header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
@@ -153,6 +157,7 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const
   boost::json::object o;
   o["status"] = r.status;
   o["headers"] = headersToJson(r.headers);
+  if (r.retry_after_ms) o["retry_after_ms"] = *r.retry_after_ms;
   v = std::move(o);
 }
 
@@ -161,6 +166,9 @@ inline HttpResponse tag_invoke(boost::json::value_to_tag<HttpResponse>, const bo
   HttpResponse r;
   r.status = static_cast<int>(detail::integer(o, "status"));
   r.headers = headersFromJson(o, "headers");
+  if (const auto* p = o.if_contains("retry_after_ms"); p && p->is_int64() && p->get_int64() >= 0) {
+    r.retry_after_ms = p->get_int64();
+  }
   return r;
 }
 

@@ -2,7 +2,8 @@
 #pragma once
 
 // The HTTP service as one connection+plugin sees it: what the host's callback_http runs. Composes the shared
-// client with this connection's credentials, rate limiter, retry policy and metrics.
+// client with this connection's credentials, rate limiter and metrics. It does not retry (retry_policy.hpp says
+// the little it repeats): failures go back at once, with what the dispatcher needs to schedule the next attempt.
 
 #include <atsync/host/http/client.hpp>
 #include <atsync/host/http/clock.hpp>
@@ -16,8 +17,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <span>
 #include <string>
 
@@ -28,7 +27,6 @@ struct ConnectionHttpOptions {
   std::string plugin;
   sdk::RateLimitPolicy rate_limit;       ///< from the plugin's description
   RateLimitTuning rate_limit_tuning;
-  RetryPolicy retry;
 };
 
 class ConnectionHttp {
@@ -37,12 +35,14 @@ class ConnectionHttp {
   ConnectionHttp(ConnectionHttpOptions options, HttpClient& client, std::shared_ptr<Credentials> credentials,
                  std::shared_ptr<ConnectionMetrics> metrics = nullptr, Clock& clock = SystemClock::instance());
 
-  /// Runs `request`: credentials, rate limit, retries (see retry_policy.hpp), metrics. Any HTTP status that is not
-  /// retried (or whose retries ran out, e.g. a 429 after the budget) is returned as a response. Errors are values
-  /// and never contain a secret. Thread-safe.
+  /// Runs `request`: credentials, rate limit, metrics. Any HTTP status is returned as a response, a 429 or 503 with
+  /// its Retry-After read into `retry_after_ms`; a short Retry-After (kMaxInlineWaitMs) is waited for and the request
+  /// sent once more. No answer at all is the client's transport error, returned at once. When the rate-limit budget
+  /// has no room within kMaxInlineWaitMs, nothing is sent and the error is rate_limited with retry_after_ms (not
+  /// outcome-unknown). Errors are values and never contain a secret. Thread-safe.
   Result<sdk::HttpResponse> execute(const sdk::HttpRequest& request, std::span<const std::uint8_t> body = {});
 
-  /// Wakes every request waiting for a rate-limit token, a backoff or a token refresh; they return errors.
+  /// Wakes every request waiting for a rate-limit token, a Retry-After or a token refresh; they return errors.
   /// Requests already on the wire finish within their timeout.
   void shutdown() { stop_.requestStop(); }
 
@@ -52,8 +52,9 @@ class ConnectionHttp {
   const ConnectionHttpOptions& options() const { return options_; }
 
  private:
-  std::int64_t backoffMs(int retry_index);
   sdk::Error redacted(sdk::Error error) const;
+  /// rate_limited, retry_after_ms: the budget has no room within kMaxInlineWaitMs, so nothing was sent.
+  sdk::Error budgetRefusal(const std::string& label, std::int64_t retry_after_ms) const;
   std::string logPrefix(const std::string& label) const;
 
   const ConnectionHttpOptions options_;
@@ -63,8 +64,6 @@ class ConnectionHttp {
   Clock& clock_;
   TokenBucket limiter_;
   StopSignal stop_;
-  std::mutex rng_mutex_;
-  std::mt19937_64 rng_;
 };
 
 }  // namespace atsync::host::http

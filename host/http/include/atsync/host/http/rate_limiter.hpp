@@ -33,18 +33,29 @@ struct RateLimitTuning {
   double rate_fraction = 1.0;   ///< client rate = declared rate * rate_fraction
 };
 
+/// What TokenBucket::acquire decided for one request.
+struct Admission {
+  enum class Kind { kGranted, kRefused, kStopped };
+  Kind kind = Kind::kGranted;
+  std::int64_t waited_ms = 0;       ///< kGranted: how long the caller slept for its token
+  std::int64_t retry_after_ms = 0;  ///< kRefused: from now until a token will be free (none was taken)
+};
+
 /// A token bucket shared by all threads of one connection+plugin. A caller reserves the next token under a
 /// lock and then sleeps outside it until the token's time, so waiters are served in arrival order and the lock
-/// is never held while sleeping.
+/// is never held while sleeping. A caller whose token is further away than it may wait takes nothing and is told
+/// when to come back, so no thread sleeps long for budget (the engine's dispatcher persists the wait instead).
 class TokenBucket {
  public:
   /// `policy.requests_per_second == 0` disables limiting (acquire never waits, except after blockFor()).
   TokenBucket(const sdk::RateLimitPolicy& policy, Clock& clock, RateLimitTuning tuning = {});
 
-  /// Waits for a token. Returns the milliseconds waited, or -1 if `stop` was signalled while waiting.
-  std::int64_t acquire(const StopSignal* stop = nullptr);
+  /// Takes a token, sleeping until its time when that is at most `max_wait_ms` away. Further away: kRefused with
+  /// the time until a token will be free, and nothing reserved. kStopped when `stop` was signalled while waiting
+  /// (the token is spent).
+  Admission acquire(std::int64_t max_wait_ms, const StopSignal* stop = nullptr);
 
-  /// The server told us to back off (429 with Retry-After): no request of this connection goes out before
+  /// The server told us to back off (a 429, or a Retry-After): no request of this connection goes out before
   /// `duration_ms` from now, whatever tokens remain.
   void blockFor(std::int64_t duration_ms);
 
@@ -55,8 +66,12 @@ class TokenBucket {
   std::int64_t waitedMs() const { return waited_ms_.load(); }
 
  private:
-  /// Reserves a token; returns the steady time at which the caller may send.
-  std::int64_t reserve();
+  struct Reservation {
+    bool granted = false;
+    std::int64_t ready_ms = 0;  ///< steady time the caller may send at (granted) or a token will be free (not)
+  };
+  /// Reserves a token if it is free within `max_wait_ms` from now; otherwise reserves nothing.
+  Reservation reserve(std::int64_t max_wait_ms);
 
   Clock& clock_;
   double rate_per_ms_ = 0;

@@ -1,44 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// When and how long to wait before repeating a request. The decisions are pure functions so they can be tested
-// without a server; ConnectionHttp applies them.
-
-#include <atsync/sdk/error.hpp>
-#include <atsync/sdk/http.hpp>
+// The little the HTTP service decides about repeating a request itself. Retrying belongs to the engine's
+// dispatcher, which persists when a command runs again (next_attempt_at_ms): a wait there survives a restart and
+// holds no thread. The HTTP service only repeats what is over before anyone could schedule it: a stale pooled
+// connection (client.cpp), a 401 after refreshing credentials, and a vendor's short Retry-After. The decisions are
+// pure functions so they can be tested without a server; ConnectionHttp applies them.
 
 #include <cstdint>
 #include <optional>
-#include <random>
 #include <string_view>
 
 namespace atsync::host::http {
 
-struct RetryPolicy {
-  int max_attempts = 5;               ///< attempts in total, the first included
-  std::int64_t max_total_ms = 60000;  ///< no retry starts if its wait would end after this (from the first attempt)
-  std::int64_t base_backoff_ms = 250; ///< first backoff ceiling; doubles per retry
-  std::int64_t max_backoff_ms = 20000;
-};
+/// The longest a request holds its worker thread waiting: for a rate-limit token, or for a vendor's Retry-After
+/// before one more attempt. Why one second: the engine steps each connection on one of a few shared workers, and
+/// a second of waiting is cheaper than a round trip through the store (two transactions and a rescheduled step)
+/// for what is normally a pacing gap (Lever's 10 requests/s: 100 ms) or a Retry-After of 0 or 1 (vendors send
+/// whole seconds). A longer wait goes back to the caller as an error carrying retry_after_ms, and the dispatcher
+/// persists it: it survives a restart and leaves the worker to other connections meanwhile.
+inline constexpr std::int64_t kMaxInlineWaitMs = 1000;
+
+/// How long a 429 without Retry-After holds back the connection's other requests. The vendor's bucket is empty but
+/// it did not say for how long; a second refills a per-second bucket in part, and is what the dispatcher's first
+/// backoff waits anyway, so the other commands do not spend their attempts on more 429s meanwhile.
+inline constexpr std::int64_t kPauseAfterBare429Ms = 1000;
 
 /// Parses a Retry-After value: delta-seconds ("120") or an HTTP date (RFC 9110 IMF-fixdate, also RFC 850 and
 /// asctime). Returns milliseconds to wait from `now_ms` (0 for a date in the past), or nullopt if unparsable.
 std::optional<std::int64_t> parseRetryAfterMs(std::string_view value, std::int64_t now_ms);
 
-/// "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"): a uniform draw in
-/// [0, min(max, base * 2^retry)]. Spreads competing clients apart better than fixed or equal-jitter backoff.
-std::int64_t fullJitterBackoffMs(int retry_index, const RetryPolicy& policy, std::mt19937_64& rng);
+/// Whether a status may be sent again at all: a 429 for ANY request (it was refused, so not applied); 502, 503 and
+/// 504 only for idempotent requests (a 503 from a proxy might still have been applied upstream).
+bool isRepeatableStatus(int status, bool idempotent);
 
-/// What to do with the result of one attempt.
-enum class RetryDecision { kReturn, kRetry };
-
-/// A 429 is retried for ANY request (it was refused, so not applied); 503 (when idempotent: a 503 from a proxy
-/// might still have been applied upstream), 502 and 504 only for idempotent requests.
-RetryDecision classifyStatus(int status, bool idempotent);
-
-/// Transport errors: retried for idempotent requests, and for any request that provably never left the host
-/// (connect failure: outcome_unknown == false). A non-idempotent write with an unknown outcome is returned as it
-/// is: the engine checks the vendor before writing again (DESIGN.md §4).
-RetryDecision classifyError(const sdk::Error& error, bool idempotent);
+/// Whether the HTTP service makes one more attempt itself: a repeatable status whose Retry-After is at most
+/// kMaxInlineWaitMs. Anything else (no Retry-After, a longer one) is returned at once for the dispatcher.
+bool repeatsAfterShortWait(int status, bool idempotent, std::optional<std::int64_t> retry_after_ms);
 
 }  // namespace atsync::host::http

@@ -35,6 +35,14 @@ struct LeverCounters {
   FaultCounters faults;
 };
 
+/// One /v1 or /oauth request as answered, for tests that assert what a client did (how often, how far apart).
+struct RequestRecord {
+  std::string method;
+  std::string path;          ///< without the query
+  int status = 0;            ///< 0 when the connection was reset by an injected fault
+  std::int64_t at_ms = 0;    ///< steady clock, when the answer was ready
+};
+
 /// A local stand-in for Lever's Data API v1 and its OAuth server on 127.0.0.1, following
 /// /work/shared/LEVER-API.md (quirks included). Routes:
 ///   /v1/...                  the Data API (Basic `<key>:` or Bearer)
@@ -96,6 +104,8 @@ class LeverSandbox {
   std::vector<Delivery> deliveries() const;
   bool waitForDeliveries(std::chrono::milliseconds timeout) const;
   LeverCounters counters() const;
+  /// The most recent requests (up to 10,000), oldest first.
+  std::vector<RequestRecord> requests() const;
   /// Back to a fresh seed; webhooks, deliveries, tokens and counters are cleared.
   void reset(const std::string& seed);
 
