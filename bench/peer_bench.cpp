@@ -31,14 +31,19 @@
 
 #include <boost/json.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <condition_variable>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -125,7 +130,8 @@ class SandboxProcesses {
     const auto answer = httpGet(lever_port_, "/_sandbox/opportunities");
     if (answer.status != 200) fail("GET /_sandbox/opportunities answered " + std::to_string(answer.status));
     std::vector<std::string> ids;
-    for (const auto& o : json::parse(answer.body).at("data").as_array()) {
+    const json::value doc = json::parse(answer.body);
+    for (const auto& o : doc.at("data").as_array()) {
       ids.emplace_back(o.at("id").as_string());
     }
     return ids;
@@ -150,7 +156,8 @@ class SandboxProcesses {
     for (const auto& id : opportunity_ids) {
       const auto answer = httpGet(lever_port_, "/_sandbox/opportunities/" + id, 60000);
       if (answer.status != 200) fail("GET /_sandbox/opportunities/" + id + " answered " + std::to_string(answer.status));
-      for (const auto& n : json::parse(answer.body).at("data").at("notes").as_array()) {
+      const json::value doc = json::parse(answer.body);
+      for (const auto& n : doc.at("data").at("notes").as_array()) {
         const auto& fields = n.at("fields").as_array();
         if (fields.empty()) continue;
         const auto text = fields.front().at("value").as_string();
@@ -189,8 +196,10 @@ struct Target {
 /// the platform, so note writes are allowed), written into its SQLite store before it starts.
 class AtsyncProcess {
  public:
+  /// `store_query`: appended to the store URL ("" = the default, synchronous=FULL; "?synchronous=normal").
   AtsyncProcess(const fs::path& dir, const SandboxProcesses& sandboxes, const std::vector<std::string>& opportunities,
-                const std::vector<LinkedCandidate>& candidates) {
+                const std::vector<LinkedCandidate>& candidates, const std::string& store_query) {
+    fs::create_directories(dir);
     const auto db = dir / "atsync.db";
     {
       auto store = host::store::openStore("sqlite:" + db.string());
@@ -207,7 +216,7 @@ class AtsyncProcess {
     {
       std::ofstream out(config);
       out << "version: 1\n"
-          << "store: sqlite:" << db.string() << "\n"
+          << "store: sqlite:" << db.string() << store_query << "\n"
           << "server:\n  listen: 127.0.0.1:" << port_ << "\n  public_url: http://127.0.0.1:" << port_
           << "\n  admin_token: bench-admin-token\n"
           << "plugins:\n  dir: " << ATSYNC_BENCH_PEER_PLUGIN_DIR << "\n"
@@ -261,6 +270,7 @@ class N8nProcess {
     log_ = dir / "n8n.log";
     child_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{serve, "--install", install, "--dir", dir.string(), "--port", std::to_string(port_),
+                                 "--broker-port", std::to_string(freeLoopbackPort()),
                                  "--lever-base-url", sandboxes.leverBaseUrl(), "--lever-api-key", kLeverKey,
                                  "--perform-as", sandbox::lever::seed::kUserIntegration,
                                  "--opportunity-by-candidate", json::serialize(map), "--save-on-success",
@@ -305,9 +315,34 @@ struct Sample {
 
 class LoadGenerator {
  public:
-  LoadGenerator(const SandboxProcesses& sandboxes, std::vector<LinkedCandidate> candidates, int poll_ms)
-      : sandboxes_(sandboxes), candidates_(std::move(candidates)), poll_ms_(poll_ms) {
+  LoadGenerator(const SandboxProcesses& sandboxes, std::vector<LinkedCandidate> candidates, int poll_ms, int stall_ms)
+      : sandboxes_(sandboxes), candidates_(std::move(candidates)), poll_ms_(poll_ms), stall_ms_(stall_ms) {
     for (const auto& c : candidates_) opportunities_.insert(c.opportunity_id);
+  }
+
+  /// Sends single events until the target accepts one and its note lands (n8n answers 404 for a few seconds after
+  /// it reports ready, until the workflow's webhook is registered). False after `timeout_ms`.
+  bool probe(const Target& target, std::int64_t timeout_ms) {
+    const std::int64_t deadline = wallUs() + timeout_ms * 1000;
+    Poster poster(target.port);
+    const auto& candidate = candidates_.front();
+    while (wallUs() < deadline) {
+      const auto before = sandboxes_.created();
+      const std::string id = target.name + "_probe_" + std::to_string(next_marker_);
+      Delivery d;
+      d.path = target.hook_path;
+      d.body = noteCreatedEvent("evt_" + id, "note_" + id, candidate.candidate_id, "Probe. " + noteMarker(next_marker_++));
+      d.headers = kulaSignatureHeaders(kKulaSecret, d.body, wallUs() / 1'000'000);
+      if (poster.post(d) / 100 == 2 && before) {
+        while (wallUs() < deadline) {
+          if (const auto now = sandboxes_.created(); now && *now > *before) return true;
+          sleepMs(5);
+        }
+        return false;
+      }
+      sleepMs(250);
+    }
+    return false;
   }
 
   json::object run(const Target& target, const PhaseSpec& spec) {
@@ -330,15 +365,6 @@ class LoadGenerator {
 
     const auto base = sandboxes_.created();
     if (!base) fail("the Lever sandbox's counters are unreadable");
-    std::atomic<std::uint64_t> completed{0};
-    std::atomic<bool> polling{true};
-    std::thread poller([&] {
-      while (polling.load()) {
-        if (const auto now = sandboxes_.created()) completed.store(*now - *base);
-        sleepMs(poll_ms_);
-      }
-    });
-
     std::vector<Sample> samples(spec.events);
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> sent{0};
@@ -349,6 +375,35 @@ class LoadGenerator {
     const double lever_cpu0 = processCpuSeconds(sandboxes_.leverPid());
     const std::int64_t start_us = wallUs() + 20'000;
     const std::int64_t deadline_us = start_us + spec.timeout_ms * 1000;
+    // A phase also ends when nothing moves for stall_ms (no note created, no answer): a target that lost events
+    // must not hold the run until the deadline.
+    std::atomic<std::int64_t> progress_us{start_us};
+    std::atomic<std::size_t> failed{0};
+    std::atomic<bool> stalled{false};
+    const auto alive = [&] {
+      const std::int64_t now = wallUs();
+      if (now > deadline_us || now - progress_us.load() > stall_ms_ * 1000) stalled = true;
+      return !stalled.load();
+    };
+    // The closed loop's feedback: the poller publishes the count of notes created and wakes the senders.
+    std::atomic<std::uint64_t> completed{0};
+    std::atomic<bool> polling{true};
+    std::mutex progress_mutex;
+    std::condition_variable progress;
+    std::thread poller([&] {
+      while (polling.load()) {
+        if (const auto now = sandboxes_.created(); now && *now - *base != completed.load()) {
+          progress_us = wallUs();
+          {
+            std::lock_guard lock(progress_mutex);
+            completed.store(*now - *base);
+          }
+          progress.notify_all();
+        }
+        sleepMs(poll_ms_);
+      }
+    });
+
     std::vector<std::thread> pool;
     for (int t = 0; t < spec.threads; ++t) {
       pool.emplace_back([&] {
@@ -363,24 +418,36 @@ class LoadGenerator {
             for (std::int64_t left = s.due_us - wallUs(); left > 0; left = s.due_us - wallUs()) {
               std::this_thread::sleep_for(std::chrono::microseconds(std::min<std::int64_t>(left, 2000)));
             }
+            sent.fetch_add(1);
           } else {
-            while (sent.load() >= completed.load() + spec.window && wallUs() < deadline_us) {
-              std::this_thread::sleep_for(std::chrono::microseconds(200));
-            }
             if (wallUs() < start_us) std::this_thread::sleep_for(std::chrono::microseconds(start_us - wallUs()));
+            // Outstanding: sent, not refused, not yet a Lever note.
+            std::unique_lock lock(progress_mutex);
+            const auto room = [&] { return sent.load() < completed.load() + failed.load() + spec.window; };
+            while (!room() && alive()) progress.wait_for(lock, std::chrono::milliseconds(50));
+            if (!room()) break;
+            sent.fetch_add(1);  // under the lock: never more than `window` events outstanding
           }
-          if (wallUs() > deadline_us) break;
+          if (!alive()) break;
           s.sent_us = wallUs();
           if (spec.rate <= 0) s.due_us = s.sent_us;
-          sent.fetch_add(1);
           s.status = poster.post(deliveries[n]);
-          if (s.status / 100 == 2) ok.fetch_add(1);
+          if (s.status / 100 == 2) {
+            ok.fetch_add(1);
+            progress_us = wallUs();
+          } else {
+            {
+              std::lock_guard lock(progress_mutex);
+              failed.fetch_add(1);
+            }
+            progress.notify_all();
+          }
         }
         loadgen_cpu_ns.fetch_add(threadCpuNs() - c0);
       });
     }
     for (auto& t : pool) t.join();
-    while (completed.load() < ok.load() && wallUs() < deadline_us) sleepMs(1);
+    while (completed.load() < ok.load() && alive()) sleepMs(1);
     const std::int64_t done_us = wallUs();
     const double target_cpu = processCpuSeconds(target.pid, target.with_descendants) - target_cpu0;
     const double lever_cpu = processCpuSeconds(sandboxes_.leverPid()) - lever_cpu0;
@@ -403,9 +470,11 @@ class LoadGenerator {
     std::int64_t first_sent_us = INT64_MAX;
     std::int64_t last_created_ms = 0;
     std::size_t failures = 0;
+    std::map<int, std::size_t> statuses;
     for (std::size_t n = 0; n < spec.events; ++n) {
       const Sample& s = samples[n];
       if (s.sent_us == 0) continue;
+      ++statuses[s.status];
       if (s.status / 100 != 2) ++failures;
       first_sent_us = std::min(first_sent_us, s.sent_us);
       send_lag_ms.push_back((s.sent_us - s.due_us) / 1e3);
@@ -421,6 +490,12 @@ class LoadGenerator {
                      {"sent", sent_count},
                      {"acked", ok.load()},
                      {"failures", failures},
+                     {"statuses", [&] {
+                        json::object o;
+                        for (const auto& [status, count] : statuses) o[std::to_string(status)] = count;
+                        return o;
+                      }()},
+                     {"stalled", stalled.load() && seen < spec.events},
                      {"written", seen},
                      {"open_loop_rate_per_s", spec.rate},
                      {"window", spec.rate > 0 ? 0 : spec.window},
@@ -453,8 +528,28 @@ class LoadGenerator {
   std::vector<LinkedCandidate> candidates_;
   std::set<std::string> opportunities_;
   int poll_ms_;
+  int stall_ms_;
   std::size_t next_marker_ = 0;
 };
+
+/// fdatasync latency of the store's disk right now (a 4 KiB write + fdatasync, `samples` times, in `dir`): with
+/// synchronous=FULL every inbox commit waits for one, so a busy disk moves atsync's figures and this says how busy.
+json::object fsyncProbe(const fs::path& dir, int samples = 50) {
+  const auto path = dir / "fsync-probe";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return {};
+  std::vector<double> us;
+  const std::string block(4096, 'x');
+  for (int i = 0; i < samples; ++i) {
+    const auto t0 = nowNs();
+    if (::pwrite(fd, block.data(), block.size(), static_cast<off_t>(i) * 4096) < 0 || ::fdatasync(fd) != 0) break;
+    us.push_back((nowNs() - t0) / 1e3);
+  }
+  ::close(fd);
+  fs::remove(path);
+  const auto summary = summarize(us);
+  return {{"samples", us.size()}, {"p50_us", summary.p50}, {"p90_us", summary.p90}, {"max_us", summary.max}};
+}
 
 double rateOf(const json::object& phase) { return phase.at("events_per_s").to_number<double>(); }
 
@@ -481,14 +576,23 @@ int main(int argc, char** argv) {
   const double target_rate = flagNumber(argc, argv, "paced-rate", 1000);
   const double paced_seconds = flagNumber(argc, argv, "paced-seconds", 5);
   const int poll_ms = static_cast<int>(flagNumber(argc, argv, "poll-ms", 2));
+  const int stall_ms = static_cast<int>(flagNumber(argc, argv, "stall-ms", 30000));
   const std::string n8n_serve = flag(argc, argv, "n8n-serve", "");
   const std::string n8n_install = flag(argc, argv, "n8n-install", "");
   const std::string n8n_unavailable = flag(argc, argv, "n8n-unavailable", "");
   const auto n8n_events = static_cast<std::size_t>(flagNumber(argc, argv, "n8n-events", 600));
   const auto n8n_window = static_cast<std::size_t>(flagNumber(argc, argv, "n8n-window", 32));
+  std::vector<std::string> atsync_variants;
+  {
+    std::stringstream list(flag(argc, argv, "atsync-stores", "default,normal"));
+    for (std::string item; std::getline(list, item, ',');) {
+      if (item != "default" && item != "normal" && item != "full") fail("--atsync-stores: default, normal or full");
+      atsync_variants.push_back(item);
+    }
+  }
   std::vector<std::string> n8n_modes;
   {
-    std::stringstream list(flag(argc, argv, "n8n-modes", "none,all"));
+    std::stringstream list(flag(argc, argv, "n8n-modes", "none,default"));
     for (std::string item; std::getline(list, item, ',');) n8n_modes.push_back(item);
   }
 
@@ -500,7 +604,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < kCandidates; ++i) candidates.push_back({"cand_bench_" + std::to_string(i), opportunities[i]});
   std::cout << "peer: Lever sandbox at " << sandboxes.leverBaseUrl() << ", Kula sandbox at " << sandboxes.kulaBaseUrl()
             << " (own processes, rate limits off)" << std::endl;
-  LoadGenerator load(sandboxes, candidates, poll_ms);
+  LoadGenerator load(sandboxes, candidates, poll_ms, stall_ms);
   ReportLine report("peer");
   report.set("threads", threads).set("poll_ms", poll_ms).set("target_rate_per_s", target_rate);
 
@@ -522,6 +626,7 @@ int main(int argc, char** argv) {
       std::cout << "peer: n8n with EXECUTIONS_DATA_SAVE_ON_SUCCESS=" << mode << std::endl;
       N8nProcess process(n8n_serve, n8n_install, dir.path() / ("n8n-" + mode), sandboxes, candidates, mode);
       const Target target = process.target();
+      if (!load.probe(target, 120000)) fail("n8n's webhook did not accept an event within 120 s after n8n was ready");
       load.run(target, {"warm", std::max<std::size_t>(20, n8n_events / 10), 0, n8n_window, threads, 120000});
       json::object m;
       m["saturation"] = load.run(target, {"saturation", n8n_events, 0, n8n_window, threads, 600000});
@@ -545,22 +650,30 @@ int main(int argc, char** argv) {
   report.set("n8n", n8n);
   report.set("common_rate_per_s", common_rate);
 
-  {
-    std::cout << "peer: atsync run (release of this tree), bench-lever-unlimited" << std::endl;
-    AtsyncProcess process(dir.path(), sandboxes, opportunities, candidates);
+  // atsync: its default store (synchronous=FULL: every acknowledged webhook survives an OS crash) is the headline;
+  // synchronous=normal (survives a crash of the process only) shows what the disk's fsync latency costs.
+  json::object variants;
+  for (const auto& variant : atsync_variants) {
+    const std::string query = variant == "default" ? "" : "?synchronous=" + variant;
+    std::cout << "peer: atsync run, store sqlite" << (query.empty() ? " (default: synchronous=FULL)" : query)
+              << ", bench-lever-unlimited" << std::endl;
+    AtsyncProcess process(dir.path() / ("atsync-" + variant), sandboxes, opportunities, candidates, query);
     const Target target = process.target();
-    json::object a{{"window", atsync_window}};
+    json::object a{{"window", atsync_window}, {"store_query", query}, {"fsync_before", fsyncProbe(dir.path())}};
+    std::cout << "  disk: write 4 KiB + fdatasync " << json::serialize(a["fsync_before"]) << std::endl;
     load.run(target, {"warm", std::max<std::size_t>(200, events / 10), 0, atsync_window, threads, 120000});
     a["saturation"] = load.run(target, {"saturation", events, 0, atsync_window, threads, 300000});
-    if (common_rate > 0) {
+    if (common_rate > 0 && variant == "default") {
       a["common_paced"] = load.run(target, {"common_paced", static_cast<std::size_t>(std::max(common_rate * paced_seconds, 50.0)),
                                             common_rate, 0, threads, 300000});
     }
     a["target_paced"] = load.run(target, {"target_paced", static_cast<std::size_t>(target_rate * paced_seconds),
                                           target_rate, 0, threads, 300000});
     process.stop();
-    report.set("atsync", a);
+    variants[variant] = std::move(a);
   }
+  if (variants.contains("default")) report.set("atsync", variants["default"]);
+  report.set("atsync_variants", std::move(variants));
   report.print();
   return 0;
 }
