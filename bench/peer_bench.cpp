@@ -32,6 +32,8 @@
 #include <boost/json.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -68,8 +70,48 @@ std::int64_t wallUs() {
 
 void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
+/// The children alive and the scratch directory: fail() exits without unwinding, so it stops them itself (each by
+/// its own pid) instead of leaving a Lever sandbox or an n8n running after the benchmark.
+struct Cleanup {
+  std::mutex mutex;
+  std::set<pid_t> children;
+  std::string scratch;
+};
+Cleanup& cleanup() {
+  static Cleanup c;
+  return c;
+}
+void track(pid_t pid) {
+  std::lock_guard lock(cleanup().mutex);
+  cleanup().children.insert(pid);
+}
+void untrack(pid_t pid) {
+  std::lock_guard lock(cleanup().mutex);
+  cleanup().children.erase(pid);
+}
+
 [[noreturn]] void fail(const std::string& message) {
   std::cerr << "peer: " << message << std::endl;
+  std::set<pid_t> children;
+  std::string scratch;
+  {
+    std::lock_guard lock(cleanup().mutex);
+    children = cleanup().children;
+    scratch = cleanup().scratch;
+  }
+  for (const pid_t pid : children) ::kill(pid, SIGTERM);
+  for (const pid_t pid : children) {
+    int status = 0;
+    for (int i = 0; i < 300 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) sleepMs(100);
+    if (::waitpid(pid, &status, WNOHANG) == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+    }
+  }
+  if (!scratch.empty()) {
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+  }
   std::exit(1);
 }
 
@@ -103,6 +145,7 @@ class SandboxProcesses {
         std::vector<std::string>{ATSYNC_BENCH_LEVER_SANDBOX, "--port", "0", "--seed", "small", "--rate", "0",
                                  "--api-key", kLeverKey},
         (dir / "lever-sandbox.log").string());
+    track(lever_->pid());
     const auto lever_url = lever_->readLine(30000);
     if (!lever_url) fail("the Lever sandbox did not start: " + tail(dir / "lever-sandbox.log"));
     lever_base_url_ = *lever_url;
@@ -111,6 +154,7 @@ class SandboxProcesses {
         std::vector<std::string>{ATSYNC_BENCH_KULA_SANDBOX, "--port", "0", "--seed", "empty", "--api-key", kKulaKey,
                                  "--webhook-secret", kKulaSecret},
         (dir / "kula-sandbox.log").string());
+    track(kula_->pid());
     const auto kula_url = kula_->readLine(30000);
     if (!kula_url) fail("the Kula sandbox did not start: " + tail(dir / "kula-sandbox.log"));
     kula_base_url_ = *kula_url;
@@ -118,6 +162,8 @@ class SandboxProcesses {
   ~SandboxProcesses() {
     kula_->terminate(10000);
     lever_->terminate(10000);
+    untrack(kula_->pid());
+    untrack(lever_->pid());
   }
 
   const std::string& leverBaseUrl() const { return lever_base_url_; }  ///< http://127.0.0.1:P/v1
@@ -231,6 +277,7 @@ class AtsyncProcess {
     log_ = dir / "atsync.log";
     child_ = std::make_unique<ChildProcess>(std::vector<std::string>{ATSYNC_BENCH_ATSYNC_BIN, "run", "-c", config.string()},
                                             log_.string());
+    track(child_->pid());
     bool serving = false;
     while (auto line = child_->readLine(60000)) {
       if (line->rfind("atsync: serving", 0) == 0) {
@@ -247,7 +294,9 @@ class AtsyncProcess {
   }
   ~AtsyncProcess() { stop(); }
   void stop() {
-    if (child_) child_->terminate(30000);
+    if (!child_) return;
+    child_->terminate(30000);
+    untrack(child_->pid());
   }
 
   Target target() const { return {"atsync", port_, std::string("/hooks/") + kConnection + "/kula", child_->pid(), false}; }
@@ -263,6 +312,7 @@ class N8nProcess {
  public:
   N8nProcess(const std::string& serve, const std::string& install, const fs::path& dir, const SandboxProcesses& sandboxes,
              const std::vector<LinkedCandidate>& candidates, const std::string& save_on_success) {
+    if (::access(serve.c_str(), X_OK) != 0) fail(serve + " is not an executable file");
     port_ = freeLoopbackPort();
     json::object map;
     for (const auto& c : candidates) map[c.candidate_id] = c.opportunity_id;
@@ -276,6 +326,7 @@ class N8nProcess {
                                  "--opportunity-by-candidate", json::serialize(map), "--save-on-success",
                                  save_on_success},
         log_.string());
+    track(child_->pid());
     for (int i = 0; i < 3000; ++i) {
       if (httpGet(port_, "/healthz/readiness", 2000).status == 200) return;
       if (!child_->running()) break;
@@ -285,7 +336,9 @@ class N8nProcess {
   }
   ~N8nProcess() { stop(); }
   void stop() {
-    if (child_) child_->terminate(60000);
+    if (!child_) return;
+    child_->terminate(60000);
+    untrack(child_->pid());
   }
   Target target() const { return {"n8n", port_, "/webhook/kula-note", child_->pid(), true}; }
 
@@ -597,6 +650,7 @@ int main(int argc, char** argv) {
   }
 
   ScratchDir dir("atsync-bench-peer");
+  cleanup().scratch = dir.path().string();
   SandboxProcesses sandboxes(dir.path());
   const auto opportunities = sandboxes.opportunityIds();
   if (opportunities.size() < kCandidates) fail("the Lever sandbox's seed has too few opportunities");
