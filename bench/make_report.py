@@ -242,7 +242,9 @@ def main():
     out = []
     w = out.append
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    dirty = " (with uncommitted changes in the working tree)" if git("status", "--porcelain") else ""
+    # bench/run truncates REPORT.md before this runs: that change alone is not "uncommitted changes".
+    dirty = (" (with uncommitted changes in the working tree)"
+             if git("status", "--porcelain", "--", ".", ":(exclude)bench/REPORT.md") else "")
     loads = [r.get("load_average_1m") for rs in results.values() for r in rs if r.get("load_average_1m") is not None]
     w("# atsync benchmarks — report")
     w("")
