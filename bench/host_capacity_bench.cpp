@@ -15,6 +15,7 @@
 #include "support/args.hpp"
 #include "support/host_setup.hpp"
 #include "support/kula_webhook.hpp"
+#include "support/loopback_http.hpp"
 #include "support/note_watcher.hpp"
 #include "support/outbox.hpp"
 #include "support/process_stats.hpp"
@@ -23,11 +24,6 @@
 #include "support/stats.hpp"
 
 #include <atsync/sdk/operations.hpp>
-
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 
 #include <boost/json.hpp>
 
@@ -86,12 +82,6 @@ Run startHost(Sandboxes& sandboxes, const host::plugin::PluginSet& plugins, int 
 }
 
 /// One signed delivery for event `n` of a phase.
-struct Delivery {
-  std::string path;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
-
 Delivery delivery(const Run& run, const SandboxUrls& urls, const std::string& phase, std::size_t n) {
   const int c = static_cast<int>(n % static_cast<std::size_t>(run.connections));
   const auto& candidate = run.candidates[c][(n / run.connections) % kCandidatesPerConnection];
@@ -103,28 +93,6 @@ Delivery delivery(const Run& run, const SandboxUrls& urls, const std::string& ph
   d.headers = kulaSignatureHeaders(urls.kula_webhook_secret, d.body, wallMs() / 1000);
   return d;
 }
-
-/// POSTs deliveries on one keep-alive session; returns the HTTP status.
-class Poster {
- public:
-  explicit Poster(std::uint16_t port) : session_("127.0.0.1", port) { session_.setKeepAlive(true); }
-  int post(const Delivery& d) {
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, d.path, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setContentType("application/json");
-    request.setContentLength(static_cast<std::streamsize>(d.body.size()));
-    request.setKeepAlive(true);
-    for (const auto& [k, v] : d.headers) request.set(k, v);
-    session_.sendRequest(request) << d.body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session_.receiveResponse(response);
-    std::ostringstream sink;
-    Poco::StreamCopier::copyStream(in, sink);
-    return static_cast<int>(response.getStatus());
-  }
-
- private:
-  Poco::Net::HTTPClientSession session_;
-};
 
 struct PhaseResult {
   std::size_t events = 0;
