@@ -41,9 +41,13 @@ export async function renderActivity(main, context) {
   const where = h('p', { class: 'hint', id: 'activity-page' });
   let next = null;
 
+  // Loads can overlap (the first page is still on its way when a filter changes): only the latest one renders, so a
+  // slow unfiltered answer never replaces the filtered list the operator asked for after it.
+  let latestLoad = 0;
   const load = async (message) => {
+    const mine = ++latestLoad;
     const doc = await get(`/activity${query({ connection: filters.connection, level: filters.level, before, limit: kPageSize })}`);
-    if (!context.isCurrent()) return;
+    if (!context.isCurrent() || mine !== latestLoad) return;
     const entries = doc?.entries ?? [];
     next = doc?.next_before ?? null;
     replace(list, entries.length ? entries.map(entry) : h('li', { class: 'empty' }, 'No activity matches these filters.'));
