@@ -73,8 +73,8 @@ Run startHost(Sandboxes& sandboxes, const host::plugin::PluginSet& plugins, int 
     run.candidates.push_back(linkCandidates(run.app->store(), connectionId(i), opportunities, kCandidatesPerConnection));
   }
   run.app->start(true);
-  for (int i = 0; i < 600 && !run.app->engine().allReady(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (!run.app->engine().allReady()) {
+  for (int i = 0; i < 600 && !run.app->lanes().allReady(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (!run.app->lanes().allReady()) {
     std::cerr << "capacity: connections did not connect\n";
     std::exit(1);
   }
@@ -195,7 +195,7 @@ json::object describe(const PhaseResult& r) {
 /// Times the pieces one event goes through, each alone, on a host whose engine is stopped (so nothing competes).
 json::object breakdown(Run& run, Sandboxes& sandboxes, int samples) {
   run.app->stop();
-  auto* connection = run.app->engine().find(connectionId(0));
+  auto* connection = run.app->lanes().find(connectionId(0));
   std::vector<double> parse_us, commit_us, accept_us, note_us;
   for (int i = 0; i < samples; ++i) {
     const Delivery d = delivery(run, sandboxes.urls(), "breakdown", static_cast<std::size_t>(i));

@@ -52,7 +52,7 @@ void pagesPhase(const RemoteSandboxes& sandboxes, double rate, double burst, Rep
     std::cerr << "import: " << app.error() << "\n";
     std::exit(1);
   }
-  auto* connection = (*app)->engine().find("pages");
+  auto* connection = (*app)->lanes().find("pages");
   rest(rate, burst);
   const long rss_before = rssKib();
   const bool hwm_reset = resetPeakRss();

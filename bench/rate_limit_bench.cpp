@@ -47,7 +47,7 @@ std::unique_ptr<host::app::HostApp> makeApp(const std::filesystem::path& db, con
     std::cerr << "rate_limit: " << app.error() << "\n";
     std::exit(1);
   }
-  auto* connection = (*app)->engine().find(id);
+  auto* connection = (*app)->lanes().find(id);
   if (!connection->connect(wallMs())) {
     std::cerr << "rate_limit: connect failed: " << connection->lastConnectError() << "\n";
     std::exit(1);
@@ -64,7 +64,7 @@ void overheadPhase(Sandboxes& sandboxes, const host::plugin::PluginSet& plugins,
   sandboxes.lever().setRateLimit(0, 0);
   ScratchDir dir("atsync-bench-overhead");
   auto app = makeApp(dir.path() / "overhead.db", withoutRateLimit(plugins, "lever"), sandboxes.urls(), "overhead");
-  auto* connection = app->engine().find("overhead");
+  auto* connection = app->lanes().find("overhead");
   const auto opportunities = sandboxes.opportunityIds();
   const std::string opportunity = opportunities.front();
   const std::size_t warmup = 50;
@@ -158,7 +158,7 @@ void saturationPhase(Sandboxes& sandboxes, const host::plugin::PluginSet& plugin
   sandboxes.lever().setRateLimit(rate, burst);
   ScratchDir dir("atsync-bench-rate");
   auto app = makeApp(dir.path() / "rate.db", plugins, sandboxes.urls(), "saturation");
-  auto* connection = app->engine().find("saturation");
+  auto* connection = app->lanes().find("saturation");
   auto candidates = linkCandidates(app->store(), "saturation", sandboxes.opportunityIds(), 5);
   queueNotes(app->store(), "saturation", candidates, 0, writes);
   // connect() spent tokens on stages.list: let both buckets fill again, so the run starts from a rested state.

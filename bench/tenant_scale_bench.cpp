@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Scale of tenants: the memory an idle connection costs. One run builds a HostApp with N connections (each a Kula and
-// a Lever connector: plugin instances, HTTP lanes, metrics, a ConnectionEngine) against the sandboxes, connects
+// a Lever connector: plugin instances, HTTP lanes, metrics, a Lane) against the sandboxes, connects
 // them (stage lists read, mapping built and stored), then lets the engine idle for a few seconds. RSS before, after
 // creating and after connecting, divided by N; plus the CPU the idle engine burns.
 // One N per process (RSS never shrinks, so runs must not share a process); bench/run repeats it for the median.
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
 
   const auto t1 = nowNs();
   int connected = 0;
-  for (auto* connection : (*app)->engine().connections()) {
+  for (auto* connection : (*app)->lanes().all()) {
     if ((nowNs() - t1) / 1e9 > connect_budget_s) break;
     if (connection->connect(now_ms())) ++connected;
   }

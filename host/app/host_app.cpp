@@ -98,8 +98,8 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   if (!client) return unexpected("HTTP client: " + client.error().message);
   app->client_ = std::move(client.value());
 
-  app->engine_ = std::make_unique<engine::Engine>(options.workers);
-  app->engine_->setErrorLog([logger](const std::string& connection, const std::string& message) {
+  app->lanes_ = std::make_unique<engine::Lanes>(options.workers);
+  app->lanes_->setErrorLog([logger](const std::string& connection, const std::string& message) {
     logger->log(logging::Level::kError, message, connection);
   });
   for (const auto& connection : app->config_.connections) {
@@ -158,7 +158,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
     if (!ats) return unexpected(ats.error());
     auto platform = open(connection.platform);
     if (!platform) return unexpected(platform.error());
-    engine::EngineOptions engine_options = options.engine;
+    engine::LaneOptions engine_options = options.engine;
     const config::RetryConfig& retry = app->config_.retry;
     if (retry.base_backoff_ms) engine_options.base_backoff_ms = *retry.base_backoff_ms;
     if (retry.max_backoff_ms) engine_options.max_backoff_ms = *retry.max_backoff_ms;
@@ -167,15 +167,15 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
     engine_options.poll_interval_ms =
         options.poll_interval_ms > 0 ? options.poll_interval_ms : connection.poll_interval_s * 1000;
     engine_options.counters = app->command_counters_;
-    app->engine_->add(std::make_unique<engine::ConnectionEngine>(connection, std::move(*ats), std::move(*platform),
+    app->lanes_->add(std::make_unique<engine::Lane>(connection, std::move(*ats), std::move(*platform),
                                                                  *app->store_, engine_options));
   }
-  app->ingress_ = std::make_unique<engine::Ingress>(*app->engine_, *app->store_);
-  app->reauthorization_ = std::make_unique<ReauthorizationWatch>(*app->engine_, *app->store_, *app->logger_,
+  app->ingress_ = std::make_unique<engine::Ingress>(*app->lanes_, *app->store_);
+  app->reauthorization_ = std::make_unique<ReauthorizationWatch>(*app->lanes_, *app->store_, *app->logger_,
                                                                  options.reauthorization_check_ms);
   std::vector<std::string> connection_ids;
   for (const auto& c : app->config_.connections) connection_ids.push_back(c.id);
-  app->wakeups_ = std::make_unique<WakeupWatch>(*app->engine_, *app->store_, *app->logger_, options.wakeup_check_ms);
+  app->wakeups_ = std::make_unique<WakeupWatch>(*app->lanes_, *app->store_, *app->logger_, options.wakeup_check_ms);
   app->retention_ = std::make_unique<RetentionSweeper>(*app->store_, *app->logger_, app->config_.retention,
                                                        std::move(connection_ids), options.retention_sweep_ms);
   return app;
@@ -194,7 +194,7 @@ HostApp::~HostApp() {
 }
 
 void HostApp::start(bool serve) {
-  engine_->start();
+  lanes_->start();
   reauthorization_->start();
   wakeups_->start();
   if (serve) retention_->start();  // a one-shot verb leaves pruning to the serving host
@@ -207,7 +207,7 @@ void HostApp::start(bool serve) {
     options.request_read_timeout_ms = config_.server.request_read_timeout_ms;
     server::ServerContext context;
     context.config = &config_;
-    context.engine = engine_.get();
+    context.lanes = lanes_.get();
     context.ingress = ingress_.get();
     context.store = store_.get();
     context.client = client_.get();
@@ -226,7 +226,7 @@ void HostApp::stop() {
   if (reauthorization_) reauthorization_->stop();
   if (wakeups_) wakeups_->stop();
   if (retention_) retention_->stop();
-  if (engine_) engine_->stop();
+  if (lanes_) lanes_->stop();
 }
 
 }  // namespace atsync::host::app

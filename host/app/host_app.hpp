@@ -2,7 +2,7 @@
 #pragma once
 
 // The host assembled from a validated config: the log (with its redactor), the store, the token cipher, the HTTP
-// client, one pair of connectors and one ConnectionEngine per enabled connection, the engine's workers, the
+// client, one pair of connectors and one Lane per enabled connection, the engine's workers, the
 // re-authorization watch, the retention sweeper, and (when serving) the HTTP front.
 
 #include "app/reauthorization_watch.hpp"
@@ -10,7 +10,7 @@
 #include "app/store_state.hpp"
 #include "app/wakeup_watch.hpp"
 #include "config/config.hpp"
-#include "engine/engine.hpp"
+#include "engine/lanes.hpp"
 #include "engine/engine_counters.hpp"
 #include "engine/ingress.hpp"
 #include "logging/logger.hpp"
@@ -32,7 +32,7 @@
 namespace atsync::host::app {
 
 struct AppOptions {
-  engine::EngineOptions engine{};
+  engine::LaneOptions engine{};
   int workers = 2;
   http::ClientOptions client{};
   /// Overrides of per-connection poll intervals (tests and the demo poll more often); 0 keeps the config's.
@@ -65,7 +65,7 @@ class HostApp {
   /// Stops the HTTP front first (no new webhooks), then the engine after its steps in progress.
   void stop();
 
-  engine::Engine& engine() { return *engine_; }
+  engine::Lanes& lanes() { return *lanes_; }
   engine::Ingress& ingress() { return *ingress_; }
   store::Store& store() { return *store_; }
   const config::Config& config() const { return config_; }
@@ -88,7 +88,7 @@ class HostApp {
   std::map<std::string, std::unique_ptr<secrets::StoreTokenStore>> tokens_;
   std::shared_ptr<engine::CommandCounters> command_counters_ = std::make_shared<engine::CommandCounters>();
   server::ServerCounters server_counters_;
-  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::Lanes> lanes_;
   std::unique_ptr<engine::Ingress> ingress_;
   std::unique_ptr<ReauthorizationWatch> reauthorization_;
   std::unique_ptr<RetentionSweeper> retention_;

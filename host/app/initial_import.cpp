@@ -35,7 +35,7 @@ std::int64_t openCommands(const store::Counts& counts) {
 
 }  // namespace
 
-Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& connection, store::Store& store,
+Expected<ImportSummary, std::string> runInitialImport(engine::Lane& connection, store::Store& store,
                                                       const NowFn& now_ms, const ImportProgressFn& on_page,
                                                       const std::function<void()>& on_resume,
                                                       const ImportNoticeFn& on_notice) {

@@ -10,7 +10,7 @@
 // (runtime/one_shot_retry.hpp), and commands the dispatcher scheduled for a retry are waited for, as long as the
 // next one falls due within kMaxImportRetryWaitMs; what is still pending after that is left for `atsync run`.
 
-#include "engine/connection_engine.hpp"
+#include "engine/lane.hpp"
 #include "store/store.hpp"
 
 #include <cstdint>
@@ -44,7 +44,7 @@ using NowFn = std::function<std::int64_t()>;
 
 /// Imports through `connection` (connected first when needed). The error is one line naming what failed; a run
 /// that fails part-way resumes from its last page when called again. `on_notice` hears about retries and waits.
-Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& connection, store::Store& store,
+Expected<ImportSummary, std::string> runInitialImport(engine::Lane& connection, store::Store& store,
                                                       const NowFn& now_ms, const ImportProgressFn& on_page = {},
                                                       const std::function<void()>& on_resume = {},
                                                       const ImportNoticeFn& on_notice = {});

@@ -11,7 +11,7 @@ void ReauthorizationWatch::check() {
   const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count();
-  for (auto* connection : engine_.connections()) {
+  for (auto* connection : lanes_.all()) {
     for (auto* side : {&connection->ats(), &connection->platform()}) {
       if (side->oauth() == nullptr) continue;
       const std::string plugin = side->plugin().name();

@@ -7,7 +7,7 @@
 // fail fast; /readyz, the admin API and /metrics read their state directly.
 
 #include "app/periodic_task.hpp"
-#include "engine/engine.hpp"
+#include "engine/lanes.hpp"
 #include "logging/logger.hpp"
 #include "store/store.hpp"
 
@@ -18,8 +18,8 @@ namespace atsync::host::app {
 
 class ReauthorizationWatch {
  public:
-  ReauthorizationWatch(engine::Engine& engine, store::Store& store, logging::Logger& logger, std::int64_t interval_ms)
-      : engine_(engine), store_(store), logger_(logger), task_("re-authorization check", interval_ms, [this] { check(); }, logger) {}
+  ReauthorizationWatch(engine::Lanes& lanes, store::Store& store, logging::Logger& logger, std::int64_t interval_ms)
+      : lanes_(lanes), store_(store), logger_(logger), task_("re-authorization check", interval_ms, [this] { check(); }, logger) {}
 
   void start() { task_.start(); }
   void stop() { task_.stop(); }
@@ -27,7 +27,7 @@ class ReauthorizationWatch {
   void check();
 
  private:
-  engine::Engine& engine_;
+  engine::Lanes& lanes_;
   store::Store& store_;
   logging::Logger& logger_;
   std::map<std::string, std::string> last_state_;  // connection -> OAuth state last seen (the task's thread only)

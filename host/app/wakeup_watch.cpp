@@ -37,7 +37,7 @@ int WakeupWatch::check() {
       last_prune_ms_ = now;
     }
   });
-  for (const auto& c : connections) engine_.notify(c);
+  for (const auto& c : connections) lanes_.notify(c);
   return static_cast<int>(connections.size());
 }
 

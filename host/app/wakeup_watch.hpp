@@ -8,7 +8,7 @@
 // many connections there are. Rows older than an hour are deleted as it goes.
 
 #include "app/periodic_task.hpp"
-#include "engine/engine.hpp"
+#include "engine/lanes.hpp"
 #include "logging/logger.hpp"
 #include "store/store.hpp"
 
@@ -19,8 +19,8 @@ namespace atsync::host::app {
 
 class WakeupWatch {
  public:
-  WakeupWatch(engine::Engine& engine, store::Store& store, logging::Logger& logger, std::int64_t interval_ms)
-      : engine_(engine), store_(store), task_("wake-up check", interval_ms, [this] { check(); }, logger) {}
+  WakeupWatch(engine::Lanes& lanes, store::Store& store, logging::Logger& logger, std::int64_t interval_ms)
+      : lanes_(lanes), store_(store), task_("wake-up check", interval_ms, [this] { check(); }, logger) {}
 
   void start() { task_.start(); }
   void stop() { task_.stop(); }
@@ -28,7 +28,7 @@ class WakeupWatch {
   int check();
 
  private:
-  engine::Engine& engine_;
+  engine::Lanes& lanes_;
   store::Store& store_;
   std::optional<std::int64_t> last_id_;  // the task's thread only; unset until the first look
   std::int64_t last_prune_ms_ = 0;

@@ -57,7 +57,7 @@ int runImport(const Arguments& args) {
     std::cerr << "atsync import: " << app.error() << "\n";
     return 1;
   }
-  auto* connection = (*app)->engine().find(*connection_id);
+  auto* connection = (*app)->lanes().find(*connection_id);
   if (connection == nullptr) {
     std::cerr << "atsync import: connection '" << *connection_id << "' is disabled\n";
     return 1;

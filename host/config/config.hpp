@@ -83,7 +83,7 @@ struct RetentionConfig {
 // Optional `retry: { base_backoff_ms: 1000, max_backoff_ms: 300000, max_attempts: 12 }`: how the dispatcher retries a
 // command whose vendor call failed. It is the one retry layer (the HTTP service returns failures at once), and the
 // time of the next attempt is stored with the command, so a wait survives a restart. Absent keys keep the engine's
-// defaults (engine/connection_engine.hpp).
+// defaults (engine/lane.hpp).
 struct RetryConfig {
   static constexpr std::int64_t kMinBackoffMs = 10;
   static constexpr std::int64_t kMaxBackoffMs = 86'400'000;  // a day

@@ -137,7 +137,7 @@ Expected<std::unique_ptr<DemoWorld>, std::string> DemoWorld::create(const WorldO
 
 DemoWorld::~DemoWorld() { shutdown(); }
 
-engine::ConnectionEngine& DemoWorld::connection() { return *host_->engine().find(kConnectionId); }
+engine::Lane& DemoWorld::connection() { return *host_->lanes().find(kConnectionId); }
 
 void DemoWorld::startHost() { host_->start(true); }
 

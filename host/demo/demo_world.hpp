@@ -36,7 +36,7 @@ class DemoWorld {
   sandbox::lever::LeverSandbox& lever() { return *lever_; }
   sandbox::kula::KulaSandbox& kula() { return *kula_; }
   app::HostApp& host() { return *host_; }
-  engine::ConnectionEngine& connection();
+  engine::Lane& connection();
   const std::filesystem::path& storePath() const { return store_path_; }
   std::string hostUrl() const { return "http://127.0.0.1:" + std::to_string(host_port_); }
   std::string pluginVersions() const { return plugin_versions_; }

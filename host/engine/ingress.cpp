@@ -8,7 +8,7 @@ namespace atsync::host::engine {
 
 IngressResult Ingress::accept(const std::string& connection_id, const std::string& plugin,
                               const std::vector<sdk::Header>& headers, const std::string& body, std::int64_t now_ms) {
-  ConnectionEngine* connection = engine_.find(connection_id);
+  Lane* connection = lanes_.find(connection_id);
   if (connection == nullptr) return {404, "unknown connection '" + connection_id + "'"};
   runtime::Connector* side = nullptr;
   std::string side_name;
@@ -70,7 +70,7 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
       }
     }
   });
-  if (result.accepted > 0) engine_.notify(connection_id);
+  if (result.accepted > 0) lanes_.notify(connection_id);
   result.message = "accepted " + std::to_string(result.accepted) + ", duplicates " + std::to_string(result.duplicates);
   return result;
 }

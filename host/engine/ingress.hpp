@@ -6,7 +6,7 @@
 // connection test is acknowledged and not stored. Deliveries that arrive together (the HTTP server's worker threads)
 // share one inbox transaction through a GroupCommit, so a burst of webhooks pays one commit, not one each.
 
-#include "engine/engine.hpp"
+#include "engine/lanes.hpp"
 #include "store/group_commit.hpp"
 #include "store/store.hpp"
 
@@ -27,8 +27,8 @@ struct IngressResult {
 
 class Ingress {
  public:
-  Ingress(Engine& engine, store::Store& store, std::size_t max_body_bytes = 1 << 20)
-      : engine_(engine), inbox_commit_(store), max_body_bytes_(max_body_bytes) {}
+  Ingress(Lanes& lanes, store::Store& store, std::size_t max_body_bytes = 1 << 20)
+      : lanes_(lanes), inbox_commit_(store), max_body_bytes_(max_body_bytes) {}
 
   IngressResult accept(const std::string& connection_id, const std::string& plugin,
                        const std::vector<sdk::Header>& headers, const std::string& body, std::int64_t now_ms);
@@ -36,7 +36,7 @@ class Ingress {
   std::size_t maxBodyBytes() const { return max_body_bytes_; }
 
  private:
-  Engine& engine_;
+  Lanes& lanes_;
   store::GroupCommit inbox_commit_;
   std::size_t max_body_bytes_;
 };

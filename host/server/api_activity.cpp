@@ -129,7 +129,7 @@ ApiResponse retryDeadLetter(const ApiRequest&, ServerContext& context, const std
   std::vector<store::Command> one{*command};
   std::set<std::string> connections;
   requeue(context, one, &connections);
-  for (const auto& c : connections) context.engine->notify(c);
+  for (const auto& c : connections) context.lanes->notify(c);
   return ApiResponse{200, json::object{{"retried", 1}, {"dead_letter", toJson(one.front())}}, {}};
 }
 
@@ -143,7 +143,7 @@ ApiResponse retryAllDeadLetters(const ApiRequest& request, ServerContext& contex
   context.store->transact([&](store::Transaction& tx) { dead = tx.commandsInState(connection, "dead", 100000); });
   std::set<std::string> connections;
   const int retried = requeue(context, dead, &connections);
-  for (const auto& c : connections) context.engine->notify(c);
+  for (const auto& c : connections) context.lanes->notify(c);
   return ApiResponse{200, json::object{{"retried", retried}}, {}};
 }
 

@@ -27,7 +27,7 @@ json::object countsJson(const store::Counts& counts) {
 }
 
 json::object connectionJson(ServerContext& context, const config::ConnectionConfig& config) {
-  const ConnectionView view = viewOf(config, context.engine->find(config.id));
+  const ConnectionView view = viewOf(config, context.lanes->find(config.id));
   store::Counts counts;
   std::vector<store::ActivityEntry> last;
   context.store->transact([&](store::Transaction& tx) {
@@ -82,7 +82,7 @@ ApiResponse getConnection(const ApiRequest&, ServerContext& context, const std::
 }
 
 ApiResponse listPostings(const ApiRequest&, ServerContext& context, const std::string& id) {
-  auto* engine = context.engine->find(id);
+  auto* engine = context.lanes->find(id);
   if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
   auto out = engine->ats().invoke(sdk::op::kPostingsList, json::object{});
   if (!out) {
@@ -145,7 +145,7 @@ ApiResponse replay(const ApiRequest& request, ServerContext& context, const std:
                     "An administrator replayed " + std::to_string(replayed) + " inbox event(s) received from " +
                         rfc3339(*from) + " to " + rfc3339(*to) + "."});
   });
-  context.engine->notify(id);
+  context.lanes->notify(id);
   return ApiResponse{200, json::object{{"replayed", replayed}, {"from", rfc3339(*from)}, {"to", rfc3339(*to)}}, {}};
 }
 

@@ -36,7 +36,7 @@ json::array tableJson(const engine::StageMapper& mapper, const Table& table, boo
   return rows;
 }
 
-json::object mappingsJson(const engine::ConnectionEngine& engine, const engine::StageMapper& mapper) {
+json::object mappingsJson(const engine::Lane& engine, const engine::StageMapper& mapper) {
   const auto& config = engine.config();
   return json::object{{"connection", config.id},
                       {"ready", engine.ready()},
@@ -90,13 +90,13 @@ std::vector<store::StageMappingRow> rowsOf(const std::string& connection, const 
 }  // namespace
 
 ApiResponse getStageMappings(const ApiRequest&, ServerContext& context, const std::string& id) {
-  auto* engine = context.engine->find(id);
+  auto* engine = context.lanes->find(id);
   if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
   return ApiResponse{200, mappingsJson(*engine, engine->mapperSnapshot()), {}};
 }
 
 ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id) {
-  auto* engine = context.engine->find(id);
+  auto* engine = context.lanes->find(id);
   if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
   if (!engine->ready()) {
     return apiError(409, "not_connected",
@@ -153,7 +153,7 @@ ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, 
                         " ATS stage(s) and " + std::to_string(p2a.size()) + " platform stage(s) mapped."});
   });
   engine->setStageTables(a2p, p2a);
-  context.engine->notify(id);
+  context.lanes->notify(id);
   return ApiResponse{200, mappingsJson(*engine, engine->mapperSnapshot()), {}};
 }
 

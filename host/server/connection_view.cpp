@@ -14,7 +14,7 @@ std::string ConnectionView::summary() const {
   return "connecting: " + connect_error;
 }
 
-runtime::Connector* oauthConnector(engine::ConnectionEngine& engine, const std::string& plugin, std::string* side) {
+runtime::Connector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side) {
   for (auto [name, connector] : {std::pair{"ats", &engine.ats()}, std::pair{"platform", &engine.platform()}}) {
     if (connector->oauth() == nullptr) continue;
     if (!plugin.empty() && connector->plugin().name() != plugin) continue;
@@ -24,7 +24,7 @@ runtime::Connector* oauthConnector(engine::ConnectionEngine& engine, const std::
   return nullptr;
 }
 
-ConnectionView viewOf(const config::ConnectionConfig& config, engine::ConnectionEngine* engine) {
+ConnectionView viewOf(const config::ConnectionConfig& config, engine::Lane* engine) {
   ConnectionView view;
   view.id = config.id;
   view.platform_plugin = config.platform.plugin;

@@ -5,7 +5,7 @@
 // three never disagree.
 
 #include "config/config.hpp"
-#include "engine/connection_engine.hpp"
+#include "engine/lane.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -35,9 +35,9 @@ struct ConnectionView {
 };
 
 /// `engine` is null for a connection the config disables.
-ConnectionView viewOf(const config::ConnectionConfig& config, engine::ConnectionEngine* engine);
+ConnectionView viewOf(const config::ConnectionConfig& config, engine::Lane* engine);
 
 /// The connector of `engine` that uses OAuth (`plugin` empty: the first such side, ATS first), or null.
-runtime::Connector* oauthConnector(engine::ConnectionEngine& engine, const std::string& plugin, std::string* side);
+runtime::Connector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side);
 
 }  // namespace atsync::host::server

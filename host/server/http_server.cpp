@@ -237,7 +237,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     json::object connections;
     for (const auto& c : context_.config->connections) {
-      auto* engine = context_.engine->find(c.id);
+      auto* engine = context_.lanes->find(c.id);
       if (engine == nullptr) continue;  // disabled in the config: not part of readiness
       const ConnectionView view = viewOf(c, engine);
       connections[c.id] = view.summary();

@@ -23,7 +23,7 @@ struct ConnectionData {
 std::vector<ConnectionData> collect(ServerContext& context) {
   std::vector<ConnectionData> out;
   for (const auto& config : context.config->connections) {
-    auto* engine = context.engine->find(config.id);
+    auto* engine = context.lanes->find(config.id);
     if (engine == nullptr) continue;
     ConnectionData d;
     d.view = viewOf(config, engine);

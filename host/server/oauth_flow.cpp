@@ -70,7 +70,7 @@ void OAuthFlow::activity(const std::string& connection, const std::string& level
 
 runtime::Connector* OAuthFlow::oauthSide(const std::string& connection_id, const std::string& wanted,
                                          std::string& why_not, int& status) {
-  auto* engine = context_.engine->find(connection_id);
+  auto* engine = context_.lanes->find(connection_id);
   if (engine == nullptr) {
     status = 404;
     why_not = "There is no enabled connection '" + connection_id + "'.";
@@ -219,7 +219,7 @@ PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map
   if (code.empty()) {
     return page(400, "Authorization failed", "<p>The callback carries neither a <code>code</code> nor an error.</p>");
   }
-  auto* engine = context_.engine->find(connection_id);
+  auto* engine = context_.lanes->find(connection_id);
   runtime::Connector* connector = engine != nullptr ? oauthConnector(*engine, claim.plugin, nullptr) : nullptr;
   if (connector == nullptr) return page(404, "Unknown connection", "<p>The connection is no longer configured.</p>");
 
@@ -245,7 +245,7 @@ PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map
   }
   activity(connection_id, "info", "oauth_authorized",
            claim.plugin + " was authorized by an administrator; tokens are stored encrypted.");
-  context_.engine->notify(connection_id);
+  context_.lanes->notify(connection_id);
   return page(200, "Connected",
               "<p>" + htmlEscape(claim.plugin) + " is now authorized for connection <code>" +
                   htmlEscape(connection_id) + "</code>. atsync refreshes the access token on its own from now on.</p>");

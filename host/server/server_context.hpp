@@ -4,7 +4,7 @@
 // What the HTTP front works with. Everything here is owned by the host (app/host_app.hpp) and outlives the server.
 
 #include "config/config.hpp"
-#include "engine/engine.hpp"
+#include "engine/lanes.hpp"
 #include "engine/engine_counters.hpp"
 #include "engine/ingress.hpp"
 #include "logging/logger.hpp"
@@ -21,7 +21,7 @@ class OAuthFlow;
 
 struct ServerContext {
   const config::Config* config = nullptr;
-  engine::Engine* engine = nullptr;
+  engine::Lanes* lanes = nullptr;
   engine::Ingress* ingress = nullptr;
   store::Store* store = nullptr;
   http::HttpClient* client = nullptr;                  ///< the OAuth code exchange

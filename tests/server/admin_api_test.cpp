@@ -20,8 +20,8 @@ class AdminApi : public ::testing::Test {
     options.oauth = false;  // an API key: the connection is ready at once
     world_ = new ServerWorld(options);
     ASSERT_EQ(world_->start(), "");
-    ASSERT_TRUE(world_->waitFor([] { return world_->app().engine().find("acme")->ready(); }))
-        << world_->app().engine().find("acme")->lastConnectError();
+    ASSERT_TRUE(world_->waitFor([] { return world_->app().lanes().find("acme")->ready(); }))
+        << world_->app().lanes().find("acme")->lastConnectError();
   }
   static void TearDownTestSuite() {
     delete world_;
@@ -176,7 +176,7 @@ TEST_F(AdminApi, PutStageMappingIsPersistedAndAppliedToTheRunningEngine) {
 
   // The worker adopts the tables at its next step (it is notified at once; an idle step comes every 200 ms); the
   // mapper it then works with is the operator's. Read after the step, when the worker no longer writes it.
-  auto* engine = world_->app().engine().find("acme");
+  auto* engine = world_->app().lanes().find("acme");
   EXPECT_EQ(engine->mapperSnapshot().atsToPlatform(a0), p_last);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   EXPECT_EQ(engine->mapper().atsToPlatform(a0), p_last);
@@ -293,7 +293,7 @@ TEST_F(AdminApi, ReplaysARangeOfInboxEvents) {
     }
   });
   // Work put in the store behind the engine's back is announced, the way Ingress does.
-  world_->app().engine().notify("acme");
+  world_->app().lanes().notify("acme");
   // Let the engine handle them (ignored: unknown type), then replay two of the three by time range.
   world_->waitFor([&] {
     host::store::Counts c;

@@ -32,7 +32,7 @@ TEST(Metrics, ExposesEveryFamilyInValidTextFormat) {
   options.oauth = false;
   ServerWorld world(options);
   ASSERT_EQ(world.start(), "");
-  ASSERT_TRUE(world.waitFor([&] { return world.app().engine().find("acme")->ready(); }));
+  ASSERT_TRUE(world.waitFor([&] { return world.app().lanes().find("acme")->ready(); }));
   // Traffic of every kind: vendor calls (postings), a refused webhook, an admin call.
   world.admin("GET", "/api/v1/connections/acme/postings");
   world.call("POST", "/hooks/acme/kula", R"({"not":"signed"})");

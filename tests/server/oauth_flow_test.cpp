@@ -82,8 +82,8 @@ TEST_F(OAuthFlow, AuthorizesStoresTokensEncryptedAndPersistsRotatedRefreshTokens
   EXPECT_EQ(oauthState(*world_), "authorized");
 
   // The engine connects with the new tokens (stages.list through Bearer auth).
-  ASSERT_TRUE(world_->waitFor([&] { return world_->app().engine().find("acme")->ready(); }))
-      << world_->app().engine().find("acme")->lastConnectError();
+  ASSERT_TRUE(world_->waitFor([&] { return world_->app().lanes().find("acme")->ready(); }))
+      << world_->app().lanes().find("acme")->lastConnectError();
   // An admin call that goes to Lever: the 2-second token has expired by now or is inside the refresh window.
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   const auto postings = world_->adminJson("GET", "/api/v1/connections/acme/postings");
@@ -160,7 +160,7 @@ TEST(OAuthFlowExpiry, ExpiredStateIsRefused) {
 
 TEST_F(OAuthFlow, RevokedRefreshTokenMarksTheConnectionForReauthorization) {
   ASSERT_EQ(world_->authorize().status, 200);
-  ASSERT_TRUE(world_->waitFor([&] { return world_->app().engine().find("acme")->ready(); }));
+  ASSERT_TRUE(world_->waitFor([&] { return world_->app().lanes().find("acme")->ready(); }));
   world_->lever().revokeClient(kLeverClientId);  // "Revoke Access" in Lever's Authorized Apps
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
 

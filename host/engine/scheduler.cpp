@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "engine/engine.hpp"
+#include "engine/scheduler.hpp"
 
 #include <chrono>
 #include <iostream>
@@ -17,31 +17,30 @@ constexpr std::int64_t kFailedStepRetryMs = 1000;
 
 }  // namespace
 
-Engine::Engine(int workers, NowMs now) : now_(now ? std::move(now) : NowMs(&systemNowMs)), worker_count_(workers) {}
+Scheduler::Scheduler(int workers, NowMs now) : now_(now ? std::move(now) : NowMs(&systemNowMs)), worker_count_(workers) {}
 
-Engine::~Engine() { stop(); }
+Scheduler::~Scheduler() { stop(); }
 
-void Engine::add(std::unique_ptr<ConnectionEngine> connection) {
+void Scheduler::add(Schedulable& lane) {
   std::lock_guard lock(mutex_);
-  const std::string id = connection->id();
-  slots_[id].connection = std::move(connection);
+  slots_[lane.id()].lane = &lane;
 }
 
-void Engine::start() {
+void Scheduler::start() {
   std::lock_guard lock(mutex_);
   stopping_ = false;
   for (auto& [id, slot] : slots_) {
-    slot.connection->clearStop();
+    slot.lane->clearStop();
     makeReady(slot);
   }
   for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { workerLoop(); });
 }
 
-void Engine::stop() {
+void Scheduler::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
-    for (auto& [id, slot] : slots_) slot.connection->requestStop();
+    for (auto& [id, slot] : slots_) slot.lane->requestStop();
   }
   wake_.notify_all();
   for (auto& w : workers_) {
@@ -53,7 +52,7 @@ void Engine::stop() {
   for (auto& [id, slot] : slots_) slot.queued = false;
 }
 
-void Engine::notify(const std::string& connection_id) {
+void Scheduler::notify(const std::string& connection_id) {
   {
     std::lock_guard lock(mutex_);
     auto it = slots_.find(connection_id);
@@ -63,7 +62,7 @@ void Engine::notify(const std::string& connection_id) {
   wake_.notify_one();
 }
 
-void Engine::makeReady(Slot& slot) {
+void Scheduler::makeReady(Slot& slot) {
   if (slot.running) {
     slot.notified = true;
     return;
@@ -73,38 +72,17 @@ void Engine::makeReady(Slot& slot) {
   ready_.push_back(&slot);
 }
 
-void Engine::setTimer(Slot& slot, std::int64_t due_ms) {
+void Scheduler::setTimer(Slot& slot, std::int64_t due_ms) {
   slot.timer = ++next_sequence_;  // whatever entry the heap holds for the slot is stale from now on
   if (due_ms != kNever) timers_.push(Timer{due_ms, slot.timer, &slot});
 }
 
-ConnectionEngine* Engine::find(const std::string& connection_id) {
-  std::lock_guard lock(mutex_);
-  auto it = slots_.find(connection_id);
-  return it == slots_.end() ? nullptr : it->second.connection.get();
-}
-
-std::vector<ConnectionEngine*> Engine::connections() {
-  std::lock_guard lock(mutex_);
-  std::vector<ConnectionEngine*> out;
-  for (auto& [id, slot] : slots_) out.push_back(slot.connection.get());
-  return out;
-}
-
-bool Engine::allReady() {
-  std::lock_guard lock(mutex_);
-  for (auto& [id, slot] : slots_) {
-    if (!slot.connection->ready()) return false;
-  }
-  return true;
-}
-
-std::uint64_t Engine::stepsRun() {
+std::uint64_t Scheduler::stepsRun() {
   std::lock_guard lock(mutex_);
   return steps_;
 }
 
-void Engine::workerLoop() {
+void Scheduler::workerLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     Slot* chosen = nullptr;
@@ -137,17 +115,17 @@ void Engine::workerLoop() {
     chosen->notified = false;
     setTimer(*chosen, kNever);
     ++steps_;
-    ConnectionEngine* connection = chosen->connection.get();
+    Schedulable* lane = chosen->lane;
     lock.unlock();
     StepResult result;
     try {
-      result = connection->step(now_());
+      result = lane->step(now_());
     } catch (const std::exception& e) {
       // A store failure mid-step: the transaction rolled back, nothing is lost; try again shortly.
       if (error_log_) {
-        error_log_(connection->id(), std::string("step failed: ") + e.what());
+        error_log_(lane->id(), std::string("step failed: ") + e.what());
       } else {
-        std::cerr << "atsync error [" << connection->id() << "] step failed: " << e.what() << "\n";
+        std::cerr << "atsync error [" << lane->id() << "] step failed: " << e.what() << "\n";
       }
       result = StepResult{};
       result.next_due_ms = now_() + kFailedStepRetryMs;

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// One connection at run time: its two connectors, its stage mapping, and the three loops that move its data —
-// the processor (inbox events through the rules into commands), the dispatcher (commands through actions to the
-// vendors, with retries and dead letters) and the reconciliation poller (missed webhooks). Not thread-safe: the
-// engine runs one step of a connection at a time, which is what keeps per-connection order.
+// One connection's lane at run time: its two connectors, its stage mapping, and the stages its data moves through,
+// one way — connect (lane_connect.cpp: both sides' stages, the mapping, webhooks), the processor
+// (lane_processor.cpp: inbox events through the rules into commands), the dispatcher (lane_dispatcher.cpp: commands
+// through actions to the vendors, with retries and dead letters) and the reconciliation poller (lane_poller.cpp:
+// missed webhooks). Not thread-safe: the scheduler runs one step of a lane at a time, which is what keeps
+// per-connection order.
 
 #include "config/config.hpp"
 #include "engine/action_runner.hpp"
 #include "engine/engine_counters.hpp"
+#include "engine/scheduler.hpp"
 #include "engine/stage_mapper.hpp"
 #include "runtime/connector.hpp"
 #include "store/store.hpp"
@@ -23,7 +26,7 @@
 
 namespace atsync::host::engine {
 
-struct EngineOptions {
+struct LaneOptions {
   /// A command failing this many times goes to the dead letters. The dispatcher is the only retry layer (the HTTP
   /// service returns failures at once), so an attempt costs the action's vendor calls once, not once per HTTP
   /// retry; with the backoff below, 12 attempts ride out 9 to 18 minutes of a vendor outage before an operator is
@@ -40,25 +43,18 @@ struct EngineOptions {
   std::shared_ptr<CommandCounters> counters;
 };
 
-struct StepResult {
-  int events = 0;      ///< inbox events handled
-  int commands = 0;    ///< commands attempted
-  bool more = false;   ///< work is left: run again at once
-  std::int64_t next_due_ms = 0;  ///< when a delayed retry, a poll or a connect attempt falls due; 0: nothing is
-};
-
-class ConnectionEngine {
+class Lane final : public Schedulable {
  public:
-  ConnectionEngine(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
-                   std::unique_ptr<runtime::Connector> platform, store::Store& store, EngineOptions options);
+  Lane(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
+       std::unique_ptr<runtime::Connector> platform, store::Store& store, LaneOptions options);
 
-  const std::string& id() const { return config_.id; }
+  const std::string& id() const override { return config_.id; }
   /// Thread-safe (the admin API and /readyz read them while a worker steps the connection).
   bool ready() const { return ready_.load(); }
   /// Asks a step in progress to return after the command it is running (SIGTERM must not wait for a whole batch of
   /// vendor calls). Commands not started stay pending for the next start.
-  void requestStop() { stop_requested_.store(true); }
-  void clearStop() { stop_requested_.store(false); }
+  void requestStop() override { stop_requested_.store(true); }
+  void clearStop() override { stop_requested_.store(false); }
   std::string lastConnectError() const;
 
   /// Reads both sides' stages and builds the mapping; records it in the store. Until it succeeds the connection
@@ -66,7 +62,7 @@ class ConnectionEngine {
   bool connect(std::int64_t now_ms);
 
   /// One round of work. Connects first when needed, polls when due.
-  StepResult step(std::int64_t now_ms);
+  StepResult step(std::int64_t now_ms) override;
 
   /// Runs only the dispatcher until no command is runnable now (for one-shot verbs such as `atsync import`).
   int drainCommands(std::int64_t now_ms);
@@ -112,7 +108,7 @@ class ConnectionEngine {
   std::unique_ptr<runtime::Connector> ats_;
   std::unique_ptr<runtime::Connector> platform_;
   store::Store& store_;
-  EngineOptions options_;
+  LaneOptions options_;
   StageMapper mapper_;
   PostingCatalog postings_;
   std::unique_ptr<ActionRunner> runner_;

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/lane.hpp"
+
+#include <algorithm>
+
+namespace atsync::host::engine {
+
+Lane::Lane(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
+                                   std::unique_ptr<runtime::Connector> platform, store::Store& store,
+                                   LaneOptions options)
+    : config_(std::move(config)),
+      ats_(std::move(ats)),
+      platform_(std::move(platform)),
+      store_(store),
+      options_(options) {}
+
+void Lane::activity(std::string level, std::string kind, std::string subject, std::string message,
+                                std::int64_t now_ms) {
+  store_.transact([&](store::Transaction& tx) {
+    tx.addActivity({0, config_.id, now_ms, std::move(level), std::move(kind), std::move(subject), std::move(message)});
+  });
+}
+
+std::string Lane::lastConnectError() const {
+  std::lock_guard lock(shared_mutex_);
+  return connect_error_;
+}
+
+StageMapper Lane::mapperSnapshot() const {
+  std::lock_guard lock(shared_mutex_);
+  StageMapper copy = mapper_;
+  if (pending_tables_) copy.replaceTables(pending_tables_->ats_to_platform, pending_tables_->platform_to_ats);
+  return copy;
+}
+
+void Lane::setStageTables(std::map<std::string, MappingEntry> ats_to_platform,
+                                      std::map<std::string, MappingEntry> platform_to_ats) {
+  std::lock_guard lock(shared_mutex_);
+  pending_tables_ = Tables{std::move(ats_to_platform), std::move(platform_to_ats)};
+}
+
+void Lane::adoptPendingTables() {
+  std::lock_guard lock(shared_mutex_);
+  if (!pending_tables_) return;
+  mapper_.replaceTables(std::move(pending_tables_->ats_to_platform), std::move(pending_tables_->platform_to_ats));
+  pending_tables_.reset();
+}
+
+StepResult Lane::step(std::int64_t now_ms) {
+  StepResult result;
+  if (!ready_) {
+    if (now_ms < next_connect_ms_ || !connect(now_ms)) {
+      result.next_due_ms = next_connect_ms_;
+      return result;
+    }
+  }
+  adoptPendingTables();
+  if (options_.poll_interval_ms > 0 && now_ms >= next_poll_ms_) {
+    poll(now_ms);
+    next_poll_ms_ = now_ms + options_.poll_interval_ms;
+  }
+  result.events = processInbox(now_ms);
+  inbox_refilled_ = false;
+  std::int64_t next_command_ms = 0;
+  result.commands = dispatch(now_ms, &next_command_ms);
+  result.more = result.events >= options_.batch || result.commands >= options_.batch || inbox_refilled_;
+  // Come back when the earliest delayed command or the next poll falls due; with neither, only a notify (new
+  // events, a command retried from outside: see the scheduler) steps this connection again.
+  std::int64_t due = next_command_ms;
+  if (options_.poll_interval_ms > 0) due = due == 0 ? next_poll_ms_ : std::min(due, next_poll_ms_);
+  result.next_due_ms = due;
+  return result;
+}
+
+}  // namespace atsync::host::engine

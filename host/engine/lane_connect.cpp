@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// The lane's first stage: read both sides' stages, build the mapping (with the tables an administrator saved),
+// record it, and register webhooks. Until it succeeds events wait in the inbox.
+#include "engine/lane.hpp"
+
+#include <atsync/sdk/model.hpp>
+#include <atsync/sdk/operations.hpp>
+
+#include <algorithm>
+
+namespace atsync::host::engine {
+namespace {
+
+namespace json = boost::json;
+
+Expected<SideStages, sdk::Error> readStages(runtime::Connector& connector) {
+  SideStages side;
+  if (const auto* d = connector.plugin().manifest().document.if_contains("default_stages"); d && d->is_array()) {
+    side.default_stages = d->get_array();
+  }
+  auto out = connector.invoke(sdk::op::kStagesList, json::object{});
+  if (!out) return unexpected(out.error());
+  const auto* list = out->document.is_object() ? out->document.get_object().if_contains("stages") : nullptr;
+  if (list == nullptr || !list->is_array()) {
+    return unexpected(sdk::Error{std::string(sdk::errc::kBadResponse), "stages.list answered without 'stages'", false,
+                                 std::nullopt, false});
+  }
+  for (const auto& s : list->get_array()) side.stages.push_back(json::value_to<sdk::Stage>(s));
+  return side;
+}
+
+bool hasStage(const std::vector<sdk::Stage>& stages, const std::string& id) {
+  return std::any_of(stages.begin(), stages.end(), [&](const sdk::Stage& s) { return s.id == id; });
+}
+
+/// Tables an operator saved through the admin API (origin "admin") outlive restarts: each replaces the built
+/// table of its direction. Rows naming a stage that no longer exists are dropped and reported.
+void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRow>& rows,
+                    std::vector<std::string>* problems) {
+  std::map<std::string, MappingEntry> a2p;
+  std::map<std::string, MappingEntry> p2a;
+  bool have_a2p = false;
+  bool have_p2a = false;
+  for (const auto& r : rows) {
+    if (r.origin != "admin") continue;
+    const bool a2p_row = r.direction == "ats_to_platform";
+    (a2p_row ? have_a2p : have_p2a) = true;
+    const auto& from = a2p_row ? mapper.atsStages() : mapper.platformStages();
+    const auto& to = a2p_row ? mapper.platformStages() : mapper.atsStages();
+    if (!hasStage(from, r.from_stage) || !hasStage(to, r.to_stage)) {
+      problems->push_back("stage_mapping." + r.direction + " (set by an administrator): '" + r.from_stage + "' -> '" +
+                          r.to_stage + "' names a stage that no longer exists; the entry is dropped");
+      continue;
+    }
+    (a2p_row ? a2p : p2a)[r.from_stage] = MappingEntry{r.to_stage, "admin"};
+  }
+  if (!have_a2p) a2p = mapper.atsToPlatformTable();
+  if (!have_p2a) p2a = mapper.platformToAtsTable();
+  if (have_a2p || have_p2a) mapper.replaceTables(std::move(a2p), std::move(p2a));
+}
+
+}  // namespace
+
+bool Lane::connect(std::int64_t now_ms) {
+  auto ats = readStages(*ats_);
+  auto platform = ats ? readStages(*platform_) : Expected<SideStages, sdk::Error>(unexpected(ats.error()));
+  if (!ats || !platform) {
+    const auto& error = !ats ? ats.error() : platform.error();
+    const std::string side = !ats ? config_.ats.plugin : config_.platform.plugin;
+    const std::string message = "cannot read the stages of " + side + ": " + error.code + ": " + error.message;
+    if (message != lastConnectError()) {
+      activity("error", "connect_failed", config_.id, message + " (will retry)", now_ms);
+    }
+    {
+      std::lock_guard lock(shared_mutex_);
+      connect_error_ = message;
+    }
+    next_connect_ms_ = now_ms + options_.connect_retry_ms;
+    return false;
+  }
+  std::vector<std::string> problems;
+  StageMapper built = StageMapper::build(*ats, *platform, config_.stage_mapping, &problems);
+  std::vector<store::StageMappingRow> stored;
+  store_.transact([&](store::Transaction& tx) { stored = tx.stageMappings(config_.id); });
+  applyAdminRows(built, stored, &problems);
+  {
+    std::lock_guard lock(shared_mutex_);
+    mapper_ = std::move(built);
+  }
+  store_.transact([&](store::Transaction& tx) {
+    for (const auto& [direction, table] : {std::pair{"ats_to_platform", &mapper_.atsToPlatformTable()},
+                                           std::pair{"platform_to_ats", &mapper_.platformToAtsTable()}}) {
+      std::vector<store::StageMappingRow> rows;
+      for (const auto& [from, entry] : *table) rows.push_back({config_.id, direction, from, entry.to, entry.origin});
+      tx.replaceStageMappings(config_.id, direction, rows);
+    }
+    for (const auto& p : problems) tx.addActivity({0, config_.id, now_ms, "warn", "stage_mapping", config_.id, p});
+    for (const auto& s : mapper_.unmappedAts()) {
+      tx.addActivity({0, config_.id, now_ms, "warn", "unmapped_stage", s,
+                      "ATS stage '" + mapper_.stageName(true, s) +
+                          "' has no platform stage: changes to it will not sync until it is mapped."});
+    }
+    for (const auto& s : mapper_.unmappedPlatform()) {
+      tx.addActivity({0, config_.id, now_ms, "warn", "unmapped_stage", s,
+                      "Platform stage '" + mapper_.stageName(false, s) +
+                          "' has no ATS stage: changes to it will not sync until it is mapped."});
+    }
+    tx.addActivity({0, config_.id, now_ms, "info", "connected", config_.id,
+                    "Connected " + config_.platform.plugin + " and " + config_.ats.plugin + ": " +
+                        std::to_string(mapper_.atsToPlatformTable().size()) + " ATS stages and " +
+                        std::to_string(mapper_.platformToAtsTable().size()) + " platform stages mapped."});
+  });
+  registerWebhooks(now_ms);
+  runner_ = std::make_unique<ActionRunner>(config_.id, ConnectionSides{ats_.get(), platform_.get()}, mapper_,
+                                           postings_);
+  {
+    std::lock_guard lock(shared_mutex_);
+    connect_error_.clear();
+  }
+  ready_ = true;
+  next_poll_ms_ = now_ms + options_.poll_interval_ms;
+  return true;
+}
+
+void Lane::registerWebhooks(std::int64_t now_ms) {
+  if (options_.public_url.empty()) return;
+  for (auto* side : {ats_.get(), platform_.get()}) {
+    if (!side->plugin().manifest().supports(sdk::op::kWebhooksRegister)) continue;
+    const std::string url = options_.public_url + "/hooks/" + config_.id + "/" + side->plugin().name();
+    auto out = side->invoke(sdk::op::kWebhooksRegister, json::object{{"url", url}});
+    if (!out) {
+      activity("warn", "webhooks_not_registered", config_.id,
+               "Could not register " + side->plugin().name() + " webhooks at " + url + ": " + out.error().message +
+                   ". Reconciliation polls still catch every change, later.",
+               now_ms);
+      continue;
+    }
+    std::string events;
+    if (const auto* list = out->document.as_object().if_contains("registered"); list && list->is_array()) {
+      for (const auto& e : list->get_array()) events += (events.empty() ? "" : ", ") + std::string(e.as_string());
+    }
+    if (!events.empty()) {
+      activity("info", "webhooks_registered", config_.id,
+               "Registered " + side->plugin().name() + " webhooks (" + events + ") at " + url + ".", now_ms);
+    }
+  }
+}
+
+}  // namespace atsync::host::engine
