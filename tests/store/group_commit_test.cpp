@@ -5,6 +5,7 @@
 // have queued: no test here depends on timing.
 #include "store_fixture.hpp"
 
+#include "counting_store.hpp"
 #include "store/group_commit.hpp"
 
 #include <gmock/gmock.h>
@@ -17,31 +18,9 @@
 #include <thread>
 
 namespace atsync::host::store::testing {
+
+using atsync::testing::CountingStore;
 namespace {
-
-/// Counts transactions and can make one of them fail after its function ran (as a failed COMMIT would: nothing kept).
-class CountingStore final : public Store {
- public:
-  explicit CountingStore(Store& inner) : inner_(inner) {}
-
-  void transact(const std::function<void(Transaction&)>& fn) override {
-    const int number = ++transactions_;
-    inner_.transact([&](Transaction& tx) {
-      fn(tx);
-      if (number == fail_transaction_) throw std::runtime_error("transaction " + std::to_string(number) + " failed");
-    });
-  }
-  int schemaVersion() override { return inner_.schemaVersion(); }
-
-  int transactions() const { return transactions_.load(); }
-  /// Makes the n-th transaction (from 1) fail.
-  void failTransaction(int n) { fail_transaction_ = n; }
-
- private:
-  Store& inner_;
-  std::atomic<int> transactions_{0};
-  std::atomic<int> fail_transaction_{0};
-};
 
 struct Boom : std::runtime_error {
   Boom() : std::runtime_error("boom") {}

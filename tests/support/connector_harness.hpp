@@ -48,6 +48,9 @@ class ConnectorHarness {
                                                                    std::span<const std::uint8_t> bytes = {});
 
   host::runtime::Connector& connector() { return *connector_; }
+  /// Hands the connector to its new owner (a lane under test). The harness keeps the HTTP client and the stores the
+  /// connector uses, so it must outlive the connector.
+  std::unique_ptr<host::runtime::Connector> release() { return std::move(connector_); }
   host::runtime::InMemoryStateStore& state() { return state_; }
   host::http::InMemoryTokenStore& tokens() { return tokens_; }
   host::http::HttpClient& client() { return *client_; }

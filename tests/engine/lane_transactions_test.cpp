@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// A lane's store traffic, counted: the processor turns a batch of inbox events into commands in one transaction,
+// and the dispatcher spends two per command — claim with its snapshot, then outcome with its effects — whatever
+// the command's outcome. Real plugins over HTTP to the sandboxes, a real SQLite file.
+#include "connector_harness.hpp"
+#include "counting_store.hpp"
+#include "engine/lane.hpp"
+
+#include <atsync/sandbox/kula/kula_sandbox.hpp>
+#include <atsync/sandbox/lever/lever_sandbox.hpp>
+#include <atsync/sandbox/lever/seed_ids.hpp>
+#include <atsync/sdk/events.hpp>
+#include <atsync/sdk/operations.hpp>
+
+#include <Poco/TemporaryFile.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+namespace atsync::host::engine {
+namespace {
+
+namespace json = boost::json;
+using atsync::testing::ConnectorHarness;
+using atsync::testing::CountingStore;
+
+constexpr char kLeverKey[] = "lane-test-lever-key";
+constexpr char kKulaKey[] = "lane-test-kula-key";
+constexpr char kCandidate[] = "cand-lane-test";
+constexpr std::int64_t kNowMs = 1'800'000'000'000;
+
+class LaneTransactions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sandbox::lever::LeverSandbox::Options lever_options;
+    lever_options.api_keys = {kLeverKey};
+    lever_options.rate_per_second = 0;
+    lever_ = std::make_unique<sandbox::lever::LeverSandbox>(lever_options);
+    lever_->start();
+    sandbox::kula::KulaSandbox::Options kula_options;
+    kula_options.api_key = kKulaKey;
+    kula_ = std::make_unique<sandbox::kula::KulaSandbox>(kula_options);
+    kula_->start();
+
+    config_.id = "acme";
+    config_.ats.plugin = "lever";
+    config_.ats.config = {{"base_url", lever_->baseUrl()},
+                          {"auth", {{"mode", "api_key"}, {"api_key", kLeverKey}}},
+                          {"perform_as", sandbox::lever::seed::kUserIntegration}};
+    config_.platform.plugin = "kula";
+    config_.platform.config = {{"base_url", kula_->baseUrl()}, {"api_key", kKulaKey}, {"webhook_secret", "whsec_lane"}};
+    lever_harness_ = std::make_unique<ConnectorHarness>("lever", config_.ats.config);
+    kula_harness_ = std::make_unique<ConnectorHarness>("kula", config_.platform.config);
+    ASSERT_TRUE(lever_harness_->ok() && kula_harness_->ok());
+
+    // An opportunity of the seed, linked to a platform candidate as if the platform had created it.
+    auto page = lever_harness_->invoke(sdk::op::kImportPage, json::object{});
+    ASSERT_TRUE(page) << page.error().message;
+    opportunity_ = std::string(page->document.at("opportunities").at(0).at("id").as_string());
+
+    auto opened = store::openStore("sqlite:" + db_.path());
+    ASSERT_TRUE(opened) << opened.error();
+    store_ = std::move(*opened);
+    store_->transact([&](store::Transaction& tx) {
+      store::Link link;
+      link.connection_id = "acme";
+      link.candidate_id = kCandidate;
+      link.opportunity_id = opportunity_;
+      link.provenance = "created_by_platform";
+      tx.upsertLink(link);
+    });
+    counting_ = std::make_unique<CountingStore>(*store_);
+    LaneOptions options;
+    options.poll_interval_ms = 0;
+    lane_ = std::make_unique<Lane>(config_, lever_harness_->release(), kula_harness_->release(), *counting_, options);
+    ASSERT_TRUE(lane_->connect(kNowMs)) << lane_->lastConnectError();
+  }
+
+  void TearDown() override {
+    lane_.reset();
+    if (kula_) kula_->stop();
+    if (lever_) lever_->stop();
+  }
+
+  void addNoteEvents(int count) {
+    store_->transact([&](store::Transaction& tx) {
+      for (int i = 0; i < count; ++i) {
+        const std::string id = "note-" + std::to_string(i);
+        json::object note{{"id", id}, {"subject_id", kCandidate}, {"body", "Note " + std::to_string(i)}, {"private", false}};
+        json::object event{{"id", "evt-" + id}, {"type", sdk::event_type::kNoteCreated}, {"echo", false},
+                           {"data", {{"note", note}}}};
+        tx.insertEvent({"acme", "platform", "kula", "evt-" + id, std::string(sdk::event_type::kNoteCreated), kNowMs,
+                        kNowMs, false, json::serialize(event)});
+      }
+    });
+  }
+
+  std::map<std::string, std::int64_t> commandStates() {
+    std::map<std::string, std::int64_t> states;
+    store_->transact([&](store::Transaction& tx) { states = tx.counts("acme").commands_by_state; });
+    return states;
+  }
+
+  Poco::TemporaryFile db_;
+  std::unique_ptr<sandbox::lever::LeverSandbox> lever_;
+  std::unique_ptr<sandbox::kula::KulaSandbox> kula_;
+  config::ConnectionConfig config_;
+  std::unique_ptr<ConnectorHarness> lever_harness_;  // outlive the connectors they handed to the lane
+  std::unique_ptr<ConnectorHarness> kula_harness_;
+  std::string opportunity_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<CountingStore> counting_;
+  std::unique_ptr<Lane> lane_;
+};
+
+TEST_F(LaneTransactions, OneForTheInboxBatchAndTwoPerCommand) {
+  constexpr int kNotes = 10;
+  addNoteEvents(kNotes);
+  const int before = counting_->transactions();
+  const StepResult result = lane_->step(kNowMs);
+  ASSERT_EQ(result.events, kNotes);
+  ASSERT_EQ(result.commands, kNotes);
+  EXPECT_EQ(commandStates()["done"], kNotes) << "every note reached Lever";
+  // 1 (inbox batch → commands) + 2 per command (claim + outcome) + 1 (the claim that finds the outbox empty).
+  EXPECT_EQ(counting_->transactions() - before, 1 + 2 * kNotes + 1);
+}
+
+TEST_F(LaneTransactions, AFailedCommandAlsoTakesTwo) {
+  // The link names an opportunity Lever does not know: the note write fails (404) and the command waits to retry.
+  store_->transact([&](store::Transaction& tx) {
+    auto link = tx.linkByCandidate("acme", kCandidate);
+    link->opportunity_id = "00000000-0000-4000-8000-000000000000";
+    tx.upsertLink(*link);
+  });
+  addNoteEvents(1);
+  const int before = counting_->transactions();
+  const StepResult result = lane_->step(kNowMs);
+  ASSERT_EQ(result.commands, 1);
+  const auto states = commandStates();
+  EXPECT_EQ(states.count("done"), 0u);
+  EXPECT_EQ(states.count("pending") + states.count("dead"), 1u);
+  EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 1);
+}
+
+}  // namespace
+}  // namespace atsync::host::engine
