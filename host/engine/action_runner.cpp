@@ -54,18 +54,6 @@ const json::object& objectAt(const json::object& o, std::string_view key) {
   return (v != nullptr && v->is_object()) ? v->get_object() : emptyObject();
 }
 
-store::NewCommand followUp(const std::string& connection_id, std::string key, const std::string& candidate_id,
-                           std::string_view action_name, const json::object& input, std::int64_t inbox_id) {
-  store::NewCommand c;
-  c.connection_id = connection_id;
-  c.key = std::move(key);
-  c.group_key = keys::candidateGroup(candidate_id);
-  c.action = std::string(action_name);
-  c.input = json::serialize(input);
-  c.inbox_id = inbox_id;
-  return c;
-}
-
 std::string firstEmail(const json::object& person) {
   const auto emails = sdk::detail::strings(person, "emails");
   return emails.empty() ? std::string() : emails.front();
@@ -139,7 +127,7 @@ ActionOutcome ActionRunner::run(const store::Command& command, const json::value
   const auto& in = input.get_object();
   const std::string& a = command.action;
   if (a == action::kCreateOpportunity) return createOpportunity(command, in, s, now_ms);
-  if (a == action::kBackfill) return backfill(command, in, now_ms);
+  if (a == action::kBackfill) return backfill(in, now_ms);
   if (a == action::kLinkCandidate) return linkCandidate(in, s);
   if (a == action::kSetAtsStage) return setAtsStage(in);
   if (a == action::kSetPlatformStage) return setPlatformStage(in);
@@ -212,14 +200,14 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
                          link.opportunity_id, opportunity);
   const std::string name = str(objectOf(person), "name", candidate_id);
   const std::string origin = str(in, "origin", "sourced");
+  // What follows from the link (write it back, back-fill) is the rules' decision: the link goes in as an event.
+  const store::NewEvent linked = platformEvent(engine_event::kOpportunityLinked, "linked:" + candidate_id,
+                                             {{"candidate_id", candidate_id}, {"opportunity_id", link.opportunity_id}},
+                                             now_ms);
+  o.adds_events = true;
   o.effects = [=, this](store::Transaction& tx) {
     tx.upsertLink(link);
-    tx.insertCommand(followUp(connection_id_, keys::linkCandidate(candidate_id), candidate_id, action::kLinkCandidate,
-                              {{"candidate_id", candidate_id}}, c.inbox_id),
-                     now_ms);
-    tx.insertCommand(followUp(connection_id_, keys::backfill(candidate_id), candidate_id, action::kBackfill,
-                              {{"candidate_id", candidate_id}}, c.inbox_id),
-                     now_ms);
+    tx.insertEvent(linked);
     tx.addActivity({0, connection_id_, now_ms, "info", "opportunity_created", candidate_id,
                     "Created ATS opportunity " + link.opportunity_id + " for " + name + " on posting " + posting_id +
                         " (origin " + origin + (deduped ? ", existing contact" : "") + ")."});
@@ -227,7 +215,18 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
   return o;
 }
 
-ActionOutcome ActionRunner::backfill(const store::Command& c, const json::object& in, std::int64_t now_ms) {
+store::NewEvent ActionRunner::platformEvent(std::string_view type, std::string id, json::object data,
+                                           std::int64_t now_ms) const {
+  sdk::ChangeEvent e;
+  e.id = std::move(id);
+  e.type = std::string(type);
+  e.occurred_at_ms = now_ms;
+  e.data = std::move(data);
+  return {connection_id_, "platform", sides_.platform->plugin().name(), e.id, e.type, now_ms, now_ms, false,
+          json::serialize(json::value_from(e))};
+}
+
+ActionOutcome ActionRunner::backfill(const json::object& in, std::int64_t now_ms) {
   const std::string candidate_id = str(in, "candidate_id");
   auto list = [&](std::string_view op) { return sides_.platform->invoke(op, json::object{{"candidate_id", candidate_id}}); };
   auto notes = list(sdk::op::kNotesList);
@@ -237,39 +236,32 @@ ActionOutcome ActionRunner::backfill(const store::Command& c, const json::object
   auto resumes = list(sdk::op::kResumesList);
   if (!resumes) return failed(resumes.error());
 
-  std::vector<store::NewCommand> commands;
-  int private_notes = 0;
+  // What the candidate already has goes in the inbox as the events a webhook would have brought, so the rules
+  // decide about it exactly as about live ones (private notes stay, provenance, one write per item: a note both
+  // back-filled and delivered by webhook is one command, keyed by the note's id).
+  std::vector<store::NewEvent> events;
+  const auto add = [&](std::string_view type, std::string_view field, std::string_view subject_field,
+                       const json::object& item) {
+    json::object copy = item;
+    if (str(copy, subject_field).empty()) copy[subject_field] = candidate_id;  // lists may leave the subject implicit
+    const std::string id = "backfill:" + candidate_id + ":" + std::string(field) + ":" + str(item, "id");
+    events.push_back(platformEvent(type, id, {{field, std::move(copy)}}, now_ms));
+  };
   if (const auto* arr = objectOf(notes->document).if_contains("notes"); arr && arr->is_array()) {
-    for (const auto& n : arr->get_array()) {
-      const auto& note = objectOf(n);
-      if (sdk::detail::boolean(note, "private")) {
-        ++private_notes;
-        continue;
-      }
-      commands.push_back(followUp(connection_id_, keys::note(str(note, "id")), candidate_id, action::kAddNote,
-                                  {{"candidate_id", candidate_id}, {"kind", "note"}, {"note", note}}, c.inbox_id));
-    }
+    for (const auto& n : arr->get_array()) add(sdk::event_type::kNoteCreated, "note", "subject_id", objectOf(n));
   }
   if (const auto* arr = objectOf(messages->document).if_contains("messages"); arr && arr->is_array()) {
-    for (const auto& m : arr->get_array()) {
-      const auto& message = objectOf(m);
-      commands.push_back(followUp(connection_id_, keys::message(str(message, "id")), candidate_id, action::kAddNote,
-                                  {{"candidate_id", candidate_id}, {"kind", "message"}, {"message", message}},
-                                  c.inbox_id));
-    }
+    for (const auto& m : arr->get_array()) add(sdk::event_type::kMessageLogged, "message", "candidate_id", objectOf(m));
   }
   // Only the latest resume goes to the ATS; resumes.list answers newest first.
   if (const auto* arr = objectOf(resumes->document).if_contains("resumes");
       arr && arr->is_array() && !arr->get_array().empty()) {
-    const auto& file = objectOf(arr->get_array().front());
-    commands.push_back(followUp(connection_id_, keys::file(str(file, "id")), candidate_id, action::kAddFile,
-                                {{"candidate_id", candidate_id}, {"file", file}}, c.inbox_id));
+    add(sdk::event_type::kFileUploaded, "file", "subject_id", objectOf(arr->get_array().front()));
   }
-  const std::string summary = "back-fill queued " + std::to_string(commands.size()) + " writes (" +
-                              std::to_string(private_notes) + " private notes kept on the platform)";
-  ActionOutcome o = done(summary);
-  o.effects = [=](store::Transaction& tx) {
-    for (const auto& cmd : commands) tx.insertCommand(cmd, now_ms);
+  ActionOutcome o = done("back-fill found " + std::to_string(events.size()) + " existing item(s) for the rules");
+  o.adds_events = !events.empty();
+  o.effects = [events = std::move(events)](store::Transaction& tx) {
+    for (const auto& e : events) tx.insertEvent(e);
   };
   return o;
 }

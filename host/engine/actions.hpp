@@ -20,3 +20,13 @@ inline constexpr std::string_view kBackfill = "backfill";                     //
 inline constexpr std::string_view kConfirmAtsStage = "confirm_ats_stage";
 
 }  // namespace atsync::host::engine::action
+
+// Events the engine itself puts in the inbox, so that every decision stays in the rules and the outbox stays a
+// pipe: an action records what it found (a new link, a candidate's existing notes) as events, never as commands.
+namespace atsync::host::engine::engine_event {
+
+/// The platform's candidate got its ATS opportunity (data: candidate_id, opportunity_id): the rules queue the link
+/// write-back and the back-fill. Carried on the platform side; the `atsync.` prefix is outside the SDK's vocabulary.
+inline constexpr std::string_view kOpportunityLinked = "atsync.opportunity_linked";
+
+}  // namespace atsync::host::engine::engine_event

@@ -259,6 +259,19 @@ RuleOutcome fileUploaded(const store::InboxEvent& e, const json::object& data, s
   return processed(added ? "resume queued for the ATS" : "resume was already queued");
 }
 
+/// After an opportunity was created for a platform candidate: write the link back to the platform, and bring over
+/// what the candidate already had (the back-fill reads it and puts it in the inbox as events, handled below).
+RuleOutcome opportunityLinked(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                              const RuleContext& c) {
+  const std::string candidate_id = str(data, "candidate_id");
+  if (candidate_id.empty()) return ignored("event has no candidate id");
+  const std::string group = keys::candidateGroup(candidate_id);
+  const json::object input{{"candidate_id", candidate_id}};
+  const bool link = enqueue(tx, c, e, keys::linkCandidate(candidate_id), group, action::kLinkCandidate, input);
+  const bool backfill = enqueue(tx, c, e, keys::backfill(candidate_id), group, action::kBackfill, input);
+  return processed(link || backfill ? "link write-back and back-fill queued" : "already queued");
+}
+
 /// F2 for opportunities that appear after the initial import (applicationCreated, polls).
 RuleOutcome opportunityCreated(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
                                const RuleContext& c) {
@@ -294,6 +307,7 @@ RuleOutcome applyRules(const store::InboxEvent& event, store::Transaction& tx, c
   if (type == sdk::event_type::kMessageLogged && from_platform) return messageLogged(event, data, tx, context);
   if (type == sdk::event_type::kFileUploaded && from_platform) return fileUploaded(event, data, tx, context);
   if (type == sdk::event_type::kOpportunityCreated && !from_platform) return opportunityCreated(event, data, tx, context);
+  if (type == engine_event::kOpportunityLinked && from_platform) return opportunityLinked(event, data, tx, context);
   return ignored("no rule for " + type + " from the " + event.side);
 }
 

@@ -2,6 +2,7 @@
 // The rules against a real (in-memory SQLite) store: what each event turns into, and what it must not.
 #include "engine/rules.hpp"
 
+#include "engine/actions.hpp"
 #include "engine/command_keys.hpp"
 
 #include <gtest/gtest.h>
@@ -121,6 +122,33 @@ TEST_F(RulesTest, ReferralQueuesReferredOpportunityWithReferrer) {
   const auto input = json::parse(cmds[0].input).as_object();
   EXPECT_EQ(input.at("origin").as_string(), "referred");
   EXPECT_EQ(input.at("referrer").as_object().at("email").as_string(), "joan@example.com");
+}
+
+TEST_F(RulesTest, ANewLinkQueuesTheWriteBackAndTheBackFillOnce) {
+  link("created_by_platform");
+  const json::object data{{"candidate_id", "cand-1"}, {"opportunity_id", "opp-1"}};
+  EXPECT_EQ(apply("platform", std::string(engine_event::kOpportunityLinked), data).status, "processed");
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 2u);
+  EXPECT_EQ(cmds[0].action, "link_candidate");
+  EXPECT_EQ(cmds[0].key, keys::linkCandidate("cand-1"));
+  EXPECT_EQ(cmds[1].action, "backfill");
+  EXPECT_EQ(cmds[0].group_key, cmds[1].group_key) << "one candidate, one ordered group";
+  apply("platform", std::string(engine_event::kOpportunityLinked), data);  // delivered twice (a re-run)
+  EXPECT_EQ(commands().size(), 2u);
+  EXPECT_EQ(apply("ats", std::string(engine_event::kOpportunityLinked), data).status, "ignored")
+      << "only the engine's platform-side event means a new link";
+}
+
+TEST_F(RulesTest, BackFilledItemsAreDecidedLikeLiveOnesAndShareTheirKeys) {
+  link("created_by_platform");
+  // The back-fill's events for a candidate: a private note, a shared note that a webhook also delivers.
+  apply("platform", "note.created", {{"note", {{"id", "n-private"}, {"subject_id", "cand-1"}, {"private", true}}}});
+  apply("platform", "note.created", {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}}}});
+  apply("platform", "note.created", {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}}}});
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u) << "the private note stays, the shared one is written once";
+  EXPECT_EQ(cmds[0].key, keys::note("n-1"));
 }
 
 TEST_F(RulesTest, PlatformStageChangeIsMappedAndRecordedBeforeTheWrite) {
