@@ -46,8 +46,24 @@ void Lane::adoptPendingTables() {
   pending_tables_.reset();
 }
 
+void Lane::submit(std::function<void(Lane&)> call) {
+  std::lock_guard lock(shared_mutex_);
+  submitted_.push_back(std::move(call));
+}
+
+bool Lane::runSubmitted() {
+  std::vector<std::function<void(Lane&)>> calls;
+  {
+    std::lock_guard lock(shared_mutex_);
+    calls.swap(submitted_);
+  }
+  for (auto& call : calls) call(*this);
+  return !calls.empty();
+}
+
 StepResult Lane::step(std::int64_t now_ms) {
   StepResult result;
+  runSubmitted();  // first: an operator is waiting on them, and they need the connectors only, not the mapping
   if (!ready_) {
     if (now_ms < next_connect_ms_ || !connect(now_ms)) {
       result.next_due_ms = next_connect_ms_;

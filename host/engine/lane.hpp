@@ -18,11 +18,13 @@
 
 #include <cstdint>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace atsync::host::engine {
 
@@ -70,6 +72,12 @@ class Lane final : public Schedulable {
   /// Reconciliation: asks both sides for what happened since the stored cursors and queues it in the inbox.
   void poll(std::int64_t now_ms);
 
+  /// A plugin call from outside the lane (the admin API's postings list) runs on the lane's own thread, at the
+  /// start of its next step: every plugin call goes through the lane, except the stateless `webhook.parse` on the
+  /// ingress threads. Thread-safe; the caller notifies the scheduler (Lanes::call does both and waits).
+  void submit(std::function<void(Lane&)> call);
+
+  /// For the lane's own thread, and for one-shot verbs, which own every lane of their process.
   runtime::Connector& ats() { return *ats_; }
   runtime::Connector& platform() { return *platform_; }
   /// The worker's mapper: only for the thread that steps the connection (and one-shot verbs).
@@ -103,6 +111,8 @@ class Lane final : public Schedulable {
   void pollAts(std::int64_t now_ms);
   void activity(std::string level, std::string kind, std::string subject, std::string message, std::int64_t now_ms);
   void adoptPendingTables();
+  /// Runs the calls submitted from other threads; true when there were any.
+  bool runSubmitted();
 
   config::ConnectionConfig config_;
   std::unique_ptr<runtime::Connector> ats_;
@@ -115,13 +125,14 @@ class Lane final : public Schedulable {
   std::atomic<bool> ready_{false};
   std::atomic<bool> stop_requested_{false};
   bool inbox_refilled_ = false;  ///< a command of this step put events in the inbox (a step runs again at once)
-  mutable std::mutex shared_mutex_;  // guards connect_error_, pending_tables_, and mapper_ writes
+  mutable std::mutex shared_mutex_;  // guards connect_error_, pending_tables_, submitted_, and mapper_ writes
   std::string connect_error_;
   struct Tables {
     std::map<std::string, MappingEntry> ats_to_platform;
     std::map<std::string, MappingEntry> platform_to_ats;
   };
   std::optional<Tables> pending_tables_;
+  std::vector<std::function<void(Lane&)>> submitted_;  // guarded by shared_mutex_
   std::int64_t next_connect_ms_ = 0;
   std::int64_t next_poll_ms_ = 0;
   std::mt19937_64 rng_{std::random_device{}()};

@@ -7,7 +7,10 @@
 #include "engine/lane.hpp"
 #include "engine/scheduler.hpp"
 
+#include <chrono>
+#include <future>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +31,26 @@ class Lanes {
   void stop() { scheduler_.stop(); }
   /// New work for a connection: step its lane soon. Unknown ids are ignored.
   void notify(const std::string& connection_id) { scheduler_.notify(connection_id); }
+
+  /// Runs `fn(lane)` on the lane's thread (see Lane::submit) and waits up to `timeout` for its result; nullopt
+  /// when the lane did not get to it in time (busy with a long step, or stopping). The call still runs later then;
+  /// its result is dropped. For threads outside the lanes, such as the admin API's.
+  template <class Fn>
+  auto call(Lane& lane, Fn fn, std::chrono::milliseconds timeout) -> std::optional<decltype(fn(lane))> {
+    using Result = decltype(fn(lane));
+    auto promise = std::make_shared<std::promise<Result>>();
+    auto future = promise->get_future();
+    lane.submit([promise, fn = std::move(fn)](Lane& l) mutable {
+      try {
+        promise->set_value(fn(l));
+      } catch (...) {
+        promise->set_exception(std::current_exception());
+      }
+    });
+    notify(lane.id());
+    if (future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
+    return future.get();
+  }
 
   /// Null for an unknown id. The set is fixed once started, so the pointers stay valid for the host's life.
   Lane* find(const std::string& connection_id) const;

@@ -7,12 +7,17 @@
 
 #include <atsync/sdk/operations.hpp>
 
+#include <chrono>
 #include <cstdint>
 
 namespace atsync::host::server {
 namespace {
 
 namespace json = boost::json;
+
+/// How long an admin request waits for a connection's lane to run its plugin call (a step runs at most a batch of
+/// commands, each bounded by the HTTP timeouts).
+constexpr std::chrono::milliseconds kLaneCallTimeout{30000};
 
 json::object countsJson(const store::Counts& counts) {
   json::object inbox;
@@ -84,7 +89,15 @@ ApiResponse getConnection(const ApiRequest&, ServerContext& context, const std::
 ApiResponse listPostings(const ApiRequest&, ServerContext& context, const std::string& id) {
   auto* engine = context.lanes->find(id);
   if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
-  auto out = engine->ats().invoke(sdk::op::kPostingsList, json::object{});
+  // On the lane's thread, like every plugin call (the connector is not shared with the HTTP threads).
+  auto answered = context.lanes->call(
+      *engine, [](engine::Lane& lane) { return lane.ats().invoke(sdk::op::kPostingsList, json::object{}); },
+      kLaneCallTimeout);
+  if (!answered) {
+    return apiError(503, "busy", "connection '" + id + "' did not get to the postings request within " +
+                                     std::to_string(kLaneCallTimeout.count() / 1000) + " s; try again");
+  }
+  auto& out = *answered;
   if (!out) {
     const auto& e = out.error();
     const int status = e.code == sdk::errc::kUnauthorized ? 409 : 502;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// A lane's store traffic, counted: the processor turns a batch of inbox events into commands in one transaction,
+// A lane with the real plugins. Its store traffic, counted: the processor turns a batch of inbox events into commands in one transaction,
 // and the dispatcher spends two per command — claim with its snapshot, then outcome with its effects — whatever
-// the command's outcome. Real plugins over HTTP to the sandboxes, a real SQLite file.
+// the command's outcome. A plugin call from another thread runs on the lane's. Real plugins over HTTP to the
+// sandboxes, a real SQLite file.
 #include "connector_harness.hpp"
 #include "counting_store.hpp"
-#include "engine/lane.hpp"
+#include "engine/lanes.hpp"
 
 #include <atsync/sandbox/kula/kula_sandbox.hpp>
 #include <atsync/sandbox/lever/lever_sandbox.hpp>
@@ -16,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <thread>
 #include <string>
 
 namespace atsync::host::engine {
@@ -30,7 +32,7 @@ constexpr char kKulaKey[] = "lane-test-kula-key";
 constexpr char kCandidate[] = "cand-lane-test";
 constexpr std::int64_t kNowMs = 1'800'000'000'000;
 
-class LaneTransactions : public ::testing::Test {
+class LaneTest : public ::testing::Test {
  protected:
   void SetUp() override {
     sandbox::lever::LeverSandbox::Options lever_options;
@@ -114,7 +116,7 @@ class LaneTransactions : public ::testing::Test {
   std::unique_ptr<Lane> lane_;
 };
 
-TEST_F(LaneTransactions, OneForTheInboxBatchAndTwoPerCommand) {
+TEST_F(LaneTest, OneForTheInboxBatchAndTwoPerCommand) {
   constexpr int kNotes = 10;
   addNoteEvents(kNotes);
   const int before = counting_->transactions();
@@ -126,7 +128,7 @@ TEST_F(LaneTransactions, OneForTheInboxBatchAndTwoPerCommand) {
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 * kNotes + 1);
 }
 
-TEST_F(LaneTransactions, AFailedCommandAlsoTakesTwo) {
+TEST_F(LaneTest, AFailedCommandAlsoTakesTwo) {
   // The link names an opportunity Lever does not know: the note write fails (404) and the command waits to retry.
   store_->transact([&](store::Transaction& tx) {
     auto link = tx.linkByCandidate("acme", kCandidate);
@@ -141,6 +143,28 @@ TEST_F(LaneTransactions, AFailedCommandAlsoTakesTwo) {
   EXPECT_EQ(states.count("done"), 0u);
   EXPECT_EQ(states.count("pending") + states.count("dead"), 1u);
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 1);
+}
+
+TEST_F(LaneTest, APluginCallFromAnotherThreadRunsOnTheLanesThread) {
+  Lanes lanes(1);
+  Lane& lane = *lane_;
+  lanes.add(std::move(lane_));
+  lanes.start();
+  std::thread::id ran_on;
+  auto answered = lanes.call(
+      lane,
+      [&](Lane& l) {
+        ran_on = std::this_thread::get_id();
+        return l.ats().invoke(sdk::op::kPostingsList, json::object{});
+      },
+      std::chrono::seconds(10));
+  ASSERT_TRUE(answered.has_value()) << "the lane did not run the call";
+  ASSERT_TRUE(*answered) << answered->error().message;
+  EXPECT_TRUE(answered->value().document.at("postings").is_array());
+  EXPECT_NE(ran_on, std::this_thread::get_id()) << "ran on the caller's thread, not the lane's";
+  lanes.stop();
+  // A stopped lane does not run calls: the caller gets no answer instead of waiting forever.
+  EXPECT_FALSE(lanes.call(lane, [](Lane&) { return 1; }, std::chrono::milliseconds(200)).has_value());
 }
 
 }  // namespace
