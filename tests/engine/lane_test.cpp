@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// A lane with the real plugins. Its store traffic, counted: the processor turns a batch of inbox events into commands in one transaction,
-// and the dispatcher spends two per command — claim with its snapshot, then outcome with its effects — whatever
-// the command's outcome. A plugin call from another thread runs on the lane's. Real plugins over HTTP to the
-// sandboxes, a real SQLite file.
+// A lane with the real plugins over HTTP to the sandboxes and a real SQLite file. Its store traffic, counted: the
+// processor turns a batch of inbox events into commands in one transaction, and the dispatcher spends two per
+// command (claim with its snapshot, then outcome with its effects) whatever the outcome. A plugin call from
+// another thread runs on the lane's.
 #include "connector_harness.hpp"
 #include "counting_store.hpp"
 #include "engine/lanes.hpp"
