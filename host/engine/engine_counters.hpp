@@ -14,7 +14,8 @@ namespace atsync::host::engine {
 
 class CommandCounters {
  public:
-  /// connection, action, outcome ("done" | "skipped" | "retry" | "dead")
+  /// connection, action, outcome ("done" | "skipped" | "retry" | "deferred" | "dead"); "deferred": the
+  /// tenant's rate budget was spent, nothing was sent, the command waits for room without an attempt counted
   using Key = std::tuple<std::string, std::string, std::string>;
 
   void record(const std::string& connection, const std::string& action, const std::string& outcome) {

@@ -103,8 +103,9 @@ class Lane final : public Schedulable {
   /// receives when the earliest delayed command falls due (0: none), when the outbox ran dry.
   int dispatch(std::int64_t now_ms, std::int64_t* next_due_ms);
   std::optional<Claim> claim(std::int64_t now_ms, std::int64_t* next_due_ms);
-  /// Records an action's outcome with its effects, in one transaction.
-  void complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms);
+  /// Records an action's outcome with its effects, in one transaction. When the host's rate limiter refused the call
+  /// without sending it, returns when the command is due again (the budget's next room).
+  std::optional<std::int64_t> complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms);
   std::int64_t backoffMs(int attempts);
   void registerWebhooks(std::int64_t now_ms);
   void pollPlatform(std::int64_t now_ms);

@@ -43,8 +43,14 @@ int Lane::dispatch(std::int64_t now_ms, std::int64_t* next_due_ms) {
   while (attempted < options_.batch && !stop_requested_.load()) {
     auto claimed = claim(now_ms, next_due_ms);
     if (!claimed) break;
-    complete(claimed->command, runner_->run(claimed->command, claimed->input, claimed->snapshot, now_ms), now_ms);
+    const auto deferred_until =
+        complete(claimed->command, runner_->run(claimed->command, claimed->input, claimed->snapshot, now_ms), now_ms);
     ++attempted;
+    if (deferred_until) {
+      // The tenant's rate budget is spent: every other command would be refused too. Come back when it has room.
+      if (next_due_ms != nullptr) *next_due_ms = *deferred_until;
+      break;
+    }
   }
   return attempted;
 }
@@ -64,8 +70,9 @@ std::int64_t Lane::backoffMs(int attempts) {
   return ceiling / 2 + jitter(rng_);
 }
 
-void Lane::complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms) {
+std::optional<std::int64_t> Lane::complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms) {
   std::string final_state;
+  std::optional<std::int64_t> deferred_until;
   store_.transact([&](store::Transaction& tx) {
     store::Command c = command;
     c.updated_at_ms = now_ms;
@@ -106,6 +113,7 @@ void Lane::complete(const store::Command& command, ActionOutcome outcome, std::i
           c.state = "pending";
           c.attempts -= 1;
           c.next_attempt_at_ms = now_ms + *e.retry_after_ms;
+          deferred_until = c.next_attempt_at_ms;
         } else if (transient && c.attempts < options_.max_attempts) {
           c.state = "pending";
           // This is the one retry layer (the HTTP service returns failures at once): a vendor's Retry-After is
@@ -127,8 +135,10 @@ void Lane::complete(const store::Command& command, ActionOutcome outcome, std::i
   });
   if (outcome.adds_events && outcome.kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
   if (options_.counters && outcome.kind != ActionOutcome::Kind::kContinue) {
-    options_.counters->record(config_.id, command.action, final_state == "pending" ? "retry" : final_state);
+    const std::string label = deferred_until ? "deferred" : final_state == "pending" ? "retry" : final_state;
+    options_.counters->record(config_.id, command.action, label);
   }
+  return deferred_until;
 }
 
 }  // namespace atsync::host::engine

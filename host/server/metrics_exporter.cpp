@@ -67,7 +67,7 @@ std::string renderMetrics(ServerContext& context) {
   }
 
   p.family("atsync_commands_completed_total", "counter",
-           "Command attempts finished, by connection, action and outcome (done, skipped, retry, dead).");
+           "Command attempts finished, by connection, action and outcome (done, skipped, retry, deferred, dead).");
   if (context.command_counters != nullptr) {
     for (const auto& [key, n] : context.command_counters->snapshot()) {
       const auto& [connection, action, outcome] = key;

@@ -7,6 +7,10 @@
 
 #include "store/store.hpp"
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 #include <gmock/gmock.h>
 
 namespace atsync::e2e {
@@ -25,6 +29,18 @@ std::vector<lever::RequestRecord> leverRequests(const lever::LeverSandbox& sandb
     if (all[i].method == method && all[i].path.ends_with(suffix)) out.push_back(all[i]);
   }
   return out;
+}
+
+/// The host's /metrics text.
+std::string metricsText(std::uint16_t port) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  session.setTimeout(Poco::Timespan(5, 0));
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/metrics", Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::string body;
+  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+  return body;
 }
 
 class DispatcherRetry : public EndToEnd {
@@ -175,6 +191,10 @@ TEST_F(DispatcherRetry, ACommandHeldBackByTheRateLimitWaitsWithoutSpendingAnAtte
   EXPECT_LT(held.next_attempt_at_ms, refused_by_lever.next_attempt_at_ms + 5000);
   EXPECT_TRUE(leverRequests(leverSandbox(), "POST", "/notes", log_from).empty()) << "nothing was sent";
   EXPECT_EQ(leverRequests(leverSandbox(), "PUT", "/stage", log_from).size(), 1u);
+  // Counted as held back, not as a failed attempt.
+  const std::string metrics = metricsText(hostPort());
+  EXPECT_THAT(metrics, HasSubstr("action=\"add_note\",outcome=\"deferred\"")) << metrics;
+  EXPECT_THAT(metrics, ::testing::Not(HasSubstr("action=\"add_note\",outcome=\"retry\""))) << metrics;
 }
 
 TEST_F(DispatcherRetry, PostingsRidesOutABlipAndReportsAnOutageWithWhatToDo) {
