@@ -37,6 +37,8 @@ struct LaneOptions {
   std::int64_t base_backoff_ms = 1000;   ///< first retry delay ceiling; doubles per attempt, with jitter
   std::int64_t max_backoff_ms = 300000;
   int batch = 100;                       ///< events or commands handled per step before yielding
+  /// Commands (heads of different candidates) claimed and recorded together: two transactions per batch.
+  int claim_batch = 16;
   std::int64_t poll_interval_ms = 300000;  ///< reconciliation polls (0 = never)
   std::int64_t connect_retry_ms = 5000;  ///< how soon to retry a failed connect (stage lists unreachable)
   /// Base of the webhook URLs vendors call (server.public_url); empty: webhooks are not registered.
@@ -91,9 +93,10 @@ class Lane final : public Schedulable {
   const config::ConnectionConfig& config() const { return config_; }
 
  private:
-  /// A command taken for running: marked in flight, with the snapshot its action needs, in one transaction.
+  /// A command taken for running: marked in flight, with the snapshot its action needs.
   struct Claim {
-    store::Command command;
+    store::Command before;     ///< the row as it was, to put back if the command is not run after all
+    store::Command command;    ///< as claimed (in flight, attempt counted)
     boost::json::value input;  ///< the command's input, parsed once (null when it does not parse)
     ActionSnapshot snapshot;
   };
@@ -102,10 +105,16 @@ class Lane final : public Schedulable {
   /// Runs commands until none is runnable, the batch is done or a stop is asked. `next_due_ms` (may be null)
   /// receives when the earliest delayed command falls due (0: none), when the outbox ran dry.
   int dispatch(std::int64_t now_ms, std::int64_t* next_due_ms);
-  std::optional<Claim> claim(std::int64_t now_ms, std::int64_t* next_due_ms);
-  /// Records an action's outcome with its effects, in one transaction. When the host's rate limiter refused the call
-  /// without sending it, returns when the command is due again (the budget's next room).
-  std::optional<std::int64_t> complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms);
+  /// Claims up to `limit` runnable commands (heads of different groups) with their snapshots, in one transaction.
+  std::vector<Claim> claim(std::int64_t now_ms, int limit, std::int64_t* next_due_ms);
+  /// Records the outcomes of a batch with their effects, in one transaction; claims without an outcome (a stop
+  /// came first) go back as they were. When the host's rate limiter refused a call without sending it, returns
+  /// when the command is due again (the budget's next room).
+  std::optional<std::int64_t> complete(const std::vector<Claim>& claims, std::vector<ActionOutcome> outcomes,
+                                       std::int64_t now_ms);
+  /// One outcome into the transaction; returns the metrics label (done, skipped, retry, deferred, dead, continue).
+  std::string record(store::Transaction& tx, const store::Command& command, const ActionOutcome& outcome,
+                     std::int64_t now_ms, std::optional<std::int64_t>* deferred_until);
   std::int64_t backoffMs(int attempts);
   void registerWebhooks(std::int64_t now_ms);
   void pollPlatform(std::int64_t now_ms);

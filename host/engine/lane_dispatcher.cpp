@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The dispatcher: claim a command with the snapshot its action needs (one transaction), run the action (vendor
-// calls only), record the outcome with its effects (one transaction). The one retry layer: backoff, Retry-After,
+// The dispatcher: claim commands with the snapshots their actions need (one transaction), run the actions (vendor
+// calls only), record the outcomes with their effects (one transaction). The one retry layer: backoff, Retry-After,
 // dead letters.
 #include "engine/lane.hpp"
+
+#include "engine/actions.hpp"
 
 #include <atsync/sdk/error.hpp>
 
@@ -12,28 +14,44 @@ namespace atsync::host::engine {
 
 namespace json = boost::json;
 
-std::optional<Lane::Claim> Lane::claim(std::int64_t now_ms, std::int64_t* next_due_ms) {
-  std::optional<Claim> claimed;
+namespace {
+
+/// Actions whose snapshot reads beyond their own group (a candidate found by email, the "one opportunity per
+/// candidate" rule): a batch's snapshots are all taken before any of its outcomes is recorded, so such a command
+/// runs in a batch of its own and the next claim sees what it did.
+bool runsAlone(std::string_view action_name) {
+  return action_name == action::kCreateOpportunity || action_name == action::kImportOpportunity;
+}
+
+}  // namespace
+
+std::vector<Lane::Claim> Lane::claim(std::int64_t now_ms, int limit, std::int64_t* next_due_ms) {
+  std::vector<Claim> claimed;
   store_.transact([&](store::Transaction& tx) {
-    claimed.reset();
-    auto runnable = tx.runnableCommands(config_.id, now_ms, 1);
+    claimed.clear();
+    auto runnable = tx.runnableCommands(config_.id, now_ms, limit);  // the heads of their groups, oldest first
     if (runnable.empty()) {
       // Nothing runnable now: when is the next one (a retry waiting out its backoff)?
       if (next_due_ms != nullptr) *next_due_ms = tx.nextCommandDueMs(config_.id).value_or(0);
       return;
     }
-    Claim c{std::move(runnable.front()), {}, {}};
-    // A command found in flight was interrupted (crash, kill): its write may have happened.
-    if (c.command.state == "in_flight") c.command.outcome_unknown = true;
-    c.command.state = "in_flight";
-    c.command.attempts += 1;
-    c.command.updated_at_ms = now_ms;
-    tx.updateCommand(c.command);
-    boost::system::error_code ec;
-    c.input = json::parse(c.command.input, ec);
-    if (ec) c.input = nullptr;
-    if (c.input.is_object()) c.snapshot = ActionRunner::snapshot(c.command, c.input.get_object(), tx);
-    claimed = std::move(c);
+    for (auto& command : runnable) {
+      if (runsAlone(command.action) && !claimed.empty()) break;
+      Claim c{command, std::move(command), {}, {}};
+      // A command found in flight was interrupted (crash, kill): its write may have happened.
+      if (c.command.state == "in_flight") c.command.outcome_unknown = true;
+      c.command.state = "in_flight";
+      c.command.attempts += 1;
+      c.command.updated_at_ms = now_ms;
+      tx.updateCommand(c.command);
+      boost::system::error_code ec;
+      c.input = json::parse(c.command.input, ec);
+      if (ec) c.input = nullptr;
+      if (c.input.is_object()) c.snapshot = ActionRunner::snapshot(c.command, c.input.get_object(), tx);
+      const bool alone = runsAlone(c.command.action);
+      claimed.push_back(std::move(c));
+      if (alone) break;
+    }
   });
   return claimed;
 }
@@ -41,11 +59,18 @@ std::optional<Lane::Claim> Lane::claim(std::int64_t now_ms, std::int64_t* next_d
 int Lane::dispatch(std::int64_t now_ms, std::int64_t* next_due_ms) {
   int attempted = 0;
   while (attempted < options_.batch && !stop_requested_.load()) {
-    auto claimed = claim(now_ms, next_due_ms);
-    if (!claimed) break;
-    const auto deferred_until =
-        complete(claimed->command, runner_->run(claimed->command, claimed->input, claimed->snapshot, now_ms), now_ms);
-    ++attempted;
+    // Heads of different groups (candidates) share the claim and the outcome transactions: a burst pays two
+    // commits per batch, not two per command. They run one after another, in id order.
+    auto claims = claim(now_ms, std::min(options_.claim_batch, options_.batch - attempted), next_due_ms);
+    if (claims.empty()) break;
+    std::vector<ActionOutcome> outcomes;
+    outcomes.reserve(claims.size());
+    for (auto& c : claims) {
+      if (stop_requested_.load() && !outcomes.empty()) break;  // the rest go back untouched
+      outcomes.push_back(runner_->run(c.command, c.input, c.snapshot, now_ms));
+    }
+    const auto deferred_until = complete(claims, std::move(outcomes), now_ms);
+    attempted += static_cast<int>(claims.size());
     if (deferred_until) {
       // The tenant's rate budget is spent: every other command would be refused too. Come back when it has room.
       if (next_due_ms != nullptr) *next_due_ms = *deferred_until;
@@ -70,10 +95,35 @@ std::int64_t Lane::backoffMs(int attempts) {
   return ceiling / 2 + jitter(rng_);
 }
 
-std::optional<std::int64_t> Lane::complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms) {
-  std::string final_state;
+std::optional<std::int64_t> Lane::complete(const std::vector<Claim>& claims, std::vector<ActionOutcome> outcomes,
+                                           std::int64_t now_ms) {
+  std::vector<std::string> labels;  // per outcome: done | skipped | retry | deferred | dead | continue
   std::optional<std::int64_t> deferred_until;
   store_.transact([&](store::Transaction& tx) {
+    labels.clear();
+    deferred_until.reset();
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+      if (i >= outcomes.size()) {
+        tx.updateCommand(claims[i].before);  // claimed but not run (a stop was asked): as it was
+        continue;
+      }
+      labels.push_back(record(tx, claims[i].command, outcomes[i], now_ms, &deferred_until));
+    }
+  });
+  // After the commit: what the metrics count happened.
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].adds_events && outcomes[i].kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
+    if (options_.counters && outcomes[i].kind != ActionOutcome::Kind::kContinue) {
+      options_.counters->record(config_.id, claims[i].command.action, labels[i]);
+    }
+  }
+  return deferred_until;
+}
+
+std::string Lane::record(store::Transaction& tx, const store::Command& command, const ActionOutcome& outcome,
+                         std::int64_t now_ms, std::optional<std::int64_t>* deferred_until) {
+  std::string label;
+  {
     store::Command c = command;
     c.updated_at_ms = now_ms;
     switch (outcome.kind) {
@@ -113,7 +163,8 @@ std::optional<std::int64_t> Lane::complete(const store::Command& command, Action
           c.state = "pending";
           c.attempts -= 1;
           c.next_attempt_at_ms = now_ms + *e.retry_after_ms;
-          deferred_until = c.next_attempt_at_ms;
+          *deferred_until = c.next_attempt_at_ms;
+          label = "deferred";
         } else if (transient && c.attempts < options_.max_attempts) {
           c.state = "pending";
           // This is the one retry layer (the HTTP service returns failures at once): a vendor's Retry-After is
@@ -131,14 +182,11 @@ std::optional<std::int64_t> Lane::complete(const store::Command& command, Action
     }
     tx.updateCommand(c);
     if (outcome.effects) outcome.effects(tx);
-    final_state = c.state;
-  });
-  if (outcome.adds_events && outcome.kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
-  if (options_.counters && outcome.kind != ActionOutcome::Kind::kContinue) {
-    const std::string label = deferred_until ? "deferred" : final_state == "pending" ? "retry" : final_state;
-    options_.counters->record(config_.id, command.action, label);
+    if (label.empty()) {
+      label = outcome.kind == ActionOutcome::Kind::kContinue ? "continue" : c.state == "pending" ? "retry" : c.state;
+    }
   }
-  return deferred_until;
+  return label;
 }
 
 }  // namespace atsync::host::engine

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // A lane with the real plugins over HTTP to the sandboxes and a real SQLite file. Its store traffic, counted: the
 // processor turns a batch of inbox events into commands in one transaction, and the dispatcher spends two per
-// command (claim with its snapshot, then outcome with its effects) whatever the outcome. A plugin call from
+// batch of commands (claim with their snapshots, then outcomes with their effects) whatever the outcome; a batch
+// holds one command per candidate. A plugin call from
 // another thread runs on the lane's.
 #include "connector_harness.hpp"
 #include "counting_store.hpp"
@@ -19,6 +20,7 @@
 #include <memory>
 #include <thread>
 #include <string>
+#include <vector>
 
 namespace atsync::host::engine {
 namespace {
@@ -59,7 +61,11 @@ class LaneTest : public ::testing::Test {
     // An opportunity of the seed, linked to a platform candidate as if the platform had created it.
     auto page = lever_harness_->invoke(sdk::op::kImportPage, json::object{});
     ASSERT_TRUE(page) << page.error().message;
-    opportunity_ = std::string(page->document.at("opportunities").at(0).at("id").as_string());
+    for (const auto& o : page->document.at("opportunities").as_array()) {
+      opportunities_.push_back(std::string(o.at("id").as_string()));
+    }
+    ASSERT_GE(opportunities_.size(), 4u);
+    opportunity_ = opportunities_[0];
 
     auto opened = store::openStore("sqlite:" + db_.path());
     ASSERT_TRUE(opened) << opened.error();
@@ -85,11 +91,12 @@ class LaneTest : public ::testing::Test {
     if (lever_) lever_->stop();
   }
 
-  void addNoteEvents(int count) {
+  void addNoteEvents(int count, int candidates = 1) {
     store_->transact([&](store::Transaction& tx) {
       for (int i = 0; i < count; ++i) {
         const std::string id = "note-" + std::to_string(i);
-        json::object note{{"id", id}, {"subject_id", kCandidate}, {"body", "Note " + std::to_string(i)}, {"private", false}};
+        const std::string candidate = i % candidates == 0 ? kCandidate : kCandidate + std::to_string(i % candidates);
+        json::object note{{"id", id}, {"subject_id", candidate}, {"body", "Note " + std::to_string(i)}, {"private", false}};
         json::object event{{"id", "evt-" + id}, {"type", sdk::event_type::kNoteCreated}, {"echo", false},
                            {"data", {{"note", note}}}};
         tx.insertEvent({"acme", "platform", "kula", "evt-" + id, std::string(sdk::event_type::kNoteCreated), kNowMs,
@@ -111,12 +118,13 @@ class LaneTest : public ::testing::Test {
   std::unique_ptr<ConnectorHarness> lever_harness_;  // outlive the connectors they handed to the lane
   std::unique_ptr<ConnectorHarness> kula_harness_;
   std::string opportunity_;
+  std::vector<std::string> opportunities_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<CountingStore> counting_;
   std::unique_ptr<Lane> lane_;
 };
 
-TEST_F(LaneTest, OneForTheInboxBatchAndTwoPerCommand) {
+TEST_F(LaneTest, CommandsOfOneCandidateTakeTwoEach) {
   constexpr int kNotes = 10;
   addNoteEvents(kNotes);
   const int before = counting_->transactions();
@@ -124,8 +132,30 @@ TEST_F(LaneTest, OneForTheInboxBatchAndTwoPerCommand) {
   ASSERT_EQ(result.events, kNotes);
   ASSERT_EQ(result.commands, kNotes);
   EXPECT_EQ(commandStates()["done"], kNotes) << "every note reached Lever";
-  // 1 (inbox batch → commands) + 2 per command (claim + outcome) + 1 (the claim that finds the outbox empty).
+  // One candidate's commands run one after another: 1 (inbox batch → commands) + 2 per command (claim + outcome)
+  // + 1 (the claim that finds the outbox empty).
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 * kNotes + 1);
+}
+
+TEST_F(LaneTest, CommandsOfDifferentCandidatesShareTheirTransactions) {
+  constexpr int kCandidates = 4;
+  store_->transact([&](store::Transaction& tx) {
+    for (int i = 1; i < kCandidates; ++i) {
+      store::Link link;
+      link.connection_id = "acme";
+      link.candidate_id = kCandidate + std::to_string(i);
+      link.opportunity_id = opportunities_[i];
+      link.provenance = "created_by_platform";
+      tx.upsertLink(link);
+    }
+  });
+  addNoteEvents(2 * kCandidates, kCandidates);  // two notes per candidate
+  const int before = counting_->transactions();
+  const StepResult result = lane_->step(kNowMs);
+  ASSERT_EQ(result.commands, 2 * kCandidates);
+  EXPECT_EQ(commandStates()["done"], 2 * kCandidates);
+  // 1 (inbox) + 2 (the four candidates' first notes) + 2 (their second notes) + 1 (the outbox is empty).
+  EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 2 + 1);
 }
 
 TEST_F(LaneTest, AFailedCommandAlsoTakesTwo) {
