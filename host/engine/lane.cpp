@@ -61,6 +61,13 @@ bool Lane::runSubmitted() {
   return !calls.empty();
 }
 
+std::int64_t Lane::nextPollAfter(bool succeeded, std::int64_t now_ms) {
+  failed_polls_ = succeeded ? 0 : failed_polls_ + 1;
+  if (failed_polls_ == 0) return now_ms + options_.poll_interval_ms;
+  const std::int64_t retry = options_.connect_retry_ms << std::min(failed_polls_ - 1, 16);
+  return now_ms + std::min(options_.poll_interval_ms, retry);
+}
+
 StepResult Lane::step(std::int64_t now_ms) {
   StepResult result;
   runSubmitted();  // first: an operator is waiting on them, and they need the connectors only, not the mapping
@@ -72,8 +79,8 @@ StepResult Lane::step(std::int64_t now_ms) {
   }
   adoptPendingTables();
   if (options_.poll_interval_ms > 0 && now_ms >= next_poll_ms_) {
-    poll(now_ms);
-    next_poll_ms_ = now_ms + options_.poll_interval_ms;
+    if (!webhooks_registered_) webhooks_registered_ = registerWebhooks(now_ms);
+    next_poll_ms_ = nextPollAfter(poll(now_ms), now_ms);
   }
   result.events = processInbox(now_ms);
   inbox_refilled_ = false;

@@ -72,7 +72,8 @@ class Lane final : public Schedulable {
   int drainCommands(std::int64_t now_ms);
 
   /// Reconciliation: asks both sides for what happened since the stored cursors and queues it in the inbox.
-  void poll(std::int64_t now_ms);
+  /// True when both sides answered.
+  bool poll(std::int64_t now_ms);
 
   /// A plugin call from outside the lane (the admin API's postings list) runs on the lane's own thread, at the
   /// start of its next step: every plugin call goes through the lane, except the stateless `webhook.parse` on the
@@ -116,9 +117,13 @@ class Lane final : public Schedulable {
   std::string record(store::Transaction& tx, const store::Command& command, const ActionOutcome& outcome,
                      std::int64_t now_ms, std::optional<std::int64_t>* deferred_until);
   std::int64_t backoffMs(int attempts);
-  void registerWebhooks(std::int64_t now_ms);
-  void pollPlatform(std::int64_t now_ms);
-  void pollAts(std::int64_t now_ms);
+  /// True when every side that supports webhooks.register took them.
+  bool registerWebhooks(std::int64_t now_ms);
+  bool pollPlatform(std::int64_t now_ms);
+  bool pollAts(std::int64_t now_ms);
+  /// When the next poll falls due after one at `now_ms`: the interval, or sooner after a failure (doubling from
+  /// connect_retry_ms), so that a vendor's blip does not leave reconciliation off for a whole interval.
+  std::int64_t nextPollAfter(bool succeeded, std::int64_t now_ms);
   void activity(std::string level, std::string kind, std::string subject, std::string message, std::int64_t now_ms);
   void adoptPendingTables();
   /// Runs the calls submitted from other threads; true when there were any.
@@ -145,6 +150,8 @@ class Lane final : public Schedulable {
   std::vector<std::function<void(Lane&)>> submitted_;  // guarded by shared_mutex_
   std::int64_t next_connect_ms_ = 0;
   std::int64_t next_poll_ms_ = 0;
+  int failed_polls_ = 0;           ///< in a row
+  bool webhooks_registered_ = true;  ///< false: a registration failed; tried again with each poll
   std::mt19937_64 rng_{std::random_device{}()};
 };
 

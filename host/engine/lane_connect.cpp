@@ -110,7 +110,7 @@ bool Lane::connect(std::int64_t now_ms) {
                         std::to_string(mapper_.atsToPlatformTable().size()) + " ATS stages and " +
                         std::to_string(mapper_.platformToAtsTable().size()) + " platform stages mapped."});
   });
-  registerWebhooks(now_ms);
+  webhooks_registered_ = registerWebhooks(now_ms);
   runner_ = std::make_unique<ActionRunner>(config_.id, ConnectionSides{ats_.get(), platform_.get()}, mapper_,
                                            postings_);
   {
@@ -122,8 +122,9 @@ bool Lane::connect(std::int64_t now_ms) {
   return true;
 }
 
-void Lane::registerWebhooks(std::int64_t now_ms) {
-  if (options_.public_url.empty()) return;
+bool Lane::registerWebhooks(std::int64_t now_ms) {
+  if (options_.public_url.empty()) return true;
+  bool all = true;
   for (auto* side : {ats_.get(), platform_.get()}) {
     if (!side->plugin().manifest().supports(sdk::op::kWebhooksRegister)) continue;
     const std::string url = options_.public_url + "/hooks/" + config_.id + "/" + side->plugin().name();
@@ -131,8 +132,9 @@ void Lane::registerWebhooks(std::int64_t now_ms) {
     if (!out) {
       activity("warn", "webhooks_not_registered", config_.id,
                "Could not register " + side->plugin().name() + " webhooks at " + url + ": " + out.error().message +
-                   ". Reconciliation polls still catch every change, later.",
+                   ". Reconciliation polls still catch every change, later; registering is tried again with each poll.",
                now_ms);
+      all = false;
       continue;
     }
     std::string events;
@@ -144,6 +146,7 @@ void Lane::registerWebhooks(std::int64_t now_ms) {
                "Registered " + side->plugin().name() + " webhooks (" + events + ") at " + url + ".", now_ms);
     }
   }
+  return all;
 }
 
 }  // namespace atsync::host::engine

@@ -35,12 +35,13 @@ std::string cursorOf(const json::value& doc) {
 
 }  // namespace
 
-void Lane::poll(std::int64_t now_ms) {
-  pollPlatform(now_ms);
-  pollAts(now_ms);
+bool Lane::poll(std::int64_t now_ms) {
+  const bool platform = pollPlatform(now_ms);
+  const bool ats = pollAts(now_ms);
+  return platform && ats;
 }
 
-void Lane::pollPlatform(std::int64_t now_ms) {
+bool Lane::pollPlatform(std::int64_t now_ms) {
   std::optional<std::string> cursor;
   store_.transact([&](store::Transaction& tx) { cursor = tx.cursor(config_.id, kPlatformCursor); });
   // The first poll of a connection only finds its place: history from before atsync was connected is not replayed.
@@ -52,7 +53,7 @@ void Lane::pollPlatform(std::int64_t now_ms) {
     if (!out) {
       activity("warn", "poll_failed", config_.id,
                "Reconciliation poll of " + config_.platform.plugin + " failed: " + out.error().message, now_ms);
-      return;
+      return false;
     }
     auto events = eventsOf(out->document, config_.id, "platform", config_.platform.plugin, now_ms);
     const std::string next = cursorOf(out->document);
@@ -69,24 +70,25 @@ void Lane::pollPlatform(std::int64_t now_ms) {
                         "Reconciliation found " + std::to_string(inserted) + " platform event(s) no webhook had delivered."});
       }
     });
-    if (events.empty() || next.empty() || (cursor && next == *cursor)) return;
+    if (events.empty() || next.empty() || (cursor && next == *cursor)) return true;
     cursor = next;
   }
+  return true;  // a long backlog: the next poll goes on from the stored cursor
 }
 
-void Lane::pollAts(std::int64_t now_ms) {
+bool Lane::pollAts(std::int64_t now_ms) {
   std::optional<std::string> cursor;
   store_.transact([&](store::Transaction& tx) { cursor = tx.cursor(config_.id, kAtsCursor); });
   if (!cursor) {
     // First poll: from now on. The initial import (atsync import) covers what existed before.
     store_.transact([&](store::Transaction& tx) { tx.setCursor(config_.id, kAtsCursor, std::to_string(now_ms)); });
-    return;
+    return true;
   }
   auto out = ats_->invoke(sdk::op::kChangesPoll, json::object{{"cursor", *cursor}});
   if (!out) {
     activity("warn", "poll_failed", config_.id, "Reconciliation poll of " + config_.ats.plugin + " failed: " + out.error().message,
              now_ms);
-    return;
+    return false;
   }
   auto events = eventsOf(out->document, config_.id, "ats", config_.ats.plugin, now_ms);
   const std::string next = cursorOf(out->document);
@@ -94,6 +96,7 @@ void Lane::pollAts(std::int64_t now_ms) {
     for (const auto& e : events) tx.insertEvent(e);
     if (!next.empty()) tx.setCursor(config_.id, kAtsCursor, next);
   });
+  return true;
 }
 
 }  // namespace atsync::host::engine

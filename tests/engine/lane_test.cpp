@@ -3,7 +3,7 @@
 // processor turns a batch of inbox events into commands in one transaction, and the dispatcher spends two per
 // batch of commands (claim with their snapshots, then outcomes with their effects) whatever the outcome; a batch
 // holds one command per candidate. A plugin call from
-// another thread runs on the lane's.
+// another thread runs on the lane's; a failed poll is tried again sooner than the interval.
 #include "connector_harness.hpp"
 #include "counting_store.hpp"
 #include "engine/lanes.hpp"
@@ -54,9 +54,8 @@ class LaneTest : public ::testing::Test {
                           {"perform_as", sandbox::lever::seed::kUserIntegration}};
     config_.platform.plugin = "kula";
     config_.platform.config = {{"base_url", kula_->baseUrl()}, {"api_key", kKulaKey}, {"webhook_secret", "whsec_lane"}};
-    lever_harness_ = std::make_unique<ConnectorHarness>("lever", config_.ats.config);
-    kula_harness_ = std::make_unique<ConnectorHarness>("kula", config_.platform.config);
-    ASSERT_TRUE(lever_harness_->ok() && kula_harness_->ok());
+    makeHarnesses();
+    if (HasFatalFailure()) return;
 
     // An opportunity of the seed, linked to a platform candidate as if the platform had created it.
     auto page = lever_harness_->invoke(sdk::op::kImportPage, json::object{});
@@ -81,6 +80,22 @@ class LaneTest : public ::testing::Test {
     counting_ = std::make_unique<CountingStore>(*store_);
     LaneOptions options;
     options.poll_interval_ms = 0;
+    makeLane(options);
+  }
+
+  void makeHarnesses() {
+    lever_harness_ = std::make_unique<ConnectorHarness>("lever", config_.ats.config);
+    kula_harness_ = std::make_unique<ConnectorHarness>("kula", config_.platform.config);
+    ASSERT_TRUE(lever_harness_->ok() && kula_harness_->ok());
+  }
+
+  /// A connected lane with these options (a lane made before is replaced, with fresh connectors).
+  void makeLane(const LaneOptions& options) {
+    if (lane_) {
+      lane_.reset();
+      makeHarnesses();
+      if (HasFatalFailure()) return;
+    }
     lane_ = std::make_unique<Lane>(config_, lever_harness_->release(), kula_harness_->release(), *counting_, options);
     ASSERT_TRUE(lane_->connect(kNowMs)) << lane_->lastConnectError();
   }
@@ -173,6 +188,28 @@ TEST_F(LaneTest, AFailedCommandAlsoTakesTwo) {
   EXPECT_EQ(states.count("done"), 0u);
   EXPECT_EQ(states.count("pending") + states.count("dead"), 1u);
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 1);
+}
+
+TEST_F(LaneTest, AFailedPollIsTriedAgainSoonerThanTheIntervalAndBacksOff) {
+  LaneOptions options;
+  options.poll_interval_ms = 300'000;
+  options.connect_retry_ms = 5'000;
+  makeLane(options);
+  ASSERT_FALSE(HasFatalFailure());
+  std::int64_t now = kNowMs + options.poll_interval_ms;  // the first poll falls due an interval after connecting
+  EXPECT_EQ(lane_->step(now).next_due_ms, now + options.poll_interval_ms) << "a good poll: the next in an interval";
+
+  sandbox::FaultSettings down;
+  down.error_rate = 1.0;  // Kula answers 5xx to everything
+  kula_->setFaults(down);
+  now += options.poll_interval_ms;
+  EXPECT_EQ(lane_->step(now).next_due_ms, now + 5'000) << "a failed poll is tried again after connect_retry_ms";
+  now += 5'000;
+  EXPECT_EQ(lane_->step(now).next_due_ms, now + 10'000) << "and backs off";
+
+  kula_->setFaults({});
+  now += 10'000;
+  EXPECT_EQ(lane_->step(now).next_due_ms, now + options.poll_interval_ms) << "recovered: back to the interval";
 }
 
 TEST_F(LaneTest, APluginCallFromAnotherThreadRunsOnTheLanesThread) {
