@@ -2,8 +2,8 @@
 // A lane with the real plugins over HTTP to the sandboxes and a real SQLite file. Its store traffic, counted: the
 // processor turns a batch of inbox events into commands in one transaction, and the dispatcher spends two per
 // batch of commands (claim with their snapshots, then outcomes with their effects) whatever the outcome; a batch
-// holds one command per candidate. A plugin call from
-// another thread runs on the lane's; a failed poll is tried again sooner than the interval.
+// holds one command per candidate. A plugin call from another thread runs on the lane's; a failed poll is tried
+// again sooner than the interval.
 #include "connector_harness.hpp"
 #include "counting_store.hpp"
 #include "engine/lanes.hpp"
