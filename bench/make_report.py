@@ -443,7 +443,7 @@ def main():
         sections += [
             "## 4. Scale of tenants (median of 3 runs per N, each its own process)",
             "",
-            "HostApp with N connections (Kula + Lever connectors, HTTP lanes, metrics, a ConnectionEngine each) against the "
+            "HostApp with N connections (Kula + Lever connectors, HTTP lanes, metrics, a Lane each) against the "
             "sandboxes (own process), then every connection connected (both stage lists read, mapping built and "
             "stored), then the engine's workers started and left idle. RSS deltas from before HostApp::create.",
             "",
