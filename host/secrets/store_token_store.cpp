@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "secrets/store_token_store.hpp"
 
+#include <Poco/Environment.h>
 #include <boost/json.hpp>
 
 #include <openssl/crypto.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
 
 namespace atsync::host::secrets {
 
@@ -31,13 +37,30 @@ std::optional<http::OAuthTokens> parseTokens(std::string_view json) {
   return t;
 }
 
+namespace {
+
+std::string newHolder() {
+  std::random_device random;
+  char tail[9];
+  std::snprintf(tail, sizeof tail, "%08x", static_cast<unsigned>(random()));
+  return Poco::Environment::nodeName() + ":" + std::to_string(::getpid()) + ":" + tail;
+}
+
+std::int64_t wallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 StoreTokenStore::StoreTokenStore(store::Store& store, const KeyRing& keys, std::string connection_id,
                                  std::string plugin, SecretObserver observer)
     : store_(store),
       keys_(keys),
       connection_id_(std::move(connection_id)),
       plugin_(std::move(plugin)),
-      observer_(std::move(observer)) {}
+      observer_(std::move(observer)),
+      holder_(newHolder()) {}
 
 std::optional<http::OAuthTokens> StoreTokenStore::load() {
   std::optional<std::string> sealed;
@@ -71,6 +94,25 @@ void StoreTokenStore::save(const http::OAuthTokens& tokens) {
   store_.transact([&](store::Transaction& tx) { tx.setTokens(connection_id_, plugin_, sealed); });
   std::lock_guard lock(mutex_);
   last_error_.clear();
+}
+
+http::RefreshClaim StoreTokenStore::claimRefresh(const std::string& refresh_token, std::int64_t hold_ms) {
+  const std::int64_t now = wallClockMs();
+  bool claimed = false;
+  store_.transact([&](store::Transaction& tx) {
+    claimed = tx.claimTokenRefresh(connection_id_, plugin_, holder_, now, now + hold_ms);
+  });
+  // The claim is what keeps others out; the tokens are read after it, so a refresh saved just before it shows.
+  auto stored = load();
+  if (!stored || stored->refresh_token != refresh_token) {
+    if (claimed) releaseRefresh();
+    return {http::RefreshClaim::Kind::kMovedOn, std::move(stored)};
+  }
+  return {claimed ? http::RefreshClaim::Kind::kClaimed : http::RefreshClaim::Kind::kBusy, std::nullopt};
+}
+
+void StoreTokenStore::releaseRefresh() {
+  store_.transact([&](store::Transaction& tx) { tx.releaseTokenRefresh(connection_id_, plugin_, holder_); });
 }
 
 std::string StoreTokenStore::lastError() const {

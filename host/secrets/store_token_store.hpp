@@ -30,8 +30,12 @@ class StoreTokenStore final : public http::TokenStore {
   /// The stored tokens, or nullopt when there are none or they cannot be decrypted (lastError() says why; the
   /// connection then reads as not authorized and a new authorization overwrites the row).
   std::optional<http::OAuthTokens> load() override;
-  /// Seals and commits; throws on failure (OAuth2 then holds the tokens back, see oauth2.hpp).
+  /// Seals and commits; throws on failure (OAuth2 then holds the tokens back, see oauth2.hpp). Ends a claim.
   void save(const http::OAuthTokens& tokens) override;
+  /// Claims the refresh in the tokens row (every process sharing the store sees it), then checks that the row
+  /// still holds `refresh_token`.
+  http::RefreshClaim claimRefresh(const std::string& refresh_token, std::int64_t hold_ms) override;
+  void releaseRefresh() override;
 
   /// Why the last load() found nothing usable; empty when it succeeded or there was simply no row.
   std::string lastError() const;
@@ -44,6 +48,8 @@ class StoreTokenStore final : public http::TokenStore {
   const std::string connection_id_;
   const std::string plugin_;
   SecretObserver observer_;
+  /// Who claims refreshes for this object: unique per process and connection (host name, pid, a random part).
+  const std::string holder_;
   mutable std::mutex mutex_;
   std::string last_error_;
 };

@@ -166,6 +166,15 @@ const std::vector<Migration> kMigrations = {
               connection_id TEXT NOT NULL,
               requested_at_ms BIGINT NOT NULL))",
      }},
+    {4,
+     "single-flight OAuth refresh across processes",
+     {
+         // Lever rotates refresh tokens on use: two processes refreshing one connection's token at once would leave
+         // one of them (and the store) with a dead token. A process claims the refresh in the row first; saving
+         // the new tokens clears the claim, and an expired claim (its holder died) may be taken over.
+         "ALTER TABLE tokens ADD COLUMN refresh_holder TEXT NOT NULL DEFAULT ''",
+         "ALTER TABLE tokens ADD COLUMN refresh_until_ms BIGINT NOT NULL DEFAULT 0",
+     }},
 };
 
 // Any constant works; it only has to be the same for every atsync process sharing the database.

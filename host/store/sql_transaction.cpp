@@ -307,9 +307,27 @@ void SqlTransaction::setTokens(std::string_view connection_id, std::string_view 
   static const std::string kSql =
       "INSERT INTO tokens (connection_id, plugin, ciphertext, updated_at_ms) VALUES ($1, $2, $3, $4) "
       "ON CONFLICT (connection_id, plugin) DO UPDATE SET ciphertext = excluded.ciphertext, "
-      "updated_at_ms = excluded.updated_at_ms";
+      "updated_at_ms = excluded.updated_at_ms, refresh_holder = '', refresh_until_ms = 0";
   const Poco::Data::BLOB blob(reinterpret_cast<const unsigned char*>(ciphertext.data()), ciphertext.size());
   cache_.execute(kSql, params(connection_id, plugin, blob, wallClockMs()));
+}
+
+bool SqlTransaction::claimTokenRefresh(std::string_view connection_id, std::string_view plugin,
+                                       std::string_view holder, std::int64_t now_ms, std::int64_t until_ms) {
+  // One conditional UPDATE: PostgreSQL re-checks the condition after waiting for a concurrent claimer's commit,
+  // so of two claims at once exactly one changes the row.
+  static const std::string kSql =
+      "UPDATE tokens SET refresh_holder = $1, refresh_until_ms = $2 WHERE connection_id = $3 AND plugin = $4 "
+      "AND (refresh_until_ms < $5 OR refresh_holder = $1)";
+  return cache_.execute(kSql, params(holder, until_ms, connection_id, plugin, now_ms)) == 1;
+}
+
+void SqlTransaction::releaseTokenRefresh(std::string_view connection_id, std::string_view plugin,
+                                         std::string_view holder) {
+  static const std::string kSql =
+      "UPDATE tokens SET refresh_holder = '', refresh_until_ms = 0 WHERE connection_id = $1 AND plugin = $2 "
+      "AND refresh_holder = $3";
+  cache_.execute(kSql, params(connection_id, plugin, holder));
 }
 
 std::vector<TokenRow> SqlTransaction::allTokens() {

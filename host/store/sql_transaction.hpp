@@ -55,6 +55,9 @@ class SqlTransaction final : public Transaction {
   void setConnectionState(std::string_view connection_id, std::string_view state_json) override;
   std::optional<std::string> tokens(std::string_view connection_id, std::string_view plugin) override;
   void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) override;
+  bool claimTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder,
+                         std::int64_t now_ms, std::int64_t until_ms) override;
+  void releaseTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder) override;
   std::vector<TokenRow> allTokens() override;
   std::vector<PluginStateRow> allPluginState() override;
 

@@ -207,7 +207,15 @@ class Transaction {
   virtual void setConnectionState(std::string_view connection_id, std::string_view state_json) = 0;
   /// Encrypted OAuth tokens (the caller encrypts; the store keeps opaque bytes).
   virtual std::optional<std::string> tokens(std::string_view connection_id, std::string_view plugin) = 0;
+  /// Replaces the row's tokens and clears any refresh claim on it.
   virtual void setTokens(std::string_view connection_id, std::string_view plugin, std::string_view ciphertext) = 0;
+  /// Claims the OAuth refresh of a tokens row for `holder` until `until_ms`: true when the row exists and nobody
+  /// else holds a claim that is still valid at `now_ms` (the holder then refreshes and saves with setTokens, which
+  /// clears the claim). On PostgreSQL the row lock makes two claims at once wait for each other: one wins.
+  virtual bool claimTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder,
+                                 std::int64_t now_ms, std::int64_t until_ms) = 0;
+  /// Gives up `holder`'s claim (its refresh failed) so another process need not wait for it to expire.
+  virtual void releaseTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder) = 0;
   /// Every row of the tokens and plugin state tables, in key order (re-sealing them all with a new key).
   virtual std::vector<TokenRow> allTokens() = 0;
   virtual std::vector<PluginStateRow> allPluginState() = 0;

@@ -182,6 +182,86 @@ TEST(HttpService, ConcurrentRequestsTriggerASingleRefresh) {
   EXPECT_EQ(f.store.saveCount(), 2);  // the initial tokens, then the one rotation
 }
 
+/// One tokens row shared by several "processes", with the claim protocol the durable store implements
+/// (secrets::StoreTokenStore over tokens.refresh_holder / refresh_until_ms), for OAuth2's side of it.
+struct SharedTokenRow {
+  std::mutex mutex;
+  std::optional<OAuthTokens> tokens;
+  std::string holder;
+  std::int64_t until_ms = 0;
+  int saves = 0;
+};
+
+class SharedRowView final : public TokenStore {
+ public:
+  SharedRowView(SharedTokenRow& row, std::string holder) : row_(row), holder_(std::move(holder)) {}
+  std::optional<OAuthTokens> load() override {
+    std::lock_guard lock(row_.mutex);
+    return row_.tokens;
+  }
+  void save(const OAuthTokens& tokens) override {
+    std::lock_guard lock(row_.mutex);
+    row_.tokens = tokens;
+    row_.holder.clear();
+    row_.until_ms = 0;
+    ++row_.saves;
+  }
+  RefreshClaim claimRefresh(const std::string& refresh_token, std::int64_t hold_ms) override {
+    std::lock_guard lock(row_.mutex);
+    if (!row_.tokens || row_.tokens->refresh_token != refresh_token) {
+      return {RefreshClaim::Kind::kMovedOn, row_.tokens};
+    }
+    if (row_.until_ms >= nowMs() && row_.holder != holder_) return {RefreshClaim::Kind::kBusy, std::nullopt};
+    row_.holder = holder_;
+    row_.until_ms = nowMs() + hold_ms;
+    return {RefreshClaim::Kind::kClaimed, std::nullopt};
+  }
+  void releaseRefresh() override {
+    std::lock_guard lock(row_.mutex);
+    if (row_.holder == holder_) row_.until_ms = 0;
+  }
+
+ private:
+  SharedTokenRow& row_;
+  const std::string holder_;
+};
+
+TEST(HttpService, TwoProcessesSharingTheTokenStoreRefreshOnceAndBothUseTheResult) {
+  AuthServer auth;
+  auth.token_delay_ms = 300;  // the first refresh is still in flight when the other process finds the token due
+  SharedTokenRow row;
+  row.tokens = OAuthTokens{"at-0", "rt-0", nowMs() - 1000, ""};  // expired
+  auto client = std::move(HttpClient::create()).value();
+  SharedRowView server_view(row, "server");
+  SharedRowView import_view(row, "import");
+  OAuth2 server(auth.config(), server_view, *client, SystemClock::instance(), nullptr, OAuth2Options{60000, "server"});
+  OAuth2 import(auth.config(), import_view, *client, SystemClock::instance(), nullptr, OAuth2Options{60000, "import"});
+
+  std::vector<std::string> answers(6);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      auto a = (i % 2 == 0 ? server : import).authorization(nullptr);
+      answers[i] = a ? *a : "error: " + a.error().message;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& a : answers) EXPECT_EQ(a, "Bearer at-1");
+  EXPECT_EQ(auth.token_calls, 1) << "the refresh token rotates on use: a second refresh would have been refused";
+  EXPECT_EQ(row.saves, 1);
+  EXPECT_EQ(row.tokens->refresh_token, "rt-1");
+  EXPECT_EQ(server.state(), OAuthState::kAuthorized);
+  EXPECT_EQ(import.state(), OAuthState::kAuthorized);
+
+  // Later the server refreshes again (the vendor refused at-1 early); the import process's copy is then behind,
+  // and the 401 it gets makes it look in the store rather than spend its stale refresh token.
+  ASSERT_TRUE(server.onUnauthorized("Bearer at-1", nullptr));
+  ASSERT_EQ(*server.authorization(nullptr), "Bearer at-2");
+  EXPECT_TRUE(import.onUnauthorized("Bearer at-1", nullptr));
+  EXPECT_EQ(*import.authorization(nullptr), "Bearer at-2");
+  EXPECT_EQ(auth.token_calls, 2);
+}
+
 TEST(HttpService, RefreshesOnceOn401AndRetries) {
   Fixture f(OAuthTokens{"at-0", "rt-0", nowMs() + 3600 * 1000, ""});
   f.auth.rejected_access = "at-0";  // the vendor dropped the token early

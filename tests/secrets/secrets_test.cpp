@@ -8,6 +8,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -103,6 +106,34 @@ TEST_F(StoreTokenStoreTest, SavesSealedAndLoadsBack) {
   ASSERT_FALSE(bytes.empty());
   EXPECT_EQ(bytes.find("access-TOKEN-123456"), std::string::npos);
   EXPECT_EQ(bytes.find("refresh-TOKEN-654321"), std::string::npos);
+}
+
+TEST_F(StoreTokenStoreTest, ARefreshIsClaimedByOneProcessAtATimeThroughTheStore) {
+  const KeyRing keys = ring(kKey);
+  // A second process: its own store connection to the same file, its own claim holder.
+  auto other_store = store::openStore("sqlite:" + (dir_ / "t.db").string());
+  ASSERT_TRUE(other_store) << other_store.error();
+  StoreTokenStore server(*store_, keys, "acme", "lever");
+  StoreTokenStore import(**other_store, keys, "acme", "lever");
+  using Kind = http::RefreshClaim::Kind;
+
+  EXPECT_EQ(server.claimRefresh("rt-0", 30000).kind, Kind::kMovedOn) << "no row: nothing to refresh";
+  server.save({"at-0", "rt-0", 1, ""});
+  EXPECT_EQ(server.claimRefresh("rt-0", 30000).kind, Kind::kClaimed);
+  EXPECT_EQ(server.claimRefresh("rt-0", 30000).kind, Kind::kClaimed) << "a holder may claim again";
+  EXPECT_EQ(import.claimRefresh("rt-0", 30000).kind, Kind::kBusy) << "the other process waits";
+
+  server.save({"at-1", "rt-1", 2, ""});  // the refresh, saved: the claim ends
+  const auto moved = import.claimRefresh("rt-0", 30000);
+  EXPECT_EQ(moved.kind, Kind::kMovedOn);
+  ASSERT_TRUE(moved.stored);
+  EXPECT_EQ(moved.stored->access_token, "at-1");
+
+  EXPECT_EQ(import.claimRefresh("rt-1", 30000).kind, Kind::kClaimed);
+  import.releaseRefresh();  // its refresh failed
+  EXPECT_EQ(server.claimRefresh("rt-1", 1).kind, Kind::kClaimed) << "released: no need to wait";
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(import.claimRefresh("rt-1", 30000).kind, Kind::kClaimed) << "an expired claim (its holder died) is taken over";
 }
 
 TEST_F(StoreTokenStoreTest, ATokenRowUnderAnotherKeyReadsAsNotAuthorizedWithAReason) {

@@ -239,6 +239,27 @@ TEST_P(StoreContract, ConnectionStateAndTokensRoundTrip) {
   EXPECT_FALSE(in(store(), [](Transaction& tx) { return tx.tokens("acme", "kula"); }).has_value());
 }
 
+TEST_P(StoreContract, ATokenRefreshClaimHasOneHolderUntilSavedReleasedOrExpired) {
+  const auto claim = [&](const char* holder, std::int64_t now, std::int64_t until) {
+    return in(store(), [&](Transaction& tx) { return tx.claimTokenRefresh("acme", "lever", holder, now, until); });
+  };
+  EXPECT_FALSE(claim("server", 1000, 31000)) << "no tokens row: nothing to claim";
+  store().transact([](Transaction& tx) { tx.setTokens("acme", "lever", "sealed-0"); });
+  EXPECT_TRUE(claim("server", 1000, 31000));
+  EXPECT_FALSE(claim("import", 2000, 32000)) << "held by another";
+  EXPECT_TRUE(claim("server", 2000, 32000)) << "the holder may renew";
+  store().transact([](Transaction& tx) { tx.setTokens("acme", "lever", "sealed-1"); });  // saved: claim cleared
+  EXPECT_TRUE(claim("import", 3000, 33000));
+  store().transact([](Transaction& tx) { tx.releaseTokenRefresh("acme", "lever", "server"); });  // not the holder
+  EXPECT_FALSE(claim("server", 4000, 34000));
+  store().transact([](Transaction& tx) { tx.releaseTokenRefresh("acme", "lever", "import"); });
+  EXPECT_TRUE(claim("server", 5000, 35000));
+  EXPECT_TRUE(claim("import", 35001, 65001)) << "expired: taken over";
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.tokens("acme", "lever"); }),
+            std::optional<std::string>("sealed-1"))
+      << "claims never touch the tokens";
+}
+
 TEST_P(StoreContract, CountsGroupInboxCommandsAndLinks) {
   store().transact([](Transaction& tx) {
     tx.insertEvent(event("e1"));

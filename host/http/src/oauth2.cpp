@@ -7,12 +7,19 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
+#include <thread>
 
 namespace atsync::host::http {
 
 namespace {
 Poco::Logger& logger() { return Poco::Logger::get("atsync.http.oauth"); }
 constexpr std::int64_t kWaitSliceMs = 100;  // how often a waiter looks at the stop signal
+// A refresh claimed in the shared store is held this long at most: a holder that dies mid-refresh blocks the
+// others no longer than that. Another process's refresh is waited for up to kClaimWaitMs, looking every
+// kClaimPollMs.
+constexpr std::int64_t kClaimHoldMs = 30000;
+constexpr std::int64_t kClaimWaitMs = 35000;
+constexpr std::int64_t kClaimPollMs = 100;
 }  // namespace
 
 std::string_view toString(OAuthState state) {
@@ -109,20 +116,76 @@ OAuth2::RefreshOutcome OAuth2::refreshLocked(std::unique_lock<std::mutex>& lock,
   }
   refreshing_ = true;
   lock.unlock();
-  auto result = refreshAccessToken(client_, config_, refresh_token, clock_);
+  // The store may be shared (another host, a one-shot verb next to the server): of the processes that find this
+  // token due, one refreshes and the others take its result from the store, because the refresh token rotates on
+  // use and a second refresh with it would be refused (or revoke the first's).
+  std::optional<Result<OAuthTokens>> refreshed;  // the vendor's answer, when this process refreshed
+  std::optional<RefreshClaim> moved_on;          // another process refreshed (or the row is gone)
+  std::string claim_failure;
   std::string save_failure;
-  if (result) {
-    // Persist first: from the moment the server answered, the old refresh token is dead, and the new one
-    // exists only in this response. Nothing may use the new access token before it is durable.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kClaimWaitMs);
+  while (true) {
+    RefreshClaim claim;
     try {
-      store_.save(*result);
+      claim = store_.claimRefresh(refresh_token, kClaimHoldMs);
     } catch (const std::exception& e) {
-      save_failure = e.what();
+      claim_failure = std::string("the token store could not be read: ") + e.what();
+      break;
     }
+    if (claim.kind == RefreshClaim::Kind::kMovedOn) {
+      moved_on = std::move(claim);
+      break;
+    }
+    if (claim.kind == RefreshClaim::Kind::kClaimed) {
+      refreshed = refreshAccessToken(client_, config_, refresh_token, clock_);
+      if (*refreshed) {
+        // Persist first: from the moment the server answered, the old refresh token is dead, and the new one
+        // exists only in this response. Nothing may use the new access token before it is durable.
+        try {
+          store_.save(refreshed->value());
+        } catch (const std::exception& e) {
+          save_failure = e.what();
+        }
+      } else {
+        try {
+          store_.releaseRefresh();
+        } catch (const std::exception&) {
+          // The claim expires on its own.
+        }
+      }
+      break;
+    }
+    if (std::chrono::steady_clock::now() > give_up) {
+      claim_failure = "another process has been refreshing the token for " + std::to_string(kClaimWaitMs / 1000) +
+                      " s without saving a new one";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kClaimPollMs));
   }
   lock.lock();
   refreshing_ = false;
   refreshed_.notify_all();
+
+  if (!claim_failure.empty()) {
+    *error = makeError(sdk::errc::kTransport, "OAuth refresh not possible now: " + redact(claim_failure, known_secrets_),
+                       true);
+    logger().warning(options_.connection_label + ": " + error->message);
+    return RefreshOutcome::kFailed;
+  }
+  if (moved_on) {
+    if (!moved_on->stored || moved_on->stored->access_token.empty()) {
+      state_ = OAuthState::kNotAuthorized;
+      tokens_.reset();
+      *error = needsReauthorizationError();
+      return RefreshOutcome::kRefused;
+    }
+    tokens_ = std::move(moved_on->stored);
+    state_ = OAuthState::kAuthorized;
+    rememberSecretsLocked(*tokens_);
+    logger().information(options_.connection_label + ": OAuth tokens refreshed by another process taken from the store");
+    return RefreshOutcome::kRefreshed;
+  }
+  Result<OAuthTokens> result = std::move(*refreshed);
   if (metrics_) metrics_->recordTokenRefresh(result.ok() && save_failure.empty());
 
   if (!result) {

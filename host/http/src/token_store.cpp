@@ -5,6 +5,12 @@
 
 namespace atsync::host::http {
 
+RefreshClaim TokenStore::claimRefresh(const std::string& refresh_token, std::int64_t /*hold_ms*/) {
+  auto stored = load();
+  if (!stored || stored->refresh_token != refresh_token) return {RefreshClaim::Kind::kMovedOn, std::move(stored)};
+  return {RefreshClaim::Kind::kClaimed, std::nullopt};
+}
+
 std::optional<OAuthTokens> InMemoryTokenStore::load() {
   std::lock_guard lock(mutex_);
   return tokens_;
