@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "app/host_app.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
 #include "runtime/connector.hpp"
@@ -28,24 +29,19 @@ int runPostings(const Arguments& args) {
     std::cerr << "atsync postings: no connection '" << *connection_id << "' in " << *file << "\n";
     return 1;
   }
-  auto client = http::HttpClient::create();
-  if (!client) {
-    std::cerr << "atsync postings: " << client.error().message << "\n";
+  // The same host as `atsync run` builds, so the connector uses the store's OAuth tokens (refreshing them, when due,
+  // in turn with a running server: see http::TokenStore::claimRefresh).
+  auto app = app::HostApp::create(loaded->config, std::move(loaded->plugins));
+  if (!app) {
+    std::cerr << "atsync postings: " << app.error() << "\n";
     return 1;
   }
-  runtime::InMemoryStateStore state;
-  // One-shot verbs have no durable store yet, so OAuth connections cannot be used from here.
-  http::InMemoryTokenStore tokens;
-  runtime::ConnectorContext context;
-  context.connection_id = connection->id;
-  context.client = client.value().get();
-  context.state = &state;
-  context.tokens = &tokens;
-  auto connector = runtime::Connector::open(loaded->plugins.find(connection->ats.plugin), connection->ats.config, context);
-  if (!connector) {
-    std::cerr << "atsync postings: " << connector.error() << "\n";
+  auto* lane = (*app)->lanes().find(*connection_id);
+  if (lane == nullptr) {
+    std::cerr << "atsync postings: connection '" << *connection_id << "' is disabled in " << *file << "\n";
     return 1;
   }
+  runtime::Connector* connector = &lane->ats();
   // No dispatcher runs here, and the HTTP service makes one attempt: a brief failure of the ATS (a 503, a dropped
   // connection, a short rate-limit wait) is ridden out by this verb's own small loop, each retry announced on stderr;
   // an outage, a long Retry-After or a refusal is reported at once with what to do (runtime/one_shot_retry.hpp).
@@ -53,7 +49,7 @@ int runPostings(const Arguments& args) {
   int attempts = 0;
   const runtime::OneShotRetry policy;
   auto out = runtime::retryOneShot(
-      [&] { return (*connector)->invoke(sdk::op::kPostingsList, boost::json::object{}); }, policy,
+      [&] { return connector->invoke(sdk::op::kPostingsList, boost::json::object{}); }, policy,
       [&](const sdk::Error& e, int next_attempt, std::int64_t wait_ms) {
         std::cerr << prefix << e.code << ": " << e.message << "; retrying in " << wait_ms << " ms (attempt "
                   << next_attempt << " of " << policy.max_attempts << ")\n";

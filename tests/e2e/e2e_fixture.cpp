@@ -60,6 +60,7 @@ void EndToEnd::startSandboxes(const WorldOptions& options) {
   lo.seed = "small";
   lo.api_keys = {kLeverKey};
   lo.oauth_clients = {{kLeverClientId, kLeverClientSecret, {}}};
+  lo.token_expires_in_s = options.lever_token_expires_in_s;
   lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
   lever_ = std::make_unique<lever::LeverSandbox>(lo);
   lever_->start();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Secrets at rest, as an operator sees them: what the store file holds after `atsync run` registered Lever's
-// webhooks, and rotating `encryption_key` with `previous_encryption_keys` and `atsync reseal`.
+// webhooks, rotating `encryption_key` with `previous_encryption_keys` and `atsync reseal`, and the stored OAuth
+// tokens shared by the server and the one-shot verbs.
 
 #include "e2e_fixture.hpp"
 #include "http_call.hpp"
@@ -216,6 +217,34 @@ TEST_F(Secrets, RotatedKeyOpensOAuthTokensAndResealMovesThemToTheNewKey) {
   startHost();
   ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
   EXPECT_FALSE(waitLinked(kAda).empty()) << "Lever calls work with the resealed tokens";
+}
+
+TEST_F(Secrets, OneShotVerbsUseTheStoredOAuthTokensAndRefreshInTurnWithTheServer) {
+  WorldOptions options;
+  options.lever_oauth = true;
+  options.encryption_key = kKeyA;
+  options.lever_token_expires_in_s = 2;  // inside the 60 s refresh skew: every Lever call refreshes, and rotates
+  startSandboxes(options);
+  ASSERT_TRUE(host().start()) << host().output();
+  authorizeLever();
+  ASSERT_TRUE(host().waitReady(seconds(20))) << host().output();
+
+  // The server calls Lever for flow candidates while `atsync postings` calls it from its own process.
+  const std::vector<std::string> candidates = {kAda, "cand_grace", "cand_alan"};
+  for (const auto& c : candidates) ASSERT_TRUE(kulaStore().addToFlow(kFlow, c, kRecruiter).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto postings = atsync({"postings", "--connection", kConnection});
+    ASSERT_EQ(postings.exit_code, 0) << postings.err;
+    EXPECT_NE(postings.out.find("published postings for connection"), std::string::npos) << postings.out;
+  }
+  for (const auto& c : candidates) EXPECT_FALSE(waitLinked(c).empty()) << c;
+
+  // Nobody spent a refresh token another had rotated: the server still reaches Lever afterwards.
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, "cand_katherine", kRecruiter).ok());
+  EXPECT_FALSE(waitLinked("cand_katherine").empty()) << host().output();
+  EXPECT_EQ(host().output().find("needs re-authorization"), std::string::npos) << host().output();
+  const auto postings = atsync({"postings", "--connection", kConnection});
+  EXPECT_EQ(postings.exit_code, 0) << postings.err;
 }
 
 }  // namespace
