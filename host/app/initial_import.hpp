@@ -37,6 +37,9 @@ struct ImportSummary {
 /// The longest the import waits for one scheduled retry. The dispatcher's backoff passes a minute after about seven
 /// failures in a row: by then the vendor is down rather than blinking, and a serving host finishes the work later.
 inline constexpr std::int64_t kMaxImportRetryWaitMs = 60000;
+/// Imports of different people run at once, at most this many (app/command_pool.hpp): each waits on vendor round
+/// trips, so a few are enough to keep up with the pages (bench/NOTES.md, finding 5).
+inline constexpr int kImportConcurrency = 4;
 
 using ImportProgressFn = std::function<void(const ImportProgress&)>;
 using ImportNoticeFn = std::function<void(const std::string&)>;  ///< one line for the operator

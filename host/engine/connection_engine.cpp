@@ -250,16 +250,36 @@ int ConnectionEngine::processInbox(std::int64_t now_ms) {
 }
 
 std::optional<ConnectionEngine::Claim> ConnectionEngine::claim(std::int64_t now_ms, std::int64_t* next_due_ms) {
+  return claimWhere(now_ms, next_due_ms, 1, nullptr);
+}
+
+std::optional<ConnectionEngine::Claim> ConnectionEngine::claimCommand(
+    std::int64_t now_ms, int window, const std::function<bool(const store::Command&)>& skip) {
+  if (!ready_ && !connect(now_ms)) return std::nullopt;
+  return claimWhere(now_ms, nullptr, std::max(window, 1), skip ? &skip : nullptr);
+}
+
+ActionOutcome ConnectionEngine::runClaimed(const Claim& claim, std::int64_t now_ms) const {
+  return runner_->run(claim.command, claim.input, claim.snapshot, now_ms);
+}
+
+std::optional<ConnectionEngine::Claim> ConnectionEngine::claimWhere(
+    std::int64_t now_ms, std::int64_t* next_due_ms, int window,
+    const std::function<bool(const store::Command&)>* skip) {
   std::optional<Claim> claimed;
   store_.transact([&](store::Transaction& tx) {
     claimed.reset();
-    auto runnable = tx.runnableCommands(config_.id, now_ms, 1);
-    if (runnable.empty()) {
+    auto runnable = tx.runnableCommands(config_.id, now_ms, window);
+    auto first = runnable.begin();
+    if (skip != nullptr) {
+      first = std::find_if(runnable.begin(), runnable.end(), [&](const store::Command& c) { return !(*skip)(c); });
+    }
+    if (first == runnable.end()) {
       // Nothing runnable now: when is the next one (a retry waiting out its backoff)?
       if (next_due_ms != nullptr) *next_due_ms = tx.nextCommandDueMs(config_.id).value_or(0);
       return;
     }
-    Claim c{std::move(runnable.front()), {}, {}};
+    Claim c{std::move(*first), {}, {}};
     // A command found in flight was interrupted (crash, kill): its write may have happened.
     if (c.command.state == "in_flight") c.command.outcome_unknown = true;
     c.command.state = "in_flight";

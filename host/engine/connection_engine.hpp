@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -86,19 +87,38 @@ class ConnectionEngine {
                       std::map<std::string, MappingEntry> platform_to_ats);
   const config::ConnectionConfig& config() const { return config_; }
 
- private:
+  // ---- The dispatcher in parts: for a one-shot verb that runs commands of different groups at once ----
+  // (app/import_pipeline.cpp). The caller keeps the outbox's rule: never two commands of one group at a time.
+
   /// A command taken for running: marked in flight, with the snapshot its action needs, in one transaction.
   struct Claim {
     store::Command command;
     boost::json::value input;  ///< the command's input, parsed once (null when it does not parse)
     ActionSnapshot snapshot;
   };
+  /// Claims the oldest runnable command among the first `window` that `skip` lets through (a caller skips the
+  /// commands it holds, which are in flight, and those that must wait for one it holds). Nothing: none is runnable
+  /// now, or every one in the window was skipped. Connects first when needed. Not thread-safe (as step()).
+  std::optional<Claim> claimCommand(std::int64_t now_ms, int window,
+                                    const std::function<bool(const store::Command&)>& skip);
+  /// Runs a claimed command's action: vendor calls only, no store and no engine state, so claims of different
+  /// groups may run on different threads at once (the connectors are reentrant: see runtime/connector.hpp).
+  ActionOutcome runClaimed(const Claim& claim, std::int64_t now_ms) const;
+  /// Records the outcome as the dispatcher does (retry, dead letter, effects), in one transaction. Same thread as
+  /// claimCommand.
+  void completeClaimed(const Claim& claim, ActionOutcome outcome, std::int64_t now_ms) {
+    complete(claim.command, std::move(outcome), now_ms);
+  }
 
+ private:
   int processInbox(std::int64_t now_ms);
   /// Runs commands until none is runnable, the batch is done or a stop is asked. `next_due_ms` (may be null)
   /// receives when the earliest delayed command falls due (0: none), when the outbox ran dry.
   int dispatch(std::int64_t now_ms, std::int64_t* next_due_ms);
   std::optional<Claim> claim(std::int64_t now_ms, std::int64_t* next_due_ms);
+  /// claim() over the first `window` runnable commands, passing over those `skip` (may be null) refuses.
+  std::optional<Claim> claimWhere(std::int64_t now_ms, std::int64_t* next_due_ms, int window,
+                                  const std::function<bool(const store::Command&)>* skip);
   /// Records an action's outcome with its effects, in one transaction.
   void complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms);
   std::int64_t backoffMs(int attempts);
