@@ -11,6 +11,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace atsync::host::app {
 namespace {
@@ -73,6 +74,7 @@ CommandPool::~CommandPool() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    queue_.clear();  // claimed but not started (an import that stopped on an error): in flight, for the next run
   }
   work_.notify_all();
   for (auto& t : threads_) t.join();
@@ -97,77 +99,84 @@ void CommandPool::workerLoop() {
   }
 }
 
-int CommandPool::drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms) {
+int CommandPool::drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms,
+                       const std::function<bool()>& enough) {
   connection_ = &connection;
-  struct Held {
-    std::vector<std::string> subjects;
-    bool alone = false;
-  };
-  std::map<std::int64_t, Held> running;  // by command id
-  std::multiset<std::string> busy;       // subjects of the running commands
-  bool alone = false;                    // a command that runs alone is running
-  std::exception_ptr error;
+  const std::size_t max_held = 2 * static_cast<std::size_t>(workers_);
   int attempted = 0;
 
-  const auto release = [&](std::int64_t id) {
-    auto it = running.find(id);
-    for (const auto& s : it->second.subjects) busy.erase(busy.find(s));
-    running.erase(it);
+  // Picks, oldest first, the commands that may run beside the held ones and beside each other.
+  const auto choose = [&](const std::vector<store::Command>& runnable) {
+    std::vector<std::size_t> picked;
+    std::set<std::string> taken;
+    const std::size_t room = max_held - held_.size();
+    for (std::size_t i = 0; i < runnable.size() && picked.size() < room; ++i) {
+      const auto& c = runnable[i];
+      if (held_.count(c.id) > 0) continue;
+      if (!runsConcurrently(c)) {
+        // It runs alone, in its turn: claim it when nothing else is held, and nothing after it until it is done.
+        if (held_.empty() && picked.empty()) picked.push_back(i);
+        break;
+      }
+      const auto subjects = commandSubjects(c);
+      const bool clash = std::any_of(subjects.begin(), subjects.end(), [&](const std::string& s) {
+        return busy_.count(s) > 0 || taken.count(s) > 0;
+      });
+      // A command passed over still holds its subjects for this pick: a later command of the same person must not
+      // overtake it.
+      taken.insert(subjects.begin(), subjects.end());
+      if (!clash) picked.push_back(i);
+    }
+    return picked;
   };
 
   while (true) {
-    // Fill the pool with the oldest commands that may run beside the running ones.
-    while (!error && !alone && static_cast<int>(running.size()) < workers_) {
-      bool barrier = false;  // an older command must run alone: claim nothing after it until the pool is empty
-      const auto skip = [&](const store::Command& c) {
-        if (barrier || running.count(c.id) > 0) return true;
-        if (!runsConcurrently(c)) {
-          if (running.empty()) return false;
-          barrier = true;
-          return true;
-        }
-        const auto subjects = commandSubjects(c);
-        return std::any_of(subjects.begin(), subjects.end(), [&](const std::string& s) { return busy.count(s) > 0; });
-      };
-      const int window = static_cast<int>(running.size()) + kLookahead;
-      auto claim = connection.claimCommand(now_ms(), window, skip);
-      if (!claim) break;
-      Held held{commandSubjects(claim->command), !runsConcurrently(claim->command)};
-      for (const auto& s : held.subjects) busy.insert(s);
-      alone = held.alone;
-      const std::int64_t id = claim->command.id;
-      running.emplace(id, std::move(held));
-      auto job = std::make_unique<Job>();
-      job->claim = std::move(*claim);
-      job->now_ms = now_ms();
-      {
+    if (!error_ && !alone_ && held_.size() < max_held) {
+      const int window = static_cast<int>(held_.size() + max_held) + kLookahead;
+      auto claims = connection.claimCommands(now_ms(), window, choose);
+      for (auto& claim : claims) {
+        Held h{commandSubjects(claim.command), !runsConcurrently(claim.command)};
+        for (const auto& s : h.subjects) busy_.insert(s);
+        alone_ = alone_ || h.alone;
+        held_.emplace(claim.command.id, std::move(h));
+        auto job = std::make_unique<Job>();
+        job->claim = std::move(claim);
+        job->now_ms = now_ms();
         std::lock_guard lock(mutex_);
         queue_.push_back(std::move(job));
       }
-      work_.notify_one();
+      if (!claims.empty()) work_.notify_all();
     }
-    if (running.empty()) break;
-    // Record what has finished, on this thread (the store and the engine's bookkeeping are not shared).
+    if (held_.empty()) break;
+    // Record every outcome that has come back, in one transaction on this thread.
     std::deque<std::unique_ptr<Job>> finished;
     {
       std::unique_lock lock(mutex_);
       finished_.wait(lock, [&] { return !done_.empty(); });
       finished.swap(done_);
     }
+    std::vector<std::pair<store::Command, engine::ActionOutcome>> outcomes;
     for (auto& job : finished) {
       const std::int64_t id = job->claim.command.id;
       if (job->error) {
-        // As in the serial dispatcher, the exception leaves the command in flight (recovered on the next run).
-        if (!error) error = job->error;
+        // As in the serial dispatcher, the exception leaves its command in flight (recovered on the next run).
+        if (!error_) error_ = job->error;
       } else {
-        connection.completeClaimed(job->claim, std::move(job->outcome), now_ms());
-        ++attempted;
+        outcomes.emplace_back(std::move(job->claim.command), std::move(job->outcome));
       }
-      if (running.at(id).alone) alone = false;
-      release(id);
+      auto it = held_.find(id);
+      if (it->second.alone) alone_ = false;
+      for (const auto& s : it->second.subjects) busy_.erase(busy_.find(s));
+      held_.erase(it);
     }
+    attempted += static_cast<int>(outcomes.size());
+    if (!outcomes.empty()) connection.completeClaims(std::move(outcomes), now_ms());
+    if (!error_ && enough && enough()) return attempted;  // the held commands go on; the next call records them
   }
-  if (error) std::rethrow_exception(error);
+  if (error_) {
+    auto error = std::exchange(error_, nullptr);
+    std::rethrow_exception(error);
+  }
   return attempted;
 }
 

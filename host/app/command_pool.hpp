@@ -10,8 +10,12 @@
 // opportunities of one contact, or of one email) never run at once — the second then sees the first's link, as it
 // would one after the other. A command of any other action runs alone, as in the serial dispatcher.
 //
-// Claims and completions — the store and the engine's bookkeeping — stay on the calling thread; only actions,
-// which are vendor calls, run on the pool's threads. The connectors are reentrant (runtime/connector.hpp).
+// Claims and completions — the store and the engine's bookkeeping — stay on the calling thread, in batches: one
+// transaction claims up to a pool's worth of commands and one records every outcome that came back meanwhile, so
+// on a disk where a synchronous commit costs milliseconds the commits no longer set the pace (finding 5). Only
+// actions, which are vendor calls, run on the pool's threads. The connectors are reentrant (runtime/connector.hpp).
+// A crash between an action and the commit of its outcome leaves the command in flight, which the next run
+// recovers as it always has: the action checks the vendor before writing again.
 
 #include "engine/connection_engine.hpp"
 
@@ -20,7 +24,10 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,15 +46,19 @@ class CommandPool {
   /// Runs a claimed command's action; by default the connection's own (tests wrap it to watch the overlap).
   using RunFn = std::function<engine::ActionOutcome(const engine::ConnectionEngine::Claim&, std::int64_t now_ms)>;
 
-  /// `workers` threads (at least one) run actions; at most that many commands are in flight at a time.
+  /// `workers` threads (at least one) run actions. Twice as many commands may be claimed at a time, so the threads
+  /// have work while the caller's thread commits.
   explicit CommandPool(int workers, RunFn run = {});
   ~CommandPool();
   CommandPool(const CommandPool&) = delete;
   CommandPool& operator=(const CommandPool&) = delete;
 
-  /// Runs the connection's commands until none is runnable now and none is running. Returns how many were
-  /// attempted. An exception from an action is rethrown here once the other running commands are done.
-  int drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms);
+  /// Runs the connection's commands until none is runnable now and none is running, or — when `enough` is given —
+  /// until it says so after an outcome was recorded: then the commands still running go on, and the next call
+  /// records them (the import stores its next page meanwhile). Returns how many were attempted. An exception from
+  /// an action is rethrown once the other running commands are done. One connection per pool, one caller thread.
+  int drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms,
+            const std::function<bool()>& enough = {});
 
  private:
   struct Job {
@@ -66,6 +77,15 @@ class CommandPool {
   std::condition_variable finished_;
   std::deque<std::unique_ptr<Job>> queue_;  ///< claimed, waiting for a thread
   std::deque<std::unique_ptr<Job>> done_;   ///< run, waiting for their completion on the caller's thread
+  // The caller's side (drain's thread only): commands claimed and not yet recorded, and what they hold.
+  struct Held {
+    std::vector<std::string> subjects;
+    bool alone = false;
+  };
+  std::map<std::int64_t, Held> held_;  ///< by command id
+  std::multiset<std::string> busy_;    ///< the subjects of held_
+  bool alone_ = false;                 ///< a command that runs alone is held
+  std::exception_ptr error_;           ///< an action threw: claim nothing more, rethrow once the others are back
   bool stopping_ = false;
   std::vector<std::thread> threads_;
   int workers_ = 1;

@@ -100,6 +100,7 @@ Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& 
     PageRead read = next_page.get();
     auto& page = read.page;
     if (!page) {
+      pool.drain(connection, now_ms);  // what the pages read so far queued is done before the run stops
       return unexpected(page.error().code + ": " + page.error().message +
                         runtime::oneShotAdvice(page.error(), read.attempts) + " (a new run resumes from the last page)");
     }
@@ -136,10 +137,13 @@ Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& 
       std::lock_guard lock(output_mutex);
       on_page(progress);
     }
-    if (next) next_page = std::async(std::launch::async, read_page, next, progress.pages + 1);
-    // Write as we go, so memory stays flat however many pages there are.
-    pool.drain(connection, now_ms);
     if (!next) break;
+    next_page = std::async(std::launch::async, read_page, next, progress.pages + 1);
+    // Write as we go, until the next page is in: its commands then join the ones still running. The outbox holds
+    // what is not done yet, so memory stays flat however many pages there are.
+    pool.drain(connection, now_ms, [&] {
+      return next_page.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
   }
   // Commands that failed for a while wait in the outbox for the time the dispatcher gave them (a backoff, a
   // Retry-After, the rate-limit budget). No worker comes back for them in a one-shot run: wait here.

@@ -250,49 +250,34 @@ int ConnectionEngine::processInbox(std::int64_t now_ms) {
 }
 
 std::optional<ConnectionEngine::Claim> ConnectionEngine::claim(std::int64_t now_ms, std::int64_t* next_due_ms) {
-  return claimWhere(now_ms, next_due_ms, 1, nullptr);
-}
-
-std::optional<ConnectionEngine::Claim> ConnectionEngine::claimCommand(
-    std::int64_t now_ms, int window, const std::function<bool(const store::Command&)>& skip) {
-  if (!ready_ && !connect(now_ms)) return std::nullopt;
-  return claimWhere(now_ms, nullptr, std::max(window, 1), skip ? &skip : nullptr);
-}
-
-ActionOutcome ConnectionEngine::runClaimed(const Claim& claim, std::int64_t now_ms) const {
-  return runner_->run(claim.command, claim.input, claim.snapshot, now_ms);
-}
-
-std::optional<ConnectionEngine::Claim> ConnectionEngine::claimWhere(
-    std::int64_t now_ms, std::int64_t* next_due_ms, int window,
-    const std::function<bool(const store::Command&)>* skip) {
   std::optional<Claim> claimed;
   store_.transact([&](store::Transaction& tx) {
     claimed.reset();
-    auto runnable = tx.runnableCommands(config_.id, now_ms, window);
-    auto first = runnable.begin();
-    if (skip != nullptr) {
-      first = std::find_if(runnable.begin(), runnable.end(), [&](const store::Command& c) { return !(*skip)(c); });
-    }
-    if (first == runnable.end()) {
+    auto runnable = tx.runnableCommands(config_.id, now_ms, 1);
+    if (runnable.empty()) {
       // Nothing runnable now: when is the next one (a retry waiting out its backoff)?
       if (next_due_ms != nullptr) *next_due_ms = tx.nextCommandDueMs(config_.id).value_or(0);
       return;
     }
-    Claim c{std::move(*first), {}, {}};
-    // A command found in flight was interrupted (crash, kill): its write may have happened.
-    if (c.command.state == "in_flight") c.command.outcome_unknown = true;
-    c.command.state = "in_flight";
-    c.command.attempts += 1;
-    c.command.updated_at_ms = now_ms;
-    tx.updateCommand(c.command);
-    boost::system::error_code ec;
-    c.input = json::parse(c.command.input, ec);
-    if (ec) c.input = nullptr;
-    if (c.input.is_object()) c.snapshot = ActionRunner::snapshot(c.command, c.input.get_object(), tx);
-    claimed = std::move(c);
+    claimed = markClaimed(std::move(runnable.front()), now_ms, tx);
   });
   return claimed;
+}
+
+ConnectionEngine::Claim ConnectionEngine::markClaimed(store::Command command, std::int64_t now_ms,
+                                                      store::Transaction& tx) {
+  Claim c{std::move(command), {}, {}};
+  // A command found in flight was interrupted (crash, kill): its write may have happened.
+  if (c.command.state == "in_flight") c.command.outcome_unknown = true;
+  c.command.state = "in_flight";
+  c.command.attempts += 1;
+  c.command.updated_at_ms = now_ms;
+  tx.updateCommand(c.command);
+  boost::system::error_code ec;
+  c.input = json::parse(c.command.input, ec);
+  if (ec) c.input = nullptr;
+  if (c.input.is_object()) c.snapshot = ActionRunner::snapshot(c.command, c.input.get_object(), tx);
+  return c;
 }
 
 int ConnectionEngine::dispatch(std::int64_t now_ms, std::int64_t* next_due_ms) {
@@ -323,69 +308,107 @@ std::int64_t ConnectionEngine::backoffMs(int attempts) {
 
 void ConnectionEngine::complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms) {
   std::string final_state;
-  store_.transact([&](store::Transaction& tx) {
-    store::Command c = command;
-    c.updated_at_ms = now_ms;
-    switch (outcome.kind) {
-      case ActionOutcome::Kind::kDone:
-      case ActionOutcome::Kind::kSkipped: {
-        c.state = outcome.kind == ActionOutcome::Kind::kDone ? "done" : "skipped";
-        c.remote_id = outcome.remote_id;
-        c.output = outcome.output.is_null() ? json::serialize(json::object{{"summary", outcome.summary}})
-                                            : json::serialize(json::object{{"summary", outcome.summary},
-                                                                           {"result", outcome.output}});
-        c.last_error.clear();
-        c.outcome_unknown = false;
-        break;
-      }
-      case ActionOutcome::Kind::kContinue: {
-        // Part of the work is resolved and recorded in the input; the next claim snapshots what it found. Not an
-        // attempt: nothing was written that could fail.
+  store_.transact([&](store::Transaction& tx) { final_state = recordOutcome(command, outcome, now_ms, tx); });
+  afterOutcome(command, outcome, final_state);
+}
+
+std::string ConnectionEngine::recordOutcome(const store::Command& command, const ActionOutcome& outcome,
+                                            std::int64_t now_ms, store::Transaction& tx) {
+  store::Command c = command;
+  c.updated_at_ms = now_ms;
+  switch (outcome.kind) {
+    case ActionOutcome::Kind::kDone:
+    case ActionOutcome::Kind::kSkipped: {
+      c.state = outcome.kind == ActionOutcome::Kind::kDone ? "done" : "skipped";
+      c.remote_id = outcome.remote_id;
+      c.output = outcome.output.is_null() ? json::serialize(json::object{{"summary", outcome.summary}})
+                                          : json::serialize(json::object{{"summary", outcome.summary},
+                                                                         {"result", outcome.output}});
+      c.last_error.clear();
+      c.outcome_unknown = false;
+      break;
+    }
+    case ActionOutcome::Kind::kContinue: {
+      // Part of the work is resolved and recorded in the input; the next claim snapshots what it found. Not an
+      // attempt: nothing was written that could fail.
+      c.state = "pending";
+      c.attempts -= 1;
+      c.input = json::serialize(outcome.next_input);
+      c.next_attempt_at_ms = now_ms;
+      break;
+    }
+    case ActionOutcome::Kind::kFailed: {
+      const auto& e = outcome.error;
+      c.last_error = json::serialize(json::value_from(e));
+      c.outcome_unknown = c.outcome_unknown || e.outcome_unknown;
+      const bool transient = e.retryable || e.outcome_unknown || e.code == sdk::errc::kTransport ||
+                             e.code == sdk::errc::kRateLimited || e.code == sdk::errc::kUnauthorized;
+      // The host's rate limiter refused the call and sent nothing (no HTTP status, outcome known): the tenant's
+      // budget is spent, the command did not fail. The attempt counted when the command was claimed is handed
+      // back rather than tracked apart: `attempts` then keeps meaning "vendor calls that failed", which is what
+      // max_attempts, the backoff and the dead-letter message count, and needs no column of its own.
+      const bool budget_refusal = e.code == sdk::errc::kRateLimited && !e.http_status && !e.outcome_unknown &&
+                                  e.retry_after_ms && *e.retry_after_ms > 0;
+      if (budget_refusal) {
         c.state = "pending";
         c.attempts -= 1;
-        c.input = json::serialize(outcome.next_input);
-        c.next_attempt_at_ms = now_ms;
-        break;
+        c.next_attempt_at_ms = now_ms + *e.retry_after_ms;
+      } else if (transient && c.attempts < options_.max_attempts) {
+        c.state = "pending";
+        // This is the one retry layer (the HTTP service returns failures at once): a vendor's Retry-After is
+        // honoured here, persisted, and never undercut by the backoff.
+        c.next_attempt_at_ms = now_ms + std::max(e.retry_after_ms.value_or(0), backoffMs(c.attempts));
+      } else {
+        c.state = "dead";
+        tx.addActivity({0, config_.id, now_ms, "error", "dead_letter", c.key,
+                        "Gave up on " + c.action + " (" + c.key + ") after " + std::to_string(c.attempts) +
+                            (c.attempts == 1 ? " attempt: " : " attempts: ") + e.code + ": " + e.message +
+                            ". Retry it from the dead letters once the cause is fixed."});
       }
-      case ActionOutcome::Kind::kFailed: {
-        const auto& e = outcome.error;
-        c.last_error = json::serialize(json::value_from(e));
-        c.outcome_unknown = c.outcome_unknown || e.outcome_unknown;
-        const bool transient = e.retryable || e.outcome_unknown || e.code == sdk::errc::kTransport ||
-                               e.code == sdk::errc::kRateLimited || e.code == sdk::errc::kUnauthorized;
-        // The host's rate limiter refused the call and sent nothing (no HTTP status, outcome known): the tenant's
-        // budget is spent, the command did not fail. The attempt counted when the command was claimed is handed
-        // back rather than tracked apart: `attempts` then keeps meaning "vendor calls that failed", which is what
-        // max_attempts, the backoff and the dead-letter message count, and needs no column of its own.
-        const bool budget_refusal = e.code == sdk::errc::kRateLimited && !e.http_status && !e.outcome_unknown &&
-                                    e.retry_after_ms && *e.retry_after_ms > 0;
-        if (budget_refusal) {
-          c.state = "pending";
-          c.attempts -= 1;
-          c.next_attempt_at_ms = now_ms + *e.retry_after_ms;
-        } else if (transient && c.attempts < options_.max_attempts) {
-          c.state = "pending";
-          // This is the one retry layer (the HTTP service returns failures at once): a vendor's Retry-After is
-          // honoured here, persisted, and never undercut by the backoff.
-          c.next_attempt_at_ms = now_ms + std::max(e.retry_after_ms.value_or(0), backoffMs(c.attempts));
-        } else {
-          c.state = "dead";
-          tx.addActivity({0, config_.id, now_ms, "error", "dead_letter", c.key,
-                          "Gave up on " + c.action + " (" + c.key + ") after " + std::to_string(c.attempts) +
-                              (c.attempts == 1 ? " attempt: " : " attempts: ") + e.code + ": " + e.message +
-                              ". Retry it from the dead letters once the cause is fixed."});
-        }
-        break;
-      }
+      break;
     }
-    tx.updateCommand(c);
-    if (outcome.effects) outcome.effects(tx);
-    final_state = c.state;
-  });
+  }
+  tx.updateCommand(c);
+  if (outcome.effects) outcome.effects(tx);
+  return c.state;
+}
+
+void ConnectionEngine::afterOutcome(const store::Command& command, const ActionOutcome& outcome,
+                                    const std::string& final_state) {
   if (outcome.adds_events && outcome.kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
   if (options_.counters && outcome.kind != ActionOutcome::Kind::kContinue) {
     options_.counters->record(config_.id, command.action, final_state == "pending" ? "retry" : final_state);
   }
+}
+
+// ---- The dispatcher in batches (app/command_pool.hpp) ----
+
+std::vector<ConnectionEngine::Claim> ConnectionEngine::claimCommands(std::int64_t now_ms, int window,
+                                                                    const ChooseFn& choose) {
+  std::vector<Claim> claimed;
+  if (!ready_ && !connect(now_ms)) return claimed;
+  store_.transact([&](store::Transaction& tx) {
+    claimed.clear();
+    auto runnable = tx.runnableCommands(config_.id, now_ms, std::max(window, 1));
+    for (const std::size_t i : choose(runnable)) {
+      if (i < runnable.size()) claimed.push_back(markClaimed(std::move(runnable[i]), now_ms, tx));
+    }
+  });
+  return claimed;
+}
+
+ActionOutcome ConnectionEngine::runClaimed(const Claim& claim, std::int64_t now_ms) const {
+  return runner_->run(claim.command, claim.input, claim.snapshot, now_ms);
+}
+
+void ConnectionEngine::completeClaims(std::vector<std::pair<store::Command, ActionOutcome>> finished,
+                                      std::int64_t now_ms) {
+  std::vector<std::string> final_states;
+  store_.transact([&](store::Transaction& tx) {
+    final_states.clear();
+    for (const auto& [command, outcome] : finished) final_states.push_back(recordOutcome(command, outcome, now_ms, tx));
+  });
+  for (std::size_t i = 0; i < finished.size(); ++i) afterOutcome(finished[i].first, finished[i].second, final_states[i]);
 }
 
 void ConnectionEngine::poll(std::int64_t now_ms) {

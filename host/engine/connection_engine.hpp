@@ -87,8 +87,11 @@ class ConnectionEngine {
                       std::map<std::string, MappingEntry> platform_to_ats);
   const config::ConnectionConfig& config() const { return config_; }
 
-  // ---- The dispatcher in parts: for a one-shot verb that runs commands of different groups at once ----
-  // (app/import_pipeline.cpp). The caller keeps the outbox's rule: never two commands of one group at a time.
+  // ---- The dispatcher in batches, for a one-shot verb that runs commands of different groups at once ----
+  // (`atsync import`: app/command_pool.hpp). One transaction claims many commands and one records many outcomes, so
+  // a synchronous commit (an fsync) is paid per batch rather than twice per command. The caller keeps the outbox's
+  // rule: two commands of one group are never claimed together nor run at once. Not thread-safe, as step(), except
+  // runClaimed.
 
   /// A command taken for running: marked in flight, with the snapshot its action needs, in one transaction.
   struct Claim {
@@ -96,19 +99,18 @@ class ConnectionEngine {
     boost::json::value input;  ///< the command's input, parsed once (null when it does not parse)
     ActionSnapshot snapshot;
   };
-  /// Claims the oldest runnable command among the first `window` that `skip` lets through (a caller skips the
-  /// commands it holds, which are in flight, and those that must wait for one it holds). Nothing: none is runnable
-  /// now, or every one in the window was skipped. Connects first when needed. Not thread-safe (as step()).
-  std::optional<Claim> claimCommand(std::int64_t now_ms, int window,
-                                    const std::function<bool(const store::Command&)>& skip);
+  /// Picks, from the first runnable commands (oldest first), the ones to claim: their indexes. It may be called
+  /// again if the transaction is retried, so it must depend on its argument and the caller's state only.
+  using ChooseFn = std::function<std::vector<std::size_t>(const std::vector<store::Command>& runnable)>;
+  /// Claims what `choose` picks among the first `window` runnable commands, in one transaction. Connects first when
+  /// needed; empty when nothing is runnable now or nothing was picked.
+  std::vector<Claim> claimCommands(std::int64_t now_ms, int window, const ChooseFn& choose);
   /// Runs a claimed command's action: vendor calls only, no store and no engine state, so claims of different
-  /// groups may run on different threads at once (the connectors are reentrant: see runtime/connector.hpp).
+  /// groups may run on different threads at once (the connectors are reentrant: runtime/connector.hpp).
   ActionOutcome runClaimed(const Claim& claim, std::int64_t now_ms) const;
-  /// Records the outcome as the dispatcher does (retry, dead letter, effects), in one transaction. Same thread as
-  /// claimCommand.
-  void completeClaimed(const Claim& claim, ActionOutcome outcome, std::int64_t now_ms) {
-    complete(claim.command, std::move(outcome), now_ms);
-  }
+  /// Records the outcomes of claimed commands as the dispatcher does (retry, dead letter, effects), in order, in one
+  /// transaction.
+  void completeClaims(std::vector<std::pair<store::Command, ActionOutcome>> finished, std::int64_t now_ms);
 
  private:
   int processInbox(std::int64_t now_ms);
@@ -116,11 +118,15 @@ class ConnectionEngine {
   /// receives when the earliest delayed command falls due (0: none), when the outbox ran dry.
   int dispatch(std::int64_t now_ms, std::int64_t* next_due_ms);
   std::optional<Claim> claim(std::int64_t now_ms, std::int64_t* next_due_ms);
-  /// claim() over the first `window` runnable commands, passing over those `skip` (may be null) refuses.
-  std::optional<Claim> claimWhere(std::int64_t now_ms, std::int64_t* next_due_ms, int window,
-                                  const std::function<bool(const store::Command&)>* skip);
+  /// Marks a runnable command in flight and reads its snapshot, inside the claiming transaction.
+  Claim markClaimed(store::Command command, std::int64_t now_ms, store::Transaction& tx);
   /// Records an action's outcome with its effects, in one transaction.
   void complete(const store::Command& command, ActionOutcome outcome, std::int64_t now_ms);
+  /// complete()'s work inside a transaction; returns the command's new state.
+  std::string recordOutcome(const store::Command& command, const ActionOutcome& outcome, std::int64_t now_ms,
+                            store::Transaction& tx);
+  /// complete()'s bookkeeping once the outcome is committed.
+  void afterOutcome(const store::Command& command, const ActionOutcome& outcome, const std::string& final_state);
   std::int64_t backoffMs(int attempts);
   void registerWebhooks(std::int64_t now_ms);
   void pollPlatform(std::int64_t now_ms);
