@@ -130,10 +130,14 @@ int CommandPool::drain(engine::ConnectionEngine& connection, const std::function
     return picked;
   };
 
+  bool claimed_all = false;  // the last claim took every command it could: the rest is held or must wait for it
   while (true) {
+    claimed_all = error_ || alone_;
     if (!error_ && !alone_ && held_.size() < max_held) {
       const int window = static_cast<int>(held_.size() + max_held) + kLookahead;
+      const std::size_t room = max_held - held_.size();
       auto claims = connection.claimCommands(now_ms(), window, choose);
+      claimed_all = claims.size() < room;
       for (auto& claim : claims) {
         Held h{commandSubjects(claim.command), !runsConcurrently(claim.command)};
         for (const auto& s : h.subjects) busy_.insert(s);
@@ -171,7 +175,8 @@ int CommandPool::drain(engine::ConnectionEngine& connection, const std::function
     }
     attempted += static_cast<int>(outcomes.size());
     if (!outcomes.empty()) connection.completeClaims(std::move(outcomes), now_ms());
-    if (!error_ && enough && enough()) return attempted;  // the held commands go on; the next call records them
+    // Only once nothing is left to claim: what is held goes on, and the next call records it.
+    if (!error_ && claimed_all && enough && enough()) return attempted;
   }
   if (error_) {
     auto error = std::exchange(error_, nullptr);

@@ -54,8 +54,9 @@ class CommandPool {
   CommandPool& operator=(const CommandPool&) = delete;
 
   /// Runs the connection's commands until none is runnable now and none is running, or — when `enough` is given —
-  /// until it says so after an outcome was recorded: then the commands still running go on, and the next call
-  /// records them (the import stores its next page meanwhile). Returns how many were attempted. An exception from
+  /// until every runnable command has been claimed and `enough` says so after outcomes were recorded: then the
+  /// commands still held (at most twice `workers`) go on, and the next call records them (the import stores its
+  /// next page meanwhile, but never runs ahead of its commands by more than that). Returns how many were attempted. An exception from
   /// an action is rethrown once the other running commands are done. One connection per pool, one caller thread.
   int drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms,
             const std::function<bool()>& enough = {});

@@ -139,8 +139,8 @@ Expected<ImportSummary, std::string> runInitialImport(engine::ConnectionEngine& 
     }
     if (!next) break;
     next_page = std::async(std::launch::async, read_page, next, progress.pages + 1);
-    // Write as we go, until the next page is in: its commands then join the ones still running. The outbox holds
-    // what is not done yet, so memory stays flat however many pages there are.
+    // Write as we go, until the next page is in and this page's commands are all claimed: the next page's commands
+    // then join the last ones still running. Memory stays flat however many pages there are.
     pool.drain(connection, now_ms, [&] {
       return next_page.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
     });

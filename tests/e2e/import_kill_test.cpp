@@ -39,8 +39,15 @@ TEST_F(EndToEnd, KillNineDuringImportLeavesEveryCandidateImportedExactlyOnce) {
   import.setVerb({"import", "--connection", kConnection});
   int kills = 0;
   for (int round = 0; round < 8 && kills < 5; ++round) {
+    const std::size_t from = import.output().size();
     ASSERT_TRUE(import.start()) << import.output();
-    std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(100, 700)(random)));
+    // Once this run has committed a page (its progress line), at a random point of what follows: writing to Kula,
+    // recording outcomes, reading or committing the next pages.
+    ASSERT_TRUE(waitFor([&] { return import.output().find("import: page", from) != std::string::npos ||
+                                     !import.running(); },
+                        seconds(20)))
+        << import.output();
+    std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(0, 600)(random)));
     if (!import.running()) break;  // it finished before the kill
     import.kill9();
     ++kills;

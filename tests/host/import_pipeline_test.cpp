@@ -12,6 +12,7 @@
 #include <atsync/sandbox/kula/kula_sandbox.hpp>
 #include <atsync/sandbox/lever/lever_sandbox.hpp>
 #include <atsync/sandbox/lever/seed_ids.hpp>
+#include <atsync/sdk/operations.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -114,16 +115,29 @@ class ImportPipeline : public ::testing::Test {
     ASSERT_TRUE(connection_->connect(nowMs())) << connection_->lastConnectError();
   }
 
-  /// Queues an import of every opportunity of the Lever sandbox, as the import's page loop does.
+  /// Queues an import of every opportunity of the Lever sandbox, as the import's page loop does, except that the
+  /// opportunities of one person are queued one after the other, so the pool sees them side by side.
   void queueImports() {
     auto page = connection_->ats().invoke(sdk::op::kImportPage, json::object{});
     ASSERT_TRUE(page) << page.error().message;
     const auto& list = page->document.at("opportunities").as_array();
     ASSERT_EQ(list.size(), lever_->state().opportunities().size()) << "one page holds them all";
+    std::vector<json::value> ordered;
+    std::set<std::string> contacts_done;
+    for (const auto& v : list) {
+      const std::string contact(v.at("contact_id").as_string());
+      if (!contacts_done.insert(contact).second) continue;
+      for (const auto& w : list) {
+        if (w.at("contact_id").as_string() == contact) ordered.push_back(w);
+      }
+    }
     app_->store().transact([&](store::Transaction& tx) {
-      for (const auto& v : list) {
+      for (const auto& v : ordered) {
         const std::string id(v.at("id").as_string());
-        insert(tx, "import:" + id, "opportunity:" + id, json::serialize(json::object{{"opportunity_id", id}, {"opportunity", v}}));
+        json::object input;
+        input["opportunity_id"] = id;
+        input["opportunity"] = v;
+        insert(tx, "import:" + id, "opportunity:" + id, json::serialize(input));
       }
     });
   }
