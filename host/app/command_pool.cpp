@@ -21,6 +21,10 @@ namespace json = boost::json;
 /// How far past the commands it holds the pool looks for one it may run (past imports of a person it is importing).
 constexpr int kLookahead = 32;
 
+/// Commands claimed per thread: the threads have work while the caller's thread commits, and a batch is large
+/// enough that a slow commit (several ms on a busy disk) is shared by many commands.
+constexpr std::size_t kHeldPerWorker = 4;
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -102,7 +106,7 @@ void CommandPool::workerLoop() {
 int CommandPool::drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms,
                        const std::function<bool()>& enough) {
   connection_ = &connection;
-  const std::size_t max_held = 2 * static_cast<std::size_t>(workers_);
+  const std::size_t max_held = kHeldPerWorker * static_cast<std::size_t>(workers_);
   int attempted = 0;
 
   // Picks, oldest first, the commands that may run beside the held ones and beside each other.
@@ -130,14 +134,18 @@ int CommandPool::drain(engine::ConnectionEngine& connection, const std::function
     return picked;
   };
 
-  bool claimed_all = false;  // the last claim took every command it could: the rest is held or must wait for it
+  std::vector<std::pair<store::Command, engine::ActionOutcome>> outcomes;  // came back, not yet recorded
   while (true) {
-    claimed_all = error_ || alone_;
-    if (!error_ && !alone_ && held_.size() < max_held) {
-      const int window = static_cast<int>(held_.size() + max_held) + kLookahead;
+    // Record what came back and claim what may run next, in one transaction.
+    const bool claiming = !error_ && !alone_ && held_.size() < max_held;
+    bool claimed_all = !claiming && held_.size() < max_held;  // nothing more could be claimed now
+    if (claiming || !outcomes.empty()) {
       const std::size_t room = max_held - held_.size();
-      auto claims = connection.claimCommands(now_ms(), window, choose);
-      claimed_all = claims.size() < room;
+      const int window = static_cast<int>(held_.size() + max_held) + kLookahead;
+      attempted += static_cast<int>(outcomes.size());
+      auto claims = connection.completeAndClaim(std::exchange(outcomes, {}), now_ms(), window,
+                                                claiming ? engine::ConnectionEngine::ChooseFn(choose) : nullptr);
+      if (claiming) claimed_all = claims.size() < room;
       for (auto& claim : claims) {
         Held h{commandSubjects(claim.command), !runsConcurrently(claim.command)};
         for (const auto& s : h.subjects) busy_.insert(s);
@@ -152,14 +160,14 @@ int CommandPool::drain(engine::ConnectionEngine& connection, const std::function
       if (!claims.empty()) work_.notify_all();
     }
     if (held_.empty()) break;
-    // Record every outcome that has come back, in one transaction on this thread.
+    // Only once nothing is left to claim: what is held goes on, and the next call records it.
+    if (!error_ && claimed_all && enough && enough()) return attempted;
     std::deque<std::unique_ptr<Job>> finished;
     {
       std::unique_lock lock(mutex_);
       finished_.wait(lock, [&] { return !done_.empty(); });
       finished.swap(done_);
     }
-    std::vector<std::pair<store::Command, engine::ActionOutcome>> outcomes;
     for (auto& job : finished) {
       const std::int64_t id = job->claim.command.id;
       if (job->error) {
@@ -173,10 +181,6 @@ int CommandPool::drain(engine::ConnectionEngine& connection, const std::function
       for (const auto& s : it->second.subjects) busy_.erase(busy_.find(s));
       held_.erase(it);
     }
-    attempted += static_cast<int>(outcomes.size());
-    if (!outcomes.empty()) connection.completeClaims(std::move(outcomes), now_ms());
-    // Only once nothing is left to claim: what is held goes on, and the next call records it.
-    if (!error_ && claimed_all && enough && enough()) return attempted;
   }
   if (error_) {
     auto error = std::exchange(error_, nullptr);

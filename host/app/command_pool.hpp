@@ -11,7 +11,7 @@
 // would one after the other. A command of any other action runs alone, as in the serial dispatcher.
 //
 // Claims and completions — the store and the engine's bookkeeping — stay on the calling thread, in batches: one
-// transaction claims up to a pool's worth of commands and one records every outcome that came back meanwhile, so
+// transaction records every outcome that came back meanwhile and claims the next commands, so
 // on a disk where a synchronous commit costs milliseconds the commits no longer set the pace (finding 5). Only
 // actions, which are vendor calls, run on the pool's threads. The connectors are reentrant (runtime/connector.hpp).
 // A crash between an action and the commit of its outcome leaves the command in flight, which the next run
@@ -46,8 +46,8 @@ class CommandPool {
   /// Runs a claimed command's action; by default the connection's own (tests wrap it to watch the overlap).
   using RunFn = std::function<engine::ActionOutcome(const engine::ConnectionEngine::Claim&, std::int64_t now_ms)>;
 
-  /// `workers` threads (at least one) run actions. Twice as many commands may be claimed at a time, so the threads
-  /// have work while the caller's thread commits.
+  /// `workers` threads (at least one) run actions. Four times as many commands may be claimed at a time, so the
+  /// threads have work while the caller's thread commits.
   explicit CommandPool(int workers, RunFn run = {});
   ~CommandPool();
   CommandPool(const CommandPool&) = delete;
@@ -55,7 +55,7 @@ class CommandPool {
 
   /// Runs the connection's commands until none is runnable now and none is running, or — when `enough` is given —
   /// until every runnable command has been claimed and `enough` says so after outcomes were recorded: then the
-  /// commands still held (at most twice `workers`) go on, and the next call records them (the import stores its
+  /// commands still held (at most four times `workers`) go on, and the next call records them (the import stores its
   /// next page meanwhile, but never runs ahead of its commands by more than that). Returns how many were attempted. An exception from
   /// an action is rethrown once the other running commands are done. One connection per pool, one caller thread.
   int drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms,

@@ -383,32 +383,29 @@ void ConnectionEngine::afterOutcome(const store::Command& command, const ActionO
 
 // ---- The dispatcher in batches (app/command_pool.hpp) ----
 
-std::vector<ConnectionEngine::Claim> ConnectionEngine::claimCommands(std::int64_t now_ms, int window,
-                                                                    const ChooseFn& choose) {
+std::vector<ConnectionEngine::Claim> ConnectionEngine::completeAndClaim(
+    std::vector<std::pair<store::Command, ActionOutcome>> finished, std::int64_t now_ms, int window,
+    const ChooseFn& choose) {
+  std::vector<std::string> final_states;
   std::vector<Claim> claimed;
-  if (!ready_ && !connect(now_ms)) return claimed;
+  const bool claiming = choose && (ready_ || connect(now_ms));
+  if (finished.empty() && !claiming) return claimed;
   store_.transact([&](store::Transaction& tx) {
+    final_states.clear();
     claimed.clear();
+    for (const auto& [command, outcome] : finished) final_states.push_back(recordOutcome(command, outcome, now_ms, tx));
+    if (!claiming) return;
     auto runnable = tx.runnableCommands(config_.id, now_ms, std::max(window, 1));
     for (const std::size_t i : choose(runnable)) {
       if (i < runnable.size()) claimed.push_back(markClaimed(std::move(runnable[i]), now_ms, tx));
     }
   });
+  for (std::size_t i = 0; i < finished.size(); ++i) afterOutcome(finished[i].first, finished[i].second, final_states[i]);
   return claimed;
 }
 
 ActionOutcome ConnectionEngine::runClaimed(const Claim& claim, std::int64_t now_ms) const {
   return runner_->run(claim.command, claim.input, claim.snapshot, now_ms);
-}
-
-void ConnectionEngine::completeClaims(std::vector<std::pair<store::Command, ActionOutcome>> finished,
-                                      std::int64_t now_ms) {
-  std::vector<std::string> final_states;
-  store_.transact([&](store::Transaction& tx) {
-    final_states.clear();
-    for (const auto& [command, outcome] : finished) final_states.push_back(recordOutcome(command, outcome, now_ms, tx));
-  });
-  for (std::size_t i = 0; i < finished.size(); ++i) afterOutcome(finished[i].first, finished[i].second, final_states[i]);
 }
 
 void ConnectionEngine::poll(std::int64_t now_ms) {

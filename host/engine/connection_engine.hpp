@@ -88,10 +88,10 @@ class ConnectionEngine {
   const config::ConnectionConfig& config() const { return config_; }
 
   // ---- The dispatcher in batches, for a one-shot verb that runs commands of different groups at once ----
-  // (`atsync import`: app/command_pool.hpp). One transaction claims many commands and one records many outcomes, so
-  // a synchronous commit (an fsync) is paid per batch rather than twice per command. The caller keeps the outbox's
-  // rule: two commands of one group are never claimed together nor run at once. Not thread-safe, as step(), except
-  // runClaimed.
+  // (`atsync import`: app/command_pool.hpp). One transaction records the outcomes that came back and claims the next
+  // commands, so a synchronous commit (an fsync) is paid once per batch rather than twice per command. The caller
+  // keeps the outbox's rule: two commands of one group are never claimed together nor run at once. Not thread-safe,
+  // as step(), except runClaimed.
 
   /// A command taken for running: marked in flight, with the snapshot its action needs, in one transaction.
   struct Claim {
@@ -102,15 +102,14 @@ class ConnectionEngine {
   /// Picks, from the first runnable commands (oldest first), the ones to claim: their indexes. It may be called
   /// again if the transaction is retried, so it must depend on its argument and the caller's state only.
   using ChooseFn = std::function<std::vector<std::size_t>(const std::vector<store::Command>& runnable)>;
-  /// Claims what `choose` picks among the first `window` runnable commands, in one transaction. Connects first when
-  /// needed; empty when nothing is runnable now or nothing was picked.
-  std::vector<Claim> claimCommands(std::int64_t now_ms, int window, const ChooseFn& choose);
+  /// In one transaction: records the outcomes of finished claims as the dispatcher does (retry, dead letter,
+  /// effects), in order; then, when `choose` is given, claims what it picks among the first `window` runnable
+  /// commands. Connects first when needed (nothing is claimed while it cannot).
+  std::vector<Claim> completeAndClaim(std::vector<std::pair<store::Command, ActionOutcome>> finished,
+                                      std::int64_t now_ms, int window, const ChooseFn& choose);
   /// Runs a claimed command's action: vendor calls only, no store and no engine state, so claims of different
   /// groups may run on different threads at once (the connectors are reentrant: runtime/connector.hpp).
   ActionOutcome runClaimed(const Claim& claim, std::int64_t now_ms) const;
-  /// Records the outcomes of claimed commands as the dispatcher does (retry, dead letter, effects), in order, in one
-  /// transaction.
-  void completeClaims(std::vector<std::pair<store::Command, ActionOutcome>> finished, std::int64_t now_ms);
 
  private:
   int processInbox(std::int64_t now_ms);

@@ -30,6 +30,12 @@ TEST_F(EndToEnd, KillNineDuringImportLeavesEveryCandidateImportedExactlyOnce) {
   options.lever_opportunities = kOpportunities;
   startSandboxes(options);
   ASSERT_EQ(leverSandbox().state().opportunities().size(), kOpportunities);
+  // Lever answers each request after 200 ms: the import cannot outrun its pages, so it lasts at least 4 s over all
+  // runs, and a run killed within 0.6 s of its first page has read at most five of the twenty, however fast the
+  // machine is.
+  sandbox::FaultSettings slow;
+  slow.latency_ms = 200;
+  leverSandbox().setFaults(slow);
   const std::size_t kula_before = kulaSandbox().snapshot().candidates.size();
   const auto seed = std::random_device{}();
   SCOPED_TRACE("random seed " + std::to_string(seed));
@@ -58,6 +64,7 @@ TEST_F(EndToEnd, KillNineDuringImportLeavesEveryCandidateImportedExactlyOnce) {
   ASSERT_TRUE(code.has_value()) << "the import did not finish\n" << import.output();
   const std::string output = import.output();
   EXPECT_EQ(*code, 0) << output;
+  RecordProperty("kills", kills);
   EXPECT_GE(kills, 3) << "the import was too short to be interrupted\n" << output;
   EXPECT_THAT(output, HasSubstr("import: resuming after an interrupted run"));
   EXPECT_THAT(output, HasSubstr(std::to_string(kOpportunities) + " linked candidates")) << output;
