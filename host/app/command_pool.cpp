@@ -93,7 +93,7 @@ void CommandPool::workerLoop() {
     queue_.pop_front();
     lock.unlock();
     try {
-      job->outcome = run_ ? run_(job->claim, job->now_ms) : connection_->runClaimed(job->claim, job->now_ms);
+      job->outcome = run_ ? run_(job->claim, job->now_ms) : job->connection->runClaimed(job->claim, job->now_ms);
     } catch (...) {
       job->error = std::current_exception();
     }
@@ -105,7 +105,6 @@ void CommandPool::workerLoop() {
 
 int CommandPool::drain(engine::ConnectionEngine& connection, const std::function<std::int64_t()>& now_ms,
                        const std::function<bool()>& enough) {
-  connection_ = &connection;
   const std::size_t max_held = kHeldPerWorker * static_cast<std::size_t>(workers_);
   int attempted = 0;
 
@@ -152,6 +151,7 @@ int CommandPool::drain(engine::ConnectionEngine& connection, const std::function
         alone_ = alone_ || h.alone;
         held_.emplace(claim.command.id, std::move(h));
         auto job = std::make_unique<Job>();
+        job->connection = &connection;
         job->claim = std::move(claim);
         job->now_ms = now_ms();
         std::lock_guard lock(mutex_);

@@ -63,6 +63,7 @@ class CommandPool {
 
  private:
   struct Job {
+    engine::ConnectionEngine* connection = nullptr;
     engine::ConnectionEngine::Claim claim;
     std::int64_t now_ms = 0;
     engine::ActionOutcome outcome;
@@ -72,7 +73,6 @@ class CommandPool {
   void workerLoop();
 
   RunFn run_;
-  engine::ConnectionEngine* connection_ = nullptr;  ///< set by drain() for the default RunFn
   std::mutex mutex_;
   std::condition_variable work_;
   std::condition_variable finished_;
