@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/initial_import.hpp"
 
+#include "app/command_pool.hpp"
+
 #include "engine/actions.hpp"
 #include "engine/command_keys.hpp"
 #include "runtime/one_shot_retry.hpp"
@@ -13,6 +15,8 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <future>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -23,6 +27,22 @@ namespace json = boost::json;
 
 constexpr std::string_view kImportCursor = "import.cursor";
 constexpr std::string_view kImportComplete = "import.complete";
+
+struct PageRead {
+  Expected<plugin::OperationOutput, sdk::Error> page = unexpected(sdk::Error{});
+  int attempts = 0;
+};
+
+/// What an import command keeps of an opportunity: what the action reads (the person for the candidate, the stage,
+/// the ids for the link), not the whole document — the commands are most of the store after an import.
+json::object importFields(const json::value& opportunity) {
+  json::object out;
+  if (!opportunity.is_object()) return out;
+  for (const char* key : {"id", "contact_id", "person", "stage_id", "posting_id"}) {
+    if (const auto* v = opportunity.get_object().if_contains(key)) out[key] = *v;
+  }
+  return out;
+}
 
 /// Commands still to run: waiting for their time, or interrupted while running.
 std::int64_t openCommands(const store::Counts& counts) {
@@ -39,7 +59,10 @@ Expected<ImportSummary, std::string> runInitialImport(engine::Lane& connection, 
                                                       const NowFn& now_ms, const ImportProgressFn& on_page,
                                                       const std::function<void()>& on_resume,
                                                       const ImportNoticeFn& on_notice) {
+  // The page reader's notices come from its own thread: one line at a time with the progress lines.
+  std::mutex output_mutex;
   const auto notice = [&](const std::string& line) {
+    std::lock_guard lock(output_mutex);
     if (on_notice) on_notice(line);
   };
   const std::string connection_id = connection.id();
@@ -56,60 +79,76 @@ Expected<ImportSummary, std::string> runInitialImport(engine::Lane& connection, 
   if (summary.resumed && on_resume) on_resume();
 
   ImportProgress& progress = summary.progress;
-  while (true) {
+  CommandPool pool(kImportConcurrency);
+  // The next page is read while this page's commands run: on one more thread, which only ever calls the ATS
+  // connector's import.page (reentrant, as the pool's threads' calls are). At most two pages are held at a time.
+  const auto read_page = [&](std::optional<std::string> at, int number) {
     json::object input;
-    if (cursor && !cursor->empty()) input["cursor"] = *cursor;
-    int attempts = 0;
-    auto page = runtime::retryOneShot(
+    if (at && !at->empty()) input["cursor"] = *at;
+    PageRead read;
+    read.page = runtime::retryOneShot(
         [&] { return connection.ats().invoke(sdk::op::kImportPage, input); }, {},
         [&](const sdk::Error& e, int next_attempt, std::int64_t wait_ms) {
-          notice("reading page " + std::to_string(progress.pages + 1) + " failed (" + e.code + ": " + e.message +
+          notice("reading page " + std::to_string(number) + " failed (" + e.code + ": " + e.message +
                  "); retrying in " + std::to_string(wait_ms) + " ms (attempt " + std::to_string(next_attempt) + ")");
         },
-        {}, &attempts);
+        {}, &read.attempts);
+    return read;
+  };
+  std::future<PageRead> next_page = std::async(std::launch::async, read_page, cursor, 1);
+  while (true) {
+    PageRead read = next_page.get();
+    auto& page = read.page;
     if (!page) {
-      return unexpected(page.error().code + ": " + page.error().message + runtime::oneShotAdvice(page.error(), attempts) +
-                        " (a new run resumes from the last page)");
+      pool.drain(connection, now_ms);  // what the pages read so far queued is done before the run stops
+      return unexpected(page.error().code + ": " + page.error().message +
+                        runtime::oneShotAdvice(page.error(), read.attempts) + " (a new run resumes from the last page)");
     }
     const auto& doc = page->document.as_object();
-    std::vector<json::value> opportunities;
-    if (const auto* list = doc.if_contains("opportunities"); list && list->is_array()) {
-      opportunities.assign(list->get_array().begin(), list->get_array().end());
-    }
+    const json::array* opportunities = nullptr;
+    if (const auto* list = doc.if_contains("opportunities"); list && list->is_array()) opportunities = &list->get_array();
     const auto next = sdk::detail::optString(doc, "cursor");
     const std::int64_t now = now_ms();
     std::int64_t queued = 0;
     // The page's commands and the cursor after it commit together: a crash resumes at this page or the next.
     store.transact([&](store::Transaction& tx) {
       queued = 0;
-      for (const auto& v : opportunities) {
-        const std::string id = sdk::detail::str(v.as_object(), "id");
-        if (tx.linkByOpportunity(connection_id, id)) continue;
-        store::NewCommand command;
-        command.connection_id = connection_id;
-        command.key = engine::keys::importOpportunity(id);
-        command.group_key = "opportunity:" + id;
-        command.action = std::string(engine::action::kImportOpportunity);
-        command.input = json::serialize(json::object{{"opportunity_id", id}, {"opportunity", v}});
-        if (tx.insertCommand(command, now)) ++queued;
+      if (opportunities != nullptr) {
+        for (const auto& v : *opportunities) {
+          const std::string id = sdk::detail::str(v.as_object(), "id");
+          if (tx.linkByOpportunity(connection_id, id)) continue;
+          store::NewCommand command;
+          command.connection_id = connection_id;
+          command.key = engine::keys::importOpportunity(id);
+          command.group_key = "opportunity:" + id;
+          command.action = std::string(engine::action::kImportOpportunity);
+          command.input = json::serialize(json::object{{"opportunity_id", id}, {"opportunity", importFields(v)}});
+          if (tx.insertCommand(command, now)) ++queued;
+        }
       }
       tx.setCursor(connection_id, kImportCursor, next.value_or(""));
       tx.setCursor(connection_id, kImportComplete, next ? "false" : "true");
     });
     ++progress.pages;
-    progress.seen += static_cast<std::int64_t>(opportunities.size());
+    progress.seen += opportunities != nullptr ? static_cast<std::int64_t>(opportunities->size()) : 0;
     progress.queued += queued;
     progress.final = !next;
-    if (on_page) on_page(progress);
-    // Write as we go, so memory stays flat however many pages there are.
-    connection.drainCommands(now_ms());
+    if (on_page) {
+      std::lock_guard lock(output_mutex);
+      on_page(progress);
+    }
     if (!next) break;
-    cursor = next;
+    next_page = std::async(std::launch::async, read_page, next, progress.pages + 1);
+    // Write as we go, until the next page is in and this page's commands are all claimed: the next page's commands
+    // then join the last ones still running. Memory stays flat however many pages there are.
+    pool.drain(connection, now_ms, [&] {
+      return next_page.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
   }
   // Commands that failed for a while wait in the outbox for the time the dispatcher gave them (a backoff, a
   // Retry-After, the rate-limit budget). No worker comes back for them in a one-shot run: wait here.
   while (true) {
-    const int ran = connection.drainCommands(now_ms());
+    const int ran = pool.drain(connection, now_ms);
     std::optional<std::int64_t> next_due_ms;
     std::int64_t waiting = 0;
     store.transact([&](store::Transaction& tx) {

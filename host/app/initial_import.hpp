@@ -5,6 +5,10 @@
 // loop, so `atsync import` and `atsync demo` import the same way. Resumable: each page's commands commit with the
 // cursor after it, so a crash resumes at that page or the next, and links keep a page seen twice from duplicating.
 //
+// The next page is read while the commands of the pages before it run, and imports of different people run at once
+// (app/command_pool.hpp), so the import keeps pace with the ATS's rate limit rather than with one command's round
+// trips (bench/NOTES.md, finding 5).
+//
 // Runs the connection's dispatcher itself, so the engine's workers must not be stepping the same connection. A
 // one-shot run has no worker to come back later: a page read that fails briefly is tried again in place
 // (runtime/one_shot_retry.hpp), and commands the dispatcher scheduled for a retry are waited for, as long as the
@@ -37,6 +41,9 @@ struct ImportSummary {
 /// The longest the import waits for one scheduled retry. The dispatcher's backoff passes a minute after about seven
 /// failures in a row: by then the vendor is down rather than blinking, and a serving host finishes the work later.
 inline constexpr std::int64_t kMaxImportRetryWaitMs = 60000;
+/// Imports of different people run at once, at most this many (app/command_pool.hpp). Each mostly waits on vendor
+/// round trips; 8 kept up with Lever's page rate on a loaded 2-core machine where 4 did not (bench/NOTES.md, 5).
+inline constexpr int kImportConcurrency = 8;
 
 using ImportProgressFn = std::function<void(const ImportProgress&)>;
 using ImportNoticeFn = std::function<void(const std::string&)>;  ///< one line for the operator

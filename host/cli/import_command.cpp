@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -11,6 +12,9 @@
 
 namespace atsync::host::cli {
 namespace {
+
+/// SQLite's heap in an `atsync import` process (bench/NOTES.md, finding 6): memory stays flat as the store grows.
+constexpr sqlite3_int64 kImportSqliteHeapBytes = 2 * 1024 * 1024;
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -52,6 +56,10 @@ int runImport(const Arguments& args) {
     std::cerr << "atsync import: no connection '" << *connection_id << "' in " << *file << "\n";
     return 1;
   }
+  // A one-shot import writes every row once and reads few of them back, so SQLite's page cache (32 MB per
+  // connection for `atsync run`) would only grow with the database: SQLite may keep 2 MB of heap in this process and
+  // recycles cached pages beyond that. Reads of the database file go through its memory map, not this heap.
+  sqlite3_soft_heap_limit64(kImportSqliteHeapBytes);
   auto app = app::HostApp::create(loaded->config, std::move(loaded->plugins));
   if (!app) {
     std::cerr << "atsync import: " << app.error() << "\n";

@@ -93,7 +93,12 @@ class Lane final : public Schedulable {
                       std::map<std::string, MappingEntry> platform_to_ats);
   const config::ConnectionConfig& config() const { return config_; }
 
- private:
+  // ---- The dispatcher in batches, for a one-shot verb that runs commands of different groups at once ----
+  // (`atsync import`: app/command_pool.hpp). One transaction records the outcomes that came back and claims the next
+  // commands, so a synchronous commit (an fsync) is paid once per batch rather than twice per command. The caller
+  // keeps the outbox's rule: two commands of one group are never claimed together nor run at once. Not thread-safe,
+  // as step(), except runClaimed.
+
   /// A command taken for running: marked in flight, with the snapshot its action needs.
   struct Claim {
     store::Command before;     ///< the row as it was, to put back if the command is not run after all
@@ -101,7 +106,19 @@ class Lane final : public Schedulable {
     boost::json::value input;  ///< the command's input, parsed once (null when it does not parse)
     ActionSnapshot snapshot;
   };
+  /// Picks, from the first runnable commands (oldest first), the ones to claim: their indexes. It may be called
+  /// again if the transaction is retried, so it must depend on its argument and the caller's state only.
+  using ChooseFn = std::function<std::vector<std::size_t>(const std::vector<store::Command>& runnable)>;
+  /// In one transaction: records the outcomes of finished claims as the dispatcher does (retry, dead letter,
+  /// effects), in order; then, when `choose` is given, claims what it picks among the first `window` runnable
+  /// commands. Connects first when needed (nothing is claimed while it cannot).
+  std::vector<Claim> completeAndClaim(std::vector<std::pair<store::Command, ActionOutcome>> finished,
+                                      std::int64_t now_ms, int window, const ChooseFn& choose);
+  /// Runs a claimed command's action: vendor calls only, no store and no engine state, so claims of different
+  /// groups may run on different threads at once (the connectors are reentrant: runtime/connector.hpp).
+  ActionOutcome runClaimed(const Claim& claim, std::int64_t now_ms) const;
 
+ private:
   int processInbox(std::int64_t now_ms);
   /// Runs commands until none is runnable, the batch is done or a stop is asked. `next_due_ms` (may be null)
   /// receives when the earliest delayed command falls due (0: none), when the outbox ran dry.
@@ -116,6 +133,10 @@ class Lane final : public Schedulable {
   /// One outcome into the transaction; returns the metrics label (done, skipped, retry, deferred, dead, continue).
   std::string record(store::Transaction& tx, const store::Command& command, const ActionOutcome& outcome,
                      std::int64_t now_ms, std::optional<std::int64_t>* deferred_until);
+  /// Marks a runnable command in flight and reads its snapshot, inside the claiming transaction.
+  Claim markClaimed(store::Command command, std::int64_t now_ms, store::Transaction& tx);
+  /// After a commit: what the metrics count, and whether the inbox got events to look at.
+  void afterOutcome(const store::Command& command, const ActionOutcome& outcome, const std::string& label);
   std::int64_t backoffMs(int attempts);
   /// True when every side that supports webhooks.register took them.
   bool registerWebhooks(std::int64_t now_ms);

@@ -37,23 +37,27 @@ std::vector<Lane::Claim> Lane::claim(std::int64_t now_ms, int limit, std::int64_
     }
     for (auto& command : runnable) {
       if (runsAlone(command.action) && !claimed.empty()) break;
-      Claim c{command, std::move(command), {}, {}};
-      // A command found in flight was interrupted (crash, kill): its write may have happened.
-      if (c.command.state == "in_flight") c.command.outcome_unknown = true;
-      c.command.state = "in_flight";
-      c.command.attempts += 1;
-      c.command.updated_at_ms = now_ms;
-      tx.updateCommand(c.command);
-      boost::system::error_code ec;
-      c.input = json::parse(c.command.input, ec);
-      if (ec) c.input = nullptr;
-      if (c.input.is_object()) c.snapshot = ActionRunner::snapshot(c.command, c.input.get_object(), tx);
-      const bool alone = runsAlone(c.command.action);
-      claimed.push_back(std::move(c));
+      const bool alone = runsAlone(command.action);
+      claimed.push_back(markClaimed(std::move(command), now_ms, tx));
       if (alone) break;
     }
   });
   return claimed;
+}
+
+Lane::Claim Lane::markClaimed(store::Command command, std::int64_t now_ms, store::Transaction& tx) {
+  Claim c{command, std::move(command), {}, {}};
+  // A command found in flight was interrupted (crash, kill): its write may have happened.
+  if (c.command.state == "in_flight") c.command.outcome_unknown = true;
+  c.command.state = "in_flight";
+  c.command.attempts += 1;
+  c.command.updated_at_ms = now_ms;
+  tx.updateCommand(c.command);
+  boost::system::error_code ec;
+  c.input = json::parse(c.command.input, ec);
+  if (ec) c.input = nullptr;
+  if (c.input.is_object()) c.snapshot = ActionRunner::snapshot(c.command, c.input.get_object(), tx);
+  return c;
 }
 
 int Lane::dispatch(std::int64_t now_ms, std::int64_t* next_due_ms) {
@@ -110,14 +114,42 @@ std::optional<std::int64_t> Lane::complete(const std::vector<Claim>& claims, std
       labels.push_back(record(tx, claims[i].command, outcomes[i], now_ms, &deferred_until));
     }
   });
-  // After the commit: what the metrics count happened.
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i].adds_events && outcomes[i].kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
-    if (options_.counters && outcomes[i].kind != ActionOutcome::Kind::kContinue) {
-      options_.counters->record(config_.id, claims[i].command.action, labels[i]);
-    }
-  }
+  for (std::size_t i = 0; i < outcomes.size(); ++i) afterOutcome(claims[i].command, outcomes[i], labels[i]);
   return deferred_until;
+}
+
+void Lane::afterOutcome(const store::Command& command, const ActionOutcome& outcome, const std::string& label) {
+  if (outcome.adds_events && outcome.kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
+  if (options_.counters && outcome.kind != ActionOutcome::Kind::kContinue) {
+    options_.counters->record(config_.id, command.action, label);
+  }
+}
+
+// ---- The dispatcher in batches, for one-shot verbs (app/command_pool.hpp) ----
+
+std::vector<Lane::Claim> Lane::completeAndClaim(std::vector<std::pair<store::Command, ActionOutcome>> finished,
+                                                std::int64_t now_ms, int window, const ChooseFn& choose) {
+  std::vector<std::string> labels;
+  std::vector<Claim> claimed;
+  const bool claiming = choose && (ready_ || connect(now_ms));
+  if (finished.empty() && !claiming) return claimed;
+  store_.transact([&](store::Transaction& tx) {
+    labels.clear();
+    claimed.clear();
+    std::optional<std::int64_t> deferred_until;  // a one-shot verb waits for due commands on its own
+    for (const auto& [command, outcome] : finished) labels.push_back(record(tx, command, outcome, now_ms, &deferred_until));
+    if (!claiming) return;
+    auto runnable = tx.runnableCommands(config_.id, now_ms, std::max(window, 1));
+    for (const std::size_t i : choose(runnable)) {
+      if (i < runnable.size()) claimed.push_back(markClaimed(std::move(runnable[i]), now_ms, tx));
+    }
+  });
+  for (std::size_t i = 0; i < finished.size(); ++i) afterOutcome(finished[i].first, finished[i].second, labels[i]);
+  return claimed;
+}
+
+ActionOutcome Lane::runClaimed(const Claim& claim, std::int64_t now_ms) const {
+  return runner_->run(claim.command, claim.input, claim.snapshot, now_ms);
 }
 
 std::string Lane::record(store::Transaction& tx, const store::Command& command, const ActionOutcome& outcome,

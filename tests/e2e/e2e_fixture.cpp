@@ -57,12 +57,20 @@ void EndToEnd::TearDown() {
 void EndToEnd::startSandboxes(const WorldOptions& options) {
   host_port_ = freePort();
   lever::LeverSandbox::Options lo;
-  lo.seed = "small";
+  lo.seed = options.lever_seed;
   lo.api_keys = {kLeverKey};
   lo.oauth_clients = {{kLeverClientId, kLeverClientSecret, {}}};
   lo.token_expires_in_s = options.lever_token_expires_in_s;
   lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
   lever_ = std::make_unique<lever::LeverSandbox>(lo);
+  if (options.lever_opportunities > 0) {
+    auto lock = lever_->state().lock();
+    auto& data = const_cast<lever::LeverState&>(lever_->state()).data();
+    for (std::size_t i = options.lever_opportunities; i < data.opportunities.size(); ++i) {
+      data.opportunity_index.erase(data.opportunities[i].id);
+    }
+    if (data.opportunities.size() > options.lever_opportunities) data.opportunities.resize(options.lever_opportunities);
+  }
   lever_->start();
   kula::KulaSandbox::Options ko;
   ko.seed = options.kula_seed;

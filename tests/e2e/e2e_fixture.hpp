@@ -38,6 +38,8 @@ struct WorldOptions {
   int poll_interval_s = 300;  ///< reconciliation polls; short where a test relies on them
   std::string perform_as = lever::seed::kUserIntegration;
   std::string kula_seed = "small";
+  std::string lever_seed = "small";  ///< "large": 12,000 opportunities of as many people
+  std::size_t lever_opportunities = 0;  ///< non-zero: Lever keeps only its first this many opportunities
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
   bool lever_oauth = false;        ///< Lever through OAuth (an administrator must connect it) instead of an API key
   int lever_token_expires_in_s = 3600;  ///< lifetime of the Lever sandbox's OAuth access tokens

@@ -30,10 +30,11 @@ bool HostProcess::start() {
   Poco::Process::Env env{{"LSAN_OPTIONS", std::string(lsan != nullptr ? std::string(lsan) + ":" : "") +
                                               "suppressions=" + ATSYNC_SOURCE_DIR + "/tests/e2e/lsan.supp"}};
   for (const auto& [name, value] : extra_env_) env[name] = value;
+  std::vector<std::string> args{verb_.front(), "-c", config_file_};
+  args.insert(args.end(), verb_.begin() + 1, verb_.end());
   try {
     handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
-        testing::atsyncBinary(), {"run", "-c", config_file_}, std::string(ATSYNC_BUILD_DIR), nullptr, pipe_.get(),
-        pipe_.get(), env));
+        testing::atsyncBinary(), args, std::string(ATSYNC_BUILD_DIR), nullptr, pipe_.get(), pipe_.get(), env));
   } catch (const std::exception& e) {
     std::lock_guard lock(mutex_);
     output_ += std::string("[test] cannot launch atsync: ") + e.what() + "\n";
@@ -50,7 +51,7 @@ bool HostProcess::start() {
     }
   });
   std::lock_guard lock(mutex_);
-  output_ += "[test] atsync run started (pid " + std::to_string(handle_->id()) + ")\n";
+  output_ += "[test] " + label() + " started (pid " + std::to_string(handle_->id()) + ")\n";
   return true;
 }
 
@@ -101,7 +102,7 @@ void HostProcess::kill9() {
   exit_code_ = -9;
   joinReader();
   std::lock_guard lock(mutex_);
-  output_ += "[test] atsync run killed with SIGKILL\n";
+  output_ += "[test] " + label() + " killed with SIGKILL\n";
 }
 
 std::string HostProcess::output() const {

@@ -27,6 +27,8 @@ class HostProcess {
   HostProcess(const HostProcess&) = delete;
   HostProcess& operator=(const HostProcess&) = delete;
 
+  /// The verb and its arguments before `-c FILE` (default: `run`); `atsync import` for a crash during an import.
+  void setVerb(std::vector<std::string> verb) { verb_ = std::move(verb); }
   /// An environment variable for the next start (in addition to the test's own environment).
   void setEnv(std::string name, std::string value) { extra_env_[std::move(name)] = std::move(value); }
   /// Launches the host; false when the binary cannot be started.
@@ -38,15 +40,18 @@ class HostProcess {
   /// SIGKILL and reap: a crash, as far as the host can tell.
   void kill9();
   bool running();
+  /// Waits for the child to exit on its own; its exit code, or nullopt when it is still running after `timeout`.
+  std::optional<int> waitExit(std::chrono::milliseconds timeout);
   /// Everything the child wrote so far (stdout and stderr interleaved).
   std::string output() const;
 
  private:
-  std::optional<int> waitExit(std::chrono::milliseconds timeout);
   void joinReader();
+  std::string label() const { return "atsync " + verb_.front(); }
 
   std::string config_file_;
   std::uint16_t port_;
+  std::vector<std::string> verb_{"run"};
   std::map<std::string, std::string> extra_env_;
   std::unique_ptr<Poco::ProcessHandle> handle_;
   std::unique_ptr<Poco::Pipe> pipe_;
