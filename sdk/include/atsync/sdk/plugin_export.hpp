@@ -8,6 +8,7 @@
 #include <atsync/sdk/connector.hpp>
 #include <atsync/sdk/description.hpp>
 #include <atsync/sdk/detail/buffers.hpp>
+#include <atsync/sdk/detail/json_io.hpp>
 #include <atsync/sdk/error.hpp>
 
 #include <boost/json.hpp>
@@ -40,6 +41,13 @@ atsync_status guarded(atsync_buffer* error_out, Body&& body) noexcept {
   return ATSYNC_STATUS_ERROR;
 }
 
+/// The size of the last output document this thread serialised: where the next output buffer starts, so a steady
+/// stream of similar answers is written in one malloc without realloc (one per plugin library and thread).
+inline std::size_t& outputSizeHint() noexcept {
+  thread_local std::size_t hint = 512;
+  return hint;
+}
+
 template <class Plugin>
 struct Bridge {
   static atsync_status describe(atsync_buffer* out) {
@@ -55,6 +63,8 @@ struct Bridge {
                               size_t config_size, atsync_instance** instance, atsync_buffer* error_out) {
     *instance = nullptr;
     return guarded(error_out, [&] {
+      // The config is parsed onto the default heap, not into a call arena: a connector may keep (copy-construct)
+      // parts of it for its whole life.
       boost::system::error_code ec;
       auto config = boost::json::parse(std::string_view(config_json, config_size), ec);
       if (ec || !config.is_object()) {
@@ -77,15 +87,28 @@ struct Bridge {
     output_bytes->data = nullptr;
     output_bytes->size = 0;
     return guarded(output_json, [&] {
+      // One arena per call: the input document, and whatever the operation builds from it by copy construction
+      // (an echo), live in it; `out` and `doc` are destroyed before it, at the end of this lambda. An operation
+      // must not keep a copy-constructed value beyond its call (json_io.hpp states the rule).
+      CallArena<> arena;
       boost::system::error_code ec;
-      boost::json::value doc = input_size == 0 ? boost::json::value(boost::json::object{})
-                                               : boost::json::parse(std::string_view(input_json, input_size), ec);
+      boost::json::value doc = input_size == 0
+                                   ? boost::json::value(boost::json::object(arena.storage()))
+                                   : parseInto(std::string_view(input_json, input_size), arena.storage(), ec);
       if (ec) throw OperationError(errc::kInvalidInput, "input is not valid JSON: " + ec.message());
       auto& self = *reinterpret_cast<Plugin*>(instance);
       Output out = dispatch<Plugin>(self, Plugin::operations(), std::string_view(operation, operation_size),
                                     Input{doc, std::span<const std::uint8_t>(bytes, bytes_size)});
-      fillJson(output_json, out.document);
-      fillBuffer(output_bytes, std::string_view(reinterpret_cast<const char*>(out.bytes.data()), out.bytes.size()));
+      std::size_t& hint = outputSizeHint();
+      fillJson(output_json, out.document, hint + hint / 8 + 64);
+      hint = output_json->size;
+      if (!out.bytes.empty()) {
+        fillBuffer(output_bytes, std::string_view(reinterpret_cast<const char*>(out.bytes.data()), out.bytes.size()));
+        if (output_bytes->data == nullptr) {
+          freeBuffer(output_json);
+          throw std::bad_alloc();
+        }
+      }
       return ATSYNC_STATUS_OK;
     });
   }
