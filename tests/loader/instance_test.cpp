@@ -197,7 +197,8 @@ TEST_F(InstanceTest, EchoesDocumentsFarLargerThanEveryFirstBuffer) {
 TEST_F(InstanceTest, UnicodeEscapesAndDeepNestingRoundTrip) {
   auto instance = make();
   ASSERT_TRUE(instance);
-  const std::string nasty = std::string("nul\0tab\tquote\"back\\slash/ctl\x01 \xC3\xBC \xE2\x98\x83 \xF0\x9F\x98\x80", 46);
+  static const char kNasty[] = "nul\0tab\tquote\"back\\slash/ctl\x01 \xC3\xBC \xE2\x98\x83 \xF0\x9F\x98\x80";
+  const std::string nasty(kNasty, sizeof kNasty - 1);  // with its embedded NUL
   boost::json::value doc = boost::json::object{{nasty, nasty}, {"\xE2\x98\x83", boost::json::array{nasty, 1, -2.5e300}}};
   // 14 × (object + array) + the innermost: within the parser's default max_depth (32), as before.
   for (int depth = 0; depth < 14; ++depth) doc = boost::json::object{{"d" + std::to_string(depth), boost::json::array{doc}}};
