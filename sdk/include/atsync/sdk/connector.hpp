@@ -26,7 +26,11 @@
 
 namespace atsync::sdk {
 
-/// What an operation receives: its JSON document and optional raw bytes (a file to upload).
+/// What an operation receives: its JSON document and optional raw bytes (a file to upload), both borrowed for the
+/// call. The document lives in the call's arena (detail/json_io.hpp): anything copy-constructed from it
+/// (`json::value kept = in.document;`) shares that arena and must not outlive the call — keep data as owned types
+/// (value_to, std::string) or copy with an explicit resource, `json::value(v, json::storage_ptr())`. Returning it,
+/// or parts of it, in the Output is fine: the output is serialised before the arena goes.
 struct Input {
   const boost::json::value& document;
   std::span<const std::uint8_t> bytes;

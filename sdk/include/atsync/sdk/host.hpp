@@ -4,6 +4,7 @@
 // The plugin's view of the host: a thin C++ wrapper over atsync_host_api.
 
 #include <atsync/sdk/abi.h>
+#include <atsync/sdk/detail/json_io.hpp>
 #include <atsync/sdk/error.hpp>
 #include <atsync/sdk/http.hpp>
 
@@ -14,6 +15,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace atsync::sdk {
 
@@ -56,15 +59,36 @@ class Host {
   }
 
   /// Runs a request through the host. Any HTTP status is a response; no answer at all throws OperationError
-  /// with the host's error document (code "transport", retryable, outcome_unknown for writes).
+  /// with the host's error document (code "transport", retryable, outcome_unknown for writes). The body is copied
+  /// into the response; httpView avoids that copy.
   HttpResponse http(const HttpRequest& request, std::span<const std::uint8_t> body = {}) const {
-    const auto text = boost::json::serialize(boost::json::value_from(request));
+    return httpView(request, body, [](HttpResponse& response, std::string_view response_body) {
+      response.body.assign(response_body);
+      return std::move(response);
+    });
+  }
+
+  /// Like http(), but lends the response body instead of copying it: calls `on_response(HttpResponse& head,
+  /// std::string_view body)` (head.body is empty) and returns what it returns. `body` points into the host's
+  /// buffer and is valid only until on_response returns: parse it, or copy what must stay.
+  template <class OnResponse>
+  std::invoke_result_t<OnResponse, HttpResponse&, std::string_view> httpView(const HttpRequest& request, std::span<const std::uint8_t> body,
+                          OnResponse&& on_response) const {
     HostBuffer response_json(api_);
     HostBuffer response_body(api_);
-    const atsync_status status = api_->callback_http(context_, text.data(), text.size(), body.data(), body.size(),
-                                                     response_json.out(), response_body.out());
+    atsync_status status = ATSYNC_STATUS_ERROR;
+    {
+      // The request document is built in a call arena and serialised onto the stack; both die before the answer
+      // is read.
+      detail::CallArena<> arena;
+      const boost::json::value doc = boost::json::value_from(request, arena.storage());
+      const detail::JsonText<> text(doc);
+      status = api_->callback_http(context_, text.data(), text.size(), body.data(), body.size(), response_json.out(),
+                                   response_body.out());
+    }
+    detail::CallArena<> arena;
     boost::system::error_code ec;
-    auto doc = boost::json::parse(response_json.view(), ec);
+    const boost::json::value doc = detail::parseInto(response_json.view(), arena.storage(), ec);
     if (status != ATSYNC_STATUS_OK) {
       Error e = ec ? Error{std::string(errc::kTransport), "host HTTP call failed without an error document", true,
                            std::nullopt, !request.idempotent}
@@ -72,9 +96,8 @@ class Host {
       throw OperationError(std::move(e));
     }
     if (ec) throw OperationError(errc::kInternal, "host returned a malformed HTTP response document");
-    HttpResponse response = boost::json::value_to<HttpResponse>(doc);
-    response.body.assign(response_body.view());
-    return response;
+    HttpResponse head = boost::json::value_to<HttpResponse>(doc);
+    return std::forward<OnResponse>(on_response)(head, response_body.view());
   }
 
   std::optional<std::string> stateGet(std::string_view key) const {

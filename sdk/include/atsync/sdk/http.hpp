@@ -74,9 +74,17 @@ struct HttpResponse {
   }
 };
 
-inline boost::json::array headersToJson(const std::vector<Header>& headers) {
-  boost::json::array a;
-  for (const auto& [k, v] : headers) a.push_back(boost::json::array{boost::json::string(k), boost::json::string(v)});
+/// [[name, value], ...], built in `sp` (the document's resource, so that placing it in the document moves it).
+inline boost::json::array headersToJson(const std::vector<Header>& headers, boost::json::storage_ptr sp = {}) {
+  boost::json::array a(sp);
+  a.reserve(headers.size());
+  for (const auto& [k, v] : headers) {
+    boost::json::array pair(sp);
+    pair.reserve(2);
+    pair.emplace_back(boost::json::string_view(k));
+    pair.emplace_back(boost::json::string_view(v));
+    a.push_back(std::move(pair));
+  }
   return a;
 }
 
@@ -93,13 +101,14 @@ inline std::vector<Header> headersFromJson(const boost::json::object& o, std::st
   return out;
 }
 
+// The value_from conversions build in v.storage(), so `value_from(request, arena)` fills the arena directly.
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const HttpRequest& r) {
-  boost::json::object o;
+  boost::json::object o(v.storage());
   o["method"] = r.method;
   o["url"] = r.url;
-  o["query"] = headersToJson(r.query);
+  o["query"] = headersToJson(r.query, v.storage());
   if (!r.raw_query_keys.empty()) o["raw_query_keys"] = detail::toArray(r.raw_query_keys);
-  o["headers"] = headersToJson(r.headers);
+  o["headers"] = headersToJson(r.headers, v.storage());
   if (r.json) o["json"] = *r.json;
   if (!r.multipart.empty()) {
     boost::json::array parts;
@@ -132,7 +141,9 @@ inline HttpRequest tag_invoke(boost::json::value_to_tag<HttpRequest>, const boos
   r.query = headersFromJson(o, "query");
   r.raw_query_keys = detail::strings(o, "raw_query_keys");
   r.headers = headersFromJson(o, "headers");
-  if (const auto* j = o.if_contains("json")) r.json = *j;
+  // Copied onto the default heap on purpose: the request document may live in a call arena, and a HttpRequest is
+  // an owning struct that may outlive it (optional<value>::operator= would copy-construct in the arena's resource).
+  if (const auto* j = o.if_contains("json")) r.json.emplace(*j, boost::json::storage_ptr());
   if (const auto* parts = detail::field(o, "multipart"); parts && parts->is_array()) {
     for (const auto& pv : parts->get_array()) {
       const auto& po = detail::requireObject(pv, "multipart part");
@@ -154,9 +165,9 @@ inline HttpRequest tag_invoke(boost::json::value_to_tag<HttpRequest>, const boos
 
 /// The response document; the body travels separately as raw bytes.
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const HttpResponse& r) {
-  boost::json::object o;
+  boost::json::object o(v.storage());
   o["status"] = r.status;
-  o["headers"] = headersToJson(r.headers);
+  o["headers"] = headersToJson(r.headers, v.storage());
   if (r.retry_after_ms) o["retry_after_ms"] = *r.retry_after_ms;
   v = std::move(o);
 }

@@ -5,6 +5,7 @@
 // its own free slot (abi.h: a buffer is released by the side that allocated it).
 
 #include <atsync/sdk/abi.h>
+#include <atsync/sdk/detail/json_io.hpp>
 #include <atsync/sdk/error.hpp>
 
 #include <boost/json.hpp>
@@ -26,10 +27,21 @@ inline void fillBuffer(atsync_buffer* out, std::string_view bytes) {
   out->size = bytes.size();
 }
 
-inline void fillJson(atsync_buffer* out, const boost::json::value& doc) { fillBuffer(out, boost::json::serialize(doc)); }
+/// Serialises `doc` straight into `*out` (a new malloc'd buffer), starting at `capacity` bytes.
+inline void fillJson(atsync_buffer* out, const boost::json::value& doc, std::size_t capacity = 256) {
+  serializeToBuffer(out, doc, capacity);
+}
 
-inline void fillError(atsync_buffer* out, const Error& error) {
-  if (out != nullptr) fillJson(out, boost::json::value_from(error));
+/// Fills `*out` with an error document. Runs on error paths only, often inside a catch handler: never throws;
+/// when even that fails (out of memory) the buffer stays empty, which the receiver reads as "no error document".
+inline void fillError(atsync_buffer* out, const Error& error) noexcept {
+  if (out == nullptr) return;
+  out->data = nullptr;
+  out->size = 0;
+  try {
+    fillJson(out, boost::json::value_from(error));
+  } catch (...) {
+  }
 }
 
 inline void freeBuffer(atsync_buffer* buffer) {
