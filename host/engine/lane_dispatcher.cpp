@@ -36,8 +36,8 @@ std::vector<Lane::Claim> Lane::claim(std::int64_t now_ms, int limit, std::int64_
       return;
     }
     for (auto& command : runnable) {
-      if (runsAlone(command.action) && !claimed.empty()) break;
       const bool alone = runsAlone(command.action);
+      if (alone && !claimed.empty()) break;
       claimed.push_back(markClaimed(std::move(command), now_ms, tx));
       if (alone) break;
     }
