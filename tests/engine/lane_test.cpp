@@ -6,6 +6,8 @@
 // again sooner than the interval.
 #include "connector_harness.hpp"
 #include "counting_store.hpp"
+#include "engine/actions.hpp"
+#include "engine/command_keys.hpp"
 #include "engine/lanes.hpp"
 
 #include <atsync/sandbox/kula/kula_sandbox.hpp>
@@ -171,6 +173,42 @@ TEST_F(LaneTest, CommandsOfDifferentCandidatesShareTheirTransactions) {
   EXPECT_EQ(commandStates()["done"], 2 * kCandidates);
   // 1 (inbox) + 2 (the four candidates' first notes) + 2 (their second notes) + 1 (the outbox is empty).
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 2 + 1);
+}
+
+TEST_F(LaneTest, AnImportRunsInABatchOfItsOwn) {
+  // Its snapshot reads beyond its group (the candidate it would link by email), so commands claimed with it would
+  // not see what it did: it runs alone, and the batch before it stops short of it.
+  store_->transact([&](store::Transaction& tx) {
+    for (const std::string candidate : {std::string(kCandidate) + "1", std::string(kCandidate) + "2"}) {
+      store::Link link;
+      link.connection_id = "acme";
+      link.candidate_id = candidate;
+      link.opportunity_id = opportunities_[candidate.back() == '1' ? 1 : 2];
+      link.provenance = "created_by_platform";
+      tx.upsertLink(link);
+    }
+    const auto note = [&](const std::string& candidate, const std::string& id) {
+      json::object input{{"candidate_id", candidate}, {"kind", "note"},
+                         {"note", {{"id", id}, {"subject_id", candidate}, {"body", "Note " + id}}}};
+      return store::NewCommand{"acme", keys::note(id), keys::candidateGroup(candidate), std::string(action::kAddNote),
+                               json::serialize(input)};
+    };
+    tx.insertCommand(note(std::string(kCandidate) + "1", "n-a"), kNowMs);
+    // Already linked (to candidate 1): the import is skipped, in two transactions like any command.
+    tx.insertCommand({"acme", keys::importOpportunity(opportunities_[1]), "opportunity:" + opportunities_[1],
+                      std::string(action::kImportOpportunity),
+                      json::serialize(json::object{{"opportunity_id", opportunities_[1]}})},
+                     kNowMs);
+    tx.insertCommand(note(std::string(kCandidate) + "2", "n-b"), kNowMs);
+  });
+  const int before = counting_->transactions();
+  ASSERT_EQ(lane_->step(kNowMs).commands, 3);
+  const auto states = commandStates();
+  EXPECT_EQ(states.at("done"), 2);
+  EXPECT_EQ(states.at("skipped"), 1);
+  // 1 (inbox) + 2 (the first note: the batch stops before the import) + 2 (the import alone) + 2 (the second
+  // note) + 1 (the outbox is empty). Batched all together it would be 1 + 2 + 1.
+  EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 2 + 2 + 1);
 }
 
 TEST_F(LaneTest, AFailedCommandAlsoTakesTwo) {
