@@ -34,7 +34,7 @@ struct PageResponse {
 class OAuthFlow {
  public:
   OAuthFlow(ServerContext& context, std::int64_t state_lifetime_ms)
-      : context_(context), lifetime_ms_(state_lifetime_ms), states_(state_lifetime_ms) {}
+      : context_(context), lifetime_ms_(state_lifetime_ms), states_(*context.store, state_lifetime_ms) {}
 
   /// Cookie name that carries the browser binding of `connection_id`'s authorization in progress.
   static std::string cookieName(const std::string& connection_id) { return "atsync_oauth_" + connection_id; }

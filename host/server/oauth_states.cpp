@@ -2,6 +2,7 @@
 #include "server/oauth_states.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <sys/random.h>
 
 #include <stdexcept>
@@ -9,16 +10,21 @@
 namespace atsync::host::server {
 namespace {
 
-template <class Map>
-void evictSoonestToExpire(Map& map) {
-  auto oldest = map.begin();
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    if (it->second.expires_at_ms < oldest->second.expires_at_ms) oldest = it;
+/// What the store keeps of a token: its SHA-256, in hex.
+std::string hashOf(const std::string& value) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(value.data()), value.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * sizeof digest);
+  for (unsigned char b : digest) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
   }
-  if (oldest != map.end()) map.erase(oldest);
+  return out;
 }
 
-bool sameSecret(const std::string& a, const std::string& b) {
+bool sameHash(const std::string& a, const std::string& b) {
   return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
@@ -46,54 +52,55 @@ std::string OAuthStates::randomToken() {
   return out;
 }
 
-void OAuthStates::purgeLocked(std::int64_t now_ms) {
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    // Kept one more lifetime after expiry, so a late callback is told "expired" rather than "unknown".
-    it = it->second.expires_at_ms + lifetime_ms_ <= now_ms ? entries_.erase(it) : std::next(it);
-  }
-  for (auto it = tickets_.begin(); it != tickets_.end();) {
-    it = it->second.expires_at_ms <= now_ms ? tickets_.erase(it) : std::next(it);
-  }
-}
+void OAuthStates::prune(store::Transaction& tx, std::int64_t now_ms) { tx.pruneOAuth(now_ms, now_ms - lifetime_ms_); }
 
 std::string OAuthStates::issueTicket(const std::string& connection_id, std::int64_t now_ms) {
   std::string ticket = randomToken();
-  std::lock_guard lock(mutex_);
-  purgeLocked(now_ms);
-  if (tickets_.size() >= kMaxPending) evictSoonestToExpire(tickets_);
-  tickets_[ticket] = Ticket{connection_id, now_ms + kTicketLifetimeMs};
+  store_.transact([&](store::Transaction& tx) {
+    prune(tx, now_ms);
+    tx.addOAuthTicket({hashOf(ticket), connection_id, now_ms + kTicketLifetimeMs});
+  });
   return ticket;
 }
 
 bool OAuthStates::redeemTicket(const std::string& ticket, const std::string& connection_id, std::int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  auto it = tickets_.find(ticket);
-  if (it == tickets_.end()) return false;
-  const bool valid = it->second.connection_id == connection_id && now_ms < it->second.expires_at_ms;
-  tickets_.erase(it);  // single-use, whatever the outcome
-  return valid;
+  std::optional<store::OAuthTicketRow> taken;
+  store_.transact([&](store::Transaction& tx) { taken = tx.takeOAuthTicket(hashOf(ticket)); });  // single use
+  return taken && taken->connection_id == connection_id && now_ms < taken->expires_at_ms;
 }
 
 OAuthStates::Issued OAuthStates::issue(const std::string& connection_id, const std::string& plugin,
                                        std::int64_t now_ms) {
   Issued issued{randomToken(), randomToken()};
-  std::lock_guard lock(mutex_);
-  purgeLocked(now_ms);
-  if (entries_.size() >= kMaxPending) evictSoonestToExpire(entries_);
-  entries_[issued.state] = Entry{connection_id, plugin, issued.browser_secret, now_ms + lifetime_ms_, false};
+  store_.transact([&](store::Transaction& tx) {
+    prune(tx, now_ms);
+    tx.addOAuthState({hashOf(issued.state), connection_id, plugin, hashOf(issued.browser_secret),
+                      now_ms + lifetime_ms_, false});
+  });
   return issued;
 }
 
-OAuthStates::Claim OAuthStates::consumeLocked(Entry& e, const std::string& presented_secret, std::int64_t now_ms) {
-  Claim claim{Status::kValid, e.connection_id, e.plugin};
-  if (!sameSecret(e.browser_secret, presented_secret)) {
-    claim.status = Status::kOtherBrowser;
-  } else if (e.used) {
+std::optional<store::OAuthStateRow> OAuthStates::find(const std::string& state) {
+  std::optional<store::OAuthStateRow> row;
+  store_.transact([&](store::Transaction& tx) { row = tx.oauthState(hashOf(state)); });
+  return row;
+}
+
+OAuthStates::Claim OAuthStates::consumeRow(const store::OAuthStateRow& row, const std::string& presented_secret,
+                                           std::int64_t now_ms) {
+  Claim claim{Status::kValid, row.connection_id, row.plugin};
+  if (presented_secret.empty() || !sameHash(row.browser_secret_hash, hashOf(presented_secret))) {
+    claim.status = Status::kOtherBrowser;  // consumes nothing: it cannot spoil the administrator's callback
+  } else if (row.used) {
     claim.status = Status::kReplayed;
-  } else if (e.expires_at_ms <= now_ms) {
+  } else if (row.expires_at_ms <= now_ms) {
     claim.status = Status::kExpired;
   } else {
-    e.used = true;  // kept until expiry so a second use is told apart from a forged state
+    // Kept until it would have expired, so a second use is told apart from a forged state. Two callbacks with the
+    // same state at once (two hosts): the store lets one of them mark it.
+    bool first = false;
+    store_.transact([&](store::Transaction& tx) { first = tx.useOAuthState(row.state_hash); });
+    if (!first) claim.status = Status::kReplayed;
   }
   return claim;
 }

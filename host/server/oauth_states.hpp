@@ -8,11 +8,13 @@
 //   - states: random, bound to the connection and plugin that asked *and to the browser that started* (a secret
 //     the start answer puts in an HttpOnly cookie), single-use, expiring. A callback whose browser lacks that
 //     cookie is refused before anything is written: a stolen or injected state is useless elsewhere.
-// Kept in memory: an authorization started before a restart is simply started again. Thread-safe.
+// Kept in the store (tables oauth_tickets and oauth_states, as SHA-256 hashes), so a callback completes on any host
+// that shares it and after a restart, and "single use" holds across hosts. Thread-safe.
+
+#include "store/store.hpp"
 
 #include <cstdint>
-#include <map>
-#include <mutex>
+#include <optional>
 #include <string>
 
 namespace atsync::host::server {
@@ -21,9 +23,8 @@ class OAuthStates {
  public:
   static constexpr std::int64_t kDefaultLifetimeMs = 10 * 60 * 1000;
   static constexpr std::int64_t kTicketLifetimeMs = 60 * 1000;
-  explicit OAuthStates(std::int64_t lifetime_ms = kDefaultLifetimeMs) : lifetime_ms_(lifetime_ms) {}
-  /// Bounds for the tables; only an authenticated administrator adds to them, so these are never reached in use.
-  static constexpr std::size_t kMaxPending = 1024;
+  explicit OAuthStates(store::Store& store, std::int64_t lifetime_ms = kDefaultLifetimeMs)
+      : store_(store), lifetime_ms_(lifetime_ms) {}
 
   enum class Status { kValid, kUnknown, kReplayed, kExpired, kOtherBrowser };
   struct Claim {
@@ -48,34 +49,22 @@ class OAuthStates {
   /// have expired. A callback from another browser consumes nothing, so it cannot spoil the administrator's.
   template <class SecretLookup>
   Claim consume(const std::string& state, SecretLookup&& browser_secret_for, std::int64_t now_ms) {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(state);
-    if (it == entries_.end()) return Claim{Status::kUnknown, {}, {}};
-    return consumeLocked(it->second, browser_secret_for(it->second.connection_id), now_ms);
+    auto row = find(state);
+    if (!row) return Claim{Status::kUnknown, {}, {}};
+    return consumeRow(*row, browser_secret_for(row->connection_id), now_ms);
   }
 
   /// 32 random bytes as 43 base64url characters (safe in URLs and cookies without encoding).
   static std::string randomToken();
 
  private:
-  struct Entry {
-    std::string connection_id;
-    std::string plugin;
-    std::string browser_secret;
-    std::int64_t expires_at_ms = 0;
-    bool used = false;
-  };
-  struct Ticket {
-    std::string connection_id;
-    std::int64_t expires_at_ms = 0;
-  };
-  Claim consumeLocked(Entry& entry, const std::string& presented_secret, std::int64_t now_ms);
-  void purgeLocked(std::int64_t now_ms);
+  std::optional<store::OAuthStateRow> find(const std::string& state);
+  Claim consumeRow(const store::OAuthStateRow& row, const std::string& presented_secret, std::int64_t now_ms);
+  /// Drops what has expired (states a lifetime after their expiry, so a late callback reads "expired").
+  void prune(store::Transaction& tx, std::int64_t now_ms);
 
+  store::Store& store_;
   const std::int64_t lifetime_ms_;
-  std::mutex mutex_;
-  std::map<std::string, Entry> entries_;
-  std::map<std::string, Ticket> tickets_;
 };
 
 }  // namespace atsync::host::server

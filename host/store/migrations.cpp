@@ -175,6 +175,24 @@ const std::vector<Migration> kMigrations = {
          "ALTER TABLE tokens ADD COLUMN refresh_holder TEXT NOT NULL DEFAULT ''",
          "ALTER TABLE tokens ADD COLUMN refresh_until_ms BIGINT NOT NULL DEFAULT 0",
      }},
+    {5,
+     "OAuth authorizations in progress",
+     {
+         // Kept in the store so that a callback completes on any host sharing it, and after a restart. Only
+         // SHA-256 hashes of the ticket, the state and the browser secret are stored: reading the store is not
+         // enough to finish someone else's authorization.
+         R"(CREATE TABLE oauth_tickets (
+              ticket_hash TEXT PRIMARY KEY,
+              connection_id TEXT NOT NULL,
+              expires_at_ms BIGINT NOT NULL))",
+         R"(CREATE TABLE oauth_states (
+              state_hash TEXT PRIMARY KEY,
+              connection_id TEXT NOT NULL,
+              plugin TEXT NOT NULL,
+              browser_secret_hash TEXT NOT NULL,
+              expires_at_ms BIGINT NOT NULL,
+              used INTEGER NOT NULL DEFAULT 0))",
+     }},
 };
 
 // Any constant works; it only has to be the same for every atsync process sharing the database.

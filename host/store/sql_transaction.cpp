@@ -330,6 +330,52 @@ void SqlTransaction::releaseTokenRefresh(std::string_view connection_id, std::st
   cache_.execute(kSql, params(connection_id, plugin, holder));
 }
 
+void SqlTransaction::addOAuthTicket(const OAuthTicketRow& t) {
+  static const std::string kSql =
+      "INSERT INTO oauth_tickets (ticket_hash, connection_id, expires_at_ms) VALUES ($1, $2, $3)";
+  cache_.execute(kSql, params(t.ticket_hash, t.connection_id, t.expires_at_ms));
+}
+
+std::optional<OAuthTicketRow> SqlTransaction::takeOAuthTicket(std::string_view ticket_hash) {
+  using Row = Poco::Tuple<std::string, Poco::Int64>;
+  static const std::string kSelect = "SELECT connection_id, expires_at_ms FROM oauth_tickets WHERE ticket_hash = $1";
+  static const std::string kDelete = "DELETE FROM oauth_tickets WHERE ticket_hash = $1";
+  auto row = first(cache_.query<Row>(kSelect, params(ticket_hash)));
+  if (!row) return std::nullopt;
+  // Two hosts taking the same ticket at once: only the one whose DELETE removed it gets it.
+  if (cache_.execute(kDelete, params(ticket_hash)) != 1) return std::nullopt;
+  return OAuthTicketRow{std::string(ticket_hash), row->get<0>(), static_cast<std::int64_t>(row->get<1>())};
+}
+
+void SqlTransaction::addOAuthState(const OAuthStateRow& st) {
+  static const std::string kSql =
+      "INSERT INTO oauth_states (state_hash, connection_id, plugin, browser_secret_hash, expires_at_ms, used) "
+      "VALUES ($1, $2, $3, $4, $5, $6)";
+  cache_.execute(kSql, params(st.state_hash, st.connection_id, st.plugin, st.browser_secret_hash, st.expires_at_ms,
+                              st.used));
+}
+
+std::optional<OAuthStateRow> SqlTransaction::oauthState(std::string_view state_hash) {
+  using Row = Poco::Tuple<std::string, std::string, std::string, Poco::Int64, int>;
+  static const std::string kSql =
+      "SELECT connection_id, plugin, browser_secret_hash, expires_at_ms, used FROM oauth_states WHERE state_hash = $1";
+  auto row = first(cache_.query<Row>(kSql, params(state_hash)));
+  if (!row) return std::nullopt;
+  return OAuthStateRow{std::string(state_hash), row->get<0>(), row->get<1>(), row->get<2>(),
+                       static_cast<std::int64_t>(row->get<3>()), row->get<4>() != 0};
+}
+
+bool SqlTransaction::useOAuthState(std::string_view state_hash) {
+  static const std::string kSql = "UPDATE oauth_states SET used = 1 WHERE state_hash = $1 AND used = 0";
+  return cache_.execute(kSql, params(state_hash)) == 1;
+}
+
+int SqlTransaction::pruneOAuth(std::int64_t now_ms, std::int64_t states_before_ms) {
+  static const std::string kTickets = "DELETE FROM oauth_tickets WHERE expires_at_ms <= $1";
+  static const std::string kStates = "DELETE FROM oauth_states WHERE expires_at_ms <= $1";
+  return static_cast<int>(cache_.execute(kTickets, params(now_ms)) + cache_.execute(kStates, params(states_before_ms)));
+}
+
 std::vector<TokenRow> SqlTransaction::allTokens() {
   using Row = Poco::Tuple<std::string, std::string, Poco::Data::BLOB>;
   std::vector<TokenRow> out;

@@ -58,6 +58,12 @@ class SqlTransaction final : public Transaction {
   bool claimTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder,
                          std::int64_t now_ms, std::int64_t until_ms) override;
   void releaseTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder) override;
+  void addOAuthTicket(const OAuthTicketRow& ticket) override;
+  std::optional<OAuthTicketRow> takeOAuthTicket(std::string_view ticket_hash) override;
+  void addOAuthState(const OAuthStateRow& state) override;
+  std::optional<OAuthStateRow> oauthState(std::string_view state_hash) override;
+  bool useOAuthState(std::string_view state_hash) override;
+  int pruneOAuth(std::int64_t now_ms, std::int64_t states_before_ms) override;
   std::vector<TokenRow> allTokens() override;
   std::vector<PluginStateRow> allPluginState() override;
 

@@ -99,6 +99,21 @@ struct StageMappingRow {
   std::string origin;          ///< "config" | "default" | "admin"
 };
 
+/// An OAuth authorization in progress (server/oauth_states.hpp): hashes only, never the values themselves.
+struct OAuthTicketRow {
+  std::string ticket_hash;
+  std::string connection_id;
+  std::int64_t expires_at_ms = 0;
+};
+struct OAuthStateRow {
+  std::string state_hash;
+  std::string connection_id;
+  std::string plugin;
+  std::string browser_secret_hash;
+  std::int64_t expires_at_ms = 0;
+  bool used = false;
+};
+
 /// Every row of the tables that hold values sealed at rest, for `atsync reseal`.
 struct TokenRow {
   std::string connection_id;
@@ -214,6 +229,17 @@ class Transaction {
   /// clears the claim). On PostgreSQL the row lock makes two claims at once wait for each other: one wins.
   virtual bool claimTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder,
                                  std::int64_t now_ms, std::int64_t until_ms) = 0;
+  // ---- OAuth authorizations in progress (any host may finish one another started) ----
+  virtual void addOAuthTicket(const OAuthTicketRow& ticket) = 0;
+  /// Removes and returns the ticket (single use, whatever the caller decides about it).
+  virtual std::optional<OAuthTicketRow> takeOAuthTicket(std::string_view ticket_hash) = 0;
+  virtual void addOAuthState(const OAuthStateRow& state) = 0;
+  virtual std::optional<OAuthStateRow> oauthState(std::string_view state_hash) = 0;
+  /// Marks an unused state used: true for exactly one caller, also across hosts.
+  virtual bool useOAuthState(std::string_view state_hash) = 0;
+  /// Deletes tickets expired at `now_ms` and states expired before `states_before_ms`; returns how many.
+  virtual int pruneOAuth(std::int64_t now_ms, std::int64_t states_before_ms) = 0;
+
   /// Gives up `holder`'s claim (its refresh failed) so another process need not wait for it to expire.
   virtual void releaseTokenRefresh(std::string_view connection_id, std::string_view plugin, std::string_view holder) = 0;
   /// Every row of the tokens and plugin state tables, in key order (re-sealing them all with a new key).

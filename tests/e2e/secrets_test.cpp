@@ -247,5 +247,39 @@ TEST_F(Secrets, OneShotVerbsUseTheStoredOAuthTokensAndRefreshInTurnWithTheServer
   EXPECT_EQ(postings.exit_code, 0) << postings.err;
 }
 
+TEST_F(Secrets, AnAuthorizationStartedBeforeARestartCompletesAfterIt) {
+  WorldOptions options;
+  options.lever_oauth = true;
+  options.encryption_key = kKeyA;
+  startSandboxes(options);
+  ASSERT_TRUE(host().start()) << host().output();
+  ASSERT_TRUE(waitFor([&] { return httpGetStatus(hostPort(), "/healthz") == 200; }, seconds(20))) << host().output();
+  const std::string host_url = "http://127.0.0.1:" + std::to_string(hostPort());
+  const auto minted = httpCall(host_url + "/api/v1/connections/" + kConnection + "/authorize", "POST", "{}",
+                               {{"Authorization", std::string("Bearer ") + kAdminToken}});
+  ASSERT_EQ(minted.status, 200) << minted.body;
+  const auto start = get(host_url + std::string(boost::json::parse(minted.body).at("start_url").as_string()));
+  ASSERT_EQ(start.status, 302) << start.body;
+  const auto consent = get(start.location + "&auto=approve");
+  ASSERT_EQ(consent.status, 302) << consent.body;
+
+  // The administrator is at Lever's consent page when the host restarts (a deploy, or another host of the store
+  // answers the callback): the state lives in the store, so the callback still completes.
+  ASSERT_EQ(host().terminate(seconds(30)).value_or(-1), 0);
+  ASSERT_TRUE(host().start()) << host().output();
+  ASSERT_TRUE(waitFor([&] { return httpGetStatus(hostPort(), "/healthz") == 200; }, seconds(20))) << host().output();
+  const auto callback = get(consent.location, start.cookie);
+  ASSERT_EQ(callback.status, 200) << callback.body;
+  EXPECT_TRUE(host().waitReady(seconds(20))) << host().output();
+  EXPECT_NE(get(consent.location, start.cookie).status, 200) << "a state is still single-use";
+  // Only hashes are stored: the state in the callback URL is nowhere in the store's bytes.
+  std::string state;
+  for (const auto& [key, value] : Poco::URI(consent.location).getQueryParameters()) {
+    if (key == "state") state = value;
+  }
+  ASSERT_FALSE(state.empty()) << consent.location;
+  EXPECT_EQ(storeBytes().find(state), std::string::npos);
+}
+
 }  // namespace
 }  // namespace atsync::e2e

@@ -260,6 +260,32 @@ TEST_P(StoreContract, ATokenRefreshClaimHasOneHolderUntilSavedReleasedOrExpired)
       << "claims never touch the tokens";
 }
 
+TEST_P(StoreContract, OAuthTicketsAndStatesAreSingleUseAndPruned) {
+  store().transact([](Transaction& tx) {
+    tx.addOAuthTicket({"ticket-hash", "acme", 60000});
+    tx.addOAuthState({"state-hash", "acme", "lever", "secret-hash", 600000, false});
+  });
+  const auto ticket = in(store(), [](Transaction& tx) { return tx.takeOAuthTicket("ticket-hash"); });
+  ASSERT_TRUE(ticket.has_value());
+  EXPECT_EQ(ticket->connection_id, "acme");
+  EXPECT_EQ(ticket->expires_at_ms, 60000);
+  EXPECT_FALSE(in(store(), [](Transaction& tx) { return tx.takeOAuthTicket("ticket-hash"); }).has_value());
+
+  const auto state = in(store(), [](Transaction& tx) { return tx.oauthState("state-hash"); });
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->plugin, "lever");
+  EXPECT_EQ(state->browser_secret_hash, "secret-hash");
+  EXPECT_FALSE(state->used);
+  EXPECT_TRUE(in(store(), [](Transaction& tx) { return tx.useOAuthState("state-hash"); }));
+  EXPECT_FALSE(in(store(), [](Transaction& tx) { return tx.useOAuthState("state-hash"); })) << "single use";
+  EXPECT_TRUE(in(store(), [](Transaction& tx) { return tx.oauthState("state-hash"); })->used);
+
+  store().transact([](Transaction& tx) { tx.addOAuthTicket({"later", "acme", 120000}); });
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneOAuth(90000, 500000); }), 0);
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneOAuth(120000, 600000); }), 2);
+  EXPECT_FALSE(in(store(), [](Transaction& tx) { return tx.oauthState("state-hash"); }).has_value());
+}
+
 TEST_P(StoreContract, CountsGroupInboxCommandsAndLinks) {
   store().transact([](Transaction& tx) {
     tx.insertEvent(event("e1"));
