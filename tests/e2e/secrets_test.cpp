@@ -53,17 +53,26 @@ Answer get(const std::string& url, const std::string& cookie = {}) {
 
 class Secrets : public EndToEnd {
  protected:
-  /// What a Lever Super Admin does: "Connect Lever" in the console, Accept at Lever, back to atsync.
-  void authorizeLever() {
+  /// What a Lever Super Admin does up to Lever's answer: "Connect Lever" in the console, Accept at Lever. `start`
+  /// keeps the browser's cookie, `consent.location` is the callback URL Lever sends the browser to.
+  void startAuthorization(Answer& start, Answer& consent) {
     ASSERT_TRUE(waitFor([&] { return httpGetStatus(hostPort(), "/healthz") == 200; }, seconds(20))) << host().output();
     const std::string host_url = "http://127.0.0.1:" + std::to_string(hostPort());
     const auto minted = httpCall(host_url + "/api/v1/connections/" + kConnection + "/authorize", "POST", "{}",
                                  {{"Authorization", std::string("Bearer ") + kAdminToken}});
     ASSERT_EQ(minted.status, 200) << minted.body;
-    const auto start = get(host_url + std::string(boost::json::parse(minted.body).at("start_url").as_string()));
+    start = get(host_url + std::string(boost::json::parse(minted.body).at("start_url").as_string()));
     ASSERT_EQ(start.status, 302) << start.body;
-    const auto consent = get(start.location + "&auto=approve");
+    consent = get(start.location + "&auto=approve");
     ASSERT_EQ(consent.status, 302) << consent.body;
+  }
+
+  /// The whole authorization, back on atsync.
+  void authorizeLever() {
+    Answer start;
+    Answer consent;
+    startAuthorization(start, consent);
+    if (HasFatalFailure()) return;
     const auto callback = get(consent.location, start.cookie);
     ASSERT_EQ(callback.status, 200) << callback.body;
   }
@@ -253,15 +262,10 @@ TEST_F(Secrets, AnAuthorizationStartedBeforeARestartCompletesAfterIt) {
   options.encryption_key = kKeyA;
   startSandboxes(options);
   ASSERT_TRUE(host().start()) << host().output();
-  ASSERT_TRUE(waitFor([&] { return httpGetStatus(hostPort(), "/healthz") == 200; }, seconds(20))) << host().output();
-  const std::string host_url = "http://127.0.0.1:" + std::to_string(hostPort());
-  const auto minted = httpCall(host_url + "/api/v1/connections/" + kConnection + "/authorize", "POST", "{}",
-                               {{"Authorization", std::string("Bearer ") + kAdminToken}});
-  ASSERT_EQ(minted.status, 200) << minted.body;
-  const auto start = get(host_url + std::string(boost::json::parse(minted.body).at("start_url").as_string()));
-  ASSERT_EQ(start.status, 302) << start.body;
-  const auto consent = get(start.location + "&auto=approve");
-  ASSERT_EQ(consent.status, 302) << consent.body;
+  Answer start;
+  Answer consent;
+  startAuthorization(start, consent);
+  ASSERT_FALSE(HasFatalFailure());
 
   // The administrator is at Lever's consent page when the host restarts (a deploy, or another host of the store
   // answers the callback): the state lives in the store, so the callback still completes.
