@@ -193,6 +193,21 @@ const std::vector<Migration> kMigrations = {
               expires_at_ms BIGINT NOT NULL,
               used INTEGER NOT NULL DEFAULT 0))",
      }},
+    {6,
+     "connection leases with fencing, and the hosts that share the store",
+     {
+         // One host at a time dispatches a connection's outbox and polls its vendors: the holder of its lease.
+         // `fence` grows by one at every acquisition; every transaction of a lane checks the row still carries its
+         // owner and fence, so a holder that stalled past its lease and resumed has its writes refused.
+         // `acquired_at_ms` says since when (status, the admin API). Times are the database's clock, not a host's.
+         "ALTER TABLE leases ADD COLUMN fence BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE leases ADD COLUMN acquired_at_ms BIGINT NOT NULL DEFAULT 0",
+         // Each serving host says it is alive here; leases spread over the live ones.
+         R"(CREATE TABLE hosts (
+              host_id TEXT PRIMARY KEY,
+              started_at_ms BIGINT NOT NULL,
+              seen_until_ms BIGINT NOT NULL))",
+     }},
 };
 
 // Any constant works; it only has to be the same for every atsync process sharing the database.

@@ -26,6 +26,9 @@ struct Dialect {
   /// lock upgrade against another process (it waits on busy_timeout instead). PostgreSQL: plain BEGIN, in sessions
   /// whose default isolation is SERIALIZABLE (see SqlStore::connect).
   std::string_view begin_sql;
+  /// The database's clock in milliseconds since the epoch, as a SELECT expression. Leases are timed by it, so hosts
+  /// whose clocks disagree still agree on when a lease expires.
+  std::string_view now_ms_sql;
 };
 
 const Dialect& dialectFor(Backend backend);

@@ -210,7 +210,7 @@ void SqlStore::transact(const std::function<void(Transaction&)>& fn) {
       TransactionControl control(connection->session, dialect_, &connection->cache);
       try {
         control.begin();
-        SqlTransaction transaction(connection->session, connection->cache);
+        SqlTransaction transaction(connection->session, connection->cache, dialect_);
         {
           InsideGuard guard(this);
           fn(transaction);

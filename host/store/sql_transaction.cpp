@@ -475,6 +475,104 @@ std::int64_t SqlTransaction::lastWakeupId() {
   return last ? static_cast<std::int64_t>(*last) : 0;
 }
 
+// ---- leases ----
+
+std::int64_t SqlTransaction::databaseNowMs() {
+  static const std::string kSqlite = "SELECT " + std::string(dialectFor(Backend::kSqlite).now_ms_sql);
+  static const std::string kPostgres = "SELECT " + std::string(dialectFor(Backend::kPostgres).now_ms_sql);
+  const auto now = first(cache_.query<Poco::Int64>(dialect_.backend == Backend::kPostgres ? kPostgres : kSqlite, params()));
+  return now ? static_cast<std::int64_t>(*now) : 0;
+}
+
+void SqlTransaction::checkLease(std::string_view connection_id, std::string_view owner, std::int64_t fence) {
+  static const std::string kSql = "SELECT owner, fence FROM leases WHERE connection_id = $1";
+  using Row = Poco::Tuple<std::string, Poco::Int64>;
+  const auto row = first(cache_.query<Row>(kSql, params(connection_id)));
+  if (row && row->get<0>() == owner && row->get<1>() == fence) return;
+  throw LeaseLost("the lease of connection '" + std::string(connection_id) + "' (fence " + std::to_string(fence) +
+                  ") is no longer held by " + std::string(owner) +
+                  (row ? (row->get<0>().empty() ? ": it was released"
+                                                : ": " + row->get<0>() + " holds it, fence " + std::to_string(row->get<1>()))
+                       : ": there is no lease"));
+}
+
+std::vector<LeaseRow> SqlTransaction::leases() {
+  static const std::string kSql =
+      "SELECT connection_id, owner, fence, acquired_at_ms, expires_at_ms FROM leases ORDER BY connection_id";
+  using Row = Poco::Tuple<std::string, std::string, Poco::Int64, Poco::Int64, Poco::Int64>;
+  std::vector<LeaseRow> out;
+  for (auto& r : cache_.query<Row>(kSql, params())) {
+    out.push_back({r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), r.get<4>()});
+  }
+  return out;
+}
+
+std::optional<LeaseTaken> SqlTransaction::acquireLease(std::string_view connection_id, std::string_view owner,
+                                                       std::int64_t now_ms, std::int64_t until_ms) {
+  static const std::string kSelect = "SELECT owner, fence, expires_at_ms FROM leases WHERE connection_id = $1";
+  static const std::string kInsert =
+      "INSERT INTO leases (connection_id, owner, fence, acquired_at_ms, expires_at_ms) VALUES ($1, $2, 1, $3, $4) "
+      "ON CONFLICT DO NOTHING";
+  // Conditional on the fence read: of two hosts taking the same free lease at once, one changes the row.
+  static const std::string kTake =
+      "UPDATE leases SET owner = $1, fence = fence + 1, acquired_at_ms = $2, expires_at_ms = $3 "
+      "WHERE connection_id = $4 AND fence = $5 AND (owner = '' OR expires_at_ms < $2)";
+  using Row = Poco::Tuple<std::string, Poco::Int64, Poco::Int64>;
+  const auto row = first(cache_.query<Row>(kSelect, params(connection_id)));
+  if (!row) {
+    if (cache_.execute(kInsert, params(connection_id, owner, now_ms, until_ms)) != 1) return std::nullopt;
+    return LeaseTaken{1, "", false};
+  }
+  const std::string& previous = row->get<0>();
+  const std::int64_t fence = row->get<1>();
+  const bool free = previous.empty() || row->get<2>() < now_ms;
+  if (!free) return std::nullopt;
+  if (cache_.execute(kTake, params(owner, now_ms, until_ms, connection_id, fence)) != 1) return std::nullopt;
+  return LeaseTaken{fence + 1, previous, !previous.empty() && previous != owner};
+}
+
+bool SqlTransaction::renewLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
+                                std::int64_t until_ms) {
+  static const std::string kSql =
+      "UPDATE leases SET expires_at_ms = $1 WHERE connection_id = $2 AND owner = $3 AND fence = $4";
+  return cache_.execute(kSql, params(until_ms, connection_id, owner, fence)) == 1;
+}
+
+bool SqlTransaction::releaseLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
+                                  std::int64_t now_ms) {
+  static const std::string kSql =
+      "UPDATE leases SET owner = '', expires_at_ms = $1 WHERE connection_id = $2 AND owner = $3 AND fence = $4";
+  return cache_.execute(kSql, params(now_ms, connection_id, owner, fence)) == 1;
+}
+
+void SqlTransaction::hostHeartbeat(std::string_view host_id, std::int64_t started_at_ms, std::int64_t until_ms) {
+  static const std::string kSql =
+      "INSERT INTO hosts (host_id, started_at_ms, seen_until_ms) VALUES ($1, $2, $3) "
+      "ON CONFLICT (host_id) DO UPDATE SET seen_until_ms = excluded.seen_until_ms";
+  cache_.execute(kSql, params(host_id, started_at_ms, until_ms));
+}
+
+std::vector<HostRow> SqlTransaction::liveHosts(std::int64_t now_ms) {
+  static const std::string kSql =
+      "SELECT host_id, started_at_ms, seen_until_ms FROM hosts WHERE seen_until_ms >= $1 ORDER BY host_id";
+  using Row = Poco::Tuple<std::string, Poco::Int64, Poco::Int64>;
+  std::vector<HostRow> out;
+  for (auto& r : cache_.query<Row>(kSql, params(now_ms))) out.push_back({r.get<0>(), r.get<1>(), r.get<2>()});
+  return out;
+}
+
+void SqlTransaction::forgetHosts(std::string_view host_id, std::int64_t stale_before_ms) {
+  static const std::string kSql = "DELETE FROM hosts WHERE host_id = $1 OR seen_until_ms < $2";
+  cache_.execute(kSql, params(host_id, stale_before_ms));
+}
+
+void SqlTransaction::notifyHosts(std::string_view payload) {
+  if (dialect_.backend != Backend::kPostgres) return;
+  // pg_notify returns void, which the driver cannot read into anything: count the one row instead.
+  static const std::string kSql = "SELECT COUNT(*) FROM (SELECT pg_notify('atsync', $1)) AS sent";
+  cache_.query<Poco::Int64>(kSql, params(payload));
+}
+
 std::int64_t SqlTransaction::pruneWakeups(std::int64_t before_ms) {
   static const std::string kSql = "DELETE FROM wakeups WHERE requested_at_ms < $1";
   return static_cast<std::int64_t>(cache_.execute(kSql, params(before_ms)));

@@ -4,6 +4,7 @@
 // Transaction over one Poco session that SqlStore has already put inside BEGIN. The SQL here is the one dialect
 // both databases accept ($N placeholders, ON CONFLICT, partial indexes); only DDL differs (sql_dialect.hpp).
 
+#include "store/sql_dialect.hpp"
 #include "store/statement_cache.hpp"
 #include "store/store.hpp"
 
@@ -13,7 +14,8 @@ namespace atsync::host::store {
 
 class SqlTransaction final : public Transaction {
  public:
-  SqlTransaction(Poco::Data::Session& session, StatementCache& cache) : session_(session), cache_(cache) {}
+  SqlTransaction(Poco::Data::Session& session, StatementCache& cache, const Dialect& dialect)
+      : session_(session), cache_(cache), dialect_(dialect) {}
 
   bool insertEvent(const NewEvent& event) override;
   std::vector<InboxEvent> pendingEvents(std::string_view connection_id, int limit) override;
@@ -75,6 +77,19 @@ class SqlTransaction final : public Transaction {
   std::vector<Wakeup> wakeupsAfter(std::int64_t after_id, int limit) override;
   std::int64_t lastWakeupId() override;
   std::int64_t pruneWakeups(std::int64_t before_ms) override;
+  std::int64_t databaseNowMs() override;
+  void checkLease(std::string_view connection_id, std::string_view owner, std::int64_t fence) override;
+  std::vector<LeaseRow> leases() override;
+  std::optional<LeaseTaken> acquireLease(std::string_view connection_id, std::string_view owner, std::int64_t now_ms,
+                                         std::int64_t until_ms) override;
+  bool renewLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
+                  std::int64_t until_ms) override;
+  bool releaseLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
+                    std::int64_t now_ms) override;
+  void hostHeartbeat(std::string_view host_id, std::int64_t started_at_ms, std::int64_t until_ms) override;
+  std::vector<HostRow> liveHosts(std::int64_t now_ms) override;
+  void forgetHosts(std::string_view host_id, std::int64_t stale_before_ms) override;
+  void notifyHosts(std::string_view payload) override;
   std::int64_t pruneInbox(std::string_view connection_id, std::int64_t before_ms, int limit) override;
   std::int64_t pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) override;
   std::int64_t pruneMarks(std::string_view connection_id, std::int64_t now_ms, int limit) override;
@@ -82,6 +97,7 @@ class SqlTransaction final : public Transaction {
  private:
   Poco::Data::Session& session_;
   StatementCache& cache_;
+  const Dialect& dialect_;
 };
 
 }  // namespace atsync::host::store

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,6 +134,37 @@ struct Wakeup {
   std::int64_t id = 0;
   std::string connection_id;
   std::int64_t requested_at_ms = 0;
+};
+
+/// Who dispatches a connection (several hosts on one store). `owner` is empty when nobody holds it (released);
+/// times are the database's clock (Transaction::databaseNowMs).
+struct LeaseRow {
+  std::string connection_id;
+  std::string owner;
+  std::int64_t fence = 0;            ///< grows by one at every acquisition
+  std::int64_t acquired_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+};
+
+/// What acquireLease found and did.
+struct LeaseTaken {
+  std::int64_t fence = 0;
+  std::string previous_owner;        ///< empty: the lease was free or new
+  bool took_over = false;            ///< the previous owner had not released it: its lease ran out
+};
+
+/// A serving host of the store, alive while `seen_until_ms` is ahead of the database's clock.
+struct HostRow {
+  std::string host_id;
+  std::int64_t started_at_ms = 0;
+  std::int64_t seen_until_ms = 0;
+};
+
+/// Thrown by Transaction::checkLease: the caller's lease has passed to another host (or was released), so the
+/// transaction must not commit. Never retried by Store::transact.
+class LeaseLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct ActivityQuery {
@@ -262,6 +294,34 @@ class Transaction {
   virtual std::int64_t lastWakeupId() = 0;
   /// Deletes wake-ups requested before `before_ms`. Returns how many.
   virtual std::int64_t pruneWakeups(std::int64_t before_ms) = 0;
+
+  // ---- leases (several hosts on one store) ----
+  /// The database's clock, in milliseconds since the epoch: what lease and host times are measured by.
+  virtual std::int64_t databaseNowMs() = 0;
+  /// Throws LeaseLost unless the connection's lease row names `owner` with `fence`. Lanes call it first in each of
+  /// their transactions: as those are serializable, a write commits only while its lane holds the lease.
+  virtual void checkLease(std::string_view connection_id, std::string_view owner, std::int64_t fence) = 0;
+  virtual std::vector<LeaseRow> leases() = 0;
+  /// Takes the connection's lease for `owner` until `until_ms` when it is free (no row, released, or expired at
+  /// `now_ms`), with a new fence. Nothing when another owner's lease is still valid.
+  virtual std::optional<LeaseTaken> acquireLease(std::string_view connection_id, std::string_view owner,
+                                                 std::int64_t now_ms, std::int64_t until_ms) = 0;
+  /// Extends a lease its owner still holds (same fence), expired or not: nobody else took it. False: lost.
+  virtual bool renewLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
+                          std::int64_t until_ms) = 0;
+  /// Gives a lease up (owner emptied, expired at `now_ms`) so another host may take it at once.
+  virtual bool releaseLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
+                            std::int64_t now_ms) = 0;
+  /// Records that a host is alive until `until_ms` (inserted on its first beat).
+  virtual void hostHeartbeat(std::string_view host_id, std::int64_t started_at_ms, std::int64_t until_ms) = 0;
+  /// Hosts alive at `now_ms`, by id.
+  virtual std::vector<HostRow> liveHosts(std::int64_t now_ms) = 0;
+  /// Removes a host (it stops), and hosts that have not been seen since `stale_before_ms`.
+  virtual void forgetHosts(std::string_view host_id, std::int64_t stale_before_ms) = 0;
+  /// Tells every host listening on the store (PostgreSQL NOTIFY on channel "atsync", delivered at commit) that a
+  /// connection has new work or a lease was freed: `payload` is "work:<connection>" or "lease:<connection>".
+  /// Nothing on SQLite, whose file one host serves.
+  virtual void notifyHosts(std::string_view payload) = 0;
 
   // ---- retention ----
   /// Deletes up to `limit` processed or ignored inbox events of a connection received before `before_ms` (never
