@@ -104,6 +104,13 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   });
   for (const auto& connection : app->config_.connections) {
     if (!connection.enabled) continue;
+    // Several hosts: the lease's holder alone talks to the connection's vendors (one rate budget per tenant, and
+    // nothing sent by a host that lost the lease).
+    std::shared_ptr<http::SendGate> gate;
+    if (options.lease) {
+      gate = std::make_shared<http::SendGate>();
+      gate->close();
+    }
     auto open = [&](const config::PluginSlot& slot) -> Expected<std::unique_ptr<runtime::Connector>, std::string> {
       auto plugin = app->plugins_.find(slot.plugin);
       if (!plugin) return unexpected("connection '" + connection.id + "': plugin '" + slot.plugin + "' is not loaded");
@@ -142,6 +149,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
         logger->redactor().add(auth->oauth->client.client_secret);
       }
       context.connection_id = connection.id;
+      context.send_gate = gate;
       context.client = app->client_.get();
       context.state = app->state_.get();
       context.log = [logger, id = connection.id, name = slot.plugin](atsync_log_level level, std::string_view,
@@ -167,6 +175,10 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
     engine_options.poll_interval_ms =
         options.poll_interval_ms > 0 ? options.poll_interval_ms : connection.poll_interval_s * 1000;
     engine_options.counters = app->command_counters_;
+    if (options.lease) {
+      engine_options.lease_owner = options.lease->host_id;
+      engine_options.send_gate = gate;
+    }
     app->lanes_->add(std::make_unique<engine::Lane>(connection, std::move(*ats), std::move(*platform),
                                                                  *app->store_, engine_options));
   }
@@ -175,6 +187,9 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
                                                                  options.reauthorization_check_ms);
   std::vector<std::string> connection_ids;
   for (const auto& c : app->config_.connections) connection_ids.push_back(c.id);
+  if (options.lease) {
+    app->leases_ = std::make_unique<LeaseKeeper>(*app->lanes_, *app->store_, *app->logger_, *options.lease);
+  }
   app->wakeups_ = std::make_unique<WakeupWatch>(*app->lanes_, *app->store_, *app->logger_, options.wakeup_check_ms);
   app->retention_ = std::make_unique<RetentionSweeper>(*app->store_, *app->logger_, app->config_.retention,
                                                        std::move(connection_ids), options.retention_sweep_ms);
@@ -194,6 +209,11 @@ HostApp::~HostApp() {
 }
 
 void HostApp::start(bool serve) {
+  if (leases_) {
+    logger_->info("host id " + leases_->hostId() + ": works on the connections whose leases it holds (lease " +
+                  std::to_string(options_.lease->ttl_ms) + " ms)");
+    leases_->start();  // a first round before the lanes start: the leases this host should hold are taken at once
+  }
   lanes_->start();
   reauthorization_->start();
   wakeups_->start();
@@ -214,6 +234,7 @@ void HostApp::start(bool serve) {
     context.logger = logger_.get();
     context.counters = &server_counters_;
     context.command_counters = command_counters_.get();
+    context.leases = leases_ ? &leases_->counters() : nullptr;
     server_ = std::make_unique<server::HttpServer>(options, context);
     server_->start();
     logger_->info(std::string(server_->https() ? "serving HTTPS on " : "serving HTTP on ") +
@@ -227,6 +248,8 @@ void HostApp::stop() {
   if (wakeups_) wakeups_->stop();
   if (retention_) retention_->stop();
   if (lanes_) lanes_->stop();
+  // After the lanes: no step runs any more, so every lease may be released for the other hosts to take at once.
+  if (leases_) leases_->stop();
 }
 
 }  // namespace atsync::host::app

@@ -5,6 +5,7 @@
 // client, one pair of connectors and one Lane per enabled connection, the engine's workers, the
 // re-authorization watch, the retention sweeper, and (when serving) the HTTP front.
 
+#include "app/lease_keeper.hpp"
 #include "app/reauthorization_watch.hpp"
 #include "app/retention_sweeper.hpp"
 #include "app/store_state.hpp"
@@ -49,6 +50,9 @@ struct AppOptions {
   std::int64_t retention_sweep_ms = 10 * 60 * 1000;
   /// How often wake-ups from other processes (a dead letter queued again by the CLI) are looked for.
   std::int64_t wakeup_check_ms = 2000;
+  /// Set by `atsync run`: this host works on a connection only while it holds its lease (several hosts may share
+  /// the store: app/lease_keeper.hpp). Unset (one-shot verbs, in-process tests): every lane always works.
+  std::optional<LeaseOptions> lease;
 };
 
 class HostApp {
@@ -71,6 +75,8 @@ class HostApp {
   const config::Config& config() const { return config_; }
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
   logging::Logger& logger() { return *logger_; }
+  /// Null without leasing (AppOptions::lease).
+  LeaseKeeper* leases() { return leases_.get(); }
 
  private:
   HostApp() = default;
@@ -93,6 +99,7 @@ class HostApp {
   std::unique_ptr<ReauthorizationWatch> reauthorization_;
   std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<WakeupWatch> wakeups_;
+  std::unique_ptr<LeaseKeeper> leases_;
   std::unique_ptr<server::HttpServer> server_;
 };
 

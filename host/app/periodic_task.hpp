@@ -3,7 +3,7 @@
 
 // A background thread that runs one function at start and then every `interval_ms` until stopped. An exception
 // from the function is logged (the next run tries again), never lost and never fatal. Stopping wakes the thread
-// at once; a long function can poll `stopping()` to end early.
+// at once; a long function can poll `stopping()` to end early. runSoon() brings the next run forward.
 
 #include "logging/logger.hpp"
 
@@ -39,7 +39,8 @@ class PeriodicTask {
           logger_.error(what_ + " failed (tried again at the next run): " + e.what());
         }
         lock.lock();
-        wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_.load(); });
+        wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_.load() || soon_; });
+        soon_ = false;
       }
     });
   }
@@ -55,6 +56,15 @@ class PeriodicTask {
 
   bool stopping() const { return stopping_.load(); }
 
+  /// Runs the function again as soon as the current run (if any) ends, instead of at the next interval.
+  void runSoon() {
+    {
+      std::lock_guard lock(mutex_);
+      soon_ = true;
+    }
+    wake_.notify_all();
+  }
+
  private:
   const std::string what_;
   const std::int64_t interval_ms_;
@@ -63,6 +73,7 @@ class PeriodicTask {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
+  bool soon_ = false;  // guarded by mutex_
   std::thread thread_;
 };
 

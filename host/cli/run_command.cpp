@@ -38,7 +38,13 @@ int runServe(const Arguments& args) {
     }
   }
   const sigset_t signals = blockTerminationSignals();
-  auto app = app::HostApp::create(loaded->config, std::move(loaded->plugins));
+  app::AppOptions options;
+  // Serving: work on a connection only while holding its lease, so several hosts on one PostgreSQL store share the
+  // connections instead of each dispatching all of them.
+  options.lease = app::LeaseOptions{app::makeHostId(), loaded->config.server.lease_ttl_ms};
+  // One host serves a SQLite file (the run lock refuses a second): leases a crashed process left are taken at once.
+  options.lease->sole_host = loaded->config.store.kind == config::StoreConfig::Kind::kSqlite;
+  auto app = app::HostApp::create(loaded->config, std::move(loaded->plugins), options);
   if (!app) {
     std::cerr << "atsync run: " << app.error() << "\n";
     return 1;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <map>
 
 namespace atsync::host::cli {
 namespace {
@@ -44,6 +45,14 @@ int runStatus(const Arguments& args) {
     std::cerr << "atsync status: store: " << store.error() << "\n";
     return 1;
   }
+  // Which host works on which connection (several hosts on one store: app/lease_keeper.hpp).
+  std::map<std::string, store::LeaseRow> leases;
+  std::int64_t db_now_ms = 0;
+  (*store)->transact([&](store::Transaction& tx) {
+    leases.clear();
+    db_now_ms = tx.databaseNowMs();
+    for (auto& row : tx.leases()) leases[row.connection_id] = std::move(row);
+  });
   json::array connections;
   for (const auto& c : loaded->config.connections) {
     store::Counts counts;
@@ -52,6 +61,15 @@ int runStatus(const Arguments& args) {
       counts = tx.counts(c.id);
       recent = tx.activity({c.id, "", "", 0, 5});
     });
+    json::value lease = nullptr;
+    if (auto it = leases.find(c.id); it != leases.end() && !it->second.owner.empty()) {
+      const auto& l = it->second;
+      lease = json::object{{"host", l.owner},
+                           {"since", isoTime(l.acquired_at_ms)},
+                           {"expires", isoTime(l.expires_at_ms)},
+                           {"expired", l.expires_at_ms < db_now_ms},
+                           {"fence", l.fence}};
+    }
     json::array activity;
     for (const auto& a : recent) {
       activity.push_back({{"at", isoTime(a.at_ms)}, {"level", a.level}, {"kind", a.kind}, {"message", a.message}});
@@ -63,6 +81,7 @@ int runStatus(const Arguments& args) {
                            {"links", counts.links},
                            {"inbox", countsJson(counts.inbox_by_status)},
                            {"commands", countsJson(counts.commands_by_state)},
+                           {"lease", std::move(lease)},
                            {"recent_activity", std::move(activity)}});
   }
   if (args.flag("--json")) {
@@ -73,6 +92,13 @@ int runStatus(const Arguments& args) {
     const auto& o = v.as_object();
     std::cout << o.at("id").as_string().c_str() << " (" << o.at("platform").as_string().c_str() << " <-> "
               << o.at("ats").as_string().c_str() << ")" << (o.at("enabled").as_bool() ? "" : " disabled") << "\n";
+    if (const auto& l = o.at("lease"); l.is_object()) {
+      std::cout << "  worked on by host " << l.at("host").as_string().c_str() << " since "
+                << l.at("since").as_string().c_str()
+                << (l.at("expired").as_bool() ? " (its lease ran out: another host takes it over)" : "") << "\n";
+    } else {
+      std::cout << "  worked on by no host now (no 'atsync run' holds its lease)\n";
+    }
     std::cout << "  linked candidates: " << o.at("links").as_int64() << "\n  inbox:";
     for (const auto& [k, n] : o.at("inbox").as_object()) std::cout << " " << k << "=" << n.as_int64();
     std::cout << "\n  commands:";

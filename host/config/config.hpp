@@ -55,9 +55,15 @@ struct ServerConfig {
   // Optional `request_read_timeout_ms`: how long a client may take to send a whole request (headers and body) before
   // the host closes the connection, so slow clients cannot hold the server's threads.
   std::int64_t request_read_timeout_ms = 10'000;
+  // Optional `lease_ttl_ms`: with several hosts on one PostgreSQL store, how long a host's lease on a connection lasts
+  // without renewal, which is how soon another host takes over a connection after its host dies (docs/operations.md,
+  // "Running several hosts"). Renewed every third of it.
+  std::int64_t lease_ttl_ms = 15'000;
 };
 inline constexpr std::int64_t kMinRequestReadTimeoutMs = 100;
 inline constexpr std::int64_t kMaxRequestReadTimeoutMs = 600'000;
+inline constexpr std::int64_t kMinLeaseTtlMs = 1'000;
+inline constexpr std::int64_t kMaxLeaseTtlMs = 300'000;
 
 struct PluginsConfig {
   std::filesystem::path dir;  // absolute; where the plugin libraries are loaded from

@@ -14,7 +14,8 @@ const std::vector<std::string> kTopKeys = {"version",        "store",     "serve
                                            "plugins",        "connections", "log",
                                            "encryption_key", "previous_encryption_keys", "retention",
                                            "retry"};
-const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls", "request_read_timeout_ms"};
+const std::vector<std::string> kServerKeys = {"listen", "public_url", "admin_token", "tls", "request_read_timeout_ms",
+                                             "lease_ttl_ms"};
 const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
 const std::vector<std::string> kPluginsKeys = {"dir"};
 const std::vector<std::string> kLogKeys = {"level", "format"};
@@ -256,6 +257,17 @@ void DocumentParser::server(const Entry& e, Config& config) {
                                                 std::to_string(*n));
       } else {
         server.request_read_timeout_ms = *n;
+      }
+    }
+  }
+  if (entries.contains("lease_ttl_ms")) {
+    const Entry& ttl = entries["lease_ttl_ms"];
+    if (auto n = integer(ttl, "server.lease_ttl_ms")) {
+      if (*n < kMinLeaseTtlMs || *n > kMaxLeaseTtlMs) {
+        reader_.error(ttl.value.Mark(), "server.lease_ttl_ms must be from " + std::to_string(kMinLeaseTtlMs) +
+                                            " to " + std::to_string(kMaxLeaseTtlMs) + ", found " + std::to_string(*n));
+      } else {
+        server.lease_ttl_ms = *n;
       }
     }
   }

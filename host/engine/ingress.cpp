@@ -69,6 +69,10 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
         ++result.duplicates;
       }
     }
+    // Several hosts: the lease's holder elsewhere hears of it at commit (PostgreSQL NOTIFY), not at its next poll.
+    if (result.accepted > 0 && connection->leasing() && connection->leaseFence() == 0) {
+      tx.notifyHosts("work:" + connection_id);
+    }
   });
   if (result.accepted > 0) lanes_.notify(connection_id);
   result.message = "accepted " + std::to_string(result.accepted) + ", duplicates " + std::to_string(result.duplicates);

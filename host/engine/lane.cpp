@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/lane.hpp"
 
+#include <atsync/host/http/clock.hpp>
+
 #include <algorithm>
 
 namespace atsync::host::engine {
@@ -69,8 +71,68 @@ std::int64_t Lane::nextPollAfter(bool succeeded, std::int64_t now_ms) {
 }
 
 StepResult Lane::step(std::int64_t now_ms) {
+  // Set before the fence is read, and read by revokeLease() after it clears the fence: one of the two sees the
+  // other, so the keeper never releases a lease under a step that started with it.
+  stepping_.store(true);
+  struct Done {
+    std::atomic<bool>& flag;
+    ~Done() { flag.store(false); }
+  } done{stepping_};
+  {
+    // First: an operator is waiting on them, and they need the connectors only, not the mapping. Not the lane's
+    // work: they run whoever holds the lease.
+    http::SendGate::Exempt exempt;
+    runSubmitted();
+  }
+  if (!leasing()) return stepHeld(now_ms);
+  step_fence_ = fence_.load();
+  if (step_fence_ == 0) return {};  // another host works on it; the keeper notifies when that changes
+  if (lease_granted_.exchange(false)) {
+    ready_ = false;  // connect again: the mapping or the webhooks may have changed while another host held it
+    next_connect_ms_ = 0;
+    next_poll_ms_ = 0;
+  }
+  try {
+    return stepHeld(now_ms);
+  } catch (const store::LeaseLost&) {
+    // Another host took the lease while this one was stalled: nothing of this step was committed. The keeper sees
+    // it at its next renewal and says so in the log.
+    fenced_writes_.fetch_add(1);
+    std::int64_t expected = step_fence_;
+    fence_.compare_exchange_strong(expected, 0);
+    if (options_.send_gate) options_.send_gate->close();
+    return {};
+  }
+}
+
+void Lane::fence(store::Transaction& tx) const {
+  if (leasing()) tx.checkLease(config_.id, options_.lease_owner, step_fence_);
+}
+
+bool Lane::mayWork() const {
+  if (!leasing()) return true;
+  return fence_.load() == step_fence_ &&
+         (!options_.send_gate || options_.send_gate->isOpen(http::SystemClock::instance().steadyMs()));
+}
+
+void Lane::grantLease(std::int64_t fence, std::int64_t valid_until_steady_ms) {
+  lease_granted_.store(true);
+  if (options_.send_gate) options_.send_gate->openUntil(valid_until_steady_ms);
+  fence_.store(fence);
+}
+
+void Lane::extendLease(std::int64_t valid_until_steady_ms) {
+  if (fence_.load() != 0 && options_.send_gate) options_.send_gate->openUntil(valid_until_steady_ms);
+}
+
+bool Lane::revokeLease() {
+  fence_.store(0);
+  if (options_.send_gate) options_.send_gate->close();
+  return !stepping_.load();
+}
+
+StepResult Lane::stepHeld(std::int64_t now_ms) {
   StepResult result;
-  runSubmitted();  // first: an operator is waiting on them, and they need the connectors only, not the mapping
   if (!ready_) {
     if (now_ms < next_connect_ms_ || !connect(now_ms)) {
       result.next_due_ms = next_connect_ms_;

@@ -16,6 +16,8 @@
 #include "runtime/connector.hpp"
 #include "store/store.hpp"
 
+#include <atsync/host/http/send_gate.hpp>
+
 #include <cstdint>
 #include <atomic>
 #include <functional>
@@ -45,6 +47,12 @@ struct LaneOptions {
   std::string public_url;
   /// Commands finished, for /metrics; null: not counted.
   std::shared_ptr<CommandCounters> counters;
+  /// Several hosts on one store: this host's id in the leases table. Empty: no leasing, the lane always works (a
+  /// single-host test, a one-shot verb). Set, the lane works only while granted the connection's lease
+  /// (app/lease_keeper.hpp), and every transaction it commits checks the lease still is this host's (fencing).
+  std::string lease_owner;
+  /// Shared with both connectors' HTTP services: open while the lease is held (see http/send_gate.hpp).
+  std::shared_ptr<http::SendGate> send_gate;
 };
 
 class Lane final : public Schedulable {
@@ -92,6 +100,22 @@ class Lane final : public Schedulable {
   void setStageTables(std::map<std::string, MappingEntry> ats_to_platform,
                       std::map<std::string, MappingEntry> platform_to_ats);
   const config::ConnectionConfig& config() const { return config_; }
+
+  // ---- Leases (several hosts on one store; app/lease_keeper.hpp calls these from its own thread) ----
+  bool leasing() const { return !options_.lease_owner.empty(); }
+  /// The fence of the lease this host holds for the connection; 0: none (the lane does no work here).
+  std::int64_t leaseFence() const { return fence_.load(); }
+  /// The lease was acquired with `fence`, confirmed until `valid_until_steady_ms` (steady clock). The lane connects
+  /// again (another host may have changed the mapping or the webhooks) and polls at once (to catch up on what
+  /// happened while nobody held it).
+  void grantLease(std::int64_t fence, std::int64_t valid_until_steady_ms);
+  /// The lease was renewed: confirmed until `valid_until_steady_ms`.
+  void extendLease(std::int64_t valid_until_steady_ms);
+  /// Ends the lane's work here (the lease is to be released, or was lost): no new command starts, nothing more is
+  /// sent. True when no step is running, so the lease may be released now; false: ask again.
+  bool revokeLease();
+  /// Transactions refused because the lease had passed to another host (for /metrics).
+  std::uint64_t fencedWrites() const { return fenced_writes_.load(); }
 
   // ---- The dispatcher in batches, for a one-shot verb that runs commands of different groups at once ----
   // (`atsync import`: app/command_pool.hpp). One transaction records the outcomes that came back and claims the next
@@ -149,6 +173,13 @@ class Lane final : public Schedulable {
   void adoptPendingTables();
   /// Runs the calls submitted from other threads; true when there were any.
   bool runSubmitted();
+  /// The body of step() once the lease allows it.
+  StepResult stepHeld(std::int64_t now_ms);
+  /// First in every transaction that changes the connection's state: throws store::LeaseLost unless this host still
+  /// holds the lease the step started with. Nothing without leasing.
+  void fence(store::Transaction& tx) const;
+  /// False once the lease the step started with is revoked or no longer confirmed: stop starting vendor calls.
+  bool mayWork() const;
 
   config::ConnectionConfig config_;
   std::unique_ptr<runtime::Connector> ats_;
@@ -174,6 +205,11 @@ class Lane final : public Schedulable {
   int failed_polls_ = 0;           ///< in a row
   bool webhooks_registered_ = true;  ///< false: a registration failed; tried again with each poll
   std::mt19937_64 rng_{std::random_device{}()};
+  std::atomic<std::int64_t> fence_{0};         ///< the lease held here (leasing only); 0: none
+  std::atomic<bool> stepping_{false};          ///< a step is running (the keeper releases only between steps)
+  std::atomic<bool> lease_granted_{false};     ///< a new lease: reconnect and poll at the next step
+  std::int64_t step_fence_ = 0;                ///< the lane's thread: the fence its current step works under
+  std::atomic<std::uint64_t> fenced_writes_{0};
 };
 
 }  // namespace atsync::host::engine

@@ -88,6 +88,7 @@ bool Lane::connect(std::int64_t now_ms) {
     mapper_ = std::move(built);
   }
   store_.transact([&](store::Transaction& tx) {
+    fence(tx);
     for (const auto& [direction, table] : {std::pair{"ats_to_platform", &mapper_.atsToPlatformTable()},
                                            std::pair{"platform_to_ats", &mapper_.platformToAtsTable()}}) {
       std::vector<store::StageMappingRow> rows;

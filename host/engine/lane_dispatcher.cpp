@@ -28,6 +28,7 @@ bool runsAlone(std::string_view action_name) {
 std::vector<Lane::Claim> Lane::claim(std::int64_t now_ms, int limit, std::int64_t* next_due_ms) {
   std::vector<Claim> claimed;
   store_.transact([&](store::Transaction& tx) {
+    fence(tx);
     claimed.clear();
     auto runnable = tx.runnableCommands(config_.id, now_ms, limit);  // the heads of their groups, oldest first
     if (runnable.empty()) {
@@ -62,7 +63,7 @@ Lane::Claim Lane::markClaimed(store::Command command, std::int64_t now_ms, store
 
 int Lane::dispatch(std::int64_t now_ms, std::int64_t* next_due_ms) {
   int attempted = 0;
-  while (attempted < options_.batch && !stop_requested_.load()) {
+  while (attempted < options_.batch && !stop_requested_.load() && mayWork()) {
     // Heads of different groups (candidates) share the claim and the outcome transactions: a burst pays two
     // commits per batch, not two per command. They run one after another, in id order.
     auto claims = claim(now_ms, std::min(options_.claim_batch, options_.batch - attempted), next_due_ms);
@@ -70,7 +71,10 @@ int Lane::dispatch(std::int64_t now_ms, std::int64_t* next_due_ms) {
     std::vector<ActionOutcome> outcomes;
     outcomes.reserve(claims.size());
     for (auto& c : claims) {
-      if (stop_requested_.load() && !outcomes.empty()) break;  // the rest go back untouched
+      // The rest go back untouched when a stop is asked, or when the lease ends here (revoked, or not confirmed in
+      // time): the lease's next holder runs them.
+      if (!mayWork()) break;
+      if (stop_requested_.load() && !outcomes.empty()) break;
       outcomes.push_back(runner_->run(c.command, c.input, c.snapshot, now_ms));
     }
     const auto deferred_until = complete(claims, std::move(outcomes), now_ms);
@@ -104,6 +108,7 @@ std::optional<std::int64_t> Lane::complete(const std::vector<Claim>& claims, std
   std::vector<std::string> labels;  // per outcome: done | skipped | retry | deferred | dead | continue
   std::optional<std::int64_t> deferred_until;
   store_.transact([&](store::Transaction& tx) {
+    fence(tx);
     labels.clear();
     deferred_until.reset();
     for (std::size_t i = 0; i < claims.size(); ++i) {

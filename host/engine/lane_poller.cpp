@@ -59,6 +59,7 @@ bool Lane::pollPlatform(std::int64_t now_ms) {
     const std::string next = cursorOf(out->document);
     int inserted = 0;
     store_.transact([&](store::Transaction& tx) {
+      fence(tx);
       inserted = 0;
       if (!fast_forward) {
         for (const auto& e : events) inserted += tx.insertEvent(e) ? 1 : 0;
@@ -81,7 +82,10 @@ bool Lane::pollAts(std::int64_t now_ms) {
   store_.transact([&](store::Transaction& tx) { cursor = tx.cursor(config_.id, kAtsCursor); });
   if (!cursor) {
     // First poll: from now on. The initial import (atsync import) covers what existed before.
-    store_.transact([&](store::Transaction& tx) { tx.setCursor(config_.id, kAtsCursor, std::to_string(now_ms)); });
+    store_.transact([&](store::Transaction& tx) {
+      fence(tx);
+      tx.setCursor(config_.id, kAtsCursor, std::to_string(now_ms));
+    });
     return true;
   }
   auto out = ats_->invoke(sdk::op::kChangesPoll, json::object{{"cursor", *cursor}});
@@ -93,6 +97,7 @@ bool Lane::pollAts(std::int64_t now_ms) {
   auto events = eventsOf(out->document, config_.id, "ats", config_.ats.plugin, now_ms);
   const std::string next = cursorOf(out->document);
   store_.transact([&](store::Transaction& tx) {
+    fence(tx);
     for (const auto& e : events) tx.insertEvent(e);
     if (!next.empty()) tx.setCursor(config_.id, kAtsCursor, next);
   });

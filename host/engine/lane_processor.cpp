@@ -10,6 +10,7 @@ int Lane::processInbox(std::int64_t now_ms) {
   int handled = 0;
   RuleContext context{config_.id, &mapper_, now_ms};
   store_.transact([&](store::Transaction& tx) {
+    fence(tx);
     handled = 0;
     for (const auto& event : tx.pendingEvents(config_.id, options_.batch)) {
       const RuleOutcome outcome = applyRules(event, tx, context);

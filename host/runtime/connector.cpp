@@ -94,6 +94,7 @@ Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::Plugin
   http_options.plugin = plugin->name();
   http_options.rate_limit = rateLimitOf(plugin->manifest());
   http_options.rate_limit_tuning = context.rate_limit_tuning;
+  http_options.send_gate = context.send_gate;
   connector->http_ = std::make_unique<http::ConnectionHttp>(http_options, *context.client, credentials, metrics,
                                                             *context.clock);
   auto services = std::make_unique<ConnectorServices>(*connector->http_, *context.state,

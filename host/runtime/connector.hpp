@@ -32,6 +32,8 @@ struct ConnectorContext {
   http::TokenStore* tokens = nullptr;
   http::Clock* clock = &http::SystemClock::instance();
   http::RateLimitTuning rate_limit_tuning{};
+  /// Closed when this host no longer holds the connection's lease (several hosts); null: always open.
+  std::shared_ptr<const http::SendGate> send_gate;
   LogSink log;  ///< empty: warnings and errors to stderr
 };
 

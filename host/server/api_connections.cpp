@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace atsync::host::server {
 namespace {
@@ -35,7 +36,12 @@ json::object connectionJson(ServerContext& context, const config::ConnectionConf
   const ConnectionView view = viewOf(config, context.lanes->find(config.id));
   store::Counts counts;
   std::vector<store::ActivityEntry> last;
+  std::optional<store::LeaseRow> lease;
   context.store->transact([&](store::Transaction& tx) {
+    lease.reset();
+    for (auto& row : tx.leases()) {
+      if (row.connection_id == config.id && !row.owner.empty()) lease = std::move(row);
+    }
     counts = tx.counts(config.id);
     store::ActivityQuery q;
     q.connection_id = config.id;
@@ -57,6 +63,12 @@ json::object connectionJson(ServerContext& context, const config::ConnectionConf
                       {"plugins", json::object{{"platform", view.platform_plugin}, {"ats", view.ats_plugin}}},
                       {"oauth", oauth},
                       {"needs_reauthorization", view.needsReauthorization()},
+                      // Several hosts: which one works on the connection, since when; `this_host`: the one answering.
+                      {"lease", lease ? json::value(json::object{{"host", lease->owner},
+                                                                 {"since", rfc3339(lease->acquired_at_ms)},
+                                                                 {"expires", rfc3339(lease->expires_at_ms)},
+                                                                 {"this_host", view.lease == "here"}})
+                                      : json::value(nullptr)},
                       {"counts", countsJson(counts)},
                       {"last_activity", last.empty() ? json::value(nullptr) : json::value(toJson(last.front()))}};
 }

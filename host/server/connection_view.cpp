@@ -10,7 +10,7 @@ std::string ConnectionView::summary() const {
            id + "/start to authorize again";
   }
   if (notAuthorized()) return "not_authorized: open /oauth/" + id + "/start to authorize " + oauth->plugin;
-  if (ready) return "ready";
+  if (ready) return lease == "elsewhere" ? "ready: another host works on it" : "ready";
   return "connecting: " + connect_error;
 }
 
@@ -35,7 +35,9 @@ ConnectionView viewOf(const config::ConnectionConfig& config, engine::Lane* engi
   if (auto* connector = oauthConnector(*engine, "", &side)) {
     view.oauth = OAuthSideView{side, connector->plugin().name(), std::string(http::toString(connector->oauth()->state()))};
   }
-  view.ready = engine->ready() && (!view.oauth || view.oauth->state == "authorized");
+  if (engine->leasing()) view.lease = engine->leaseFence() != 0 ? "here" : "elsewhere";
+  // A connection another host works on is ready here: this host accepts its webhooks into the shared inbox.
+  view.ready = (engine->ready() || view.lease == "elsewhere") && (!view.oauth || view.oauth->state == "authorized");
   view.connect_error = engine->lastConnectError();
   return view;
 }

@@ -28,9 +28,12 @@ struct ConnectionView {
   bool ready = false;                   ///< connected (stage lists read) and not waiting for re-authorization
   std::string connect_error;
   std::optional<OAuthSideView> oauth;   ///< the side that authenticates with OAuth, if any
+  /// Several hosts on one store: "here" (this host works on the connection), "elsewhere" (another host holds its
+  /// lease; this one accepts its webhooks). Empty: no leasing.
+  std::string lease;
   bool needsReauthorization() const { return oauth && oauth->state == "needs_reauthorization"; }
   bool notAuthorized() const { return oauth && oauth->state == "not_authorized"; }
-  /// "ready" | "disabled" | "needs_reauthorization: ..." | "not_authorized: ..." | "connecting: ..."
+  /// "ready" | "ready: another host works on it" | "disabled" | "needs_reauthorization: ..." | "not_authorized: ..." | "connecting: ..."
   std::string summary() const;
 };
 

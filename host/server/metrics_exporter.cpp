@@ -170,6 +170,30 @@ std::string renderMetrics(ServerContext& context) {
            "1 when the connection is connected (both sides' stages read) and authorized, else 0.");
   for (const auto& d : data) p.sample("atsync_connection_ready", {{"connection", d.view.id}}, d.view.ready ? 1.0 : 0.0);
 
+  if (context.leases != nullptr) {
+    const auto& c = *context.leases;
+    p.family("atsync_lease_held", "gauge",
+             "1 when this host holds the connection's lease (it dispatches and polls it), else 0 (another host does).");
+    for (const auto& d : data) p.sample("atsync_lease_held", {{"connection", d.view.id}}, d.view.lease == "here" ? 1.0 : 0.0);
+    p.family("atsync_leases_acquired_total", "counter", "Connection leases this host took (free, released or run out).");
+    p.sample("atsync_leases_acquired_total", {}, c.acquired.load());
+    p.family("atsync_leases_taken_over_total", "counter",
+             "Leases this host took after their holder let them run out (it died or stalled).");
+    p.sample("atsync_leases_taken_over_total", {}, c.taken_over.load());
+    p.family("atsync_leases_lost_total", "counter",
+             "Leases this host found held by another host when renewing them (it had stalled past their end).");
+    p.sample("atsync_leases_lost_total", {}, c.lost.load());
+    p.family("atsync_leases_released_total", "counter", "Leases this host handed over (to balance, or stopping).");
+    p.sample("atsync_leases_released_total", {}, c.released.load());
+    p.family("atsync_lease_fenced_writes_total", "counter",
+             "Transactions of a connection refused because its lease had passed to another host (fencing).");
+    for (const auto& config : context.config->connections) {
+      if (auto* lane = context.lanes->find(config.id)) {
+        p.sample("atsync_lease_fenced_writes_total", {{"connection", config.id}}, lane->fencedWrites());
+      }
+    }
+  }
+
   p.family("atsync_connection_needs_reauthorization", "gauge",
            "1 when the vendor refused the connection's refresh token (revoked or expired): an administrator must "
            "authorize it again.");

@@ -28,6 +28,7 @@ struct ServerContext {
   logging::Logger* logger = nullptr;                   ///< required
   ServerCounters* counters = nullptr;                  ///< required: webhook deliveries by result
   engine::CommandCounters* command_counters = nullptr; ///< optional: commands finished
+  const engine::LeaseCounters* leases = nullptr;       ///< optional: several hosts (lease metrics)
   OAuthFlow* oauth = nullptr;                          ///< set by the HTTP server: start tickets for the admin API
   std::size_t max_api_body_bytes = 256 * 1024;         ///< admin API request bodies (mappings are small)
 };

@@ -6,6 +6,7 @@
 #include <Poco/Data/LOB.h>
 
 #include <chrono>
+#include <limits>
 #include <stdexcept>
 
 namespace atsync::host::store {
@@ -508,7 +509,7 @@ std::vector<LeaseRow> SqlTransaction::leases() {
 }
 
 std::optional<LeaseTaken> SqlTransaction::acquireLease(std::string_view connection_id, std::string_view owner,
-                                                       std::int64_t now_ms, std::int64_t until_ms) {
+                                                       std::int64_t now_ms, std::int64_t until_ms, bool sole_host) {
   static const std::string kSelect = "SELECT owner, fence, expires_at_ms FROM leases WHERE connection_id = $1";
   static const std::string kInsert =
       "INSERT INTO leases (connection_id, owner, fence, acquired_at_ms, expires_at_ms) VALUES ($1, $2, 1, $3, $4) "
@@ -516,7 +517,7 @@ std::optional<LeaseTaken> SqlTransaction::acquireLease(std::string_view connecti
   // Conditional on the fence read: of two hosts taking the same free lease at once, one changes the row.
   static const std::string kTake =
       "UPDATE leases SET owner = $1, fence = fence + 1, acquired_at_ms = $2, expires_at_ms = $3 "
-      "WHERE connection_id = $4 AND fence = $5 AND (owner = '' OR expires_at_ms < $2)";
+      "WHERE connection_id = $4 AND fence = $5 AND (owner = '' OR expires_at_ms < $6)";
   using Row = Poco::Tuple<std::string, Poco::Int64, Poco::Int64>;
   const auto row = first(cache_.query<Row>(kSelect, params(connection_id)));
   if (!row) {
@@ -525,9 +526,13 @@ std::optional<LeaseTaken> SqlTransaction::acquireLease(std::string_view connecti
   }
   const std::string& previous = row->get<0>();
   const std::int64_t fence = row->get<1>();
-  const bool free = previous.empty() || row->get<2>() < now_ms;
+  // Expired before this instant: now, or (sole host) any time at all.
+  const std::int64_t expired_before = sole_host ? std::numeric_limits<std::int64_t>::max() : now_ms;
+  const bool free = previous.empty() || row->get<2>() < expired_before;
   if (!free) return std::nullopt;
-  if (cache_.execute(kTake, params(owner, now_ms, until_ms, connection_id, fence)) != 1) return std::nullopt;
+  if (cache_.execute(kTake, params(owner, now_ms, until_ms, connection_id, fence, expired_before)) != 1) {
+    return std::nullopt;
+  }
   return LeaseTaken{fence + 1, previous, !previous.empty() && previous != owner};
 }
 

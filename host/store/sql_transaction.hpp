@@ -81,7 +81,7 @@ class SqlTransaction final : public Transaction {
   void checkLease(std::string_view connection_id, std::string_view owner, std::int64_t fence) override;
   std::vector<LeaseRow> leases() override;
   std::optional<LeaseTaken> acquireLease(std::string_view connection_id, std::string_view owner, std::int64_t now_ms,
-                                         std::int64_t until_ms) override;
+                                         std::int64_t until_ms, bool sole_host) override;
   bool renewLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
                   std::int64_t until_ms) override;
   bool releaseLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,

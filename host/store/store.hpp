@@ -303,9 +303,12 @@ class Transaction {
   virtual void checkLease(std::string_view connection_id, std::string_view owner, std::int64_t fence) = 0;
   virtual std::vector<LeaseRow> leases() = 0;
   /// Takes the connection's lease for `owner` until `until_ms` when it is free (no row, released, or expired at
-  /// `now_ms`), with a new fence. Nothing when another owner's lease is still valid.
+  /// `now_ms`), with a new fence. Nothing when another owner's lease is still valid, unless `sole_host`: the caller
+  /// knows no other host can be running on the store (it holds the SQLite file's run lock), so a lease left by a
+  /// process that died is taken at once instead of after it runs out.
   virtual std::optional<LeaseTaken> acquireLease(std::string_view connection_id, std::string_view owner,
-                                                 std::int64_t now_ms, std::int64_t until_ms) = 0;
+                                                 std::int64_t now_ms, std::int64_t until_ms,
+                                                 bool sole_host = false) = 0;
   /// Extends a lease its owner still holds (same fence), expired or not: nobody else took it. False: lost.
   virtual bool renewLease(std::string_view connection_id, std::string_view owner, std::int64_t fence,
                           std::int64_t until_ms) = 0;

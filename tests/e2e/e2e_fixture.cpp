@@ -87,11 +87,19 @@ void EndToEnd::startSandboxes(const WorldOptions& options) {
   host_ = std::make_unique<HostProcess>(config_file_.string(), host_port_);
 }
 
-void EndToEnd::writeConfig(const WorldOptions& options) {
-  const std::string host = "127.0.0.1:" + std::to_string(host_port_);
-  std::ofstream y(config_file_);
+void EndToEnd::writeConfig(const WorldOptions& options) { writeConfigTo(config_file_, host_port_, options); }
+
+std::filesystem::path EndToEnd::writeConfigFor(const WorldOptions& options, std::uint16_t port, const std::string& name) {
+  const auto path = dir_ / (name + ".yaml");
+  writeConfigTo(path, port, options);
+  return path;
+}
+
+void EndToEnd::writeConfigTo(const std::filesystem::path& file, std::uint16_t port, const WorldOptions& options) {
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  std::ofstream y(file);
   y << "version: 1\n"
-    << "store: sqlite:" << (dir_ / "atsync.db").string() << "\n"
+    << "store: " << (options.store_url.empty() ? "sqlite:" + (dir_ / "atsync.db").string() : options.store_url) << "\n"
     << "server:\n  listen: " << host << "\n  public_url: " << options.public_scheme << "://" << host
     << "\n  admin_token: " << kAdminToken << "\n"
     << options.server_yaml

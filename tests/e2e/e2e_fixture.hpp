@@ -50,6 +50,8 @@ struct WorldOptions {
   /// The dispatcher's first retry delay (config `retry.base_backoff_ms`): shorter than in life, as the sandboxes'
   /// webhook retries are, so tests of a failing vendor converge in seconds.
   std::int64_t base_backoff_ms = 100;
+  /// The store URL; empty: a SQLite file in the test's folder.
+  std::string store_url;
 };
 
 inline constexpr char kAdminToken[] = "e2e-admin-token";
@@ -65,6 +67,8 @@ class EndToEnd : public ::testing::Test {
   void startSandboxes(const WorldOptions& options = {});
   /// (Re)writes the config file, e.g. after an operator fixes a value.
   void writeConfig(const WorldOptions& options);
+  /// Writes the config of another host of the same store, listening on `port` (several hosts); its path.
+  std::filesystem::path writeConfigFor(const WorldOptions& options, std::uint16_t port, const std::string& name);
   /// Starts `atsync run` and waits for /readyz. Fails the test when it does not get ready.
   void startHost();
   /// Starts `atsync run` and waits until it serves /healthz (a connection that waits for OAuth is never ready).
@@ -110,6 +114,8 @@ class EndToEnd : public ::testing::Test {
   const std::filesystem::path& configFile() const { return config_file_; }
 
  private:
+  void writeConfigTo(const std::filesystem::path& file, std::uint16_t port, const WorldOptions& options);
+
   std::filesystem::path dir_;
   std::filesystem::path config_file_;
   std::uint16_t host_port_ = 0;

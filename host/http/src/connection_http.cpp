@@ -15,6 +15,14 @@ sdk::Error cancelledError(const std::string& label) {
   return makeError(sdk::errc::kTransport, label + ": cancelled because the host is shutting down", true);
 }
 
+sdk::Error notHeldError(const std::string& label, const std::string& connection_id) {
+  // Nothing was sent: the lane's transaction that would record this is refused too (fencing), and the lease's new
+  // holder runs the command.
+  return makeError(sdk::errc::kTransport,
+                   label + ": not sent: this host no longer holds the lease of connection '" + connection_id + "'",
+                   true);
+}
+
 std::string secondsText(std::int64_t ms) {
   const std::int64_t tenths = (ms + 99) / 100;
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
@@ -84,6 +92,7 @@ Result<sdk::HttpResponse> ConnectionHttp::execute(const sdk::HttpRequest& reques
     metrics_->recordRateLimitWait(admission.waited_ms);
 
     const std::int64_t sent_ms = clock_.steadyMs();
+    if (options_.send_gate && !options_.send_gate->isOpen(sent_ms)) return notHeldError(label, options_.connection_id);
     Result<sdk::HttpResponse> result = client_.execute(request, body, extra_headers);
     const std::int64_t latency_ms = clock_.steadyMs() - sent_ms;
     if (!result) {

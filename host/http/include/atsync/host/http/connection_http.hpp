@@ -12,6 +12,7 @@
 #include <atsync/host/http/rate_limiter.hpp>
 #include <atsync/host/http/result.hpp>
 #include <atsync/host/http/retry_policy.hpp>
+#include <atsync/host/http/send_gate.hpp>
 #include <atsync/sdk/description.hpp>
 #include <atsync/sdk/http.hpp>
 
@@ -27,6 +28,8 @@ struct ConnectionHttpOptions {
   std::string plugin;
   sdk::RateLimitPolicy rate_limit;       ///< from the plugin's description
   RateLimitTuning rate_limit_tuning;
+  /// Asked right before each request goes out; null: always open.
+  std::shared_ptr<const SendGate> send_gate;
 };
 
 class ConnectionHttp {
