@@ -245,7 +245,9 @@ Expected<int, std::string> migrate(Poco::Data::Session& session, const Dialect& 
     control.begin();
     if (dialect.backend == Backend::kPostgres) {
       // Two hosts starting together would both try to create the tables; the second waits here, then sees the
-      // first one's version.
+      // first one's version. Read committed (sessions default to serializable): a serializable transaction's
+      // snapshot is taken by its first statement, the lock's, before the wait, and would not see that version.
+      session << "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", now;
       Poco::Int64 key = kMigrationLockKey;
       session << "SELECT pg_advisory_xact_lock($1)", use(key), now;
     }

@@ -105,6 +105,13 @@ void HostProcess::kill9() {
   output_ += "[test] " + label() + " killed with SIGKILL\n";
 }
 
+void HostProcess::signal(int number) {
+  if (!handle_ || !running()) return;
+  ::kill(static_cast<pid_t>(handle_->id()), number);
+  std::lock_guard lock(mutex_);
+  output_ += "[test] " + label() + " sent signal " + std::to_string(number) + "\n";
+}
+
 std::string HostProcess::output() const {
   std::lock_guard lock(mutex_);
   return output_;

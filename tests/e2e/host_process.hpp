@@ -39,6 +39,8 @@ class HostProcess {
   std::optional<int> terminate(std::chrono::milliseconds timeout);
   /// SIGKILL and reap: a crash, as far as the host can tell.
   void kill9();
+  /// Sends a signal without waiting (SIGSTOP and SIGCONT: a host that stalls and resumes).
+  void signal(int number);
   bool running();
   /// Waits for the child to exit on its own; its exit code, or nullopt when it is still running after `timeout`.
   std::optional<int> waitExit(std::chrono::milliseconds timeout);

@@ -129,3 +129,24 @@ TEST_P(StoreContract, TheDatabaseClockIsTheWallClock) {
 
 }  // namespace
 }  // namespace atsync::host::store::testing
+
+namespace atsync::host::store::testing {
+namespace {
+
+TEST_P(StoreContract, HostsStartingTogetherOnAnEmptyDatabaseAllMigrateIt) {
+  // Three replicas started at once by a deployment: one creates the schema, the others wait and see it done.
+  emptyDatabase();
+  std::vector<std::string> errors(3);
+  std::vector<std::thread> starts;
+  for (int i = 0; i < 3; ++i) {
+    starts.emplace_back([&, i] {
+      auto opened = openAgain();
+      if (!opened) errors[static_cast<std::size_t>(i)] = opened.error();
+    });
+  }
+  for (auto& t : starts) t.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
+}
+
+}  // namespace
+}  // namespace atsync::host::store::testing
