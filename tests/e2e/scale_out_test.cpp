@@ -293,6 +293,28 @@ TEST_F(ScaleOut, AHolderStalledPastItsLeaseHasItsLateWorkRefused) {
   EXPECT_GE(holder(), 0);
 }
 
+TEST_F(ScaleOut, SigtermHandsTheConnectionsOverWithoutWaitingForTheLease) {
+  options_.server_yaml = "  lease_ttl_ms: 30000\n";  // waiting for it to run out would fail the test
+  ASSERT_NO_FATAL_FAILURE(startHosts(2));
+  const int draining = holder();
+  ASSERT_GE(draining, 0);
+  const int other = anotherThan(draining);
+  kulaDeliversTo(other);
+  auto ps = people(20, "drain");
+  addAll(ps);
+  const auto stop_started = std::chrono::steady_clock::now();
+  ASSERT_EQ(hostAt(draining).terminate(seconds(20)), std::optional<int>(0)) << hostAt(draining).output();
+  killed_.insert(draining);
+  ASSERT_TRUE(waitFor([&] { return holder() == other; }, seconds(10)));
+  const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - stop_started);
+  std::cout << "[ measured ] SIGTERM to the other host holding the lease: " << took.count() << " ms (lease 30000 ms)\n";
+  EXPECT_LT(took.count(), 15000);
+  ASSERT_TRUE(waitFor([&] { return allDone(ps); }, seconds(60)));
+  ASSERT_TRUE(waitQuiet(seconds(60)));
+  expectExactlyOnce(ps);
+  EXPECT_EQ(sample(metrics(other), "atsync_leases_taken_over_total"), 0u) << "released, not run out";
+}
+
 TEST_F(ScaleOut, PostgresRestartedMidBurstLosesNothingAccepted) {
   const char* restart = std::getenv("ATSYNC_TEST_POSTGRES_RESTART");
   if (restart == nullptr || *restart == '\0') GTEST_SKIP() << "ATSYNC_TEST_POSTGRES_RESTART is not set";
