@@ -142,6 +142,7 @@ PgListener::Wait PgListener::waitFor(int fd, short events, int timeout_ms) {
 
 std::string PgListener::describe(Connection& connection, const std::string& what) const {
   std::string detail = connection.conn == nullptr ? "out of memory" : oneLine(PQerrorMessage(connection.conn));
+  if (detail.ends_with('.')) detail.pop_back();  // the line goes on after it
   if (!connection.last_notice.empty() && detail.find(connection.last_notice) == std::string::npos) {
     detail = connection.last_notice + (detail.empty() ? "" : "; " + detail);
   }
@@ -239,6 +240,9 @@ void PgListener::notifyConnected() {
 }
 
 std::string PgListener::serve(Connection& connection) {
+  // Named now: once the connection is gone, libpq may no longer say where it went.
+  const std::string lost = "connection to " + std::string(PQhost(connection.conn)) + ":" +
+                           std::string(PQport(connection.conn)) + " lost";
   listening_ = true;
   notifyConnected();
   for (;;) {
@@ -255,10 +259,10 @@ std::string PgListener::serve(Connection& connection) {
       }
     }
     const int fd = PQsocket(connection.conn);
-    if (fd < 0) return describe(connection, "connection lost");
+    if (fd < 0) return describe(connection, lost);
     if (waitFor(fd, POLLIN, -1) == Wait::kStopped) return {};
     if (PQconsumeInput(connection.conn) == 0 || PQstatus(connection.conn) == CONNECTION_BAD) {
-      return describe(connection, "connection lost");
+      return describe(connection, lost);
     }
   }
 }

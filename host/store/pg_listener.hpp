@@ -27,7 +27,8 @@ class PgListener {
   /// - on_connected: after every connect or reconnect once LISTEN took effect; notifications sent while the
   ///   listener was away are lost, so this is where the caller re-checks what it may have missed;
   /// - on_error: one line, once per outage (not once per retry), without the password.
-  /// A callback that throws is reported through on_error; the listener keeps going.
+  /// If on_notify or on_connected throws, that is reported through on_error and the listener keeps going; on_error
+  /// itself must not throw.
   PgListener(std::string conninfo, std::vector<std::string> channels, Handler on_notify,
              std::function<void()> on_connected, std::function<void(const std::string&)> on_error);
   ~PgListener();  ///< stops

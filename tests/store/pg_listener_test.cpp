@@ -201,7 +201,9 @@ TEST(PgListener, ReconnectsAndListensAgainAfterTheServerDropsItsSession) {
 
   EXPECT_EQ(rec.notes, (std::vector<std::pair<std::string, std::string>>{{channel, "after the restart"}}));
   ASSERT_EQ(rec.errors.size(), 1u) << "one line per outage";
-  EXPECT_NE(rec.errors[0].find("connection lost"), std::string::npos) << rec.errors[0];
+  EXPECT_NE(rec.errors[0].find("PostgreSQL listener on '" + channel + "': connection to "), std::string::npos)
+      << rec.errors[0];
+  EXPECT_NE(rec.errors[0].find(" lost: "), std::string::npos) << rec.errors[0];
   EXPECT_NE(rec.errors[0].find("terminating connection due to administrator command"), std::string::npos)
       << rec.errors[0];
   EXPECT_EQ(rec.errors[0].find(password), std::string::npos) << rec.errors[0];
@@ -307,6 +309,43 @@ TEST(PgListener, CanBeStartedAgainAfterStop) {
   ASSERT_TRUE(rec.waitUntil([&] { return !rec.notes.empty(); }));
   listener.stop();
   EXPECT_EQ(rec.notes.size(), 1u);
+}
+
+TEST(PgListener, AHandlerThatThrowsIsReportedAndTheNextNotificationStillArrives) {
+  SKIP_WITHOUT_POSTGRES();
+  const std::string channel = unique("atsync_throwing");
+  Recorder rec;
+  PgListener listener(
+      conninfo(), {channel},
+      [&](const std::string& c, const std::string& payload) {
+        if (payload == "bad") throw std::runtime_error("cannot parse 'bad'");
+        std::lock_guard lock(rec.mutex);
+        rec.notes.emplace_back(c, payload);
+        rec.changed.notify_all();
+      },
+      [&] {
+        std::lock_guard lock(rec.mutex);
+        ++rec.connected;
+        rec.changed.notify_all();
+      },
+      [&](const std::string& message) {
+        std::lock_guard lock(rec.mutex);
+        rec.errors.push_back(message);
+        rec.changed.notify_all();
+      });
+  listener.start();
+  ASSERT_TRUE(rec.waitUntil([&] { return rec.connected == 1; }));
+  Peer peer;
+  ASSERT_TRUE(peer.ok()) << peer.error();
+  peer.notify(channel, "bad");
+  peer.notify(channel, "good");
+  ASSERT_TRUE(rec.waitUntil([&] { return !rec.notes.empty(); }));
+  listener.stop();
+  EXPECT_EQ(rec.notes, (std::vector<std::pair<std::string, std::string>>{{channel, "good"}}));
+  ASSERT_EQ(rec.errors.size(), 1u);
+  EXPECT_EQ(rec.errors[0], "PostgreSQL listener on '" + channel + "': the handler threw on a notification on '" +
+                               channel + "': cannot parse 'bad'");
+  EXPECT_EQ(rec.connected, 1) << "a throwing handler is no reason to reconnect";
 }
 
 TEST(PgListener, RefusesAnEmptyChannelList) {
