@@ -28,7 +28,7 @@ class PgListener {
   ///   listener was away are lost, so this is where the caller re-checks what it may have missed;
   /// - on_error: one line, once per outage (not once per retry), without the password.
   /// If on_notify or on_connected throws, that is reported through on_error and the listener keeps going; on_error
-  /// itself must not throw.
+  /// itself must not throw. Throws std::invalid_argument for no channel or an empty channel name.
   PgListener(std::string conninfo, std::vector<std::string> channels, Handler on_notify,
              std::function<void()> on_connected, std::function<void(const std::string&)> on_error);
   ~PgListener();  ///< stops
@@ -38,8 +38,9 @@ class PgListener {
   /// Starts the thread, which connects (retrying with backoff from 100 ms to 5 s) and listens. No-op when running.
   void start();
   /// Wakes the thread wherever it waits (connecting, listening, backing off), closes the connection and joins.
-  /// Returns within milliseconds; a callback in progress is finished first. Not from inside a callback (it would
-  /// join its own thread). Idempotent; start() may follow.
+  /// Returns within milliseconds; a callback in progress is finished first, and so is a host name lookup (libpq
+  /// resolves names with blocking getaddrinfo, which nothing can interrupt; an IP address or hostaddr= has none).
+  /// Not from inside a callback (it would join its own thread). Idempotent; start() may follow.
   void stop();
   /// Connected and LISTENing on every channel.
   bool listening() const { return listening_.load(); }
