@@ -84,7 +84,7 @@ Expected<RunLock, std::string> RunLock::acquire(const std::string& sqlite_path) 
     if (holder.empty()) holder = "which has not recorded itself in " + file + " yet";
     return unexpected("another 'atsync run' (" + holder + ") is serving the SQLite store " + store +
                       "; one host serves a SQLite file at a time: stop that one first, or use PostgreSQL (store: "
-                      "postgresql://...) to run several hosts (docs/operations.md, 'Where data lives')");
+                      "postgresql://...) to run several hosts (docs/operations.md, 'Running several hosts')");
   }
   const std::string line = "pid " + std::to_string(::getpid()) + " on host " + hostName() + ", since " + utcNow() + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
