@@ -75,7 +75,7 @@ TEST_F(RunLockTest, SecondAcquireOnTheSameFileIsRefusedNamingTheHolder) {
                    "first, or use PostgreSQL"),
             std::string::npos)
       << e;
-  EXPECT_NE(e.find("docs/operations.md"), std::string::npos) << e;
+  EXPECT_NE(e.find("(docs/operations.md, 'Running several hosts')"), std::string::npos) << e;
   // The refused attempt did not overwrite the holder's line.
   EXPECT_EQ(lockFileText().rfind("pid " + std::to_string(::getpid()) + " ", 0), 0u);
 }
