@@ -98,6 +98,19 @@ class ScaleOut : public EndToEnd {
       ASSERT_TRUE(h.waitReady(seconds(30))) << h.output();
     }
     ASSERT_TRUE(waitFor([&] { return holder() >= 0; }, seconds(20))) << "no host took the lease";
+    // Hosts starting together each see the others only after their first rounds: the lease may move once, to the
+    // host that ranks first, before it settles. Settled: the same holder over two renewal rounds.
+    int last = -1, same = 0;
+    ASSERT_TRUE(waitFor(
+        [&] {
+          const int now = holder();
+          same = (now >= 0 && now == last) ? same + 1 : 0;
+          last = now;
+          if (same < 2) std::this_thread::sleep_for(milliseconds(kLeaseTtlMs / 3));
+          return same >= 2;
+        },
+        seconds(30)))
+        << "the lease did not settle";
   }
 
   HostProcess& hostAt(int i) { return i == 0 ? host() : *hosts_[static_cast<std::size_t>(i)]; }
@@ -308,7 +321,7 @@ TEST_F(ScaleOut, SigtermHandsTheConnectionsOverWithoutWaitingForTheLease) {
   ASSERT_TRUE(waitFor([&] { return holder() == other; }, seconds(10)));
   const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - stop_started);
   std::cout << "[ measured ] SIGTERM to the other host holding the lease: " << took.count() << " ms (lease 30000 ms)\n";
-  EXPECT_LT(took.count(), 15000);
+  EXPECT_LT(took.count(), 5000) << "the other host heard of the release at once (NOTIFY), not at its next round";
   ASSERT_TRUE(waitFor([&] { return allDone(ps); }, seconds(60)));
   ASSERT_TRUE(waitQuiet(seconds(60)));
   expectExactlyOnce(ps);
