@@ -7,6 +7,7 @@
 #include "server/admin_api.hpp"
 #include "server/http_io.hpp"
 
+#include <optional>
 #include <algorithm>
 
 namespace atsync::host::server {
@@ -89,15 +90,36 @@ std::vector<store::StageMappingRow> rowsOf(const std::string& connection, const 
 
 }  // namespace
 
+namespace {
+
+/// Several hosts: the mapping is read and checked against the stage lists of the host that works on the connection
+/// (the others never read them), so the others refuse, naming that host.
+std::optional<ApiResponse> workedElsewhere(ServerContext& context, const engine::Lane& lane) {
+  if (!lane.leasing() || lane.leaseFence() != 0) return std::nullopt;
+  std::string holder = "another host";
+  context.store->transact([&](store::Transaction& tx) {
+    for (const auto& row : tx.leases()) {
+      if (row.connection_id == lane.id() && !row.owner.empty()) holder = "host " + row.owner;
+    }
+  });
+  return apiError(409, "held_elsewhere",
+                  holder + " works on connection '" + lane.id() + "' and holds its stage lists: read and edit its "
+                  "stage mapping through that host's admin API (atsync status names it)");
+}
+
+}  // namespace
+
 ApiResponse getStageMappings(const ApiRequest&, ServerContext& context, const std::string& id) {
   auto* engine = context.lanes->find(id);
   if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
+  if (auto refused = workedElsewhere(context, *engine)) return *refused;
   return ApiResponse{200, mappingsJson(*engine, engine->mapperSnapshot()), {}};
 }
 
 ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id) {
   auto* engine = context.lanes->find(id);
   if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
+  if (auto refused = workedElsewhere(context, *engine)) return *refused;
   if (!engine->ready()) {
     return apiError(409, "not_connected",
                     "connection '" + id + "' has not read both sides' stages yet (" + engine->lastConnectError() +

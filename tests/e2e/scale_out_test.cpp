@@ -239,6 +239,16 @@ TEST_F(ScaleOut, ThreeHostsWriteEverythingOnceWhateverHostTheWebhooksReach) {
   ASSERT_TRUE(waitQuiet(seconds(60)));
   expectExactlyOnce(ps);
   EXPECT_EQ(holder(), holding) << "the lease stayed where it was";
+  // The stage mapping is read and edited on the host that works on the connection; another refuses, naming it.
+  auto mappings = [&](int i) {
+    return httpCall("http://127.0.0.1:" + std::to_string(ports_[static_cast<std::size_t>(i)]) +
+                        "/api/v1/connections/e2e/stage-mappings",
+                    "GET", "", {{"Authorization", std::string("Bearer ") + kAdminToken}});
+  };
+  EXPECT_EQ(mappings(holding).status, 200);
+  const auto elsewhere = mappings(anotherThan(holding));
+  EXPECT_EQ(elsewhere.status, 409) << elsewhere.body;
+  EXPECT_NE(elsewhere.body.find("held_elsewhere"), std::string::npos) << elsewhere.body;
   // Only the holder talked to Lever.
   EXPECT_GT(leverCalls(holding), calls_before[static_cast<std::size_t>(holding)] + 20);
   for (int i = 0; i < hostCount(); ++i) {
