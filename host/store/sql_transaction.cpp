@@ -458,6 +458,8 @@ std::optional<std::int64_t> SqlTransaction::nextCommandDueMs(std::string_view co
 void SqlTransaction::requestWakeup(std::string_view connection_id, std::int64_t now_ms) {
   static const std::string kSql = "INSERT INTO wakeups (connection_id, requested_at_ms) VALUES ($1, $2)";
   cache_.execute(kSql, params(connection_id, now_ms));
+  // Hosts that listen (PostgreSQL) hear of it at commit; the wake-up row is for those that look every few seconds.
+  notifyHosts("work:" + std::string(connection_id));
 }
 
 std::vector<Wakeup> SqlTransaction::wakeupsAfter(std::int64_t after_id, int limit) {

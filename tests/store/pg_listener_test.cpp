@@ -355,3 +355,35 @@ TEST(PgListener, RefusesAnEmptyChannelList) {
 
 }  // namespace
 }  // namespace atsync::host::store
+
+namespace atsync::host::store {
+namespace {
+
+TEST(PgListener, AStoreTransactionsNoticeArrivesAtCommitAndARolledBackOneNever) {
+  SKIP_WITHOUT_POSTGRES();
+  auto store = openStore(testing::postgresUrl());
+  ASSERT_TRUE(store) << store.error();
+  Recorder seen;
+  auto listener = seen.make(conninfo(), {"atsync"});
+  listener.start();
+  ASSERT_TRUE(seen.waitUntil([&] { return seen.connected >= 1; }));
+  const std::string rolled_back = unique("work:rolled-back");
+  const std::string committed = unique("work:committed");
+  EXPECT_THROW((*store)->transact([&](Transaction& tx) {
+                 tx.notifyHosts(rolled_back);
+                 throw std::runtime_error("changed its mind");
+               }),
+               std::runtime_error);
+  (*store)->transact([&](Transaction& tx) { tx.notifyHosts(committed); });
+  ASSERT_TRUE(seen.waitUntil([&] {
+    for (const auto& [channel, payload] : seen.notes) {
+      if (payload == committed) return channel == "atsync";
+    }
+    return false;
+  }));
+  std::lock_guard lock(seen.mutex);
+  for (const auto& note : seen.notes) EXPECT_NE(note.second, rolled_back);
+}
+
+}  // namespace
+}  // namespace atsync::host::store
