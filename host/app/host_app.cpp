@@ -4,6 +4,7 @@
 #include "logging/poco_channel.hpp"
 #include "runtime/auth_binding.hpp"
 #include "secrets/store_token_store.hpp"
+#include "store/store_url.hpp"
 
 #include <atsync/sdk/operations.hpp>
 
@@ -189,6 +190,28 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   for (const auto& c : app->config_.connections) connection_ids.push_back(c.id);
   if (options.lease) {
     app->leases_ = std::make_unique<LeaseKeeper>(*app->lanes_, *app->store_, *app->logger_, *options.lease);
+    auto location = store::parseStoreUrl(app->config_.store.url);
+    if (location && location->backend == store::Backend::kPostgres) {
+      engine::Lanes* lanes = app->lanes_.get();
+      LeaseKeeper* keeper = app->leases_.get();
+      app->listener_ = std::make_unique<store::PgListener>(
+          location->pg_connection_string, std::vector<std::string>{"atsync"},
+          [lanes, keeper](const std::string&, const std::string& payload) {
+            // "work:<connection>": new events in the shared inbox; the lane steps only if this host holds it.
+            // "lease:<connection>": a lease was freed; a round now takes it if it should be this host's.
+            if (payload.starts_with("work:")) lanes->notify(payload.substr(5));
+            else if (payload.starts_with("lease:")) keeper->roundSoon();
+          },
+          [lanes, keeper] {
+            // Notifications sent while the listener was away are lost: look at every lane and lease once.
+            for (engine::Lane* lane : lanes->all()) lanes->notify(lane->id());
+            keeper->roundSoon();
+          },
+          [logger](const std::string& message) {
+            logger->log(logging::Level::kWarn, "wake-ups from other hosts: " + message +
+                                                   " (until it is back, work taken by other hosts waits for polls)");
+          });
+    }
   }
   app->wakeups_ = std::make_unique<WakeupWatch>(*app->lanes_, *app->store_, *app->logger_, options.wakeup_check_ms);
   app->retention_ = std::make_unique<RetentionSweeper>(*app->store_, *app->logger_, app->config_.retention,
@@ -213,6 +236,7 @@ void HostApp::start(bool serve) {
     logger_->info("host id " + leases_->hostId() + ": works on the connections whose leases it holds (lease " +
                   std::to_string(options_.lease->ttl_ms) + " ms)");
     leases_->start();  // a first round before the lanes start: the leases this host should hold are taken at once
+    if (listener_) listener_->start();
   }
   lanes_->start();
   reauthorization_->start();
@@ -244,6 +268,7 @@ void HostApp::start(bool serve) {
 
 void HostApp::stop() {
   if (server_) server_->stop();
+  if (listener_) listener_->stop();
   if (reauthorization_) reauthorization_->stop();
   if (wakeups_) wakeups_->stop();
   if (retention_) retention_->stop();

@@ -20,6 +20,7 @@
 #include "secrets/key_ring.hpp"
 #include "server/http_server.hpp"
 #include "server/server_counters.hpp"
+#include "store/pg_listener.hpp"
 #include "store/store.hpp"
 
 #include <atsync/host/http/client.hpp>
@@ -100,6 +101,9 @@ class HostApp {
   std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<WakeupWatch> wakeups_;
   std::unique_ptr<LeaseKeeper> leases_;
+  // Several hosts on PostgreSQL: another host's "work" (a webhook it took for a connection held here) and "lease"
+  // (a lease it freed) notifications. Null on SQLite or without leasing.
+  std::unique_ptr<store::PgListener> listener_;
   std::unique_ptr<server::HttpServer> server_;
 };
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/host_app.hpp"
+#include "app/run_lock.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
 #include "server/tls_context.hpp"
+#include "store/store_url.hpp"
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 namespace atsync::host::cli {
 namespace {
@@ -36,6 +39,18 @@ int runServe(const Arguments& args) {
       std::cerr << "atsync run: " << tls.error() << "\n";
       return 1;
     }
+  }
+  // One server per SQLite file, checked before the store is opened (and migrated). Declared before the app so it is
+  // released after the app stopped. A URL that does not parse is left to HostApp::create, which says why.
+  std::optional<app::RunLock> run_lock;
+  if (auto location = store::parseStoreUrl(loaded->config.store.url);
+      location && location->backend == store::Backend::kSqlite && !location->sqlite_memory) {
+    auto acquired = app::RunLock::acquire(location->sqlite_path);
+    if (!acquired) {
+      std::cerr << "atsync run: " << acquired.error() << "\n";
+      return 1;
+    }
+    run_lock.emplace(std::move(*acquired));
   }
   const sigset_t signals = blockTerminationSignals();
   app::AppOptions options;

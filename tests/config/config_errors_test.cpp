@@ -121,6 +121,11 @@ TEST(ConfigLoader, RejectsARequestReadTimeoutOutOfRange) {
               ElementsAre("atsync.yaml:5:28: server.request_read_timeout_ms must be from 100 to 600000, found 5"));
 }
 
+TEST(ConfigLoader, RejectsALeaseLifetimeOutOfRange) {
+  EXPECT_THAT(messages(load(variant("  listen: 127.0.0.1:8080\n", "  listen: 127.0.0.1:8080\n  lease_ttl_ms: 500\n"))),
+              ElementsAre("atsync.yaml:5:17: server.lease_ttl_ms must be from 1000 to 300000, found 500"));
+}
+
 TEST(ConfigLoader, RejectsRetrySettingsOutOfRangeOrInconsistent) {
   EXPECT_THAT(messages(load(variant("plugins:\n", "retry: { base_backoff_ms: 5, max_attempts: 0 }\nplugins:\n"))),
               ElementsAre("atsync.yaml:7:27: retry.base_backoff_ms must be from 10 to 86400000, found 5",

@@ -63,7 +63,7 @@ plugins:
 )");
   text = withReplaced(text, "  admin_token: ${ATSYNC_ADMIN_TOKEN}\n",
                       "  admin_token: ${ATSYNC_ADMIN_TOKEN}\n  tls: { cert_file: tls/cert.pem, key_file: /etc/k.pem }\n"
-                      "  request_read_timeout_ms: 2500\n");
+                      "  request_read_timeout_ms: 2500\n  lease_ttl_ms: 4000\n");
   text = withReplaced(text, "http://127.0.0.1:8080/", "https://atsync.example.com");
   text = withReplaced(text, "  - id: acme\n", "  - id: acme\n    enabled: false\n    poll_interval_s: 60\n");
   text = withReplaced(text, "sqlite:var/atsync.db", "postgresql://sync:p%40ss@db.internal:6543/atsync");
@@ -79,6 +79,7 @@ plugins:
   EXPECT_EQ(c.server.tls->cert_file, "/srv/atsync/tls/cert.pem");
   EXPECT_EQ(c.server.tls->key_file, "/etc/k.pem");
   EXPECT_EQ(c.server.request_read_timeout_ms, 2500);
+  EXPECT_EQ(c.server.lease_ttl_ms, 4000);
   EXPECT_EQ(c.retry.base_backoff_ms, 200);
   EXPECT_FALSE(c.retry.max_backoff_ms) << "absent: the engine's default";
   EXPECT_EQ(c.retry.max_attempts, 5);

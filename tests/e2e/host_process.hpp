@@ -46,6 +46,8 @@ class HostProcess {
   std::optional<int> waitExit(std::chrono::milliseconds timeout);
   /// Everything the child wrote so far (stdout and stderr interleaved).
   std::string output() const;
+  /// The child's process id since the last start(); 0 before.
+  long pid() const { return handle_ ? static_cast<long>(handle_->id()) : 0; }
 
  private:
   void joinReader();
