@@ -16,42 +16,32 @@
 // (build*/bench/peer-plugins), so Lever's declared 10/s per connection does not cap the figures.
 // Without PostgreSQL (no --postgres-url, no ATSYNC_TEST_POSTGRES_URL) it says so and prints a "skipped" result.
 
-#include "store/store.hpp"
 #include "support/args.hpp"
 #include "support/child_process.hpp"
+#include "support/host_cluster.hpp"
 #include "support/host_setup.hpp"
 #include "support/kula_webhook.hpp"
 #include "support/loopback_http.hpp"
 #include "support/note_watcher.hpp"
-#include "support/outbox.hpp"
 #include "support/postgres_server.hpp"
 #include "support/process_stats.hpp"
 #include "support/report_line.hpp"
 #include "support/sandbox_processes.hpp"
 #include "support/stats.hpp"
 
-#include <atsync/sandbox/lever/seed_ids.hpp>
-
 #include <boost/json.hpp>
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <numeric>
-#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -74,170 +64,6 @@ std::int64_t wallUs() {
 }
 
 void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
-
-// ---------------------------------------------------------------------------------------------------------------
-// The hosts.
-
-struct ClusterSpec {
-  int hosts = 1;
-  std::vector<std::string> connections;
-  std::int64_t lease_ttl_ms = 3000;
-  int poll_interval_s = 5;
-};
-
-/// One `atsync run` on the phase's database: its own config file and port, every connection of the spec.
-class AtsyncHost {
- public:
-  AtsyncHost(const fs::path& dir, int index, const std::string& store_url, const SandboxProcesses& sandboxes,
-             const ClusterSpec& spec) {
-    port_ = freeLoopbackPort();
-    const auto config = dir / ("host-" + std::to_string(index) + ".yaml");
-    {
-      std::ofstream out(config);
-      out << "version: 1\n"
-          << "store: " << store_url << "\n"
-          << "server:\n  listen: 127.0.0.1:" << port_ << "\n  public_url: http://127.0.0.1:" << port_
-          << "\n  admin_token: bench-admin-token\n  lease_ttl_ms: " << spec.lease_ttl_ms << "\n"
-          << "plugins:\n  dir: " << ATSYNC_BENCH_PEER_PLUGIN_DIR << "\n"
-          << "encryption_key: bench-encryption-key-not-a-secret-0123456789\n"
-          << "connections:\n";
-      for (const auto& id : spec.connections) {
-        out << "  - id: " << id << "\n    poll_interval_s: " << spec.poll_interval_s << "\n"
-            << "    platform:\n      plugin: kula\n      config:\n"
-            << "        base_url: " << sandboxes.kulaBaseUrl() << "\n        api_key: " << kKulaKey << "\n"
-            << "        webhook_secret: " << kKulaSecret << "\n"
-            << "    ats:\n      plugin: lever\n      config:\n        base_url: " << sandboxes.leverBaseUrl() << "\n"
-            << "        auth:\n          mode: api_key\n          api_key: " << kLeverKey << "\n"
-            << "        perform_as: " << sandbox::lever::seed::kUserIntegration << "\n";
-      }
-    }
-    log_ = dir / ("host-" + std::to_string(index) + ".log");
-    child_ = std::make_unique<ChildProcess>(std::vector<std::string>{ATSYNC_BENCH_ATSYNC_BIN, "run", "-c", config.string()},
-                                            log_.string());
-  }
-  ~AtsyncHost() {
-    if (alive_) child_->terminate(30000);
-  }
-  AtsyncHost(const AtsyncHost&) = delete;
-  AtsyncHost& operator=(const AtsyncHost&) = delete;
-
-  void waitServing() {
-    bool serving = false;
-    while (auto line = child_->readLine(60000)) {
-      if (line->rfind("atsync: serving", 0) == 0) {
-        serving = true;
-        break;
-      }
-    }
-    if (!serving) throw std::runtime_error("atsync run did not start serving: " + logTail(log_));
-    for (int i = 0; i < 600; ++i) {
-      if (httpGet(port_, "/readyz", 2000).status == 200) return;
-      sleepMs(100);
-    }
-    throw std::runtime_error("atsync run did not become ready (GET /readyz): " + logTail(log_));
-  }
-  void kill9() {
-    ::kill(child_->pid(), SIGKILL);
-    child_->wait(10000);
-    alive_ = false;
-  }
-  bool alive() const { return alive_; }
-  pid_t pid() const { return child_->pid(); }
-  std::uint16_t port() const { return port_; }
-  /// Whether its /metrics says it holds `connection`'s lease now.
-  bool holds(const std::string& connection) const {
-    if (!alive_) return false;
-    const std::string text = httpGet(port_, "/metrics", 2000).body;
-    const std::string sample = "atsync_lease_held{connection=\"" + connection + "\"} 1";
-    const auto at = text.find(sample);
-    return at != std::string::npos && (at + sample.size() == text.size() || !std::isdigit(text[at + sample.size()]));
-  }
-
- private:
-  std::unique_ptr<ChildProcess> child_;
-  std::uint16_t port_ = 0;
-  fs::path log_;
-  bool alive_ = true;
-};
-
-/// A fresh database, its connections' bench candidates linked to Lever opportunities beforehand (setup, not
-/// measured), and `spec.hosts` hosts on it, serving, with every lease held by exactly one of them.
-class Cluster {
- public:
-  Cluster(const fs::path& dir, const PostgresServer& server, const SandboxProcesses& sandboxes,
-          const std::vector<std::string>& opportunities, const ClusterSpec& spec)
-      : database_(server), spec_(spec) {
-    fs::create_directories(dir);
-    {
-      // Migrates the fresh database once, before the hosts start; the links are per connection.
-      auto store = host::store::openStore(database_.url());
-      if (!store) throw std::runtime_error("cannot open the phase's store: " + store.error());
-      for (const auto& id : spec.connections) linkCandidates(**store, id, opportunities, kCandidates);
-    }
-    for (int i = 0; i < spec.hosts; ++i) {
-      hosts_.push_back(std::make_unique<AtsyncHost>(dir, i + 1, database_.url(), sandboxes, spec));
-    }
-    for (auto& h : hosts_) h->waitServing();
-    settle();
-  }
-
-  const ClusterSpec& spec() const { return spec_; }
-  AtsyncHost& host(int i) { return *hosts_[static_cast<std::size_t>(i)]; }
-  int size() const { return static_cast<int>(hosts_.size()); }
-
-  /// The live hosts holding each connection's lease now, by their /metrics.
-  std::map<std::string, std::vector<int>> holders() {
-    std::map<std::string, std::vector<int>> out;
-    for (const auto& c : spec_.connections) {
-      auto& list = out[c];
-      for (int i = 0; i < size(); ++i) {
-        if (host(i).holds(c)) list.push_back(i);
-      }
-    }
-    return out;
-  }
-  /// The host holding `connection`, or -1 (none, or more than one).
-  int holderOf(const std::string& connection) {
-    const auto list = holders()[connection];
-    return list.size() == 1 ? list.front() : -1;
-  }
-  /// How many leases each host holds.
-  json::array leasesPerHost() {
-    std::vector<int> counts(static_cast<std::size_t>(size()), 0);
-    for (const auto& [c, list] : holders()) {
-      for (const int i : list) ++counts[static_cast<std::size_t>(i)];
-    }
-    json::array out;
-    for (const int n : counts) out.push_back(n);
-    return out;
-  }
-
- private:
-  /// Hosts that start together may each take leases for a moment before they settle on the ranking of the live
-  /// hosts: waits until every connection has one holder and nothing moved for more than two lease rounds.
-  void settle() {
-    const std::int64_t stable_us = (2 * spec_.lease_ttl_ms / 3 + 500) * 1000;
-    const std::int64_t deadline = wallUs() + (10 * spec_.lease_ttl_ms + 30000) * 1000;
-    std::map<std::string, std::vector<int>> last;
-    std::int64_t since = 0;
-    while (wallUs() < deadline) {
-      const auto now = holders();
-      const bool one_each = std::all_of(now.begin(), now.end(), [](const auto& e) { return e.second.size() == 1; });
-      if (!one_each || now != last) {
-        last = now;
-        since = wallUs();
-      } else if (wallUs() - since >= stable_us) {
-        return;
-      }
-      sleepMs(100);
-    }
-    throw std::runtime_error("the leases did not settle on one holder per connection");
-  }
-
-  PhaseDatabase database_;  // dropped after the hosts stop
-  ClusterSpec spec_;
-  std::vector<std::unique_ptr<AtsyncHost>> hosts_;
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The load generator: as peer_bench's, but every event names the host it is POSTed to.
@@ -473,6 +299,12 @@ std::vector<std::string> connectionIds(int count) {
   return out;
 }
 
+SandboxCommand sandboxCommand() {
+  return {ATSYNC_BENCH_LEVER_SANDBOX, ATSYNC_BENCH_KULA_SANDBOX, kLeverKey, kKulaKey, kKulaSecret};
+}
+
+json::array toJson(const std::vector<int>& numbers) { return json::array(numbers.begin(), numbers.end()); }
+
 std::vector<int> allHosts(int count) {
   std::vector<int> out;
   for (int i = 0; i < count; ++i) out.push_back(i);
@@ -524,6 +356,20 @@ struct Settings {
   int stall_ms = 30000; ///< a phase ends when nothing moved for this long
 };
 
+/// `hosts` hosts serving connections c1…c<connections>, with bench-lever-unlimited and Kula (peer-plugins).
+ClusterSpec clusterSpec(const Settings& s, int hosts, int connections, std::int64_t lease_ttl_ms) {
+  ClusterSpec spec;
+  spec.hosts = hosts;
+  spec.connections = connectionIds(connections);
+  spec.lease_ttl_ms = lease_ttl_ms;
+  spec.poll_interval_s = s.poll_interval_s;
+  spec.candidates = kCandidates;
+  spec.atsync_executable = ATSYNC_BENCH_ATSYNC_BIN;
+  spec.plugin_dir = ATSYNC_BENCH_PEER_PLUGIN_DIR;
+  spec.sandbox = sandboxCommand();
+  return spec;
+}
+
 /// 1: closed loop, webhooks round robin over every host, one connection and then `connections`.
 json::array throughput(const Settings& s, const PostgresServer& pg, const SandboxProcesses& sandboxes,
                        const std::vector<std::string>& opportunities, LoadGenerator& load) {
@@ -531,9 +377,9 @@ json::array throughput(const Settings& s, const PostgresServer& pg, const Sandbo
   int phase = 0;
   for (const int connections : {1, s.connections}) {
     for (const int hosts : s.host_counts) {
-      ClusterSpec spec{hosts, connectionIds(connections), s.lease_ttl_ms, s.poll_interval_s};
+      const ClusterSpec spec = clusterSpec(s, hosts, connections, s.lease_ttl_ms);
       Cluster cluster(s.dir / ("throughput-" + std::to_string(++phase)), pg, sandboxes, opportunities, spec);
-      const json::array leases = cluster.leasesPerHost();
+      const json::array leases = toJson(cluster.leasesPerHost());
       std::cout << "scale_out: throughput, " << hosts << " host(s), " << connections << " connection(s), leases per host "
                 << json::serialize(leases)
                 << (connections == 1 && hosts > 1 ? ": one connection, so only its holder dispatches; the other hosts "
@@ -547,7 +393,7 @@ json::array throughput(const Settings& s, const PostgresServer& pg, const Sandbo
                                 {"saturation", 0, s.window, s.threads, 300000});
       r["hosts"] = hosts;
       r["connections"] = connections;
-      r["leases_per_host"] = cluster.leasesPerHost();
+      r["leases_per_host"] = toJson(cluster.leasesPerHost());
       r["leases_per_host_before"] = leases;
       std::cout << "  " << hosts << "h/" << connections << "c:"
                 << oneLine(r, {"events_per_s", "atsync_cpu_ms_per_event", "atsync_cpu_ms_per_event_by_host", "atsync_cores_used", "postgres_cpu_ms_per_event",
@@ -568,7 +414,7 @@ json::object takeover(const Settings& s, std::int64_t ttl_ms, int trials, const 
   std::vector<double> lease_ms;
   std::vector<double> note_ms;
   for (int t = 0; t < trials; ++t) {
-    ClusterSpec spec{3, connectionIds(1), ttl_ms, s.poll_interval_s};
+    const ClusterSpec spec = clusterSpec(s, 3, 1, ttl_ms);
     Cluster cluster(s.dir / ("takeover-" + std::to_string(ttl_ms) + "-" + std::to_string(t)), pg, sandboxes,
                     opportunities, spec);
     const std::string& connection = spec.connections.front();
@@ -633,7 +479,7 @@ json::object takeover(const Settings& s, std::int64_t ttl_ms, int trials, const 
 /// the same to the holder.
 json::object crossHost(const Settings& s, const PostgresServer& pg, const SandboxProcesses& sandboxes,
                        const std::vector<std::string>& opportunities, LoadGenerator& load) {
-  ClusterSpec spec{3, connectionIds(1), s.lease_ttl_ms, s.poll_interval_s};
+  const ClusterSpec spec = clusterSpec(s, 3, 1, s.lease_ttl_ms);
   Cluster cluster(s.dir / "cross-host", pg, sandboxes, opportunities, spec);
   const int holder = cluster.holderOf(spec.connections.front());
   if (holder < 0) throw std::runtime_error("no single holder for the cross-host phase");
@@ -691,8 +537,7 @@ void measure(Settings s, const std::string& url, ReportLine& report) {
   ScratchDir dir("atsync-bench-scale-out");
   s.dir = dir.path();
   PostgresServer pg(url);
-  SandboxProcesses sandboxes({ATSYNC_BENCH_LEVER_SANDBOX, ATSYNC_BENCH_KULA_SANDBOX, kLeverKey, kKulaKey, kKulaSecret},
-                             dir.path());
+  SandboxProcesses sandboxes(sandboxCommand(), dir.path());
   const auto opportunities = sandboxes.opportunityIds();
   if (opportunities.size() < kCandidates) throw std::runtime_error("the Lever sandbox's seed has too few opportunities");
   std::cout << "scale_out: PostgreSQL " << json::serialize(pg.describe()) << "; Lever sandbox at " << sandboxes.leverBaseUrl()
