@@ -35,6 +35,9 @@ std::uint64_t rank(const std::string& host_id, const std::string& connection_id)
 std::int64_t steadyNowMs() { return http::SystemClock::instance().steadyMs(); }
 
 constexpr std::int64_t kForgetHostsAfterMs = 3600 * 1000;
+/// How long after another host's lease would run out this host looks at it: the database's clock and this host's
+/// steady clock drift apart by little over one lease lifetime.
+constexpr std::int64_t kAfterExpiryMs = 50;
 
 }  // namespace
 
@@ -84,6 +87,7 @@ void LeaseKeeper::round() {
   std::lock_guard round_lock(round_mutex_);
   std::vector<std::string> renewed, lost, to_move;
   std::vector<Taken> acquired;
+  std::int64_t soonest_expiry_in_ms = 0;  // 0: no lease of another host to watch
   std::map<std::string, Held> held = this->held();
   {
     std::lock_guard lock(mutex_);
@@ -99,6 +103,7 @@ void LeaseKeeper::round() {
     lost.clear();
     to_move.clear();
     acquired.clear();
+    soonest_expiry_in_ms = 0;
     const std::int64_t now = tx.databaseNowMs();
     if (started_at_ms_ == 0) started_at_ms_ = now;
     tx.hostHeartbeat(options_.host_id, started_at_ms_, now + ttl);
@@ -124,7 +129,13 @@ void LeaseKeeper::round() {
       const auto row = rows.find(id);
       const bool free = row == rows.end() || row->second.owner.empty() || row->second.expires_at_ms < now ||
                         options_.sole_host;
-      if (!free) continue;
+      if (!free) {
+        // Another host's lease: look again just after it would run out rather than at the next round, so a dead
+        // host's connections move within the lease's lifetime, not up to a round later.
+        const std::int64_t in_ms = row->second.expires_at_ms - now + 1;
+        if (soonest_expiry_in_ms == 0 || in_ms < soonest_expiry_in_ms) soonest_expiry_in_ms = in_ms;
+        continue;
+      }
       const std::int64_t free_since = row == rows.end() ? 0 : row->second.expires_at_ms;
       if (!options_.sole_host && preferred != options_.host_id && now - free_since <= grace) continue;  // its turn
       if (auto taken = tx.acquireLease(id, options_.host_id, now, now + ttl, options_.sole_host)) {
@@ -133,6 +144,7 @@ void LeaseKeeper::round() {
     }
   });
   const std::int64_t valid_until = round_started + ttl - ttl / 5;
+  if (soonest_expiry_in_ms > 0) task_.runWithin(soonest_expiry_in_ms + kAfterExpiryMs);
 
   std::vector<std::pair<std::string, Held>> releasable;
   {

@@ -7,11 +7,13 @@
 
 #include "logging/logger.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -39,7 +41,10 @@ class PeriodicTask {
           logger_.error(what_ + " failed (tried again at the next run): " + e.what());
         }
         lock.lock();
-        wake_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_.load() || soon_; });
+        auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms_);
+        if (soon_at_ && *soon_at_ < next) next = *soon_at_;
+        soon_at_.reset();
+        wake_.wait_until(lock, next, [this] { return stopping_.load() || soon_; });
         soon_ = false;
       }
     });
@@ -55,6 +60,13 @@ class PeriodicTask {
   }
 
   bool stopping() const { return stopping_.load(); }
+
+  /// From inside the function: run it again after `delay_ms` if that comes before the next interval.
+  void runWithin(std::int64_t delay_ms) {
+    std::lock_guard lock(mutex_);
+    const auto at = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(delay_ms, 0));
+    if (!soon_at_ || at < *soon_at_) soon_at_ = at;
+  }
 
   /// Runs the function again as soon as the current run (if any) ends, instead of at the next interval.
   void runSoon() {
@@ -74,6 +86,7 @@ class PeriodicTask {
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
   bool soon_ = false;  // guarded by mutex_
+  std::optional<std::chrono::steady_clock::time_point> soon_at_;  // guarded by mutex_
   std::thread thread_;
 };
 
