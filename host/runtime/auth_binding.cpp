@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtime/auth_binding.hpp"
 
+#include <atsync/sdk/description.hpp>
+
 namespace atsync::host::runtime {
 namespace {
 
@@ -51,6 +53,83 @@ std::string stringAt(const boost::json::object& root, std::string_view pointer) 
   return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
 }
 
+struct BoundClientCredentials {
+  ClientCredentialsSettings settings;
+  std::string secret_pointer;
+};
+
+/// An oauth2_client_credentials method (SDK 1.1) against the config: every missing value is named in one message,
+/// so an operator fixes the config once.
+Expected<BoundClientCredentials, std::string> bindClientCredentials(const boost::json::object& method,
+                                                                    const boost::json::object& config,
+                                                                    const std::string& base, const std::string& where) {
+  auto field = [&](std::string_view key) { return stringAt(method, "/" + std::string(key)); };
+  auto pointer = [&](std::string_view key, std::string_view fallback) {
+    std::string p = field(key);
+    return p.empty() ? base + "/" + std::string(fallback) : p;
+  };
+  BoundClientCredentials bound;
+  auto& grant = bound.settings.grant;
+  const std::string id_pointer = pointer("client_id_pointer", "client_id");
+  bound.secret_pointer = pointer("client_secret_pointer", "client_secret");
+  const std::string url_pointer = pointer("token_url_pointer", "token_url");
+  const std::string subject_pointer = field("subject_pointer");
+  const std::string subject_param = field("subject_param");
+  const auto* required_v = method.if_contains("subject_required");
+  const bool subject_required = required_v == nullptr || !required_v->is_bool() || required_v->get_bool();
+
+  const std::string authentication = field("client_authentication");
+  if (authentication.empty() || authentication == "basic") {
+    grant.client.client_authentication = http::ClientAuthentication::kBasic;
+  } else if (authentication == "request_body") {
+    grant.client.client_authentication = http::ClientAuthentication::kRequestBody;
+  } else {
+    return unexpected(where + ": describe.auth method '" + field("mode") + "' has client_authentication '" +
+                      authentication + "' (expected basic or request_body)");
+  }
+  if (!subject_pointer.empty() && subject_param.empty()) {
+    return unexpected(where + ": describe.auth method '" + field("mode") +
+                      "' names subject_pointer but no subject_param (the token request field for the acting user)");
+  }
+
+  std::vector<std::string> missing;
+  grant.client.client_id = stringAt(config, id_pointer);
+  if (grant.client.client_id.empty()) missing.push_back("a client id at config " + id_pointer);
+  grant.client.client_secret = stringAt(config, bound.secret_pointer);
+  if (grant.client.client_secret.empty()) missing.push_back("a client secret at config " + bound.secret_pointer);
+  grant.client.token_url = stringAt(config, url_pointer);
+  if (grant.client.token_url.empty()) grant.client.token_url = field("token_url");
+  if (grant.client.token_url.empty()) missing.push_back("a token URL at config " + url_pointer);
+  std::string subject;
+  if (!subject_pointer.empty()) {
+    // A user id written without quotes in YAML arrives as a number.
+    if (const auto* v = at(config, subject_pointer); v != nullptr && v->is_string()) {
+      subject = std::string(v->get_string());
+    } else if (v != nullptr && (v->is_int64() || v->is_uint64())) {
+      subject = boost::json::serialize(*v);
+    }
+    if (subject.empty() && subject_required) missing.push_back("the acting user at config " + subject_pointer);
+  }
+  if (!missing.empty()) {
+    std::string message = where + ": the client credentials grant needs ";
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      message += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
+    }
+    return unexpected(message);
+  }
+  if (grant.client.token_url.rfind("https://", 0) != 0 && grant.client.token_url.rfind("http://", 0) != 0) {
+    return unexpected(where + ": the token URL '" + grant.client.token_url + "' at config " + url_pointer +
+                      " is not an http(s) URL");
+  }
+  if (!subject.empty()) grant.token_params.emplace_back(subject_param, subject);
+
+  bound.settings.config_hint = "config " + id_pointer + ", " + bound.secret_pointer;
+  if (!subject_pointer.empty()) {
+    bound.settings.config_hint += " and " + subject_pointer + (subject.empty() ? " (not set)" : " ('" + subject + "')");
+  }
+  return bound;
+}
+
 }  // namespace
 
 Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, const boost::json::object& config) {
@@ -98,6 +177,13 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
       binding.credentials = std::make_shared<http::BearerToken>(secret);
     }
     erase(binding.plugin_config, secret_pointer);
+    return binding;
+  }
+  if (binding.type == sdk::auth_type::kOAuth2ClientCredentials) {
+    auto settings = bindClientCredentials(*method, config, parentOf(mode_pointer), where);
+    if (!settings) return unexpected(settings.error());
+    erase(binding.plugin_config, settings->secret_pointer);
+    binding.client_credentials = std::move(settings->settings);
     return binding;
   }
   if (binding.type != "oauth2") return unexpected(where + ": unknown auth method type '" + binding.type + "'");

@@ -89,6 +89,16 @@ Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::Plugin
                                                        *context.clock, metrics, options);
     credentials = connector->oauth_;
   }
+  if (connector->auth_.client_credentials) {
+    http::ClientCredentialsOptions options;
+    options.connection_label = context.connection_id;
+    options.config_hint = connector->auth_.client_credentials->config_hint;
+    options.on_new_secrets = context.on_new_secrets;
+    credentials = std::make_shared<http::ClientCredentials>(connector->auth_.client_credentials->grant,
+                                                            *context.client, *context.clock, metrics, options);
+    // Static credentials are published here too: the host registers their secrets() with its log redactor.
+    connector->auth_.credentials = credentials;
+  }
   http::ConnectionHttpOptions http_options;
   http_options.connection_id = context.connection_id;
   http_options.plugin = plugin->name();

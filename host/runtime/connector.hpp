@@ -35,6 +35,9 @@ struct ConnectorContext {
   /// Closed when this host no longer holds the connection's lease (several hosts); null: always open.
   std::shared_ptr<const http::SendGate> send_gate;
   LogSink log;  ///< empty: warnings and errors to stderr
+  /// Receives secrets that appear after the connector opened (tokens minted with client credentials), for the
+  /// log redactor; the fixed ones are in auth().credentials->secrets(). Empty: nobody is told.
+  std::function<void(const std::vector<std::string>&)> on_new_secrets;
 };
 
 /// invoke() may be called from several threads at once. The host's side of it is thread-safe (the HTTP lane, the

@@ -2,17 +2,30 @@
 #include <atsync/host/http/oauth_token_endpoint.hpp>
 
 #include <atsync/host/http/client.hpp>
+#include <atsync/host/http/credentials.hpp>
 #include <atsync/host/http/redact.hpp>
 #include <atsync/host/http/request_encoding.hpp>
 
 #include <boost/json.hpp>
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <cctype>
 #include <utility>
 #include <vector>
 
 namespace atsync::host::http {
 
 namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("atsync.http.oauth"); }
+
+// A vendor's answer is outside input: lifetimes beyond this read as absent, so no arithmetic below can overflow.
+constexpr std::int64_t kMaxSeconds = 10LL * 366 * 24 * 3600;
 
 std::string formEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
@@ -32,9 +45,7 @@ std::optional<std::string> jsonString(const boost::json::object& o, std::string_
 std::optional<std::int64_t> jsonSeconds(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (v == nullptr) return std::nullopt;
-  // A vendor's answer is outside input: anything outside [0, 10 years] reads as absent (the default lifetime
-  // applies), so no cast or the `* 1000` below can overflow.
-  constexpr std::int64_t kMaxSeconds = 10LL * 366 * 24 * 3600;
+  // Anything outside [0, 10 years] reads as absent (the default lifetime applies).
   auto bounded = [](std::int64_t s) -> std::optional<std::int64_t> {
     return s >= 0 && s <= kMaxSeconds ? std::optional<std::int64_t>(s) : std::nullopt;
   };
@@ -54,18 +65,59 @@ std::optional<std::int64_t> jsonSeconds(const boost::json::object& o, std::strin
   return std::nullopt;
 }
 
+/// `expires_at` as Unix epoch ms: an ISO 8601 time ("2026-05-11T14:53:44Z", fractions and offsets allowed), or a
+/// number of epoch seconds (a string of digits too). Nothing for anything else.
+std::optional<std::int64_t> jsonEpochMs(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) return std::nullopt;
+  auto fromSeconds = [](double s) -> std::optional<std::int64_t> {
+    // Dates in seconds between 2001 and 2286; anything else is not a time this host can use.
+    if (!(s >= 1e9 && s < 1e10)) return std::nullopt;
+    return static_cast<std::int64_t>(s * 1000);
+  };
+  if (v->is_int64()) return fromSeconds(static_cast<double>(v->get_int64()));
+  if (v->is_uint64()) return fromSeconds(static_cast<double>(v->get_uint64()));
+  if (v->is_double()) return fromSeconds(v->get_double());
+  if (!v->is_string()) return std::nullopt;
+  const std::string text(v->get_string());
+  if (!text.empty() && text.size() <= 12 && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return fromSeconds(static_cast<double>(std::stoll(text)));
+  }
+  for (const auto& format : {Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, Poco::DateTimeFormat::ISO8601_FORMAT}) {
+    Poco::DateTime time;
+    int tzd = 0;
+    if (!Poco::DateTimeParser::tryParse(format, text, time, tzd)) continue;
+    time.makeUTC(tzd);
+    return time.timestamp().epochMicroseconds() / 1000;
+  }
+  return std::nullopt;
+}
+
+/// `expires_at` when it is a time this host can use: in the future by `now_ms`, and less than 10 years away.
+std::optional<std::int64_t> usableExpiresAtMs(const boost::json::object& answer, std::int64_t now_ms) {
+  const auto at_ms = jsonEpochMs(answer, "expires_at");
+  if (!at_ms || *at_ms <= now_ms || *at_ms - now_ms > kMaxSeconds * 1000) return std::nullopt;
+  return at_ms;
+}
+
 Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& config, std::string_view grant_type,
                               std::vector<std::pair<std::string, std::string>> fields, std::vector<std::string> secrets,
                               Clock& clock) {
   fields.insert(fields.begin(), {"grant_type", std::string(grant_type)});
-  fields.emplace_back("client_id", config.client_id);
-  fields.emplace_back("client_secret", config.client_secret);
   secrets.push_back(config.client_secret);
-
   sdk::HttpRequest request;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  if (config.client_authentication == ClientAuthentication::kBasic) {
+    const std::string basic = base64Encode(config.client_id + ":" + config.client_secret);
+    request.headers.emplace_back("Authorization", "Basic " + basic);
+    secrets.push_back(basic);
+  } else {
+    fields.emplace_back("client_id", config.client_id);
+    fields.emplace_back("client_secret", config.client_secret);
+  }
+
   request.method = "POST";
   request.url = config.token_url;
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
   request.authenticate = false;
   request.idempotent = false;
   request.timeout_ms = config.timeout_ms;
@@ -115,12 +167,30 @@ Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& confi
   }
   tokens.refresh_token = jsonString(*obj, "refresh_token").value_or("");
   tokens.scope = jsonString(*obj, "scope").value_or("");
-  const auto expires_in_s = jsonSeconds(*obj, "expires_in");
-  tokens.expires_at_ms = clock.nowMs() + (expires_in_s ? *expires_in_s * 1000 : config.default_expires_in_ms);
+  const std::int64_t now_ms = clock.nowMs();
+  tokens.expires_at_ms = tokenExpiryMs(*obj, now_ms, config.default_expires_in_ms);
+  if (obj->contains("expires_at") && !usableExpiresAtMs(*obj, now_ms)) {
+    // Not the token: its lifetime is the question (a clock far off, or a format this host does not read).
+    logger().warning("OAuth token endpoint's expires_at " + boost::json::serialize(obj->at("expires_at")) +
+                     " is not a future time by this host's clock (" + std::to_string(now_ms / 1000) +
+                     " epoch s); " + (obj->contains("expires_in") ? std::string("using expires_in")
+                                                                   : "assuming the token lives " +
+                                                                         std::to_string(config.default_expires_in_ms / 1000) +
+                                                                         " s (a 401 renews it sooner)"));
+  }
   return tokens;
 }
 
 }  // namespace
+
+std::int64_t tokenExpiryMs(const boost::json::object& answer, std::int64_t now_ms, std::int64_t default_expires_in_ms) {
+  std::optional<std::int64_t> expiry;
+  if (const auto in_s = jsonSeconds(answer, "expires_in")) expiry = now_ms + *in_s * 1000;
+  if (const auto at_ms = usableExpiresAtMs(answer, now_ms)) {
+    expiry = expiry ? std::min(*expiry, *at_ms) : *at_ms;
+  }
+  return expiry.value_or(now_ms + default_expires_in_ms);
+}
 
 Result<OAuthTokens> exchangeAuthorizationCode(HttpClient& client, const OAuthClientConfig& config, std::string_view code,
                                               std::string_view redirect_uri, Clock& clock) {
@@ -135,6 +205,12 @@ Result<OAuthTokens> refreshAccessToken(HttpClient& client, const OAuthClientConf
                           {std::string(refresh_token)}, clock);
   if (tokens && tokens->refresh_token.empty()) tokens->refresh_token = std::string(refresh_token);
   return tokens;
+}
+
+Result<OAuthTokens> requestClientCredentialsToken(HttpClient& client, const OAuthClientConfig& config,
+                                                  const std::vector<std::pair<std::string, std::string>>& extra_fields,
+                                                  Clock& clock) {
+  return postGrant(client, config, "client_credentials", extra_fields, {}, clock);
 }
 
 }  // namespace atsync::host::http

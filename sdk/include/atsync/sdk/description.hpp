@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace atsync::sdk {
@@ -43,12 +44,45 @@ struct DefaultStage {
   std::vector<std::string> names;
 };
 
+/// Values of AuthMethod::type.
+namespace auth_type {
+inline constexpr std::string_view kBasicUsername = "basic_username";  ///< HTTP Basic, the key as user name
+inline constexpr std::string_view kBearer = "bearer";                 ///< a static bearer token
+inline constexpr std::string_view kOAuth2 = "oauth2";                 ///< authorization code + refresh token
+/// Since SDK 1.1: the host mints bearer tokens with the client credentials grant (RFC 6749 §4.4), optionally for
+/// an acting user, and mints again when they expire. Nothing is stored and nobody authorizes anything.
+inline constexpr std::string_view kOAuth2ClientCredentials = "oauth2_client_credentials";
+}  // namespace auth_type
+
 /// How the host authenticates this plugin's requests. Credentials live in the plugin's config section at the
 /// JSON pointers named here; the host removes them before the plugin sees its config.
+///
+/// Fields after `secret_pointer` were appended in SDK 1.1 and are read for `oauth2_client_credentials` only; a
+/// description without them (any plugin built against SDK 1.0) means what it always meant. For that type the
+/// host reads the client id, client secret and token URL at the pointers named here (empty: `client_id`,
+/// `client_secret` and `token_url` beside the mode selector), removes the secret from the plugin's config, and
+/// sends the config value at `subject_pointer` (the acting user; left in the plugin's config, which may need it)
+/// as the form field `subject_param` of each token request. Example, a token minted for user "4080" as `sub`:
+///
+///     sdk::AuthMethod{.mode = "client_credentials", .type = std::string(sdk::auth_type::kOAuth2ClientCredentials),
+///                     .client_id_pointer = "/auth/client_id", .client_secret_pointer = "/auth/client_secret",
+///                     .token_url_pointer = "/auth/token_url", .subject_pointer = "/auth/user_id",
+///                     .subject_param = "sub"}
 struct AuthMethod {
   std::string mode;              ///< value of the mode selector, e.g. "api_key" or "oauth"
-  std::string type;              ///< "basic_username" | "bearer" | "oauth2"
+  std::string type;              ///< one of auth_type: "basic_username" | "bearer" | "oauth2" | ...
   std::string secret_pointer;    ///< JSON pointer to the key, for basic_username and bearer
+  // SDK 1.1, oauth2_client_credentials:
+  std::string client_id_pointer{};      ///< JSON pointer to the client id
+  std::string client_secret_pointer{};  ///< JSON pointer to the client secret (removed from the plugin's config)
+  std::string token_url_pointer{};      ///< JSON pointer to the token URL
+  std::string token_url{};              ///< the token URL when the config has none at token_url_pointer
+  std::string subject_pointer{};        ///< JSON pointer to the acting user's id; empty: the token acts as the client
+  std::string subject_param{};          ///< the token request's form field for the acting user, e.g. "sub"
+  bool subject_required = true;         ///< with subject_pointer: refuse a config that names no acting user
+  /// How the client authenticates to the token endpoint: "basic" (HTTP Basic, the default, RFC 6749 §2.3.1) or
+  /// "request_body" (client_id and client_secret as form fields).
+  std::string client_authentication{};
 };
 
 struct OAuthEndpoints {
@@ -112,7 +146,20 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const
   if (d.auth) {
     boost::json::array methods;
     for (const auto& m : d.auth->methods) {
-      methods.push_back({{"mode", m.mode}, {"type", m.type}, {"secret_pointer", m.secret_pointer}});
+      boost::json::object method{{"mode", m.mode}, {"type", m.type}, {"secret_pointer", m.secret_pointer}};
+      // SDK 1.0 descriptions stay byte for byte what they were: the 1.1 fields appear only for the type that reads
+      // them.
+      if (m.type == auth_type::kOAuth2ClientCredentials) {
+        method["client_id_pointer"] = m.client_id_pointer;
+        method["client_secret_pointer"] = m.client_secret_pointer;
+        method["token_url_pointer"] = m.token_url_pointer;
+        method["token_url"] = m.token_url;
+        method["subject_pointer"] = m.subject_pointer;
+        method["subject_param"] = m.subject_param;
+        method["subject_required"] = m.subject_required;
+        method["client_authentication"] = m.client_authentication.empty() ? "basic" : m.client_authentication;
+      }
+      methods.push_back(std::move(method));
     }
     o["auth"] = {{"mode_pointer", d.auth->mode_pointer}, {"methods", std::move(methods)}};
   }

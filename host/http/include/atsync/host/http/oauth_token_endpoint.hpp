@@ -1,29 +1,43 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The OAuth 2 token endpoint (RFC 6749 §4.1.3 and §6): the authorization_code exchange, used by the OAuth
-// callback, and the refresh_token grant, used by OAuth2 credentials. Both post a form with client_id and
-// client_secret in the body, as Lever documents (LEVER-API.md §1b).
+// The OAuth 2 token endpoint (RFC 6749 §4.1.3, §4.4 and §6): the authorization_code exchange, used by the OAuth
+// callback; the refresh_token grant, used by OAuth2 credentials; the client_credentials grant, used by
+// ClientCredentials. The client authenticates with client_id and client_secret in the form body (Lever,
+// LEVER-API.md §1b) or with HTTP Basic (RFC 6749 §2.3.1), as the plugin's description says.
+// A token's lifetime is read from `expires_in` (seconds) or `expires_at` (an ISO 8601 time or epoch seconds);
+// when the answer has both, the earlier one wins.
 
 #include <atsync/host/http/clock.hpp>
 #include <atsync/host/http/result.hpp>
 #include <atsync/host/http/token_store.hpp>
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace atsync::host::http {
 
 class HttpClient;
+
+/// How the client proves who it is to the token endpoint.
+enum class ClientAuthentication {
+  kRequestBody,  ///< client_id and client_secret as form fields (RFC 6749 §2.3.1, the alternative)
+  kBasic,        ///< Authorization: Basic base64(client_id:client_secret) (RFC 6749 §2.3.1, the default)
+};
 
 struct OAuthClientConfig {
   std::string token_url;
   std::string client_id;
   std::string client_secret;
   std::int64_t timeout_ms = 30000;
-  /// Used when the token response has no expires_in (Lever documents 3600).
+  /// Used when the token response has neither expires_in nor expires_at (Lever documents 3600).
   std::int64_t default_expires_in_ms = 3600 * 1000;
+  ClientAuthentication client_authentication = ClientAuthentication::kRequestBody;
 };
 
 /// Error code of a grant the authorization server refused (400/401, `invalid_grant`, ...): the authorization is
@@ -39,5 +53,17 @@ Result<OAuthTokens> exchangeAuthorizationCode(HttpClient& client, const OAuthCli
 /// the new one; when it does not, the result's refresh_token is `refresh_token` again.
 Result<OAuthTokens> refreshAccessToken(HttpClient& client, const OAuthClientConfig& config,
                                        std::string_view refresh_token, Clock& clock = SystemClock::instance());
+
+/// Mints an access token with the client's own credentials (grant_type=client_credentials). `extra_fields` are
+/// added to the form as given (e.g. the acting user, {"sub", "4080"}). No refresh token is expected; the
+/// result's refresh_token is whatever the server sent (normally empty).
+Result<OAuthTokens> requestClientCredentialsToken(HttpClient& client, const OAuthClientConfig& config,
+                                                  const std::vector<std::pair<std::string, std::string>>& extra_fields,
+                                                  Clock& clock = SystemClock::instance());
+
+/// The expiry of a token answer, Unix epoch ms: `expires_in` and `expires_at` are both read and the earlier one
+/// wins; neither (or only values that make no sense: negative, more than 10 years away, `expires_at` already
+/// past by `now_ms`) gives `now_ms + default_expires_in_ms`. Exposed for tests.
+std::int64_t tokenExpiryMs(const boost::json::object& answer, std::int64_t now_ms, std::int64_t default_expires_in_ms);
 
 }  // namespace atsync::host::http
