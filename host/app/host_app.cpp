@@ -151,6 +151,10 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
       }
       context.connection_id = connection.id;
       context.send_gate = gate;
+      // Tokens minted without a store (client credentials) rotate too: the redactor learns each one.
+      context.on_new_secrets = [logger](const std::vector<std::string>& secrets) {
+        logger->redactor().addRotating(secrets);
+      };
       context.client = app->client_.get();
       context.state = app->state_.get();
       context.log = [logger, id = connection.id, name = slot.plugin](atsync_log_level level, std::string_view,
