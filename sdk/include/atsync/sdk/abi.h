@@ -144,9 +144,10 @@ typedef struct atsync_host_api {
  *    how many at once, or in which order two concurrent invokes on one instance start or finish.
  *  - Inputs are read-only and unchanged for the duration of the call (two calls may be lent the same bytes);
  *    the output buffers are distinct per call, so filling them needs no lock.
- *  - on_instance_create happens-before every on_invoke of the instance it created, and every on_invoke of an
- *    instance has returned, and happens-before, its on_instance_destroy: never concurrent with invoke on the same
- *    instance. So state written in create and afterwards only read needs no synchronisation.
+ *  - on_instance_create returns before, and happens-before, every on_invoke of the instance it created; every
+ *    on_invoke of an instance returns before, and happens-before, its on_instance_destroy. So create and destroy
+ *    never overlap an invoke of the same instance, and state written in create and only read afterwards needs no
+ *    synchronisation.
  *  - Different instances are independent: create, invoke and destroy of one may run concurrently with any slot of
  *    another instance of the same library.
  *  - on_describe may be called at any time, from any thread, concurrently with any other slot.
