@@ -98,11 +98,9 @@ Expected<PluginPtr, LoadError> loadPlugin(const std::filesystem::path& path, con
     return refuse(*why + ": expected ABI " + std::to_string(options.host_abi.major) + ".x with x <= " +
                   std::to_string(options.host_abi.minor) + ", found " + found.str());
   }
-  // Every slot of ABI 1.0 must be present: a plugin of an older minor lacks only slots newer than 1.0.
-  if (header.struct_size < sizeof(atsync_plugin_api) && found.minor >= ATSYNC_ABI_VERSION_MINOR) {
-    return refuse("function table of " + std::to_string(header.struct_size) + " bytes is smaller than ABI " +
-                  found.str() + " requires (" + std::to_string(sizeof(atsync_plugin_api)) + ")");
-  }
+  // Then the size, still before reading any slot: every 1.0 slot must be there (a truncated table would have the
+  // host call whatever lies past its end), and a size its minor cannot have means the header is not what it says.
+  if (auto why = pluginTableSizeProblem(header.struct_size, found)) return refuse(*why);
   if (api->on_describe == nullptr || api->on_instance_create == nullptr || api->on_instance_destroy == nullptr ||
       api->on_invoke == nullptr || api->on_buffer_free == nullptr) {
     return refuse("function table has an empty slot");

@@ -94,8 +94,56 @@ TEST(PluginLoader, RefusesDescribeFailureReportedThroughSdkEdge) {
 TEST(PluginLoader, RefusesNullTableAndBrokenTables) {
   EXPECT_EQ(refusal("fixture_null_table"), "entry point returned no function table");
   EXPECT_EQ(refusal("fixture_tiny_table"), "function table is too small (4 bytes)");
-  EXPECT_NE(refusal("fixture_short_table").find("smaller than ABI"), std::string::npos);
   EXPECT_EQ(refusal("fixture_null_slot"), "function table has an empty slot");
+}
+
+// The size of the v1.0 table, as a plugin of this build declares it (48 on LP64).
+const std::string kV10Bytes = std::to_string(ATSYNC_PLUGIN_API_SIZE_1_0);
+
+TEST(PluginLoader, RefusesTruncatedTableNamingFoundAndExpectedSize) {
+  // A real table object one slot short of 1.0, declaring its true size: the host must not read the missing slot.
+  const std::string truncated = std::to_string(ATSYNC_PLUGIN_API_SIZE_1_0 - sizeof(void*));
+  EXPECT_EQ(refusal("fixture_truncated_table"),
+            "function table of " + truncated + " bytes is truncated: it lacks ABI 1.0 slots (expected at least " +
+                kV10Bytes + " bytes, the ABI 1.0 table)");
+  // A full table whose header claims less.
+  EXPECT_EQ(refusal("fixture_short_table"),
+            "function table of 24 bytes is truncated: it lacks ABI 1.0 slots (expected at least " + kV10Bytes +
+                " bytes, the ABI 1.0 table)");
+}
+
+TEST(PluginLoader, RefusesBogusTableSizeNamingFoundAndExpectedSize) {
+  EXPECT_EQ(refusal("fixture_bogus_size"), "function table of 4096 bytes does not match its version, expected " +
+                                               kV10Bytes + " for ABI 1.0 (a garbage size?)");
+  const std::string odd = refusal("fixture_odd_size");
+  EXPECT_NE(odd.find("function table of " + std::to_string(0xdeadbeefu) + " bytes is not a header and whole"),
+            std::string::npos)
+      << odd;
+  EXPECT_NE(odd.find("expected " + kV10Bytes + " for ABI 1.0"), std::string::npos) << odd;
+}
+
+TEST(PluginLoader, RefusesGrownTableOfNewerMinorOnThisHost) {
+  // A newer minor is refused by the version rule before its size matters.
+  EXPECT_NE(refusal("fixture_grown_table").find("newer"), std::string::npos);
+}
+
+TEST(PluginLoader, AcceptsGrownTableOfNewerMinorOnNewerHost) {
+  // Append-only evolution: a host of that newer minor takes the larger table and uses the 1.0 slots it knows.
+  LoaderOptions newer_host;
+  newer_host.host_abi = {ATSYNC_ABI_VERSION_MAJOR, static_cast<std::uint16_t>(ATSYNC_ABI_VERSION_MINOR + 1)};
+  auto loaded = loadPlugin(fixture("fixture_grown_table"), newer_host);
+  ASSERT_TRUE(loaded) << loaded.error().str();
+  EXPECT_EQ((*loaded)->name(), "fixture-grown-table");
+  EXPECT_EQ((*loaded)->api().header.struct_size, ATSYNC_PLUGIN_API_SIZE_1_0 + sizeof(void*));
+}
+
+TEST(PluginLoader, LoadsPluginWhoseTableIsExactlyTheVersionsSize) {
+  auto loaded = loadPlugin(fixture("fixture_current"));
+  ASSERT_TRUE(loaded) << loaded.error().str();
+  EXPECT_EQ((*loaded)->api().header.struct_size, sizeof(atsync_plugin_api));
+  auto sdk_built = loadPlugin(fixture("fixture_sdk"));
+  ASSERT_TRUE(sdk_built) << sdk_built.error().str();
+  EXPECT_EQ((*sdk_built)->api().header.struct_size, sizeof(atsync_plugin_api));
 }
 
 TEST(PluginLoader, RefusesInvalidDescriptions) {
@@ -110,7 +158,7 @@ TEST(PluginLoader, DirectoryScanLoadsGoodPluginsAndListsEveryRefusal) {
   EXPECT_TRUE(set->find("fixture-sdk"));
   EXPECT_FALSE(set->find("bad-role"));
   // Every broken fixture is refused; none takes the scan down.
-  EXPECT_GE(set->refused.size(), 14u);
+  EXPECT_GE(set->refused.size(), 18u);
   bool twin_refused = false;
   for (const auto& r : set->refused) {
     if (r.reason.find("plugin name 'fixture-sdk' is already provided by") != std::string::npos) twin_refused = true;

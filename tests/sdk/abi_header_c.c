@@ -22,8 +22,13 @@ int main(void) {
     fprintf(stderr, "unexpected ABI layout\n");
     return 1;
   }
-  if (sizeof(void*) == 8 && (sizeof(atsync_plugin_api) != 48 || sizeof(atsync_host_api) != 64)) {
-    fprintf(stderr, "unexpected table sizes: plugin %zu, host %zu\n", sizeof(atsync_plugin_api), sizeof(atsync_host_api));
+  if (sizeof(void*) == 8 && (ATSYNC_PLUGIN_API_SIZE_1_0 != 48 || ATSYNC_HOST_API_SIZE_1_0 != 64)) {
+    fprintf(stderr, "unexpected ABI 1.0 table sizes: plugin %zu, host %zu\n", (size_t)ATSYNC_PLUGIN_API_SIZE_1_0,
+            (size_t)ATSYNC_HOST_API_SIZE_1_0);
+    return 1;
+  }
+  if (sizeof(atsync_plugin_api) < ATSYNC_PLUGIN_API_SIZE_1_0 || sizeof(atsync_host_api) < ATSYNC_HOST_API_SIZE_1_0) {
+    fprintf(stderr, "a table is smaller than its ABI 1.0 size\n");
     return 1;
   }
   printf("abi.h compiled as C (%ld): ABI %d.%d, plugin table %zu bytes, host table %zu bytes\n", (long)__STDC_VERSION__,

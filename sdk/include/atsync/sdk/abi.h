@@ -14,6 +14,7 @@
  *  - Buffers are released by the side that allocated them: atsync_buffer values produced by the plugin are
  *    released with the plugin's on_buffer_free, those produced by the host with the host's callback_buffer_free.
  *  - No function may let an exception or longjmp escape.
+ *  - Threads: the host calls on_invoke of one instance from several threads at once; see "Threading" below.
  */
 #ifndef ATSYNC_SDK_ABI_H
 #define ATSYNC_SDK_ABI_H
@@ -72,7 +73,11 @@ typedef struct atsync_instance atsync_instance;
 
 /** The version header every table starts with. Frozen across all majors. */
 typedef struct atsync_version_header {
-  /** sizeof the whole table as the writer compiled it. */
+  /**
+   * sizeof the whole table as the writer compiled it: the size of the ABI 1.<abi_minor> table, no more, no less.
+   * A reader refuses a table smaller than the 1.0 table (ATSYNC_PLUGIN_API_SIZE_1_0, ATSYNC_HOST_API_SIZE_1_0)
+   * and uses a slot appended after 1.0 only if struct_size covers it.
+   */
   uint32_t struct_size;
   uint16_t abi_major;
   uint16_t abi_minor;
@@ -80,8 +85,10 @@ typedef struct atsync_version_header {
 
 /**
  * Services the host offers a plugin instance. The host keeps this table and the context alive until
- * on_instance_destroy has returned for the instance it was given to. Calls may come from any thread,
- * but never concurrently for one instance unless the plugin made them so.
+ * on_instance_destroy has returned for the instance it was given to. Every callback is thread-safe: a plugin may
+ * call any of them from any thread (the host's threads running on_invoke, or threads of its own), concurrently,
+ * for one instance or several, until on_instance_destroy returns. callback_buffer_free may release a buffer on a
+ * thread other than the one that received it. No callback calls back into the plugin.
  */
 typedef struct atsync_host_api {
   atsync_version_header header;
@@ -128,6 +135,26 @@ typedef struct atsync_host_api {
 /**
  * What a plugin implements. The table is static: it lives as long as the library, which the host never unloads
  * before exit.
+ *
+ * Threading. The host runs a plugin's slots on its own threads, and several at once:
+ *  - on_invoke of ONE instance is called from several threads concurrently (webhook.parse on ingress threads
+ *    while a lane's worker runs actions; `atsync import` runs its commands on a pool). The plugin must make
+ *    everything an invoke touches thread-safe: the instance's mutable state, and any state shared between
+ *    instances or kept by the library (statics, caches, counters). The host makes no promise about which thread,
+ *    how many at once, or in which order two concurrent invokes on one instance start or finish.
+ *  - Inputs are read-only and unchanged for the duration of the call (two calls may be lent the same bytes);
+ *    the output buffers are distinct per call, so filling them needs no lock.
+ *  - on_instance_create returns before, and happens-before, every on_invoke of the instance it created; every
+ *    on_invoke of an instance returns before, and happens-before, its on_instance_destroy. So create and destroy
+ *    never overlap an invoke of the same instance, and state written in create and only read afterwards needs no
+ *    synchronisation.
+ *  - Different instances are independent: create, invoke and destroy of one may run concurrently with any slot of
+ *    another instance of the same library.
+ *  - on_describe may be called at any time, from any thread, concurrently with any other slot.
+ *  - on_buffer_free may be called from any thread, concurrently, for buffers of any instance and of on_describe;
+ *    not necessarily on the thread that filled the buffer.
+ *  - The host never calls into the plugin from inside a host callback, so a plugin that holds its own lock while
+ *    it calls the host cannot deadlock against the host.
  */
 typedef struct atsync_plugin_api {
   atsync_version_header header;
@@ -156,6 +183,10 @@ typedef struct atsync_plugin_api {
    * (for file uploads), all borrowed for the call. On ATSYNC_STATUS_OK `*output_json` holds the result document
    * and `*output_bytes` optional raw bytes (file downloads); on ATSYNC_STATUS_ERROR `*output_json` holds an error
    * document; an unknown operation yields an error document with code "not_supported". Outputs are plugin-owned.
+   *
+   * Called concurrently from several threads on the same instance (see "Threading" above): the plugin makes the
+   * instance, and anything else the call touches, safe for that. The host guarantees only that no invoke overlaps
+   * on_instance_create or on_instance_destroy of the same instance.
    */
   atsync_status (*on_invoke)(atsync_instance* instance, const char* operation, size_t operation_size,
                              const char* input_json, size_t input_json_size, const uint8_t* input_bytes,
@@ -168,19 +199,30 @@ typedef struct atsync_plugin_api {
 /** The type of the exported entry symbol. Returns the plugin's static table; never NULL for a valid plugin. */
 typedef const atsync_plugin_api* (*atsync_plugin_entry_fn)(void);
 
-/* Layout pins: these sizes are part of the contract on LP64 platforms. */
+/**
+ * The sizes of the ABI 1.0 tables, fixed for the whole major: a table smaller than these lacks a 1.0 slot and is
+ * refused. Written as the end of the last 1.0 slot, so appending slots in a later minor does not change them.
+ */
+#define ATSYNC_PLUGIN_API_SIZE_1_0 (offsetof(atsync_plugin_api, on_buffer_free) + sizeof(void (*)(atsync_buffer*)))
+#define ATSYNC_HOST_API_SIZE_1_0 (offsetof(atsync_host_api, callback_buffer_free) + sizeof(void (*)(atsync_buffer*)))
+
+/* Layout pins: these sizes are part of the contract on LP64 platforms. They pin the 1.0 slots only, so they hold
+ * when a minor appends slots; tests/sdk/abi_layout_test.cpp checks every field against sdk/abi/baseline-1.txt. */
 #if defined(__cplusplus)
-static_assert(sizeof(atsync_version_header) == 8, "version header layout is frozen");
-static_assert(offsetof(atsync_host_api, callback_log) == 8, "host table layout");
-static_assert(sizeof(void*) != 8 || sizeof(atsync_host_api) == 8 + 7 * 8, "host table v1.0 layout");
-static_assert(sizeof(void*) != 8 || sizeof(atsync_plugin_api) == 8 + 5 * 8, "plugin table v1.0 layout");
-static_assert(sizeof(void*) != 8 || sizeof(atsync_buffer) == 16, "buffer layout");
+#define ATSYNC_ABI_STATIC_ASSERT static_assert
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-_Static_assert(sizeof(atsync_version_header) == 8, "version header layout is frozen");
-_Static_assert(offsetof(atsync_host_api, callback_log) == 8, "host table layout");
-_Static_assert(sizeof(void*) != 8 || sizeof(atsync_host_api) == 8 + 7 * 8, "host table v1.0 layout");
-_Static_assert(sizeof(void*) != 8 || sizeof(atsync_plugin_api) == 8 + 5 * 8, "plugin table v1.0 layout");
-_Static_assert(sizeof(void*) != 8 || sizeof(atsync_buffer) == 16, "buffer layout");
+#define ATSYNC_ABI_STATIC_ASSERT _Static_assert
+#endif
+#ifdef ATSYNC_ABI_STATIC_ASSERT
+ATSYNC_ABI_STATIC_ASSERT(sizeof(atsync_version_header) == 8, "version header layout is frozen");
+ATSYNC_ABI_STATIC_ASSERT(offsetof(atsync_host_api, callback_log) == 8, "host table layout");
+ATSYNC_ABI_STATIC_ASSERT(offsetof(atsync_plugin_api, on_describe) == 8, "plugin table layout");
+ATSYNC_ABI_STATIC_ASSERT(sizeof(void*) != 8 || ATSYNC_HOST_API_SIZE_1_0 == 8 + 7 * 8, "host table v1.0 layout");
+ATSYNC_ABI_STATIC_ASSERT(sizeof(void*) != 8 || ATSYNC_PLUGIN_API_SIZE_1_0 == 8 + 5 * 8, "plugin table v1.0 layout");
+ATSYNC_ABI_STATIC_ASSERT(sizeof(atsync_host_api) >= ATSYNC_HOST_API_SIZE_1_0, "host table only grows");
+ATSYNC_ABI_STATIC_ASSERT(sizeof(atsync_plugin_api) >= ATSYNC_PLUGIN_API_SIZE_1_0, "plugin table only grows");
+ATSYNC_ABI_STATIC_ASSERT(sizeof(void*) != 8 || sizeof(atsync_buffer) == 16, "buffer layout");
+#undef ATSYNC_ABI_STATIC_ASSERT
 #endif
 
 #ifdef __cplusplus
