@@ -28,8 +28,10 @@ extern "C" {
 
 /** Major version: changes only when a released slot changes meaning or layout. */
 #define ATSYNC_ABI_VERSION_MAJOR 1
-/** Minor version: grows when slots are appended to a table. */
-#define ATSYNC_ABI_VERSION_MINOR 0
+/** Minor version: grows when slots are appended to a table or the documents gain fields (1.1: the
+ *  oauth2_client_credentials auth kind, stages that belong to a job, the partner platform's name, rate-limit
+ *  headers; sdk/schema/operations.md). A plugin built for an older minor of the same major still loads. */
+#define ATSYNC_ABI_VERSION_MINOR 1
 
 /** The one symbol a plugin exports: a function of type atsync_plugin_entry_fn. */
 #define ATSYNC_PLUGIN_ENTRY_SYMBOL "atsync_plugin_entry"
