@@ -192,7 +192,7 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
   link.posting_id = posting_id;
   if (auto flow = sdk::detail::optString(in, "flow_id")) link.flow_id = flow;
   link.platform_stage = str(candidate, "stage");
-  link.ats_stage = str(opp, "stage_id");
+  link.ats_stage = mapper_.stageKey(true, opp, "stage_id", "stage_name");
   link.created_at_ms = link.updated_at_ms = now_ms;
 
   ActionOutcome o = done("created opportunity " + link.opportunity_id + " on posting " + posting_id +
@@ -279,10 +279,14 @@ ActionOutcome ActionRunner::linkCandidate(const json::object& in, const ActionSn
 }
 
 ActionOutcome ActionRunner::setAtsStage(const json::object& in) {
+  // A side mapped by name gets the stage's name, which its plugin resolves within the opportunity's job.
+  const bool by_name = in.contains("stage_name");
+  const std::string stage = str(in, by_name ? "stage_name" : "stage_id");
   auto out = sides_.ats->invoke(sdk::op::kOpportunitySetStage,
-                                json::object{{"opportunity_id", str(in, "opportunity_id")}, {"stage_id", str(in, "stage_id")}});
+                                json::object{{"opportunity_id", str(in, "opportunity_id")},
+                                             {by_name ? "stage_name" : "stage_id", stage}});
   if (!out) return failed(out.error());
-  return done("ATS opportunity " + str(in, "opportunity_id") + " moved to " + str(in, "stage_id"), str(in, "opportunity_id"));
+  return done("ATS opportunity " + str(in, "opportunity_id") + " moved to " + stage, str(in, "opportunity_id"));
 }
 
 ActionOutcome ActionRunner::setPlatformStage(const json::object& in) {
@@ -361,6 +365,7 @@ ActionOutcome ActionRunner::confirmAtsStage(const json::object& in, std::int64_t
   confirmed.occurred_at_ms = sdk::detail::integer(in, "occurred_at_ms");
   confirmed.data = {{"subject_id", opportunity_id}, {"contact_id", str(opp, "contact_id")}, {"to_stage", stage},
                     {"source", "confirmed"}};
+  if (const auto name = sdk::detail::optString(opp, "stage_name")) confirmed.data["to_stage_name"] = *name;
   const store::NewEvent event{connection_id_, "ats", sides_.ats->plugin().name(), confirmed.id, confirmed.type,
                               confirmed.occurred_at_ms, now_ms, false, json::serialize(json::value_from(confirmed))};
   ActionOutcome o = done("ATS stage of opportunity " + opportunity_id + " read: " + stage);
@@ -382,7 +387,7 @@ ActionOutcome ActionRunner::importOpportunity(const json::object& in, const Acti
   const auto& opp = objectOf(opportunity);
   const auto& person = objectAt(opp, "person");
   const std::string email = firstEmail(person);
-  const std::string ats_stage = str(opp, "stage_id");
+  const std::string ats_stage = mapper_.stageKey(true, opp, "stage_id", "stage_name");
   const auto platform_stage = mapper_.atsToPlatform(ats_stage);
 
   json::object candidate = objectAt(in, "candidate");

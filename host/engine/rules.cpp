@@ -138,7 +138,7 @@ bool consumeWriteMark(store::Transaction& tx, const RuleContext& c, const std::s
 RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
                                  const RuleContext& c) {
   const std::string candidate_id = str(data, "subject_id");
-  const std::string to = str(data, "to_stage");
+  const std::string to = c.mapper->stageKey(false, data, "to_stage", "to_stage_name");
   auto link = tx.linkByCandidate(c.connection_id, candidate_id);
   if (!link) return ignored("candidate " + candidate_id + " is not linked to an opportunity");
   if (staleStageEvent(e, candidate_id, tx, c)) return ignored("older than a stage change already seen");
@@ -164,7 +164,8 @@ RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object&
   tx.setMark(c.connection_id, writeMarkName(link->opportunity_id, *target), std::to_string(c.now_ms),
              c.now_ms + kWriteMarkTtlMs);
   enqueue(tx, c, e, keys::atsStage(link->opportunity_id, e.event_id), keys::candidateGroup(candidate_id),
-          action::kSetAtsStage, {{"opportunity_id", link->opportunity_id}, {"stage_id", *target}});
+          action::kSetAtsStage,
+          {{"opportunity_id", link->opportunity_id}, {c.mapper->mapsByName(true) ? "stage_name" : "stage_id", *target}});
   return processed("ATS stage of " + link->opportunity_id + " set to " + *target);
 }
 
@@ -172,7 +173,7 @@ RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object&
 RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
                             const RuleContext& c) {
   const std::string opportunity_id = str(data, "subject_id");
-  const std::string to = str(data, "to_stage");
+  const std::string to = c.mapper->stageKey(true, data, "to_stage", "to_stage_name");
   auto link = tx.linkByOpportunity(c.connection_id, opportunity_id);
   if (!link) return ignored("opportunity " + opportunity_id + " is not linked to a candidate");
   if (staleStageEvent(e, opportunity_id, tx, c)) return ignored("older than a stage change already seen");

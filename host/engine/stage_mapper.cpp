@@ -60,6 +60,24 @@ void applyOverrides(std::map<std::string, MappingEntry>& table, const std::map<s
   }
 }
 
+bool belongsToJobs(const std::vector<sdk::Stage>& stages) {
+  return std::any_of(stages.begin(), stages.end(), [](const sdk::Stage& s) { return s.job_id.has_value(); });
+}
+
+/// One stage per name (the first of each name in the vendor's order), whose id is the name; `names_by_id` learns
+/// every per-job id's name.
+SideStages foldByName(const SideStages& side, std::map<std::string, std::string>& names_by_id) {
+  SideStages folded;
+  folded.default_stages = side.default_stages;
+  for (const auto& s : side.stages) {
+    names_by_id[s.id] = s.name;
+    const bool seen = std::any_of(folded.stages.begin(), folded.stages.end(),
+                                  [&](const sdk::Stage& f) { return f.id == s.name; });
+    if (!seen && !s.name.empty()) folded.stages.push_back(sdk::Stage{s.name, s.name, s.order, std::nullopt});
+  }
+  return folded;
+}
+
 }  // namespace
 
 std::string canonicalOf(const sdk::Stage& stage, const boost::json::array& default_stages) {
@@ -85,13 +103,27 @@ std::string canonicalOf(const sdk::Stage& stage, const boost::json::array& defau
 StageMapper StageMapper::build(const SideStages& ats, const SideStages& platform,
                                const config::StageMapping& overrides, std::vector<std::string>* problems) {
   StageMapper m;
-  m.ats_stages_ = ats.stages;
-  m.platform_stages_ = platform.stages;
-  m.ats_to_platform_ = pairByMeaning(ats, platform);
-  m.platform_to_ats_ = pairByMeaning(platform, ats);
-  applyOverrides(m.ats_to_platform_, overrides.ats_to_platform, ats.stages, platform.stages, "ats_to_platform", problems);
-  applyOverrides(m.platform_to_ats_, overrides.platform_to_ats, platform.stages, ats.stages, "platform_to_ats", problems);
+  m.ats_by_name_ = belongsToJobs(ats.stages);
+  m.platform_by_name_ = belongsToJobs(platform.stages);
+  const SideStages a = m.ats_by_name_ ? foldByName(ats, m.ats_names_by_id_) : ats;
+  const SideStages p = m.platform_by_name_ ? foldByName(platform, m.platform_names_by_id_) : platform;
+  m.ats_stages_ = a.stages;
+  m.platform_stages_ = p.stages;
+  m.ats_to_platform_ = pairByMeaning(a, p);
+  m.platform_to_ats_ = pairByMeaning(p, a);
+  applyOverrides(m.ats_to_platform_, overrides.ats_to_platform, a.stages, p.stages, "ats_to_platform", problems);
+  applyOverrides(m.platform_to_ats_, overrides.platform_to_ats, p.stages, a.stages, "platform_to_ats", problems);
   return m;
+}
+
+std::string StageMapper::stageKey(bool ats, const boost::json::object& doc, std::string_view id_field,
+                                  std::string_view name_field) const {
+  const std::string id = stringField(doc, id_field);
+  if (!mapsByName(ats)) return id;
+  if (std::string name = stringField(doc, name_field); !name.empty()) return name;
+  const auto& names = ats ? ats_names_by_id_ : platform_names_by_id_;
+  if (auto it = names.find(id); it != names.end()) return it->second;
+  return id;
 }
 
 std::optional<std::string> StageMapper::atsToPlatform(std::string_view ats_stage) const {

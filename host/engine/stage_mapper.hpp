@@ -5,6 +5,11 @@
 // stages each side really has: config entries win; otherwise stages are paired by the canonical meaning their
 // plugins give them (matched by id, else by name). A stage with no counterpart is unmapped — reported, never
 // guessed.
+//
+// A side whose stages belong to jobs (SDK 1.1: stages.list gives them a job_id; ids differ per job, names repeat)
+// is mapped by name: its stages are folded into one stage per name, whose id is the name. Everything the engine
+// keeps about that side (tables, links, marks) then holds names, and stageKey() turns what its plugin reports (a
+// per-job id with, normally, its name) into that name.
 
 #include "config/config.hpp"
 
@@ -38,6 +43,14 @@ class StageMapper {
   static StageMapper build(const SideStages& ats, const SideStages& platform, const config::StageMapping& overrides,
                            std::vector<std::string>* problems);
 
+  /// True when that side's stages are mapped by name (see above).
+  bool mapsByName(bool ats) const { return ats ? ats_by_name_ : platform_by_name_; }
+  /// The key the engine uses for a stage a document of that side names: its id, or for a side mapped by name the
+  /// name in `name_field` (else the name the stage with that id had when the mapper was built; else the id as it
+  /// is, which matches nothing and is reported as unmapped).
+  std::string stageKey(bool ats, const boost::json::object& doc, std::string_view id_field,
+                       std::string_view name_field) const;
+
   std::optional<std::string> atsToPlatform(std::string_view ats_stage) const;
   std::optional<std::string> platformToAts(std::string_view platform_stage) const;
 
@@ -59,6 +72,10 @@ class StageMapper {
   std::map<std::string, MappingEntry> platform_to_ats_;
   std::vector<sdk::Stage> ats_stages_;
   std::vector<sdk::Stage> platform_stages_;
+  bool ats_by_name_ = false;
+  bool platform_by_name_ = false;
+  std::map<std::string, std::string> ats_names_by_id_;       ///< per-job stage id → name, sides mapped by name
+  std::map<std::string, std::string> platform_names_by_id_;
 };
 
 /// The canonical meaning of a vendor stage according to its plugin's default stages (by id, else by name or one of

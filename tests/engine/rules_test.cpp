@@ -244,6 +244,52 @@ TEST_F(RulesTest, AtsStageChangeMovesTheCandidate) {
   EXPECT_EQ(json::parse(cmds[0].input).as_object().at("stage").as_string(), "contacted");
 }
 
+/// An ATS whose stages belong to jobs (SDK 1.1): the engine speaks stage names to it and keeps names in links.
+class RulesWithStagesOfJobs : public RulesTest {
+ protected:
+  void SetUp() override {
+    RulesTest::SetUp();
+    SideStages ats;
+    ats.stages = {{"11", "Application Review", 0, "job-1"}, {"12", "Reached out", 1, "job-1"},
+                  {"21", "Application Review", 0, "job-2"}, {"22", "Reached out", 1, "job-2"}};
+    ats.default_stages = json::parse(R"([{"id":"","name":"Application Review","canonical":"new"},
+                                         {"id":"","name":"Reached out","canonical":"contacted"}])")
+                             .as_array();
+    SideStages platform;
+    platform.stages = {{"prospect", "Prospect", 0}, {"contacted", "Contacted", 1}};
+    platform.default_stages = json::parse(R"([{"id":"prospect","name":"Prospect","canonical":"new"},
+                                              {"id":"contacted","name":"Contacted","canonical":"contacted"}])")
+                                  .as_array();
+    mapper_ = StageMapper::build(ats, platform, {}, nullptr);
+    link("created_by_platform", "prospect", "Application Review");
+  }
+};
+
+TEST_F(RulesWithStagesOfJobs, APlatformMoveAsksTheAtsForTheStageByName) {
+  ASSERT_EQ(apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}).status,
+            "processed");
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u);
+  const auto input = json::parse(cmds[0].input).as_object();
+  EXPECT_EQ(input.at("stage_name").as_string(), "Reached out");
+  EXPECT_FALSE(input.contains("stage_id"));
+  EXPECT_EQ(linkOfCandidate()->ats_stage, "Reached out");
+  // The ATS's webhook for that write names the job's own stage id (22) and the name: recognised as the echo.
+  const auto echo = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "22"}, {"to_stage_name", "Reached out"}});
+  EXPECT_EQ(echo.status, "ignored") << echo.note;
+  EXPECT_EQ(commands().size(), 1u);
+}
+
+TEST_F(RulesWithStagesOfJobs, AnAtsMoveInAnyJobMovesTheCandidate) {
+  const auto moved = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "12"}});  // no name: by id
+  EXPECT_EQ(moved.status, "processed") << moved.note;
+  auto cmds = commands();
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_EQ(cmds[0].action, "set_platform_stage");
+  EXPECT_EQ(json::parse(cmds[0].input).as_object().at("stage").as_string(), "contacted");
+  EXPECT_EQ(linkOfCandidate()->ats_stage, "Reached out");
+}
+
 TEST_F(RulesTest, UnmappedStageIsRecordedAndNeverGuessed) {
   link("created_by_platform");
   auto outcome = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "custom"}});

@@ -47,6 +47,9 @@ struct Stage {
   std::string id;
   std::string name;
   int order = 0;
+  /// SDK 1.1: set when the stage belongs to one job only (ids differ per job, names repeat); such stages are
+  /// mapped by name (sdk/schema/operations.md).
+  std::optional<std::string> job_id;
 };
 
 /// A person on the platform side (a Kula candidate), with the ATS link when there is one.
@@ -157,11 +160,14 @@ inline Posting tag_invoke(boost::json::value_to_tag<Posting>, const boost::json:
 }
 
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Stage& s) {
-  v = {{"id", s.id}, {"name", s.name}, {"order", s.order}};
+  boost::json::object o{{"id", s.id}, {"name", s.name}, {"order", s.order}};
+  if (s.job_id) o["job_id"] = *s.job_id;
+  v = std::move(o);
 }
 inline Stage tag_invoke(boost::json::value_to_tag<Stage>, const boost::json::value& v) {
   const auto& o = detail::requireObject(v, "stage");
-  return {detail::requireString(o, "id", "stage"), detail::str(o, "name"), static_cast<int>(detail::integer(o, "order"))};
+  return {detail::requireString(o, "id", "stage"), detail::str(o, "name"), static_cast<int>(detail::integer(o, "order")),
+          detail::optString(o, "job_id")};
 }
 
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Candidate& c) {
