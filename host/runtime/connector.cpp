@@ -62,6 +62,17 @@ sdk::RateLimitPolicy rateLimitOf(const plugin::Manifest& manifest) {
   };
   policy.requests_per_second = number("requests_per_second");
   policy.burst = number("burst");
+  if (const auto* h = o.if_contains("headers"); h && h->is_object()) {
+    const auto& ho = h->get_object();
+    auto text = [&](std::string_view key) {
+      const auto* v = ho.if_contains(key);
+      return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
+    };
+    sdk::RateLimitHeaders headers{text("remaining"), text("reset"), text("reset_unit")};
+    if (headers.reset_unit.empty()) headers.reset_unit = "epoch_seconds";
+    // describe.schema.json requires both names; the manifest check has refused a description without them.
+    if (!headers.remaining.empty() && !headers.reset.empty()) policy.headers = std::move(headers);
+  }
   return policy;
 }
 

@@ -148,6 +148,16 @@ std::string renderMetrics(ServerContext& context) {
     }
   }
 
+  p.family("atsync_vendor_budget_spent_total", "counter",
+           "Vendor answers whose rate-limit headers said the window's budget was spent (the connection then waits "
+           "for the vendor's reset), by connection and plugin.");
+  for (const auto& d : data) {
+    for (const auto& s : d.vendor) {
+      p.sample("atsync_vendor_budget_spent_total", {{"connection", s.connection}, {"plugin", s.plugin}},
+               s.vendor_budget_spent);
+    }
+  }
+
   p.family("atsync_dead_letters", "gauge", "Commands that gave up and wait for an operator, by connection.");
   for (const auto& d : data) {
     p.sample("atsync_dead_letters", {{"connection", d.view.id}},

@@ -2,6 +2,7 @@
 #include <atsync/host/http/connection_http.hpp>
 
 #include <atsync/host/http/redact.hpp>
+#include <atsync/host/http/vendor_budget.hpp>
 
 #include <Poco/Logger.h>
 
@@ -126,6 +127,12 @@ Result<sdk::HttpResponse> ConnectionHttp::execute(const sdk::HttpRequest& reques
       limiter_.blockFor(*result->retry_after_ms);
     } else if (status == 429) {
       limiter_.blockFor(kPauseAfterBare429Ms);
+    }
+    if (options_.rate_limit.headers) {
+      if (auto wait = waitForSpentBudgetMs(*result, *options_.rate_limit.headers, clock_.nowMs())) {
+        metrics_->recordVendorBudgetSpent();
+        limiter_.blockFor(*wait);
+      }
     }
     if (!waited_out && repeatsAfterShortWait(status, request.idempotent, result->retry_after_ms)) {
       // The limiter's block holds the next attempt until the Retry-After has passed.

@@ -57,6 +57,7 @@ MetricsSnapshot ConnectionMetrics::snapshot() const {
   s.rate_limit_waits = rate_limit_waits_.load();
   s.rate_limit_waited_ms = rate_limit_waited_ms_.load();
   s.rate_limit_refusals = rate_limit_refusals_.load();
+  s.vendor_budget_spent = vendor_budget_spent_.load();
   s.responses_429 = responses_429_.load();
   s.token_refreshes = token_refreshes_.load();
   s.token_refresh_failures = token_refresh_failures_.load();

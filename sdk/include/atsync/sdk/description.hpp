@@ -104,10 +104,20 @@ struct AuthDescription {
   std::vector<AuthMethod> methods;
 };
 
+/// SDK 1.1: the response headers in which the vendor says how much of its budget is left. When one says nothing
+/// is left, the host starts no request of the connection before the reset (other clients of the tenant spend the
+/// same budget, so the vendor's count is the truth, not the host's bucket).
+struct RateLimitHeaders {
+  std::string remaining;                   ///< e.g. "X-RateLimit-Remaining"
+  std::string reset;                       ///< e.g. "X-RateLimit-Reset"
+  std::string reset_unit{"epoch_seconds"}; ///< "epoch_seconds" (a Unix time) | "seconds" (a delay)
+};
+
 struct RateLimitPolicy {
   double requests_per_second = 0;  ///< 0 = no limit declared
   double burst = 0;
   std::string scope{"credential"}; ///< what the vendor counts against: "credential"
+  std::optional<RateLimitHeaders> headers;
 };
 
 struct WebhookDescription {
@@ -176,6 +186,10 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const
   }
   o["rate_limit"] = {{"requests_per_second", d.rate_limit.requests_per_second}, {"burst", d.rate_limit.burst},
                      {"scope", d.rate_limit.scope}};
+  if (const auto& h = d.rate_limit.headers) {
+    o["rate_limit"].as_object()["headers"] = {{"remaining", h->remaining}, {"reset", h->reset},
+                                              {"reset_unit", h->reset_unit}};
+  }
   if (d.webhook) {
     o["webhook"] = {{"signature_scheme", d.webhook->signature_scheme}, {"events", detail::toArray(d.webhook->events)}};
   }

@@ -43,6 +43,7 @@ struct MetricsSnapshot {
   std::uint64_t retries = 0;                  ///< attempts the HTTP service repeated itself (401, short Retry-After)
   std::uint64_t rate_limit_waits = 0;
   std::uint64_t rate_limit_refusals = 0;      ///< requests not sent: no budget within the inline wait
+  std::uint64_t vendor_budget_spent = 0;      ///< answers whose rate-limit headers said nothing was left
   std::int64_t rate_limit_waited_ms = 0;
   std::uint64_t responses_429 = 0;
   std::uint64_t token_refreshes = 0;
@@ -62,6 +63,7 @@ class ConnectionMetrics {
   void recordRetry() { retries_.fetch_add(1, std::memory_order_relaxed); }
   void recordRateLimitWait(std::int64_t waited_ms);
   void recordRateLimitRefusal() { rate_limit_refusals_.fetch_add(1, std::memory_order_relaxed); }
+  void recordVendorBudgetSpent() { vendor_budget_spent_.fetch_add(1, std::memory_order_relaxed); }
   void recordTokenRefresh(bool ok) {
     (ok ? token_refreshes_ : token_refresh_failures_).fetch_add(1, std::memory_order_relaxed);
   }
@@ -81,6 +83,7 @@ class ConnectionMetrics {
   std::atomic<std::uint64_t> rate_limit_waits_{0};
   std::atomic<std::int64_t> rate_limit_waited_ms_{0};
   std::atomic<std::uint64_t> rate_limit_refusals_{0};
+  std::atomic<std::uint64_t> vendor_budget_spent_{0};
   std::atomic<std::uint64_t> responses_429_{0};
   std::atomic<std::uint64_t> token_refreshes_{0};
   std::atomic<std::uint64_t> token_refresh_failures_{0};
