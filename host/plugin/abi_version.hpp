@@ -54,7 +54,10 @@ inline std::optional<std::string> pluginTableSizeProblem(std::uint32_t found_byt
   }
   if ((found_bytes - sizeof(atsync_version_header)) % sizes.slot_bytes != 0) {
     return found_text + " is not a header and whole " + std::to_string(sizes.slot_bytes) + "-byte slots" +
-           (found.minor == 0 ? expected(sizes.v1_0_bytes) : std::string()) + " (a garbage size?)";
+           (found.minor == 0                ? expected(sizes.v1_0_bytes)
+            : found.minor == sizes.own_minor ? expected(sizes.own_bytes)
+                                             : std::string()) +
+           " (a garbage size?)";
   }
   if (found.minor == 0 && found_bytes != sizes.v1_0_bytes) {
     return found_text + " does not match its version" + expected(sizes.v1_0_bytes) + " (a garbage size?)";

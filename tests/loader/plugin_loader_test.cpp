@@ -46,7 +46,8 @@ TEST(PluginLoader, RefusesNewerMinorNamingExpectedAndFound) {
 }
 
 TEST(PluginLoader, RefusesOtherMajor) {
-  EXPECT_NE(refusal("fixture_other_major").find("found 2.0"), std::string::npos);
+  EXPECT_NE(refusal("fixture_other_major").find("found 2." + std::to_string(ATSYNC_ABI_VERSION_MINOR)),
+            std::string::npos);
   EXPECT_NE(refusal("fixture_major_zero").find("found 0."), std::string::npos);
 }
 
@@ -99,6 +100,8 @@ TEST(PluginLoader, RefusesNullTableAndBrokenTables) {
 
 // The size of the v1.0 table, as a plugin of this build declares it (48 on LP64).
 const std::string kV10Bytes = std::to_string(ATSYNC_PLUGIN_API_SIZE_1_0);
+// The version the fixtures declare by default (this build's), as the loader's messages name it.
+const std::string kThisAbi = "ABI " + std::to_string(ATSYNC_ABI_VERSION_MAJOR) + "." + std::to_string(ATSYNC_ABI_VERSION_MINOR);
 
 TEST(PluginLoader, RefusesTruncatedTableNamingFoundAndExpectedSize) {
   // A real table object one slot short of 1.0, declaring its true size: the host must not read the missing slot.
@@ -113,13 +116,14 @@ TEST(PluginLoader, RefusesTruncatedTableNamingFoundAndExpectedSize) {
 }
 
 TEST(PluginLoader, RefusesBogusTableSizeNamingFoundAndExpectedSize) {
+  // No minor up to 1.1 appended a slot, so this build's version still has the 1.0 table's size.
   EXPECT_EQ(refusal("fixture_bogus_size"), "function table of 4096 bytes does not match its version, expected " +
-                                               kV10Bytes + " for ABI 1.0 (a garbage size?)");
+                                               kV10Bytes + " for " + kThisAbi + " (a garbage size?)");
   const std::string odd = refusal("fixture_odd_size");
   EXPECT_NE(odd.find("function table of " + std::to_string(0xdeadbeefu) + " bytes is not a header and whole"),
             std::string::npos)
       << odd;
-  EXPECT_NE(odd.find("expected " + kV10Bytes + " for ABI 1.0"), std::string::npos) << odd;
+  EXPECT_NE(odd.find("expected " + kV10Bytes + " for " + kThisAbi), std::string::npos) << odd;
 }
 
 TEST(PluginLoader, RefusesGrownTableOfNewerMinorOnThisHost) {
@@ -144,6 +148,14 @@ TEST(PluginLoader, LoadsPluginWhoseTableIsExactlyTheVersionsSize) {
   auto sdk_built = loadPlugin(fixture("fixture_sdk"));
   ASSERT_TRUE(sdk_built) << sdk_built.error().str();
   EXPECT_EQ((*sdk_built)->api().header.struct_size, sizeof(atsync_plugin_api));
+}
+
+TEST(PluginLoader, LoadsAPluginBuiltAgainstSdk10) {
+  static_assert(ATSYNC_ABI_VERSION_MINOR >= 1, "this host is at least SDK 1.1");
+  auto loaded = loadPlugin(fixture("fixture_sdk_1_0"));
+  ASSERT_TRUE(loaded) << loaded.error().str();
+  EXPECT_EQ((*loaded)->api().header.abi_minor, 0);
+  EXPECT_EQ((*loaded)->api().header.struct_size, ATSYNC_PLUGIN_API_SIZE_1_0);
 }
 
 TEST(PluginLoader, RefusesInvalidDescriptions) {
