@@ -8,10 +8,8 @@
 namespace atsync::e2e {
 namespace {
 
-constexpr char kLeverKey[] = "e2e-lever-key";
 constexpr char kKulaKey[] = "e2e-kula-key";
 constexpr const char* kKulaSecret = kKulaWebhookSecret;
-constexpr char kLeverClientSecret[] = "e2e-oauth-client-secret";
 constexpr char kOAuthEncryptionKey[] = "e2e-encryption-key-0123456789abcdef";
 
 std::string noteText(const lever::Note& note) {
@@ -49,34 +47,21 @@ void EndToEnd::TearDown() {
   }
   if (HasFailure()) std::cerr << "---- atsync run output ----\n" << host_output << "---- end ----\n";
   if (kula_) kula_->stop();
-  if (lever_) lever_->stop();
+  if (ats_) ats_->stop();
   std::error_code ec;
   if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
 }
 
 void EndToEnd::startSandboxes(const WorldOptions& options) {
   host_port_ = freePort();
-  lever::LeverSandbox::Options lo;
-  lo.seed = options.lever_seed;
-  lo.api_keys = {kLeverKey};
-  lo.oauth_clients = {{kLeverClientId, kLeverClientSecret, {}}};
-  lo.token_expires_in_s = options.lever_token_expires_in_s;
-  lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
-  lever_ = std::make_unique<lever::LeverSandbox>(lo);
-  if (options.lever_opportunities > 0) {
-    auto lock = lever_->state().lock();
-    auto& data = const_cast<lever::LeverState&>(lever_->state()).data();
-    for (std::size_t i = options.lever_opportunities; i < data.opportunities.size(); ++i) {
-      data.opportunity_index.erase(data.opportunities[i].id);
-    }
-    if (data.opportunities.size() > options.lever_opportunities) data.opportunities.resize(options.lever_opportunities);
-  }
-  lever_->start();
+  const std::string hooks = "http://127.0.0.1:" + std::to_string(host_port_) + "/hooks/" + kConnection + "/";
+  ats_ = makeAtsSide(atsPlugin());
+  ats_->start(options, hooks + ats_->plugin());
   kula::KulaSandbox::Options ko;
   ko.seed = options.kula_seed;
   ko.api_key = kKulaKey;
-  ko.flow_postings = {{kFlow, lever::seed::kPostingBackend}};
-  ko.webhook_url = "http://127.0.0.1:" + std::to_string(host_port_) + "/hooks/" + kConnection + "/kula";
+  ko.flow_postings = {{kFlow, ats_->flowPostingId()}};
+  ko.webhook_url = hooks + "kula";
   ko.webhook_secret = kKulaSecret;
   ko.delivery.retry_base_delay_ms = 100;
   ko.reorder_hold_ms = options.kula_reorder_hold_ms;
@@ -121,19 +106,7 @@ void EndToEnd::writeConfigTo(const std::filesystem::path& file, std::uint16_t po
     << "        base_url: " << kula_->baseUrl() << "\n"
     << "        api_key: " << kKulaKey << "\n"
     << "        webhook_secret: " << kKulaSecret << "\n"
-    << "    ats:\n      plugin: lever\n      config:\n"
-    << "        base_url: " << lever_->baseUrl() << "\n"
-    << "        auth:\n";
-  if (options.lever_oauth) {
-    y << "          mode: oauth\n          client_id: " << kLeverClientId << "\n"
-      << "          client_secret: " << kLeverClientSecret << "\n"
-      << "          authorize_url: " << lever_->authorizeUrl() << "\n"
-      << "          token_url: " << lever_->tokenUrl() << "\n"
-      << "          audience: " << lever_->baseUrl() << "/\n";
-  } else {
-    y << "          mode: api_key\n          api_key: " << kLeverKey << "\n";
-  }
-  y << "        perform_as: " << options.perform_as << "\n";
+    << ats_->configYaml(options);
 }
 
 void EndToEnd::startHost() {
@@ -178,7 +151,7 @@ bool EndToEnd::waitQuiet(std::chrono::milliseconds timeout) {
   return waitFor(
       [&] {
         bool now_quiet = kula_->waitForDeliveries(std::chrono::milliseconds(1)) &&
-                         lever_->waitForDeliveries(std::chrono::milliseconds(1));
+                         ats_->deliveriesSettled();
         if (now_quiet) {
           const auto s = status();
           now_quiet = !s.empty() && countOf(s, "inbox", "pending") == 0 && countOf(s, "commands", "pending") == 0 &&
@@ -192,12 +165,12 @@ bool EndToEnd::waitQuiet(std::chrono::milliseconds timeout) {
 }
 
 std::vector<lever::Opportunity> EndToEnd::leverOpportunities(const std::string& email) const {
-  return lever_->state().opportunitiesByEmail(email);
+  return leverSandbox().state().opportunitiesByEmail(email);
 }
 
 std::vector<std::string> EndToEnd::leverNoteTexts(const std::string& opportunity_id) const {
   std::vector<std::string> out;
-  for (const auto& n : lever_->state().notes(opportunity_id)) {
+  for (const auto& n : leverSandbox().state().notes(opportunity_id)) {
     if (!n.deleted_at_ms) out.push_back(noteText(n));
   }
   return out;
@@ -211,7 +184,7 @@ int EndToEnd::leverNotesContaining(const std::string& opportunity_id, const std:
 
 std::vector<lever::File> EndToEnd::leverFiles(const std::string& opportunity_id, const std::string& name) const {
   std::vector<lever::File> out;
-  for (const auto& f : lever_->state().files(opportunity_id)) {
+  for (const auto& f : leverSandbox().state().files(opportunity_id)) {
     if (!f.deleted_at_ms && f.name == name) out.push_back(f);
   }
   return out;
@@ -219,7 +192,7 @@ std::vector<lever::File> EndToEnd::leverFiles(const std::string& opportunity_id,
 
 int EndToEnd::leverNotesAnywhere(const std::string& text) const {
   int n = 0;
-  for (const auto& o : lever_->state().opportunities()) n += leverNotesContaining(o.id, text);
+  for (const auto& o : leverSandbox().state().opportunities()) n += leverNotesContaining(o.id, text);
   return n;
 }
 
@@ -238,7 +211,7 @@ std::string EndToEnd::waitLinked(const std::string& candidate_id, std::chrono::m
   waitFor(
       [&] {
         auto c = kulaCandidate(candidate_id);
-        if (!c || !c->ats || !lever_->state().opportunity(c->ats->opportunity_id)) return false;
+        if (!c || !c->ats || !ats_->opportunity(c->ats->opportunity_id)) return false;
         id = c->ats->opportunity_id;
         return true;
       },

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The end-to-end world: the Lever and Kula sandboxes run in this test process (so the test can act in them and
+// The end-to-end world: the ATS's sandbox (Lever unless a test asks for another, ats_side.hpp) and Kula's run in this
+// test process (so the test can act in them and
 // read what they hold), and the real `atsync` binary runs against them as a child process on a generated config
 // with a real SQLite file — the way an operator runs it.
 
+#include "ats_side.hpp"
 #include "host_process.hpp"
+#include "lever_side.hpp"
 #include "run_process.hpp"
 
 #include <atsync/sandbox/kula/kula_sandbox.hpp>
@@ -56,10 +59,12 @@ struct WorldOptions {
 
 inline constexpr char kAdminToken[] = "e2e-admin-token";
 inline constexpr char kKulaWebhookSecret[] = "e2e-kula-webhook-secret";
-inline constexpr char kLeverClientId[] = "e2e-oauth-client";
 
 class EndToEnd : public ::testing::Test {
  protected:
+  /// The ATS plugin of the world; scenarios that run against every ATS override it with their parameter.
+  virtual std::string atsPlugin() const { return "lever"; }
+
   void SetUp() override;
   void TearDown() override;
 
@@ -102,10 +107,14 @@ class EndToEnd : public ::testing::Test {
   // What Kula holds.
   std::optional<kula::Candidate> kulaCandidate(const std::string& id) const { return kula_->store().candidate(id); }
   std::string newKulaCandidate(const std::string& name, const std::string& email);
-  /// Waits until the candidate's Lever opportunity exists and Kula shows the link; its id, or empty.
+  /// Waits until the candidate's ATS opportunity exists and Kula shows the link; its id, or empty.
   std::string waitLinked(const std::string& candidate_id, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
-  lever::LeverSandbox& leverSandbox() { return *lever_; }
+  AtsSide& ats() { return *ats_; }
+  const AtsSide& ats() const { return *ats_; }
+  /// The Lever sandbox of a Lever world (tests of Lever's own quirks).
+  lever::LeverSandbox& leverSandbox() { return dynamic_cast<LeverSide&>(*ats_).sandbox(); }
+  const lever::LeverSandbox& leverSandbox() const { return dynamic_cast<const LeverSide&>(*ats_).sandbox(); }
   kula::KulaSandbox& kulaSandbox() { return *kula_; }
   kula::KulaStore& kulaStore() { return kula_->store(); }
   HostProcess& host() { return *host_; }
@@ -119,7 +128,7 @@ class EndToEnd : public ::testing::Test {
   std::filesystem::path dir_;
   std::filesystem::path config_file_;
   std::uint16_t host_port_ = 0;
-  std::unique_ptr<lever::LeverSandbox> lever_;
+  std::unique_ptr<AtsSide> ats_;
   std::unique_ptr<kula::KulaSandbox> kula_;
   std::unique_ptr<HostProcess> host_;
 };

@@ -2,6 +2,8 @@
 // The `atsync` binary as an operator meets it: real process, real plugins, real files.
 #include "run_process.hpp"
 
+#include <atsync/sdk/abi.h>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -11,6 +13,9 @@
 
 namespace atsync::testing {
 namespace {
+
+/// This build's SDK version, as `atsync plugins` prints it.
+const std::string kThisAbi = std::to_string(ATSYNC_ABI_VERSION_MAJOR) + "." + std::to_string(ATSYNC_ABI_VERSION_MINOR);
 
 ProcessResult atsync(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
   return runProcess(atsyncBinary(), args, env);
@@ -82,13 +87,13 @@ TEST(Cli, PluginsJsonListsLeverAndKula) {
   auto r = atsync({"plugins", "--dir", pluginDir(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = boost::json::parse(r.out).as_object();
-  EXPECT_EQ(doc.at("host_abi").as_string(), "1.0");
+  EXPECT_EQ(doc.at("host_abi").as_string(), kThisAbi);
   EXPECT_TRUE(doc.at("refused").as_array().empty());
   std::map<std::string, std::string> roles;
   for (const auto& p : doc.at("plugins").as_array()) {
     const auto& o = p.as_object();
     roles[std::string(o.at("name").as_string())] = std::string(o.at("role").as_string());
-    EXPECT_EQ(o.at("abi").as_string(), "1.0");
+    EXPECT_EQ(o.at("abi").as_string(), kThisAbi) << "the plugins of this tree are built against this SDK";
     EXPECT_TRUE(o.at("capabilities").is_array());
     EXPECT_TRUE(std::filesystem::exists(std::string(o.at("file").as_string())));
   }
@@ -107,7 +112,7 @@ TEST(Cli, PluginsReportsRefusedFilesAndExitsNonZero) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("fixture-current"), std::string::npos);
   EXPECT_NE(r.err.find("refused: "), std::string::npos);
-  EXPECT_NE(r.err.find("libfixture_other_major.so: plugin ABI 2.0 has a different major version"), std::string::npos)
+  EXPECT_NE(r.err.find("libfixture_other_major.so: plugin ABI 2." + std::to_string(ATSYNC_ABI_VERSION_MINOR) + " has a different major version"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("libfixture_not_elf.so: not an ELF shared library"), std::string::npos) << r.err;
 }
