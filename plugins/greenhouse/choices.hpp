@@ -4,6 +4,7 @@
 // Every choice the connector makes where GREENHOUSE-API.md says *unverified* (or says nothing), in one place so
 // that a fact learned from a real tenant changes one line. README.md lists them for operators.
 
+#include <cstdint>
 #include <string_view>
 
 namespace atsync::greenhouse::choice {
@@ -46,7 +47,7 @@ inline constexpr std::string_view kStageChangeAction = "candidate_stage_change";
 /// changes.poll asks for applications updated up to this long before the host's clock, and starts the next poll
 /// there: a record updated later is seen next time, so a skew between the host's and Greenhouse's clocks of less
 /// than this loses nothing.
-inline constexpr long long kPollSettleMs = 60'000;
+inline constexpr std::int64_t kPollSettleMs = 60'000;
 
 /// Rate limit (§3): a fixed 30 s window, 150 observed on a custom integration (75 in the docs' example). 4/s with a
 /// burst of 20 spends at most 20 + 4·30 = 140 per window; the X-RateLimit headers stop the host at a smaller limit.

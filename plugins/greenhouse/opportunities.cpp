@@ -107,7 +107,7 @@ json::object newCandidateBody(const CreateInput& in, const json::object& applica
     const bool is_social = lo.find("linkedin.com") != std::string::npos || lo.find("twitter.com") != std::string::npos ||
                            lo.find("x.com/") != std::string::npos || lo.find("github.com") != std::string::npos;
     if (is_social) {
-      social.push_back({{"value", l}});
+      social.push_back(json::object{{"value", l}});
     } else {
       websites.push_back({{"value", l}, {"type", "other"}});
     }
