@@ -99,8 +99,8 @@ TEST_F(GreenhouseConnectorTest, CreatesCandidateAndApplicationWithPlatformSource
   EXPECT_EQ(out.at("deduped_contact"), false);
   const auto& o = out.at("opportunity").as_object();
   EXPECT_EQ(o.at("person").at("name"), "Grace Brewster Hopper");
-  EXPECT_EQ(o.at("posting_id"), std::to_string(seed::kPostBackend));
-  EXPECT_EQ(o.at("stage_id"), std::to_string(seed::kStageBackendPhone));
+  EXPECT_EQ(text(o.at("posting_id")), std::to_string(seed::kPostBackend));
+  EXPECT_EQ(text(o.at("stage_id")), std::to_string(seed::kStageBackendPhone));
   EXPECT_EQ(o.at("stage_name"), "Phone Interview");
 
   const auto app = sandbox_->state().application(idOf(o.at("id")));
@@ -143,7 +143,7 @@ TEST_F(GreenhouseConnectorTest, ExistingCandidateByEmailGetsANewApplicationAndIs
   EXPECT_EQ(out.at("deduped_contact"), true);
   EXPECT_EQ(sandbox_->state().candidateCount(), before);
   const auto& o = out.at("opportunity").as_object();
-  EXPECT_EQ(o.at("contact_id"), std::to_string(seed::kCandidateAda));
+  EXPECT_EQ(text(o.at("contact_id")), std::to_string(seed::kCandidateAda));
   EXPECT_EQ(o.at("stage_name"), "Application Review");
   EXPECT_EQ(sandbox_->state().applicationsOf(seed::kCandidateAda).size(), 2u);
 
@@ -218,11 +218,11 @@ TEST_F(GreenhouseConnectorTest, GetsAnApplicationWithStageIdNameAndPerson) {
   const auto o = ok(*gh, "opportunity.get", json::object{{"opportunity_id", std::to_string(seed::kApplicationAda)}})
                      .at("opportunity")
                      .as_object();
-  EXPECT_EQ(o.at("stage_id"), std::to_string(seed::kStageBackendPhone));
+  EXPECT_EQ(text(o.at("stage_id")), std::to_string(seed::kStageBackendPhone));
   EXPECT_EQ(o.at("stage_name"), "Phone Interview");
   EXPECT_EQ(o.at("person").at("name"), "Ada Lovelace");
   EXPECT_EQ(o.at("person").at("emails").at(0), "ada.lovelace@example.com");
-  EXPECT_EQ(o.at("contact_id"), std::to_string(seed::kCandidateAda));
+  EXPECT_EQ(text(o.at("contact_id")), std::to_string(seed::kCandidateAda));
   const auto e = fails(*gh, "opportunity.get", json::object{{"opportunity_id", "999999"}});
   EXPECT_EQ(e.code, "not_found");
 }
@@ -242,7 +242,7 @@ TEST_F(GreenhouseConnectorTest, SetsTheStageByNameWithinTheApplicationsJob) {
   auto gh = connect();
   const auto out = ok(*gh, "opportunity.set_stage",
                       json::object{{"opportunity_id", std::to_string(seed::kApplicationAda)}, {"stage_name", "Offer"}});
-  EXPECT_EQ(out.at("opportunity").at("stage_id"), std::to_string(seed::kStageBackendOffer));
+  EXPECT_EQ(text(out.at("opportunity").at("stage_id")), std::to_string(seed::kStageBackendOffer));
   EXPECT_EQ(out.at("opportunity").at("stage_name"), "Offer");
   EXPECT_EQ(sandbox_->state().application(seed::kApplicationAda)->job_interview_stage_id, seed::kStageBackendOffer);
   // Already there: nothing to move, same answer.
@@ -266,7 +266,7 @@ TEST_F(GreenhouseConnectorTest, SetStageRereadsAndRetriesOnceWhenMovedMeanwhile)
   const auto out = ok(*gh, "opportunity.set_stage",
                       json::object{{"opportunity_id", std::to_string(seed::kApplicationAda)},
                                    {"stage_name", "Onsite Interview"}});
-  EXPECT_EQ(out.at("opportunity").at("stage_id"), std::to_string(seed::kStageBackendOnsite));
+  EXPECT_EQ(text(out.at("opportunity").at("stage_id")), std::to_string(seed::kStageBackendOnsite));
   int moves = 0;
   for (const auto& r : sandbox_->requests()) moves += r.path.ends_with("/move") ? 1 : 0;
   EXPECT_EQ(moves, 2);

@@ -57,10 +57,10 @@ TEST_F(GreenhouseWebhookTest, AStageMoveInGreenhouseBecomesStageChangedWithTheSt
   for (const auto& [k, v] : d.headers) {
     if (k == "Greenhouse-Event-ID") event_id = v;
   }
-  EXPECT_EQ(e.at("id"), event_id);
-  EXPECT_EQ(e.at("data").at("subject_id"), std::to_string(seed::kApplicationAda));
-  EXPECT_EQ(e.at("data").at("contact_id"), std::to_string(seed::kCandidateAda));
-  EXPECT_EQ(e.at("data").at("to_stage"), std::to_string(seed::kStageBackendOnsite));
+  EXPECT_EQ(text(e.at("id")), event_id);
+  EXPECT_EQ(text(e.at("data").at("subject_id")), std::to_string(seed::kApplicationAda));
+  EXPECT_EQ(text(e.at("data").at("contact_id")), std::to_string(seed::kCandidateAda));
+  EXPECT_EQ(text(e.at("data").at("to_stage")), std::to_string(seed::kStageBackendOnsite));
   EXPECT_EQ(e.at("data").at("to_stage_name"), "Onsite Interview");
 }
 
@@ -146,9 +146,9 @@ TEST_F(GreenhouseConnectorTest, PollReportsNewApplicationsAndCurrentStageSnapsho
   });
   ASSERT_NE(ada_stage, by_id.end());
   const auto& data = ada_stage->second.at("data");
-  EXPECT_EQ(data.at("to_stage"), std::to_string(seed::kStageBackendOnsite));
+  EXPECT_EQ(text(data.at("to_stage")), std::to_string(seed::kStageBackendOnsite));
   EXPECT_EQ(data.at("to_stage_name"), "Onsite Interview");
-  EXPECT_EQ(data.at("from_stage"), std::to_string(seed::kStageBackendPhone));
+  EXPECT_EQ(text(data.at("from_stage")), std::to_string(seed::kStageBackendPhone));
   EXPECT_EQ(data.at("snapshot"), true);
   // The new application's first stage is its creation, already reported.
   for (const auto& [id, e] : by_id) EXPECT_NE(id.rfind("greenhouse-poll:stage:" + new_id, 0), 0u) << id;
