@@ -174,7 +174,21 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
 
   Application application;
   Candidate candidate;
+  // Greenhouse allows one active application per candidate and job: when the person is already in this job's
+  // pipeline, that application is the opportunity (a second create would be refused with a 422).
+  std::optional<Application> active;
   if (existing) {
+    auto request = api_.request("GET", "/applications", "GET /applications");
+    request.query = {{"candidate_ids", existing->id}, {"job_ids", job_id}, {"status", "active"}};
+    api_.forEach(request, [&](const json::object& a) {
+      Application app = parseApplication(a, request.endpoint);
+      if (!active && app.job_id == job_id && app.status == "in_process") active = std::move(app);
+    });
+  }
+  if (active) {
+    candidate = *existing;
+    application = *active;
+  } else if (existing) {
     candidate = *existing;
     json::object body = application_fields;
     body["candidate_id"] = std::stoll(candidate.id);
@@ -199,8 +213,10 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
   // record for them), ending in the marker line opportunity.find looks for. The application exists by now, so a
   // failed note is reported, not thrown: failing would make the engine's retry create nothing and stop anyway.
   const std::string platform = in.platform.empty() ? std::string("atsync") : in.platform;
-  std::string note = "Added from " + platform + " (" + in.origin + ")" +
-                     (post_title.empty() ? std::string() : " for the job post \"" + post_title + "\"") + ".";
+  const std::string for_post = post_title.empty() ? std::string() : " for the job post \"" + post_title + "\"";
+  std::string note = active ? platform + " " + in.origin + " this candidate" + for_post +
+                                  " again; the application that was already active is kept."
+                            : "Added from " + platform + " (" + in.origin + ")" + for_post + ".";
   if (in.referrer) {
     note += "\nReferred by " + (in.referrer->name.empty() ? "a " + platform + " user" : in.referrer->name);
     if (!in.referrer->email.empty()) note += " <" + in.referrer->email + ">";
@@ -232,6 +248,7 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
   }
   out["opportunity"] = opportunityJson(application, &candidate, currentStageId(application));
   out["deduped_contact"] = existing.has_value();
+  if (active) out["existing_application"] = true;
   return out;
 }
 

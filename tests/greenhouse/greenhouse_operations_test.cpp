@@ -160,6 +160,22 @@ TEST_F(GreenhouseConnectorTest, ExistingCandidateByEmailGetsANewApplicationAndIs
   EXPECT_TRUE(none.at("opportunity").is_null());
 }
 
+TEST_F(GreenhouseConnectorTest, APersonAlreadyActiveOnTheJobKeepsTheirApplication) {
+  auto gh = connect();
+  const auto before = sandbox_->state().applicationCount();
+  const auto out = ok(*gh, "opportunity.create",
+                      createInput("flow-3/ada", newPerson("Ada Lovelace", "ada.lovelace@example.com"), seed::kPostBackend));
+  EXPECT_EQ(out.at("deduped_contact"), true);
+  EXPECT_EQ(out.at("existing_application"), true);
+  EXPECT_EQ(text(out.at("opportunity").at("id")), std::to_string(seed::kApplicationAda));
+  EXPECT_EQ(sandbox_->state().applicationCount(), before);
+  const auto found = ok(*gh, "opportunity.find",
+                        json::object{{"key", "flow-3/ada"},
+                                     {"email", "ada.lovelace@example.com"},
+                                     {"posting_id", std::to_string(seed::kPostBackend)}});
+  EXPECT_EQ(text(found.at("opportunity").at("id")), std::to_string(seed::kApplicationAda));
+}
+
 TEST_F(GreenhouseConnectorTest, WritesThePlatformsOwnNameNeverAFixedOne) {
   auto gh = connect();
   const auto out = ok(*gh, "opportunity.create",
@@ -285,6 +301,29 @@ TEST_F(GreenhouseConnectorTest, SetStageAfterARecruitersMoveUsesTheCurrentStage)
   auto gh = connect();
   ASSERT_TRUE(sandbox_->moveStage(seed::kApplicationAda, seed::kStageBackendOnsite));
   const auto out = ok(*gh, "opportunity.set_stage",
+                      json::object{{"opportunity_id", std::to_string(seed::kApplicationAda)}, {"stage_name", "Offer"}});
+  EXPECT_EQ(out.at("opportunity").at("stage_name"), "Offer");
+}
+
+class GreenhouseStageDefinitionMoves : public GreenhouseConnectorTest {
+ protected:
+  void configure(GreenhouseSandbox::Options& o) override {
+    o.from_stage_kind = atsync::sandbox::greenhouse::FromStageKind::kJobInterviewStage;
+  }
+};
+
+TEST_F(GreenhouseStageDefinitionMoves, MoveFromStageConfigPicksWhatFromStageIdCarries) {
+  // A tenant that wants the stage definition as from_stage_id refuses the default (the application_stages row)...
+  auto by_row = connect();
+  const auto e = fails(*by_row, "opportunity.set_stage",
+                       json::object{{"opportunity_id", std::to_string(seed::kApplicationAda)}, {"stage_name", "Offer"}});
+  EXPECT_EQ(e.code, "vendor_error");
+  EXPECT_THAT(e.message, HasSubstr("from_stage_id"));
+  // ...and accepts it once the operator says so.
+  auto cfg = config();
+  cfg["move_from_stage"] = "job_interview_stage";
+  auto by_definition = connect(cfg);
+  const auto out = ok(*by_definition, "opportunity.set_stage",
                       json::object{{"opportunity_id", std::to_string(seed::kApplicationAda)}, {"stage_name", "Offer"}});
   EXPECT_EQ(out.at("opportunity").at("stage_name"), "Offer");
 }
