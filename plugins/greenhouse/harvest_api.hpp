@@ -50,11 +50,6 @@ std::string idOf(const boost::json::object& record, std::string_view key, std::s
 /// Same, empty when absent or null.
 std::string optionalIdOf(const boost::json::object& record, std::string_view key);
 
-/// ISO 8601 (`2026-05-11T14:53:44Z`, fractions and offsets allowed) to ms since the epoch; nullopt otherwise.
-std::optional<std::int64_t> parseIsoMs(std::string_view text);
-/// ms since the epoch to `2026-05-11T14:53:44.123Z`.
-std::string isoFromMs(std::int64_t ms);
-
 /// A short printable excerpt for error messages (vendor bodies may be HTML or binary).
 std::string excerpt(std::string_view text);
 

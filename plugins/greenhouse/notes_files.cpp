@@ -3,6 +3,7 @@
 // application, each with a way for a retry to see whether an earlier attempt landed.
 #include "crypto.hpp"
 #include "greenhouse_connector.hpp"
+#include "iso_time.hpp"
 #include "markers.hpp"
 
 #include <atsync/sdk/detail/json_fields.hpp>

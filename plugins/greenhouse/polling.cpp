@@ -2,6 +2,7 @@
 // changes.poll (reconciliation: what webhooks may have missed) and import.page (the initial import, one page at a
 // time so the engine can persist progress and resume).
 #include "greenhouse_connector.hpp"
+#include "iso_time.hpp"
 
 #include <atsync/sdk/detail/json_fields.hpp>
 #include <atsync/sdk/events.hpp>

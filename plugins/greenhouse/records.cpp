@@ -2,6 +2,7 @@
 #include "records.hpp"
 
 #include "harvest_api.hpp"
+#include "iso_time.hpp"
 
 #include <atsync/sdk/detail/json_fields.hpp>
 

@@ -44,8 +44,9 @@ Application parseApplication(const boost::json::object& record, std::string_view
 /// A /v3/candidates record. An anonymized candidate (null names, no emails) is a person with an empty name.
 Candidate parseCandidate(const boost::json::object& record, std::string_view endpoint);
 
-/// The atsync opportunity of an application (and its candidate, when read): stage_id is the stage definition
-/// (`stage_id_override` when the application did not carry job_interview_stage_id), stage_name the stage's name.
+/// The atsync opportunity of an application (and its candidate, when read). `stage_id` is the current stage
+/// definition as the caller resolved it (GreenhouseConnector::currentStageId); stage_name comes from the application.
+/// `job_id` is added beside: stage names are resolved within it.
 boost::json::object opportunityJson(const Application& application, const Candidate* candidate,
                                     const std::string& stage_id);
 

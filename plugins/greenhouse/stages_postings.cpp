@@ -5,6 +5,7 @@
 // application is created on the post's job (job_id) and records the post (job_post_id), so the opportunity's
 // posting_id reads back as the post it came through.
 #include "greenhouse_connector.hpp"
+#include "iso_time.hpp"
 
 #include <atsync/sdk/detail/json_fields.hpp>
 #include <atsync/sdk/model.hpp>

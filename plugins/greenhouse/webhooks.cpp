@@ -8,6 +8,8 @@
 #include <atsync/sdk/events.hpp>
 #include <atsync/sdk/http.hpp>
 
+#include <cctype>
+
 namespace atsync::greenhouse {
 namespace {
 

@@ -2,6 +2,7 @@
 // The connector's pure parts, without a host: digests, times, cursors, error mapping, records, markers.
 #include "crypto.hpp"
 #include "harvest_api.hpp"
+#include "iso_time.hpp"
 #include "markers.hpp"
 #include "records.hpp"
 
