@@ -78,6 +78,8 @@ class GreenhouseConnector : public sdk::Connector {
   boost::json::object opportunityOf(const Application& application) const;
   /// Writes a note on the application (author: the acting user); returns its id.
   std::string postNote(const std::string& candidate_id, const std::string& application_id, const std::string& body) const;
+  /// {job id, title} of a job post; empty when Greenhouse has no such post (deleted posts are not listed).
+  std::pair<std::string, std::string> jobOfPost(const std::string& post_id) const;
   /// The id of the source named like the platform (case-insensitive); none when the tenant has no such source.
   std::optional<std::string> sourceIdFor(const std::string& platform) const;
   /// The referrers record of the person (by their user's email, then by name); none when Greenhouse has none.

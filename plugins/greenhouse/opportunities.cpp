@@ -128,16 +128,7 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
   const CreateInput in = readCreateInput(input.object("opportunity.create"));
 
   // The posting is a job post; the application goes on its job (stages_postings.cpp says why).
-  auto post_request = api_.request("GET", "/job_posts", "GET /job_posts");
-  post_request.query = {{"ids", in.posting_id}};
-  std::string job_id;
-  std::string post_title;
-  api_.forEach(post_request, [&](const json::object& p) {
-    if (optionalIdOf(p, "id") == in.posting_id) {
-      job_id = idOf(p, "job_id", "job post " + in.posting_id);
-      post_title = text(p, "title");
-    }
-  });
+  const auto [job_id, post_title] = jobOfPost(in.posting_id);
   if (job_id.empty()) {
     throw sdk::OperationError(sdk::errc::kNotFound, "opportunity.create: Greenhouse has no job post " + in.posting_id +
                                                         " (deleted, or not a job post id)");
@@ -211,7 +202,7 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
 
   // The marker note: who added the application and from where (and the referrer when Greenhouse has no referrer
   // record for them), ending in the marker line opportunity.find looks for. The application exists by now, so a
-  // failed note is reported, not thrown: failing would make the engine's retry create nothing and stop anyway.
+  // failed note is reported, not thrown: a retry of the whole create could only land on the same application.
   const std::string platform = in.platform.empty() ? std::string("atsync") : in.platform;
   const std::string for_post = post_title.empty() ? std::string() : " for the job post \"" + post_title + "\"";
   std::string note = active ? platform + " " + in.origin + " this candidate" + for_post +
@@ -228,7 +219,7 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
     const std::string note_id = postNote(candidate.id, application.id, note);
     if (in.referrer) out["referrer_note_id"] = note_id;
   } catch (const sdk::OperationError& e) {
-    api_.host().warn("greenhouse: application " + application.id + " created, but its atsync note failed: " +
+    api_.host().warn("greenhouse: application " + application.id + " is in place, but its atsync note failed: " +
                      e.error().message);
     if (in.referrer) {
       out["referrer_note_id"] = nullptr;
@@ -236,8 +227,9 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
     }
   }
 
-  // v3 has no initial-stage field on create (§4.3): the application lands on the job's first stage and moves.
-  if (stage) {
+  // v3 has no initial-stage field on create (§4.3): a new application lands on the job's first stage and moves. One
+  // that was already active stays where the hiring team put it.
+  if (stage && !active) {
     try {
       application = moveTo(application, *stage);
     } catch (const sdk::OperationError& e) {
@@ -269,13 +261,16 @@ sdk::Output GreenhouseConnector::opportunityFind(const sdk::Input& input) {
   api_.forEach(request, [&](const json::object& c) { candidates.push_back(parseCandidate(c, request.endpoint)); });
   if (candidates.empty()) return json::object{{"opportunity", nullptr}};
 
+  const std::string job_id = posting_id.empty() ? std::string() : jobOfPost(requireId(posting_id, "posting_id")).first;
   std::vector<std::string> candidate_ids;
   for (const auto& c : candidates) candidate_ids.push_back(c.id);
   auto apps_request = api_.request("GET", "/applications", "GET /applications");
   std::vector<Application> applications;
   api_.forEachById(apps_request, "candidate_ids", candidate_ids, [&](const json::object& a) {
     Application app = parseApplication(a, apps_request.endpoint);
-    if (posting_id.empty() || app.job_post_id.empty() || app.job_post_id == posting_id) applications.push_back(std::move(app));
+    // On the posting's job: an application that was already active there (reused) may have come through another
+    // post of the same job.
+    if (job_id.empty() || app.job_id == job_id) applications.push_back(std::move(app));
   });
   auto answer = [&](const Application& a) {
     const Candidate* c = nullptr;
@@ -308,6 +303,16 @@ sdk::Output GreenhouseConnector::opportunityGet(const sdk::Input& input) {
   constexpr std::string_view kWhat = "opportunity.get";
   const std::string id = requireId(requireString(input.object(kWhat), "opportunity_id", kWhat), "opportunity_id");
   return json::object{{"opportunity", opportunityOf(readApplication(id))}};
+}
+
+std::pair<std::string, std::string> GreenhouseConnector::jobOfPost(const std::string& post_id) const {
+  auto request = api_.request("GET", "/job_posts", "GET /job_posts");
+  request.query = {{"ids", post_id}};
+  std::pair<std::string, std::string> found;
+  api_.forEach(request, [&](const json::object& p) {
+    if (optionalIdOf(p, "id") == post_id) found = {idOf(p, "job_id", "job post " + post_id), text(p, "title")};
+  });
+  return found;
 }
 
 std::optional<std::string> GreenhouseConnector::sourceIdFor(const std::string& platform) const {

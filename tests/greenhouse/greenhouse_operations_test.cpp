@@ -163,16 +163,21 @@ TEST_F(GreenhouseConnectorTest, ExistingCandidateByEmailGetsANewApplicationAndIs
 TEST_F(GreenhouseConnectorTest, APersonAlreadyActiveOnTheJobKeepsTheirApplication) {
   auto gh = connect();
   const auto before = sandbox_->state().applicationCount();
-  const auto out = ok(*gh, "opportunity.create",
-                      createInput("flow-3/ada", newPerson("Ada Lovelace", "ada.lovelace@example.com"), seed::kPostBackend));
+  auto in = createInput("flow-3/ada", newPerson("Ada Lovelace", "ada.lovelace@example.com"), seed::kPostBackend);
+  in["stage_name"] = "Application Review";
+  const auto out = ok(*gh, "opportunity.create", in);
   EXPECT_EQ(out.at("deduped_contact"), true);
   EXPECT_EQ(out.at("existing_application"), true);
   EXPECT_EQ(text(out.at("opportunity").at("id")), std::to_string(seed::kApplicationAda));
   EXPECT_EQ(sandbox_->state().applicationCount(), before);
+  // It stays where the hiring team put it (Phone Interview), whatever stage the platform asked for.
+  EXPECT_EQ(out.at("opportunity").at("stage_name"), "Phone Interview");
+  EXPECT_EQ(sandbox_->state().application(seed::kApplicationAda)->job_interview_stage_id, seed::kStageBackendPhone);
+  // Found through any post of the job (here the internal one).
   const auto found = ok(*gh, "opportunity.find",
                         json::object{{"key", "flow-3/ada"},
                                      {"email", "ada.lovelace@example.com"},
-                                     {"posting_id", std::to_string(seed::kPostBackend)}});
+                                     {"posting_id", std::to_string(seed::kPostBackendInternal)}});
   EXPECT_EQ(text(found.at("opportunity").at("id")), std::to_string(seed::kApplicationAda));
 }
 
