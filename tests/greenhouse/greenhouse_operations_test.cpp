@@ -333,6 +333,22 @@ TEST_F(GreenhouseStageDefinitionMoves, MoveFromStageConfigPicksWhatFromStageIdCa
   EXPECT_EQ(out.at("opportunity").at("stage_name"), "Offer");
 }
 
+class GreenhouseWithoutStageDefinitionField : public GreenhouseConnectorTest {
+ protected:
+  void configure(GreenhouseSandbox::Options& o) override { o.application_job_interview_stage_id = false; }
+};
+
+TEST_F(GreenhouseWithoutStageDefinitionField, StagesAreReadThroughTheCurrentApplicationStageRow) {
+  auto gh = connect();
+  const std::string ada = std::to_string(seed::kApplicationAda);
+  const auto got = ok(*gh, "opportunity.get", json::object{{"opportunity_id", ada}});
+  EXPECT_EQ(text(got.at("opportunity").at("stage_id")), std::to_string(seed::kStageBackendPhone));
+  const auto moved = ok(*gh, "opportunity.set_stage", json::object{{"opportunity_id", ada}, {"stage_name", "Offer"}});
+  EXPECT_EQ(text(moved.at("opportunity").at("stage_id")), std::to_string(seed::kStageBackendOffer));
+  const auto page = ok(*gh, "import.page", json::object{});
+  for (const auto& o : page.at("opportunities").as_array()) EXPECT_FALSE(o.at("stage_id").as_string().empty());
+}
+
 TEST_F(GreenhouseConnectorTest, AddsMessagesAsNotesThatSayWhoWhereAndWhichWay) {
   auto gh = connect();
   const std::string app = std::to_string(seed::kApplicationAda);
