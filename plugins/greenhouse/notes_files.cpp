@@ -119,6 +119,7 @@ sdk::Output GreenhouseConnector::fileFind(const sdk::Input& input) {
     file.id = idOf(a, "id", "attachment");
     file.subject_id = id;
     file.name = name;
+    // Greenhouse keeps no size: the size asked about is echoed, since the name is what matched.
     file.size_bytes = sdk::detail::integer(in, "size_bytes");
     file.created_at_ms = parseIsoMs(text(a, "created_at")).value_or(0);
     found = json::value_from(file);

@@ -100,6 +100,13 @@ sdk::Output GreenhouseConnector::webhookParse(const sdk::Input& input) {
   } else if (action == choice::kApplicationCreatedAction) {
     const auto& application = applicationOf(envelope, action);
     e.type = std::string(sdk::event_type::kOpportunityCreated);
+    // Greenhouse fires this while atsync's own create is still waiting for its answer, so the engine may not know the
+    // application yet. A candidate atsync created carries the `atsync` tag from its first moment: such an application
+    // is our write coming back. (An existing candidate's new application has no such mark; the engine's link to
+    // the create's result catches that one.)
+    if (const auto* candidate = sdk::detail::object(application, "candidate")) {
+      for (const auto& tag : sdk::detail::strings(*candidate, "tags")) e.echo = e.echo || tag == choice::kAtsyncTag;
+    }
     e.data = {{"opportunity_id", idOf(application, "id", "webhook application")},
               {"contact_id", candidateIdOf(application)}};
   } else if (action == choice::kPingAction) {

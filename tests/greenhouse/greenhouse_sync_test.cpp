@@ -76,7 +76,18 @@ TEST_F(GreenhouseWebhookTest, ANewApplicationBecomesOpportunityCreated) {
   const auto out = ok(*gh, "webhook.parse", parseInput(d), bytesOf(d.body));
   ASSERT_EQ(out.at("events").as_array().size(), 1u);
   EXPECT_EQ(out.at("events").at(0).at("type"), "opportunity.created");
+  // The candidate atsync just created carries the atsync tag: the delivery is our own write coming back.
+  EXPECT_EQ(out.at("events").at(0).at("echo"), true);
   EXPECT_FALSE(out.at("events").at(0).at("data").at("opportunity_id").as_string().empty());
+}
+
+TEST_F(GreenhouseWebhookTest, AStageMoveOfAnAnonymizedCandidateParses) {
+  auto gh = connect();
+  ASSERT_TRUE(sandbox_->moveStage(seed::kApplicationAnonymized, seed::kStageBackendOnsite));
+  const auto d = lastDelivery(*sandbox_, 1);
+  const auto out = ok(*gh, "webhook.parse", parseInput(d), bytesOf(d.body));
+  ASSERT_EQ(out.at("events").as_array().size(), 1u);
+  EXPECT_EQ(text(out.at("events").at(0).at("data").at("contact_id")), std::to_string(seed::kCandidateAnonymized));
 }
 
 TEST_F(GreenhouseWebhookTest, RefusesATamperedBodyOrAWrongSecret) {
