@@ -128,7 +128,10 @@ sdk::Output GreenhouseConnector::opportunityCreate(const sdk::Input& input) {
   const CreateInput in = readCreateInput(input.object("opportunity.create"));
 
   // The posting is a job post; the application goes on its job (stages_postings.cpp says why).
-  const auto [job_id, post_title] = jobOfPost(in.posting_id);
+  // Not a structured binding: clang before 16 cannot capture one in the lambdas below.
+  const auto post = jobOfPost(in.posting_id);
+  const std::string& job_id = post.first;
+  const std::string& post_title = post.second;
   if (job_id.empty()) {
     throw sdk::OperationError(sdk::errc::kNotFound, "opportunity.create: Greenhouse has no job post " + in.posting_id +
                                                         " (deleted, or not a job post id)");
