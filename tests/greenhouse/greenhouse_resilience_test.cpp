@@ -34,6 +34,18 @@ TEST_F(GreenhouseConnectorTest, AFailedNoteWriteIsRetryableWithAnUnknownOutcome)
   EXPECT_THAT(e.message, HasSubstr("POST /notes: Greenhouse answered 500"));
 }
 
+TEST_F(GreenhouseConnectorTest, AnAnswerThatIsNotAListIsABadResponseNamingTheEndpoint) {
+  auto gh = connect();
+  // A 200 whose body is an error object, as a misbehaving proxy or API change would give.
+  sandbox::FaultSettings faults;
+  faults.script = {{"GET", "/v3/job_posts", 200, 1, ""}};
+  sandbox_->setFaults(faults);
+  const auto e = fails(*gh, "postings.list", json::object{});
+  EXPECT_EQ(e.code, "bad_response");
+  EXPECT_FALSE(e.retryable);
+  EXPECT_THAT(e.message, HasSubstr("GET /job_posts: Greenhouse's list answer is not a JSON array"));
+}
+
 TEST_F(GreenhouseConnectorTest, RefusedWritesNameGreenhousesReason) {
   auto gh = connect();
   const auto bytes = std::vector<std::uint8_t>{'M', 'Z'};
