@@ -97,7 +97,7 @@ TEST(Cli, PluginsJsonListsLeverAndKula) {
     EXPECT_TRUE(o.at("capabilities").is_array());
     EXPECT_TRUE(std::filesystem::exists(std::string(o.at("file").as_string())));
   }
-  EXPECT_EQ(roles, (std::map<std::string, std::string>{{"kula", "platform"}, {"lever", "ats"}}));
+  EXPECT_EQ(roles, (std::map<std::string, std::string>{{"greenhouse", "ats"}, {"kula", "platform"}, {"lever", "ats"}}));
 }
 
 TEST(Cli, PluginsDefaultsToTheFolderNextToTheBinary) {
@@ -130,14 +130,14 @@ TEST(Cli, CheckReportsEveryErrorWithLocation) {
   bad.replace(bad.find("plugin: kula"), 12, "plugin: lever");        // an ats plugin in the platform slot
   bad.replace(bad.find("perform_as"), 10, "perfrom_as");            // a typo in the plugin's config
   bad.replace(bad.find("listen:"), 7, "listne:");                    // a typo in the host's keys
-  bad += "  - id: acme\n    platform: { plugin: kula, config: {} }\n    ats: { plugin: greenhouse, config: {} }\n";
+  bad += "  - id: acme\n    platform: { plugin: kula, config: {} }\n    ats: { plugin: workday, config: {} }\n";
   auto r = atsync({"check", "-c", writeTemp("bad.yaml", bad)}, kEnv);
   EXPECT_EQ(r.exit_code, 1);
   const std::vector<std::string> expected = {
       "bad.yaml:4:3: unknown key 'listne' (did you mean 'listen'?)",
       "unknown key 'perfrom_as' (did you mean 'perform_as'?)",
       "duplicate connection id 'acme'",
-      "unknown plugin 'greenhouse' (available: 'kula', 'lever')",
+      "unknown plugin 'workday' (available: 'greenhouse', 'kula', 'lever')",
       "plugin 'lever' has role 'ats' but is used as 'platform'",
   };
   for (const auto& e : expected) EXPECT_NE(r.err.find(e), std::string::npos) << e << "\n--- stderr:\n" << r.err;

@@ -55,7 +55,7 @@ Response listApplications(Impl& s, Request& r) {
                (!prospect || a.prospect == *prospect) && (!activity || activity->contains(a.last_activity_at_ms)) &&
                (!status || a.status == *status) && (!stage_name || a.stage_name == *stage_name);
       },
-      renderApplication, s.rootUrl());
+      [&s](const Application& a) { return s.applicationJson(a); }, s.rootUrl());
 }
 
 Response createApplication(Impl& s, Request& r) {
@@ -71,7 +71,7 @@ Response createApplication(Impl& s, Request& r) {
   }
   auto added = addApplication(s, *candidate_id, fields);
   if (auto* e = std::get_if<Response>(&added)) return *e;
-  return jsonResponse(201, renderApplication(*std::get<Application*>(added)));
+  return jsonResponse(201, s.applicationJson(*std::get<Application*>(added)));
 }
 
 Response moveApplication(Impl& s, Request& r) {
@@ -161,6 +161,12 @@ Response listApplicationStages(Impl& s, Request& r) {
 }
 
 }  // namespace
+
+json::object Impl::applicationJson(const Application& a) const {
+  json::object o = renderApplication(a);
+  if (!options.application_job_interview_stage_id) o.erase("job_interview_stage_id");
+  return o;
+}
 
 std::variant<Application*, Response> addApplication(Impl& s, Id candidate_id, const json::object& fields) {
   if (auto e = onlyFields(fields, {"job_id", "job_post_id", "source_id", "referrer_id"})) return *e;

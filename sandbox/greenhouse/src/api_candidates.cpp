@@ -104,7 +104,7 @@ Response createCandidate(Impl& s, Request& r) {
       d.candidates.erase(c.id);  // all or nothing: a refused application leaves no candidate behind
       return *e;
     }
-    application = renderApplication(*std::get<Application*>(added));
+    application = s.applicationJson(*std::get<Application*>(added));
   }
   return jsonResponse(201, json::object{{"candidate", renderCandidate(d.candidates.at(c.id))},
                                         {"application", application}});

@@ -55,6 +55,8 @@ struct Impl {
   void fireWebhook(const std::string& action, boost::json::object payload);
   /// The v1-shaped `payload.application` of candidate_stage_change and friends; state lock held.
   boost::json::object webhookApplication(const Application& a) const;
+  /// An application as /v3 renders it, without job_interview_stage_id when Options say so; state lock held.
+  boost::json::object applicationJson(const Application& a) const;
   /// Moves `a` to `stage` (history row, current stage) and fires candidate_stage_change; state lock held.
   void moveTo(Application& a, const JobInterviewStage& stage);
 };

@@ -19,7 +19,7 @@ void usage(std::ostream& os) {
         "         [--rate-limit N] [--rate-window-s S] [--token-rate-limit N] [--token-lifetime-s S]\n"
         "         [--client ID:SECRET]... [--partner-client ID:SECRET]...\n"
         "         [--webhook-url URL --webhook-secret S] [--webhook-base-delay-ms MS]\n"
-        "         [--from-stage-id application_stage|job_interview_stage]\n"
+        "         [--from-stage-id application_stage|job_interview_stage] [--no-job-interview-stage-id]\n"
         "Without --client/--partner-client: custom client sandbox-greenhouse-client:sandbox-greenhouse-secret and\n"
         "partner client sandbox-greenhouse-partner:sandbox-greenhouse-partner-secret.\n";
 }
@@ -90,6 +90,8 @@ int main(int argc, char** argv) {
         } else {
           throw std::invalid_argument("--from-stage-id expects application_stage or job_interview_stage, got '" + v + "'");
         }
+      } else if (arg == "--no-job-interview-stage-id") {
+        o.application_job_interview_stage_id = false;
       } else if (arg == "--help" || arg == "-h") {
         usage(std::cout);
         return 0;

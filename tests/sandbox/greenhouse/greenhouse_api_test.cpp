@@ -214,6 +214,28 @@ TEST_F(GreenhouseApi, AttachmentOnApplicationDemotesThePreviousResume) {
   EXPECT_EQ(api("POST", "/attachments", R"({"application_id":8001,"filename":"a.pdf","type":"resume"})").status, 422);
 }
 
+class GreenhouseWithoutStageDefinitionField : public GreenhouseTest {
+ protected:
+  void configure(GreenhouseSandbox::Options& o) override { o.application_job_interview_stage_id = false; }
+};
+
+TEST_F(GreenhouseWithoutStageDefinitionField, ApplicationsLeaveItOutAndTheCurrentStageRowNamesIt) {
+  auto r = api("GET", "/applications?ids=" + std::to_string(seed::kApplicationAda));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto app = r.json().at(0).as_object();
+  EXPECT_FALSE(app.contains("job_interview_stage_id"));
+  EXPECT_EQ(app.at("stage_name"), "Phone Interview");
+  auto row = api("GET", "/application_stages?ids=" + std::to_string(app.at("stage_id").as_int64()));
+  ASSERT_EQ(row.status, 200) << row.body;
+  EXPECT_EQ(row.json().at(0).at("job_interview_stage_id").as_int64(), seed::kStageBackendPhone);
+  // Created applications too.
+  auto created = api("POST", "/applications",
+                     R"({"candidate_id":)" + std::to_string(seed::kCandidateAda) + R"(,"job_id":)" +
+                         std::to_string(seed::kJobDesigner) + "}");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_FALSE(created.json().as_object().contains("job_interview_stage_id"));
+}
+
 class GreenhouseLarge : public GreenhouseTest {
  protected:
   void configure(GreenhouseSandbox::Options& o) override {

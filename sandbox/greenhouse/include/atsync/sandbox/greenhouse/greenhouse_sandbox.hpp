@@ -76,6 +76,10 @@ class GreenhouseSandbox {
     int code_lifetime_s = 60;
     std::vector<ApiClient> clients;
     FromStageKind from_stage_kind = FromStageKind::kApplicationStage;
+    /// Applications carry `job_interview_stage_id` (the current stage definition). Only the Sep 2026 Airbyte schema
+    /// lists it (GREENHOUSE-API.md §4.3, open question 1), so false plays a tenant without it: clients then find the
+    /// definition through the current /v3/application_stages row.
+    bool application_job_interview_stage_id = true;
     std::string webhook_url;  ///< empty: no deliveries
     std::string webhook_secret;
     int webhook_base_delay_ms = 60000;  ///< first retry gap; doubles each time
