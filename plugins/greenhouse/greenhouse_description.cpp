@@ -82,7 +82,11 @@ sdk::Description GreenhouseConnector::describe() {
                   "harvest:applications:create", "harvest:applications:move",    "harvest:notes:create",
                   "harvest:attachments:create"};
   d.oauth = std::move(oauth);
-  d.rate_limit = sdk::RateLimitPolicy{choice::kRequestsPerSecond, choice::kBurst, "credential"};
+  // §3: every answer carries X-RateLimit-Remaining and X-RateLimit-Reset (epoch seconds) of the fixed 30 s window,
+  // which other clients of the tenant spend too.
+  d.rate_limit = sdk::RateLimitPolicy{choice::kRequestsPerSecond, choice::kBurst, "credential",
+                                      sdk::RateLimitHeaders{"X-RateLimit-Remaining", "X-RateLimit-Reset",
+                                                            "epoch_seconds"}};
   d.webhook = sdk::WebhookDescription{
       "Signature: sha256 hex(hmac-sha256(webhook_secret, raw body))",
       {std::string(choice::kStageChangeAction), std::string(choice::kApplicationCreatedAction)}};

@@ -104,6 +104,7 @@ json::object opportunityJson(const Application& a, const Candidate* candidate, c
     o.tags = candidate->tags;
   }
   o.stage_id = stage_id;
+  o.stage_name = a.stage_name;
   if (!a.job_post_id.empty()) o.posting_id = a.job_post_id;
   // Greenhouse has no origin: a referrer means referred, a prospect was sourced, anything else applied.
   o.origin = !a.referrer_id.empty() ? "referred" : (a.prospect ? "sourced" : "applied");
@@ -113,7 +114,6 @@ json::object opportunityJson(const Application& a, const Candidate* candidate, c
   o.updated_at_ms = a.updated_at_ms;
   json::value v = json::value_from(o);
   auto& out = v.as_object();
-  out["stage_name"] = a.stage_name;
   out["job_id"] = a.job_id.empty() ? json::value(nullptr) : json::value(a.job_id);
   return std::move(out);
 }

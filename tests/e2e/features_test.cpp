@@ -353,7 +353,7 @@ TEST_P(Features, FlowWithoutPostingSendsNothingAndSaysWhy) {
   EXPECT_EQ(ats().opportunityCount(), opportunities_before);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryAts, Features, ::testing::Values("lever"),
+INSTANTIATE_TEST_SUITE_P(EveryAts, Features, ::testing::Values("lever", "greenhouse"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 // Lever's own postings quirks, on top of the generic listing above.

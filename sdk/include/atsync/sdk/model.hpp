@@ -69,6 +69,7 @@ struct Opportunity {
   std::string contact_id;
   Person person;
   std::string stage_id;
+  std::string stage_name;  ///< SDK 1.1: the current stage's name; required when stages carry job_id
   std::optional<std::string> posting_id;
   std::string origin;                  ///< sourced | referred | applied | ...
   std::vector<std::string> sources;
@@ -207,6 +208,7 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const
        {"archived", p.archived},
        {"created_at_ms", p.created_at_ms},
        {"updated_at_ms", p.updated_at_ms}};
+  if (!p.stage_name.empty()) v.as_object()["stage_name"] = p.stage_name;
 }
 inline Opportunity tag_invoke(boost::json::value_to_tag<Opportunity>, const boost::json::value& v) {
   const auto& o = detail::requireObject(v, "opportunity");
@@ -215,6 +217,7 @@ inline Opportunity tag_invoke(boost::json::value_to_tag<Opportunity>, const boos
   p.contact_id = detail::str(o, "contact_id");
   if (const auto* person = detail::field(o, "person")) p.person = boost::json::value_to<Person>(*person);
   p.stage_id = detail::str(o, "stage_id");
+  p.stage_name = detail::str(o, "stage_name");
   p.posting_id = detail::optString(o, "posting_id");
   p.origin = detail::str(o, "origin");
   p.sources = detail::strings(o, "sources");
