@@ -67,7 +67,11 @@ bool Kit::declares(const std::string& operation) {
 
 std::optional<boost::json::object> Kit::call(const std::string& operation, const boost::json::object& input,
                                              const InvokeOptions& options) {
-  const Answer a = invoke(target_, operation, input, options);
+  return accept(operation, input, invoke(target_, operation, input, options));
+}
+
+std::optional<boost::json::object> Kit::accept(const std::string& operation, const boost::json::object& input,
+                                               const Answer& a) {
   if (a.exit_code == 3) {
     ADD_FAILURE() << operation << " answered off the SDK schemas (answers.schema.json#/$defs/" << operation
                   << ") for input " << boost::json::serialize(input) << "\n" << a.describe();

@@ -36,6 +36,9 @@ class Kit {
   /// otherwise, and returns nullopt.
   std::optional<boost::json::object> call(const std::string& operation, const boost::json::object& input,
                                           const InvokeOptions& options = {});
+  /// call()'s verdict on an answer already made.
+  std::optional<boost::json::object> accept(const std::string& operation, const boost::json::object& input,
+                                            const Answer& answer);
   /// The input Target::inputs gives for `operation`, else `fallback`.
   boost::json::object inputFor(const std::string& operation, boost::json::object fallback) const;
 

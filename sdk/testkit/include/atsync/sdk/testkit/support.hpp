@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,6 +66,35 @@ struct HttpAnswer {
 HttpAnswer httpCall(std::string_view method, const std::string& url, const std::string& body = "",
                     const std::vector<std::pair<std::string, std::string>>& headers = {},
                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+/// A loopback HTTP server that takes webhook deliveries (any method and path), answers 200, and keeps them: point
+/// the sandbox's webhook at url() and a conformance program gets deliveries signed by the sandbox itself.
+class WebhookCatcher {
+ public:
+  struct Delivery {
+    std::string method;
+    std::string target;  ///< path and query
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::int64_t received_at_ms = 0;
+  };
+  /// Listens on 127.0.0.1 on a free port; throws std::runtime_error when it cannot.
+  WebhookCatcher();
+  ~WebhookCatcher();
+  WebhookCatcher(const WebhookCatcher&) = delete;
+  WebhookCatcher& operator=(const WebhookCatcher&) = delete;
+
+  /// http://127.0.0.1:PORT/hooks
+  std::string url() const;
+  /// Waits until a delivery arrives whose body contains `needle` (any delivery when empty), and returns it.
+  /// Throws std::runtime_error on timeout.
+  Delivery waitFor(std::string_view needle = "", std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  std::vector<Delivery> deliveries() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// Lowercase hex of HMAC-SHA256(key, data), the usual webhook signature.
 std::string hmacSha256Hex(std::string_view key, std::string_view data);

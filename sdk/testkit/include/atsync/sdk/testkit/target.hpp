@@ -38,8 +38,10 @@ struct WebhookSamples {
   WebhookDelivery good;      ///< correctly signed and fresh: must parse into at least one event
   WebhookDelivery tampered;  ///< the good one with its body changed after signing: must be refused
   WebhookDelivery stale;     ///< correctly signed, but older than the plugin's replay window: must be refused
-  /// Error codes a refusal may carry (operations.md: bad_signature).
+  /// Error codes the tampered delivery's refusal may carry (operations.md: bad_signature).
   std::vector<std::string> refusal_codes{"bad_signature"};
+  /// Error codes the stale delivery's refusal may carry, where the plugin documents another one.
+  std::vector<std::string> stale_refusal_codes{"bad_signature"};
 };
 
 struct Target {
