@@ -77,7 +77,8 @@ kit::Target leverTarget() {
     return sandbox->admin("GET", "/_sandbox/counters").at("rateLimited").to_number<std::int64_t>();
   };
   t.seed_many = [sandbox] {
-    sandbox->admin("POST", "/_sandbox/reset", json::object{{"seed", "large"}});
+    // 1,200 opportunities: 12 pages of import.page (the "large" seed is 12,000).
+    sandbox->admin("POST", "/_sandbox/reset", json::object{{"seed", "medium"}});
     return sandbox->admin("GET", "/_sandbox/state").at("counts").at("opportunities").to_number<std::int64_t>();
   };
   t.webhooks = [sandbox] {
