@@ -2,6 +2,8 @@
 // The `atsync` binary as an operator meets it: real process, real plugins, real files.
 #include "run_process.hpp"
 
+#include <atsync/sdk/abi.h>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -79,16 +81,18 @@ TEST(Cli, UnknownCommandAndOptionFailWithOneLine) {
 }
 
 TEST(Cli, PluginsJsonListsLeverAndKula) {
+  // The host's ABI and the in-tree plugins' are both this tree's abi.h (1.1 since the SDK 1.1 contract).
+  const std::string abi = std::to_string(ATSYNC_ABI_VERSION_MAJOR) + "." + std::to_string(ATSYNC_ABI_VERSION_MINOR);
   auto r = atsync({"plugins", "--dir", pluginDir(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = boost::json::parse(r.out).as_object();
-  EXPECT_EQ(doc.at("host_abi").as_string(), "1.0");
+  EXPECT_EQ(doc.at("host_abi").as_string(), abi);
   EXPECT_TRUE(doc.at("refused").as_array().empty());
   std::map<std::string, std::string> roles;
   for (const auto& p : doc.at("plugins").as_array()) {
     const auto& o = p.as_object();
     roles[std::string(o.at("name").as_string())] = std::string(o.at("role").as_string());
-    EXPECT_EQ(o.at("abi").as_string(), "1.0");
+    EXPECT_EQ(o.at("abi").as_string(), abi);
     EXPECT_TRUE(o.at("capabilities").is_array());
     EXPECT_TRUE(std::filesystem::exists(std::string(o.at("file").as_string())));
   }
@@ -107,8 +111,10 @@ TEST(Cli, PluginsReportsRefusedFilesAndExitsNonZero) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("fixture-current"), std::string::npos);
   EXPECT_NE(r.err.find("refused: "), std::string::npos);
-  EXPECT_NE(r.err.find("libfixture_other_major.so: plugin ABI 2.0 has a different major version"), std::string::npos)
-      << r.err;
+  // The fixture is built as the next major with this tree's minor (2.1 since SDK 1.1).
+  const std::string other_major = "libfixture_other_major.so: plugin ABI " + std::to_string(ATSYNC_ABI_VERSION_MAJOR + 1) +
+                                  "." + std::to_string(ATSYNC_ABI_VERSION_MINOR) + " has a different major version";
+  EXPECT_NE(r.err.find(other_major), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("libfixture_not_elf.so: not an ELF shared library"), std::string::npos) << r.err;
 }
 

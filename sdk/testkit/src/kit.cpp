@@ -44,14 +44,15 @@ void Kit::stopIfStarted() {
 }
 
 const boost::json::object& Kit::description() {
+  static const boost::json::object kNone;
   if (!description_) {
     const Answer a = invoke(target_, "describe", {}, {.check_schema = false});
     if (!a.ok() || !a.document.is_object()) {
+      // Not remembered: every check that needs the description fails with this message, not a misleading one.
       ADD_FAILURE() << "atsync invoke describe failed: " << a.describe();
-      description_ = boost::json::object{};
-    } else {
-      description_ = a.document.get_object();
+      return kNone;
     }
+    description_ = a.document.get_object();
   }
   return *description_;
 }

@@ -360,6 +360,7 @@ void eventsPoll(Kit& kit) {
 
 void checkOperation(Kit& kit, const std::string& operation) {
   kit.ensureStarted();
+  if (kit.description().empty()) return;  // the failure to read it is reported
   if (!kit.declares(operation)) {
     // operations.md: an operation the plugin does not implement answers not_supported.
     const Answer a = invoke(kit.target(), operation, kit.inputFor(operation, {}));

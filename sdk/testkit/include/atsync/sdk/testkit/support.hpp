@@ -24,7 +24,7 @@ struct ProcessResult {
   std::string err;
 };
 
-/// Runs `program` with `args` to completion; `env` entries are added to the inherited environment. Throws
+/// Runs `program` (a path, or a name looked up in PATH) with `args` to completion; `env` entries are added to the inherited environment. Throws
 /// std::runtime_error when the program cannot be started.
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env = {});

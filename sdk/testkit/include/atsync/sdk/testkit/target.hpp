@@ -5,7 +5,8 @@
 /// What a plugin author tells the conformance kit about the plugin under test and its sandbox. The kit drives the
 /// plugin through the real host (`atsync invoke`), so a Target names a binary and a config file, not a library; the
 /// hooks are the author's code that knows the vendor sandbox (how to start it, break it, count its 429s, fill it and
-/// sign its webhooks). Any hook left empty turns the checks that need it into skipped tests that say why.
+/// sign its webhooks). Any hook left empty turns the checks that need it into skipped tests that say why. A hook
+/// may throw (std::runtime_error with what went wrong): the check that called it fails with that message.
 
 #include <boost/json/object.hpp>
 
