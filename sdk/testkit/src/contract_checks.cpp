@@ -175,7 +175,9 @@ void checkPagination(Kit& kit) {
       // events.poll: an empty page ends the walk, and answers the cursor it was given.
       if (list.empty()) {
         const auto* given = input.if_contains("cursor");
-        if (given != nullptr) EXPECT_EQ(json::value(*cursor), json::value(*given)) << "an empty page must keep the cursor";
+        if (given != nullptr) {
+          EXPECT_EQ(json::value(*cursor), json::value(*given)) << "an empty page must keep the cursor";
+        }
         break;
       }
       ASSERT_TRUE(cursor != nullptr && cursor->is_string()) << "a page with events must give a cursor";

@@ -103,7 +103,9 @@ void opportunityFind(Kit& kit) {
   // A key never used finds nothing.
   const std::string other = "conformance-never-" + kit.unique();
   auto none = kit.call("opportunity.find", {{"key", other}, {"email", other + "@example.org"}, {"posting_id", o->posting_id}});
-  if (none) EXPECT_TRUE(isNull(*none, "opportunity")) << "opportunity.find finds something for a key never used";
+  if (none) {
+    EXPECT_TRUE(isNull(*none, "opportunity")) << "opportunity.find finds something for a key never used";
+  }
 }
 
 void opportunityGet(Kit& kit) {
@@ -156,7 +158,9 @@ void noteAdd(Kit& kit) {
   auto o = kit.opportunity();
   if (!o) return;
   auto note = addNote(kit, text(o->document, "id"));
-  if (note) EXPECT_FALSE(note->second.empty());
+  if (note) {
+    EXPECT_FALSE(note->second.empty());
+  }
 }
 
 void noteFind(Kit& kit) {
@@ -166,9 +170,13 @@ void noteFind(Kit& kit) {
   auto note = addNote(kit, opp);
   if (!note) return;
   auto found = kit.call("note.find", {{"key", note->first}, {"opportunity_id", opp}});
-  if (found) EXPECT_EQ(text(*found, "note_id"), note->second) << "note.find does not find the note note.add wrote";
+  if (found) {
+    EXPECT_EQ(text(*found, "note_id"), note->second) << "note.find does not find the note note.add wrote";
+  }
   auto none = kit.call("note.find", {{"key", "conformance-never-" + kit.unique()}, {"opportunity_id", opp}});
-  if (none) EXPECT_TRUE(isNull(*none, "note_id")) << "note.find finds a note for a key never used";
+  if (none) {
+    EXPECT_TRUE(isNull(*none, "note_id")) << "note.find finds a note for a key never used";
+  }
 }
 
 constexpr std::string_view kPdf = "%PDF-1.4\n% atsync conformance kit\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
@@ -215,8 +223,11 @@ void webhooksRegister(Kit& kit) {
   if (!out) return;
   // Safe to run on every start.
   auto again = kit.call("webhooks.register", kit.inputFor("webhooks.register", {{"url", url}}));
-  if (again) EXPECT_EQ(listSize(*again, "registered") + listSize(*again, "skipped"),
-                       listSize(*out, "registered") + listSize(*out, "skipped"));
+  if (again) {
+    EXPECT_EQ(listSize(*again, "registered") + listSize(*again, "skipped"),
+              listSize(*out, "registered") + listSize(*out, "skipped"))
+        << "webhooks.register a second time answers for another number of events";
+  }
 }
 
 void changesPoll(Kit& kit) {
@@ -255,7 +266,9 @@ void candidateGet(Kit& kit) {
   auto c = kit.candidate();
   if (!c) return;
   auto got = kit.call("candidate.get", kit.inputFor("candidate.get", {{"candidate_id", text(c->document, "id")}}));
-  if (got) EXPECT_EQ(text(objectAt(*got, "candidate"), "id"), text(c->document, "id"));
+  if (got) {
+    EXPECT_EQ(text(objectAt(*got, "candidate"), "id"), text(c->document, "id"));
+  }
 }
 
 void candidateFindByEmail(Kit& kit) {
@@ -267,7 +280,9 @@ void candidateFindByEmail(Kit& kit) {
         << "candidate.find_by_email does not find " << upper(c->email) << " (the match is case-insensitive)";
   }
   auto none = kit.call("candidate.find_by_email", {{"email", "conformance-never-" + kit.unique() + "@example.org"}});
-  if (none) EXPECT_TRUE(isNull(*none, "candidate")) << "candidate.find_by_email finds someone for an unknown address";
+  if (none) {
+    EXPECT_TRUE(isNull(*none, "candidate")) << "candidate.find_by_email finds someone for an unknown address";
+  }
 }
 
 void candidateLink(Kit& kit) {
@@ -294,7 +309,9 @@ void candidateSetStage(Kit& kit) {
   ASSERT_FALSE(stage.empty()) << "stages.list offers no stage other than the candidate's own";
   auto moved = kit.call("candidate.set_stage", kit.inputFor("candidate.set_stage",
                                                             {{"candidate_id", text(c->document, "id")}, {"stage", stage}}));
-  if (moved) EXPECT_EQ(text(objectAt(*moved, "candidate"), "stage"), stage);
+  if (moved) {
+    EXPECT_EQ(text(objectAt(*moved, "candidate"), "stage"), stage);
+  }
 }
 
 std::string historyCandidate(Kit& kit) {
@@ -342,7 +359,9 @@ void flowGet(Kit& kit) {
     GTEST_SKIP() << "flow.get needs a flow of the sandbox: give Target::samples[\"flow_id\"]";
   }
   auto out = kit.call("flow.get", kit.inputFor("flow.get", {{"flow_id", flow}}));
-  if (out && !flow.empty()) EXPECT_EQ(text(objectAt(*out, "flow"), "id"), flow);
+  if (out && !flow.empty()) {
+    EXPECT_EQ(text(objectAt(*out, "flow"), "id"), flow);
+  }
 }
 
 void eventsPoll(Kit& kit) {
