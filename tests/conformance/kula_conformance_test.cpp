@@ -66,12 +66,24 @@ kit::Target kulaTarget() {
   };
   t.stop = [sandbox] { sandbox->process.reset(); };
   t.inject_fault = [sandbox](kit::Fault f) {
-    sandbox->admin("PUT", "/_sandbox/faults",
-                   f == kit::Fault::kServerError ? json::object{{"error_rate", 1}}
-                                                 : json::object{{"commit_then_drop_rate", 1}});
+    switch (f) {
+      case kit::Fault::kServerError: sandbox->admin("PUT", "/_sandbox/faults", json::object{{"error_rate", 1}}); break;
+      case kit::Fault::kCommitThenDrop:
+        sandbox->admin("PUT", "/_sandbox/faults", json::object{{"commit_then_drop_rate", 1}});
+        break;
+      case kit::Fault::kRateLimited: {
+        // One request every 100 s with no burst beyond it, and that one spent here: the next ones get 429 with a
+        // Retry-After of 100 s.
+        sandbox->admin("PUT", "/_sandbox/rate-limit", json::object{{"requests_per_second", 0.01}, {"burst", 1}});
+        kit::httpCall("GET", sandbox->base_url + "/v1/stages", "", {{"Authorization", std::string("Bearer ") + kApiKey}});
+        break;
+      }
+    }
+    return true;
   };
   t.clear_faults = [sandbox] {
     sandbox->admin("PUT", "/_sandbox/faults", json::object{{"error_rate", 0}, {"commit_then_drop_rate", 0}});
+    sandbox->admin("PUT", "/_sandbox/rate-limit", json::object{{"requests_per_second", 0}, {"burst", 0}});
   };
   t.rate_limited_count = [sandbox] {
     std::int64_t n = 0;

@@ -69,8 +69,16 @@ kit::Target leverTarget() {
   };
   t.stop = [sandbox] { sandbox->process.reset(); };
   t.inject_fault = [sandbox](kit::Fault f) {
-    sandbox->admin("PUT", "/_sandbox/faults",
-                   f == kit::Fault::kServerError ? json::object{{"errorRate", 1}} : json::object{{"commitThenDropRate", 1}});
+    json::object faults;
+    switch (f) {
+      case kit::Fault::kServerError: faults = {{"errorRate", 1}}; break;
+      case kit::Fault::kCommitThenDrop: faults = {{"commitThenDropRate", 1}}; break;
+      case kit::Fault::kRateLimited:
+        faults = {{"script", json::array{{{"status", 429}, {"count", 1000}, {"retryAfter", "3"}}}}};
+        break;
+    }
+    sandbox->admin("PUT", "/_sandbox/faults", faults);
+    return true;
   };
   t.clear_faults = [sandbox] { sandbox->admin("PUT", "/_sandbox/faults", json::object{}); };
   t.rate_limited_count = [sandbox] {

@@ -63,6 +63,7 @@ void registerConformanceTests(Target target) {
   }
   add("ServerErrorIsRetryable", detail::checkServerErrorIsRetryable);
   add("DroppedWriteIsOutcomeUnknown", detail::checkDroppedWriteIsOutcomeUnknown);
+  add("RateLimitedIsRetryableAfter", detail::checkRateLimitedIsRetryableAfter);
   add("PaginatesOverThousandRecords", detail::checkPagination);
   add("BurstStaysUnderRateLimit", detail::checkBurst);
   add("WebhookGoodSignatureAccepted", [](Kit& k) { detail::checkWebhook(k, detail::WebhookCase::kGood); });

@@ -85,6 +85,7 @@ void checkDescribe(Kit& kit);
 void checkOperation(Kit& kit, const std::string& operation);
 void checkServerErrorIsRetryable(Kit& kit);
 void checkDroppedWriteIsOutcomeUnknown(Kit& kit);
+void checkRateLimitedIsRetryableAfter(Kit& kit);
 void checkPagination(Kit& kit);
 void checkBurst(Kit& kit);
 enum class WebhookCase { kGood, kTampered, kStale };

@@ -13,7 +13,7 @@
 ///
 /// Checks (suite `<Target::name>Conformance`): Describe, NotDeclaredIsNotSupported, one `Operation_<op>` per
 /// declared capability (answer valid against answers.schema.json, and what it says consistent with the other
-/// operations), ServerErrorIsRetryable, DroppedWriteIsOutcomeUnknown, PaginatesOverThousandRecords,
+/// operations), ServerErrorIsRetryable, DroppedWriteIsOutcomeUnknown, RateLimitedIsRetryableAfter, PaginatesOverThousandRecords,
 /// BurstStaysUnderRateLimit, Webhook{Good,Tampered,Stale}.
 
 #include "atsync/sdk/testkit/invoker.hpp"

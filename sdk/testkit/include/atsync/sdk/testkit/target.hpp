@@ -26,6 +26,7 @@ enum class Side { kAts, kPlatform };
 enum class Fault {
   kServerError,     ///< every request answered with a 5xx
   kCommitThenDrop,  ///< writes take effect, then the connection drops before the answer (outcome unknown)
+  kRateLimited,     ///< requests answered 429 with a Retry-After of at least 2 seconds
 };
 
 /// A webhook delivery as the host's ingress hands it to `webhook.parse`.
@@ -64,7 +65,9 @@ struct Target {
   /// Called once after the last check.
   std::function<void()> stop;
 
-  std::function<void(Fault)> inject_fault;
+  /// Makes the sandbox misbehave until clear_faults(); returns false for a fault this sandbox cannot make (the
+  /// check that needs it is skipped).
+  std::function<bool(Fault)> inject_fault;
   std::function<void()> clear_faults;
   /// How many 429 answers the sandbox has served so far (any counter that only grows).
   std::function<std::int64_t()> rate_limited_count;
