@@ -11,10 +11,11 @@
 ///       return RUN_ALL_TESTS();
 ///     }
 ///
-/// Checks (suite `<Target::name>Conformance`): Describe, NotDeclaredIsNotSupported, one `Operation_<op>` per
-/// declared capability (answer valid against answers.schema.json, and what it says consistent with the other
-/// operations), ServerErrorIsRetryable, DroppedWriteIsOutcomeUnknown, RateLimitedIsRetryableAfter, PaginatesOverThousandRecords,
-/// BurstStaysUnderRateLimit, Webhook{Good,Tampered,Stale}.
+/// Checks (suite `<Target::name>Conformance`, docs/plugin-authoring.md describes each): Describe; one
+/// `Operation_<op>` per operation of the side (a declared one answers valid against answers.schema.json and
+/// consistently with the others, an undeclared one answers not_supported); ServerErrorIsRetryable,
+/// RateLimitedIsRetryableAfter, DroppedWriteIsOutcomeUnknown, PaginatesOverThousandRecords,
+/// BurstStaysUnderRateLimit, WebhookGoodSignatureAccepted, WebhookTamperedRefused, WebhookStaleRefused.
 
 #include "atsync/sdk/testkit/invoker.hpp"
 #include "atsync/sdk/testkit/support.hpp"
