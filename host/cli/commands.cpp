@@ -61,6 +61,25 @@ const std::vector<Command>& commands() {
          {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"},
          {"--json", "", "", "machine-readable output"}}},
        &runPostings},
+      {{"invoke",
+        "atsync invoke -c FILE --connection ID --side ats|platform OPERATION [--input JSON] [--bytes FILE]\n"
+        "              [--bytes-out FILE] [--check-schema [--schema-dir DIR]] [--repeat N]",
+        "Runs one operation of a connection's connector (sdk/schema/operations.md) through the host's real HTTP,\n"
+        "auth and rate-limit stack, one attempt, and prints the answer document as JSON on stdout. The pseudo-operation\n"
+        "'describe' prints the plugin's description. Exit codes: 0 answer; 1 error answer (the error document is\n"
+        "printed); 2 bad usage, config or plugin; 3 --check-schema found the document off the SDK schemas (listed on\n"
+        "stderr).",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--connection", "", "ID", "connection id from the config"},
+         {"--side", "", "SIDE", "ats or platform: which connector of the connection"},
+         {"--input", "", "JSON", "the operation's input object (default {})"},
+         {"--bytes", "", "FILE", "bytes sent beside the input (file.add, webhook.parse body)"},
+         {"--bytes-out", "", "FILE", "where to write the bytes of the answer (resume.content)"},
+         {"--check-schema", "", "", "validate the answer (or error) against the SDK schemas"},
+         {"--schema-dir", "", "DIR", "the SDK schema folder (default: installed share/atsync-sdk/schema, else the source tree's)"},
+         {"--repeat", "", "N", "call N times in a row through the same lane (a burst); prints the last answer or first error"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+       &runInvoke},
       {{"demo", "atsync demo [--plugins DIR]",
         "Runs the sandbox scenario on this machine and reports what happened on each side.",
         {{"--plugins", "", "DIR", "plugin folder (default: ../plugins next to this binary)"}}},

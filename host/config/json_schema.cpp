@@ -169,7 +169,7 @@ Place element(const Place& p, std::size_t index) {
 
 class Validator {
 public:
-  explicit Validator(const ValidateOptions& options) : options_(options) {}
+  Validator(const ValidateOptions& options, const json::value& root) : options_(options), root_(&root) {}
 
   void validate(const json::value& schema, const json::value& inst, Place place,
                 std::vector<SchemaError>& out, int depth) {
@@ -189,6 +189,9 @@ public:
     const json::object& s = schema.get_object();
     if (!place.hidden && options_.hide_value && options_.hide_value(place.pointer)) place.hidden = true;
     if (isTrue(member(s, "x-atsync-secret"))) place.hidden = true;
+    if (const json::value* ref = member(s, "$ref"); ref != nullptr && ref->is_string()) {
+      if (!checkRef(ref->get_string(), inst, place, out, depth)) return;
+    }
 
     if (const unsigned allowed = allowedTypes(s); allowed != 0 && (typeBitOf(inst) & allowed) == 0) {
       out.push_back({SchemaError::Kind::kType, place.pointer,
@@ -219,6 +222,32 @@ public:
   }
 
 private:
+  // Validates `inst` against the schema `ref` names, in that schema's document (its own refs are relative to
+  // it). Returns false when the ref does not resolve (reported as kBadSchema).
+  bool checkRef(std::string_view ref, const json::value& inst, const Place& place, std::vector<SchemaError>& out,
+                int depth) {
+    const auto hash = ref.find('#');
+    const std::string_view file = ref.substr(0, hash);
+    const std::string_view fragment = hash == std::string_view::npos ? std::string_view() : ref.substr(hash + 1);
+    const json::value* document = root_;
+    if (!file.empty()) document = options_.resolve_ref ? options_.resolve_ref(file) : nullptr;
+    const json::value* target = document;
+    if (target != nullptr && !fragment.empty()) {
+      boost::system::error_code ec;
+      target = document->find_pointer(fragment, ec);
+    }
+    if (target == nullptr) {
+      out.push_back({SchemaError::Kind::kBadSchema, place.pointer,
+                     "the schema for " + place.name + " refers to '" + std::string(ref) + "', which is not known"});
+      return false;
+    }
+    const json::value* saved = root_;
+    root_ = document;
+    validate(*target, inst, place, out, depth + 1);
+    root_ = saved;
+    return true;
+  }
+
   void checkEnum(const json::array& values, const json::value& inst, const Place& place,
                  std::vector<SchemaError>& out) {
     if (std::find(values.begin(), values.end(), inst) != values.end()) return;
@@ -367,8 +396,17 @@ private:
     };
     count("minItems", true);
     count("maxItems", false);
+    std::size_t first_item = 0;
+    if (const json::value* prefix = member(s, "prefixItems"); prefix != nullptr && prefix->is_array()) {
+      const json::array& schemas = prefix->get_array();
+      for (; first_item < schemas.size() && first_item < inst.size(); ++first_item) {
+        validate(schemas[first_item], inst[first_item], element(place, first_item), out, depth + 1);
+      }
+    }
     if (const json::value* items = member(s, "items"); items != nullptr) {
-      for (std::size_t i = 0; i < inst.size(); ++i) validate(*items, inst[i], element(place, i), out, depth + 1);
+      for (std::size_t i = first_item; i < inst.size(); ++i) {
+        validate(*items, inst[i], element(place, i), out, depth + 1);
+      }
     }
   }
 
@@ -469,6 +507,7 @@ private:
   }
 
   const ValidateOptions& options_;
+  const json::value* root_;  // the document whose "#/..." fragments the schema being checked refers to
   std::map<std::string, std::optional<std::regex>> regexes_;
 };
 
@@ -523,7 +562,7 @@ std::string appendPointer(std::string_view pointer, std::string_view token) {
 std::vector<SchemaError> validateJson(const json::value& schema, const json::value& instance,
                                       const ValidateOptions& options) {
   std::vector<SchemaError> out;
-  Validator validator(options);
+  Validator validator(options, schema);
   validator.validate(schema, instance, Place{"", options.root_name, false}, out, 0);
   return out;
 }

@@ -5,8 +5,10 @@
 //   type (one or a list), properties, required, additionalProperties (false or a schema), enum, const,
 //   pattern (ECMAScript, unanchored as the spec says), minLength/maxLength, minimum/maximum,
 //   exclusiveMinimum/exclusiveMaximum, items, minItems/maxItems, allOf/anyOf/oneOf, format: uri
-//   (an http or https URL), and the annotation "x-atsync-secret": true marking fields whose values are
-//   secrets. description/default/title/$schema/$id and unknown keywords are ignored.
+//   (an http or https URL), $ref (a fragment "#/$defs/x" within the same document, or "other.schema.json" and
+//   "other.schema.json#/pointer" resolved through ValidateOptions::resolve_ref), prefixItems, and the annotation
+//   "x-atsync-secret": true marking fields whose values are secrets. description/default/title/$schema/$id/$defs
+//   and unknown keywords are ignored.
 // Errors are values carrying a JSON pointer, so the caller can map them back to a file position.
 
 #include <functional>
@@ -37,6 +39,9 @@ struct ValidateOptions {
   // True for pointers whose values must not be echoed (e.g. they came from environment variables).
   // Values under "x-atsync-secret" are never echoed regardless.
   std::function<bool(std::string_view pointer)> hide_value;
+  // Finds the document a "$ref" names by file ("candidate.schema.json"); null when unknown, which is reported as
+  // a kBadSchema error. Unset: only same-document fragments ("#/$defs/x") resolve.
+  std::function<const boost::json::value*(std::string_view file)> resolve_ref;
 };
 
 std::vector<SchemaError> validateJson(const boost::json::value& schema, const boost::json::value& instance,

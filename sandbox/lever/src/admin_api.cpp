@@ -308,7 +308,7 @@ void registerAdminRoutes(Impl& s) {
     }
     return jsonResponse(found ? 200 : 404, json::object{{"revoked", found}});
   });
-  // {"seed": "small"|"large"|"empty"}: fresh account, no webhooks, deliveries, tokens or counters.
+  // {"seed": "small"|"medium"|"large"|"empty"}: fresh account, no webhooks, deliveries, tokens or counters.
   a.add("POST", "/_sandbox/reset", [self](Request& r) {
     auto body = jsonBody(r);
     if (auto* e = std::get_if<Response>(&body)) return *e;
@@ -316,7 +316,7 @@ void registerAdminRoutes(Impl& s) {
     {
       auto lock = self->state.lock();
       if (!seedAccount(self->state.data(), seed_name, self->random)) {
-        return badRequest("unknown seed '" + seed_name + "' (expected small, large or empty)");
+        return badRequest("unknown seed '" + seed_name + "' (expected small, medium, large or empty)");
       }
       self->disabled_webhook_groups.clear();
     }

@@ -74,7 +74,7 @@ Impl::Impl(LeverSandbox::Options o)
   {
     auto lock = state.lock();
     if (!seedAccount(state.data(), options.seed, random)) {
-      throw std::invalid_argument("unknown seed '" + options.seed + "' (expected small, large or empty)");
+      throw std::invalid_argument("unknown seed '" + options.seed + "' (expected small, medium, large or empty)");
     }
   }
   registerReferenceRoutes(*this);
@@ -282,7 +282,7 @@ void LeverSandbox::reset(const std::string& seed) {
   {
     auto lock = impl_->state.lock();
     if (!detail::seedAccount(impl_->state.data(), seed, impl_->random)) {
-      throw std::invalid_argument("unknown seed '" + seed + "' (expected small, large or empty)");
+      throw std::invalid_argument("unknown seed '" + seed + "' (expected small, medium, large or empty)");
     }
     impl_->disabled_webhook_groups.clear();
   }

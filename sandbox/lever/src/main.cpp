@@ -11,7 +11,7 @@
 namespace {
 
 void usage(std::ostream& os) {
-  os << "usage: atsync-sandbox-lever [--port P] [--seed small|large|empty] [--rate R --burst B]\n"
+  os << "usage: atsync-sandbox-lever [--port P] [--seed small|medium|large|empty] [--rate R --burst B]\n"
         "                            [--token-expires-in S] [--api-key K]... [--oauth-client ID:SECRET]...\n"
         "                            [--webhook-base-delay-ms MS]\n";
 }

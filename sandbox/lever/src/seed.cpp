@@ -210,9 +210,9 @@ void addCandidate(LeverData& d, Random& random, const std::string& name, const s
 }  // namespace
 
 bool seedAccount(LeverData& data, std::string_view seed, Random& random) {
-  if (seed != "small" && seed != "large" && seed != "empty") return false;
+  if (seed != "small" && seed != "medium" && seed != "large" && seed != "empty") return false;
   data.clear();
-  random.reseed(seed == "large" ? 0x1a49e : 0x5a11);
+  random.reseed(seed == "large" ? 0x1a49e : seed == "medium" ? 0x3ed1 : 0x5a11);
   addReferenceData(data);
   if (seed == "small") {
     // 26 people, 4 of whom have a second opportunity: 30 opportunities.
@@ -228,12 +228,13 @@ bool seedAccount(LeverData& data, std::string_view seed, Random& random) {
                    kSeedEpochMs + 40 * kDayMs + static_cast<std::int64_t>(i) * kDayMs, i % 2 == 0);
       if (i < 26) contact_ids.push_back(data.opportunities.back().contact_id);
     }
-  } else if (seed == "large") {
-    constexpr std::size_t kCount = 12000;
-    data.opportunities.reserve(kCount);
+  } else if (seed == "large" || seed == "medium") {
+    // medium: just over a thousand, for checks that must page past 1,000 records quickly (the SDK conformance kit).
+    const std::size_t count = seed == "large" ? 12000 : 1200;
+    data.opportunities.reserve(count);
     char name[64];
     char email[96];
-    for (std::size_t i = 0; i < kCount; ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       std::snprintf(name, sizeof name, "%s %s %05zu", kFirst[i % kFirst.size()], kLast[(i / 20) % kLast.size()], i);
       std::snprintf(email, sizeof email, "candidate%05zu@example.org", i);
       addCandidate(data, random, name, email, nullptr, i, kSeedEpochMs + 40 * kDayMs + static_cast<std::int64_t>(i) * 60000,

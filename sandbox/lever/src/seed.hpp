@@ -12,7 +12,7 @@ namespace atsync::sandbox::lever::detail {
 /// from it, so a seed is byte-for-byte reproducible.
 inline constexpr std::int64_t kSeedEpochMs = 1704067200000;
 
-/// Fills `data` (cleared first) with "small", "large" or "empty" (reference data only). Returns false for
+/// Fills `data` (cleared first) with "small", "medium", "large" or "empty" (reference data only). Returns false for
 /// an unknown seed name.
 bool seedAccount(LeverData& data, std::string_view seed, Random& random);
 

@@ -52,7 +52,7 @@ class LeverSandbox {
  public:
   struct Options {
     std::uint16_t port = 0;       ///< 0 = ephemeral
-    std::string seed = "small";   ///< small | large | empty
+    std::string seed = "small";   ///< small | medium (1,200 opportunities) | large (12,000) | empty
     double rate_per_second = 10;  ///< per credential; 0 disables the limit
     double burst = 20;
     int token_expires_in_s = 3600;
