@@ -169,7 +169,7 @@ const std::vector<Migration> kMigrations = {
     {4,
      "single-flight OAuth refresh across processes",
      {
-         // Lever rotates refresh tokens on use: two processes refreshing one connection's token at once would leave
+         // Vendors that rotate refresh tokens on use: two processes refreshing one connection's token at once would leave
          // one of them (and the store) with a dead token. A process claims the refresh in the row first; saving
          // the new tokens clears the claim, and an expired claim (its holder died) may be taken over.
          "ALTER TABLE tokens ADD COLUMN refresh_holder TEXT NOT NULL DEFAULT ''",
