@@ -285,9 +285,12 @@ TEST_F(EndToEnd, NotesSyncOnlyToKulaCreatedOpportunitiesAndNeverPrivate) {
   EXPECT_EQ(leverNotesContaining(opp, shared), 1);
   EXPECT_EQ(leverNotesAnywhere(secret), 0);
   EXPECT_EQ(leverNotesAnywhere(on_imported), 0);
-  // The note's author travels with it.
+  // The note's author travels with it; the Lever plugin composes the text from the platform's name (SDK 1.1) as
+  // the host composed it before.
   for (const auto& t : leverNoteTexts(opp)) {
-    if (t.find(shared) != std::string::npos) EXPECT_NE(t.find("Sam Recruiter"), std::string::npos) << t;
+    if (t.find(shared) != std::string::npos) {
+      EXPECT_EQ(t.rfind(shared + "\n\n\u2014 Sam Recruiter (Kula)\n\n\u2014 via Kula \u00b7 atsync:", 0), 0u) << t;
+    }
   }
 }
 
@@ -313,6 +316,13 @@ TEST_F(EndToEnd, LoggedMessageBecomesLeverNote) {
   ASSERT_TRUE(waitQuiet(seconds(30)));
 
   EXPECT_EQ(leverNotesContaining(opp, reply.body), 1);
+  for (const auto& t : leverNoteTexts(opp)) {
+    if (t.find(reply.body) == std::string::npos) continue;
+    EXPECT_EQ(t.rfind("Kula email message (inbound): Re: Backend roles at Acme\n\nThursday at 10 works for me.\n\n"
+                      "\u2014 via Kula \u00b7 atsync:", 0),
+              0u)
+        << t;
+  }
   EXPECT_EQ(leverNotesAnywhere(other.body), 0);
   EXPECT_TRUE(leverOpportunities("katherine.johnson@example.com").empty());
 }
