@@ -2,6 +2,8 @@
 // The `atsync` binary as an operator meets it: real process, real plugins, real files.
 #include "run_process.hpp"
 
+#include <atsync/sdk/abi.h>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -82,13 +84,15 @@ TEST(Cli, PluginsJsonListsLeverAndKula) {
   auto r = atsync({"plugins", "--dir", pluginDir(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = boost::json::parse(r.out).as_object();
-  EXPECT_EQ(doc.at("host_abi").as_string(), "1.0");
+  // This tree's ABI: the host's, and the plugins' built with it.
+  const std::string abi = std::to_string(ATSYNC_ABI_VERSION_MAJOR) + "." + std::to_string(ATSYNC_ABI_VERSION_MINOR);
+  EXPECT_EQ(doc.at("host_abi").as_string(), abi);
   EXPECT_TRUE(doc.at("refused").as_array().empty());
   std::map<std::string, std::string> roles;
   for (const auto& p : doc.at("plugins").as_array()) {
     const auto& o = p.as_object();
     roles[std::string(o.at("name").as_string())] = std::string(o.at("role").as_string());
-    EXPECT_EQ(o.at("abi").as_string(), "1.0");
+    EXPECT_EQ(o.at("abi").as_string(), abi);
     EXPECT_TRUE(o.at("capabilities").is_array());
     EXPECT_TRUE(std::filesystem::exists(std::string(o.at("file").as_string())));
   }
