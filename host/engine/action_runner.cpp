@@ -84,7 +84,9 @@ json::object noteInput(const json::object& in, const store::Command& c, const st
     json::object message;
     if (auto channel = sdk::detail::optString(m, "channel")) message["channel"] = *channel;
     if (auto direction = sdk::detail::optString(m, "direction")) message["direction"] = *direction;
-    if (auto subject = sdk::detail::optString(m, "subject"); subject && !subject->empty()) message["subject"] = *subject;
+    if (auto subject = sdk::detail::optString(m, "subject"); subject && !subject->empty()) {
+      message["subject"] = *subject;
+    }
     input["message"] = std::move(message);
     return input;
   }
@@ -193,7 +195,10 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
     if (const auto* o = f.if_contains("opportunity"); o && o->is_object()) opportunity = *o;
   }
   if (!opportunity.is_object()) {
-    json::object input{{"key", c.key}, {"person", person}, {"posting_id", posting_id}, {"origin", str(in, "origin", "sourced")},
+    json::object input{{"key", c.key},
+                       {"person", person},
+                       {"posting_id", posting_id},
+                       {"origin", str(in, "origin", "sourced")},
                        {"platform", platformOf(*sides_.platform)}};
     if (const auto* referrer = in.if_contains("referrer")) input["referrer"] = *referrer;
     auto created = sides_.ats->invoke(sdk::op::kOpportunityCreate, input);
