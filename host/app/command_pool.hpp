@@ -35,7 +35,7 @@
 namespace atsync::host::app {
 
 /// What a command holds while it runs: no other command holding one of these may run at the same time. Its group,
-/// and for an import the person it is about (lower-cased email, Lever contact).
+/// and for an import the person it is about (lower-cased email, the ATS's contact id).
 std::vector<std::string> commandSubjects(const store::Command& command);
 
 /// Whether a command may run beside others (an import); any other action runs alone.

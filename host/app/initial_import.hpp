@@ -42,7 +42,8 @@ struct ImportSummary {
 /// failures in a row: by then the vendor is down rather than blinking, and a serving host finishes the work later.
 inline constexpr std::int64_t kMaxImportRetryWaitMs = 60000;
 /// Imports of different people run at once, at most this many (app/command_pool.hpp). Each mostly waits on vendor
-/// round trips; 8 kept up with Lever's page rate on a loaded 2-core machine where 4 did not (bench/NOTES.md, 5).
+/// round trips; 8 kept up with an ATS's page rate of 10 requests/s on a loaded 2-core machine where 4 did not
+/// (bench/NOTES.md, 5).
 inline constexpr int kImportConcurrency = 8;
 
 using ImportProgressFn = std::function<void(const ImportProgress&)>;

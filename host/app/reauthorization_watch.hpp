@@ -2,9 +2,9 @@
 #pragma once
 
 // Notices when a connection's OAuth credentials go to "needs re-authorization" (the vendor refused the refresh
-// token: revoked in Lever's Authorized Apps, or 90 days idle) and says so where operators look: an error in the
-// activity log, the connection's state document in the store, and the log. The credentials themselves already
-// fail fast; /readyz, the admin API and /metrics read their state directly.
+// token: the grant was revoked in the vendor's settings, or expired unused) and says so where operators look: an
+// error in the activity log, the connection's state document in the store, and the log. The credentials themselves
+// already fail fast; /readyz, the admin API and /metrics read their state directly.
 
 #include "app/periodic_task.hpp"
 #include "engine/lanes.hpp"

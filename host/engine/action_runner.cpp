@@ -59,21 +59,46 @@ std::string firstEmail(const json::object& person) {
   return emails.empty() ? std::string() : emails.front();
 }
 
-/// The text of a Lever-bound note for a platform note or a conversation message (F8, F9).
-std::string noteBody(const json::object& in) {
-  if (str(in, "kind") == "message") {
+/// `platform:{name}` for the ATS's writes (SDK 1.1): the platform plugin's display name, which the ATS plugin puts
+/// in the source, tags and note text it writes instead of a name of its own.
+json::object platformOf(const runtime::Connector& platform) {
+  return json::object{{"name", platform.plugin().manifest().display_name}};
+}
+
+/// note.add's input for an add_note command: the platform's text as written, and what the ATS plugin needs to
+/// compose what its users read (who wrote it, a message's channel and direction). The command's input is the
+/// platform's item as the rules stored it, so commands queued before this change run the same way. An input with
+/// a `body` and no `kind` (composed by an older host) goes through as it is: the plugin posts it as its body.
+json::object noteInput(const json::object& in, const store::Command& c, const std::string& opportunity_id,
+                       const runtime::Connector& platform) {
+  json::object input{{"key", c.key}, {"opportunity_id", opportunity_id}, {"platform", platformOf(platform)}};
+  const std::string kind = str(in, "kind");
+  if (kind.empty() && in.contains("body")) {
+    input["body"] = str(in, "body");
+    return input;
+  }
+  if (kind == "message") {
     const auto& m = objectAt(in, "message");
-    std::string body = "Kula " + str(m, "channel", "email") + " message (" + str(m, "direction", "outbound") + ")";
-    if (!str(m, "subject").empty()) body += ": " + str(m, "subject");
-    body += "\n\n" + str(m, "body");
-    return body;
+    input["kind"] = "message";
+    input["body"] = str(m, "body");
+    json::object message;
+    if (auto channel = sdk::detail::optString(m, "channel")) message["channel"] = *channel;
+    if (auto direction = sdk::detail::optString(m, "direction")) message["direction"] = *direction;
+    if (auto subject = sdk::detail::optString(m, "subject"); subject && !subject->empty()) {
+      message["subject"] = *subject;
+    }
+    input["message"] = std::move(message);
+    return input;
   }
   const auto& n = objectAt(in, "note");
-  std::string body = str(n, "body");
+  input["kind"] = "note";
+  input["body"] = str(n, "body");
   if (const auto* author = sdk::detail::object(n, "author"); author && !str(*author, "name").empty()) {
-    body += "\n\n— " + str(*author, "name") + " (Kula)";
+    json::object who{{"name", str(*author, "name")}};
+    if (auto email = sdk::detail::optString(*author, "email"); email && !email->empty()) who["email"] = *email;
+    input["author"] = std::move(who);
   }
-  return body;
+  return input;
 }
 
 }  // namespace
@@ -170,7 +195,11 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
     if (const auto* o = f.if_contains("opportunity"); o && o->is_object()) opportunity = *o;
   }
   if (!opportunity.is_object()) {
-    json::object input{{"key", c.key}, {"person", person}, {"posting_id", posting_id}, {"origin", str(in, "origin", "sourced")}};
+    json::object input{{"key", c.key},
+                       {"person", person},
+                       {"posting_id", posting_id},
+                       {"origin", str(in, "origin", "sourced")},
+                       {"platform", platformOf(*sides_.platform)}};
     if (const auto* referrer = in.if_contains("referrer")) input["referrer"] = *referrer;
     auto created = sides_.ats->invoke(sdk::op::kOpportunityCreate, input);
     if (!created) return failed(created.error());
@@ -308,8 +337,7 @@ ActionOutcome ActionRunner::addNote(const store::Command& c, const json::object&
       return done("note was already on opportunity " + link->opportunity_id, id);
     }
   }
-  json::object input{{"key", c.key}, {"opportunity_id", link->opportunity_id}, {"body", noteBody(in)}};
-  auto out = sides_.ats->invoke(sdk::op::kNoteAdd, input);
+  auto out = sides_.ats->invoke(sdk::op::kNoteAdd, noteInput(in, c, link->opportunity_id, *sides_.platform));
   if (!out) return failed(out.error());
   return done("note added to opportunity " + link->opportunity_id, sdk::detail::optString(objectOf(out->document), "note_id"));
 }

@@ -93,8 +93,8 @@ RuleOutcome newCandidacy(const store::InboxEvent& e, const json::object& data, s
 /// time per linked subject is kept as a mark; echoes count too: they are the newest state.
 ///
 /// The mark lasts 30 days from the last stage event of its subject, renewed by each newer one. That outlasts every
-/// way an old event comes back: a late webhook is refused past its replay window (Lever's webhook_max_age_s, 7 days
-/// at most; Kula's 5 minutes), reconciliation asks only for what happened since its cursor, and an operator's replay
+/// way an old event comes back: a late webhook is refused past its plugin's replay window (7 days at most for the
+/// plugins in this tree), reconciliation asks only for what happened since its cursor, and an operator's replay
 /// reaches back as far as the inbox keeps events (retention.inbox_days, 30 by default). A subject that has not moved
 /// for 30 days has no stale event left to fear, and its mark no longer needs a row of its own. (With inbox_days
 /// raised above 30, a replay of events older than 30 days finds no mark for a subject that has not moved since, and

@@ -41,9 +41,10 @@ struct ConnectorContext {
 };
 
 /// invoke() may be called from several threads at once. The host's side of it is thread-safe (the HTTP lane, the
-/// state store, logging), and the plugins in this tree keep no mutable state per instance (Kula's refusal count is
-/// atomic). `atsync run` has always relied on it — ingress threads parse webhooks while a worker runs actions on
-/// the same instance — and `atsync import` reads its next page while its commands run (app/command_pool.hpp).
+/// state store, logging), and the plugins in this tree keep no mutable state per instance (what they do count, such
+/// as refused webhooks, is atomic). `atsync run` has always relied on it — ingress threads parse webhooks while a
+/// worker runs actions on the same instance — and `atsync import` reads its next page while its commands run
+/// (app/command_pool.hpp).
 class Connector {
  public:
   /// Binds credentials, strips them from `config`, and creates the plugin instance.

@@ -10,7 +10,7 @@
 //    HKDF means any such string (a passphrase, 32 random bytes in hex or base64) yields a uniform key, and the
 //    same string always yields the same key, so no key file format has to be documented or parsed.
 //  - Associated data binds a ciphertext to where it belongs ("connection/plugin"): a row copied to another
-//    connection fails authentication instead of handing one customer's Lever tokens to another.
+//    connection fails authentication instead of handing one customer's ATS tokens to another.
 //  - Sealed text: "v1." + base64(nonce || ciphertext || tag). Text, not raw bytes, so it travels through both
 //    SQLite and PostgreSQL columns and logs of the database unchanged; the version prefix leaves room for key
 //    rotation later.

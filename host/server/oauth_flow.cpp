@@ -121,7 +121,8 @@ PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<s
   const std::string& state = issued.state;
 
   std::vector<std::string> scopes = settings.scopes;
-  // Without offline_access Lever issues no refresh token, and the connection would die after an hour.
+  // Without offline_access an authorization server may issue no refresh token (some do not), and the connection would
+  // die with its first access token.
   if (std::find(scopes.begin(), scopes.end(), "offline_access") == scopes.end()) scopes.insert(scopes.begin(), "offline_access");
   std::string scope;
   for (const auto& s : scopes) scope += (scope.empty() ? "" : " ") + s;

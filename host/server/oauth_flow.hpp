@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// F1, the operator's side of the OAuth 2 authorization-code flow (LEVER-API.md §1b):
+// F1, the operator's side of the OAuth 2 authorization-code flow (RFC 6749 §4.1, endpoints from the plugin):
 //   POST /api/v1/connections/{id}/authorize  (admin token) -> {start_url}: a single-use ticket, valid a minute
 //   GET /oauth/{connection}/start?ticket=T[&plugin=P]  -> 302 to the ATS's authorize URL (client_id, redirect_uri,
 //       response_type=code, scope incl. offline_access, audience, the plugin's extra parameters, state), and an

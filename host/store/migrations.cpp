@@ -169,8 +169,8 @@ const std::vector<Migration> kMigrations = {
     {4,
      "single-flight OAuth refresh across processes",
      {
-         // Lever rotates refresh tokens on use: two processes refreshing one connection's token at once would leave
-         // one of them (and the store) with a dead token. A process claims the refresh in the row first; saving
+         // Some vendors rotate refresh tokens on use: two processes refreshing one connection's token at once would
+         // leave one of them (and the store) with a dead token. A process claims the refresh in the row first; saving
          // the new tokens clears the claim, and an expired claim (its holder died) may be taken over.
          "ALTER TABLE tokens ADD COLUMN refresh_holder TEXT NOT NULL DEFAULT ''",
          "ALTER TABLE tokens ADD COLUMN refresh_until_ms BIGINT NOT NULL DEFAULT 0",

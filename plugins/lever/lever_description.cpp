@@ -85,7 +85,8 @@ sdk::Description LeverConnector::describe() {
       {"lead-new", "New lead", "new", {}},
       {"lead-reached-out", "Reached out", "contacted", {}},
       {"lead-responded", "Responded", "replied", {}},
-      // Kula has no "applied" stage; a new applicant is closest to a prospect who said they are interested.
+      // "interested", not "applied": outreach platforms often have no applied stage, and a new applicant is closest
+      // to a prospect who said they are interested.
       {"applicant-new", "New applicant", "interested", {}},
       {"", "Recruiter screen", "screening", {"Phone Screen", "Phone screen", "Recruiter Screen", "Screen"}},
       {"", "On-site interview", "interviewing", {"On-site Interview", "Onsite", "Interview", "Team Interview"}},

@@ -11,13 +11,15 @@ std::string markerFor(std::string_view key) { return sha256Hex(key).substr(0, 16
 
 std::string markerTag(std::string_view key) { return std::string(kAtsyncTag) + ":" + markerFor(key); }
 
-std::string noteSignature(std::string_view key, std::string_view author_name) {
+std::string noteSignature(std::string_view key, std::string_view author_name, std::string_view platform) {
   std::string line = "\u2014 ";
   if (!author_name.empty()) {
     line += author_name;
     line += " ";
   }
-  line += "via Kula \u00b7 ";
+  line += "via ";
+  line += platform;
+  line += " \u00b7 ";
   line += markerTag(key);
   return line;
 }

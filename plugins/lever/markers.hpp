@@ -13,8 +13,6 @@ namespace atsync::lever {
 
 /// The tag every opportunity atsync creates carries, so recruiters can filter them in Lever.
 inline constexpr std::string_view kAtsyncTag = "atsync";
-/// The source atsync opportunities carry (Kula's own Ashby integration uses the same name).
-inline constexpr std::string_view kSource = "Kula";
 
 /// 16 lower-case hex digits derived from `key`.
 std::string markerFor(std::string_view key);
@@ -22,9 +20,9 @@ std::string markerFor(std::string_view key);
 /// "atsync:<marker>": the tag put on an opportunity created for `key`.
 std::string markerTag(std::string_view key);
 
-/// The last line of a note written for `key`: "— via Kula · atsync:<marker>", or "— <author> via Kula · ..."
-/// when the note has an author on Kula's side (Lever attributes it to the integration user).
-std::string noteSignature(std::string_view key, std::string_view author_name);
+/// The last line of a note written for `key`: "— via <platform> · atsync:<marker>", or "— <author> via <platform> · ..."
+/// when the note has an author on the platform's side (Lever attributes it to the integration user).
+std::string noteSignature(std::string_view key, std::string_view author_name, std::string_view platform);
 
 /// True if `text` carries the marker of `key` as a whole token (not as a prefix of a longer hex run).
 bool hasMarker(std::string_view text, std::string_view key);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// note.add / note.find and file.add / file.find: Kula notes, conversations and resumes on a Lever opportunity,
+// note.add / note.find and file.add / file.find: a platform's notes, conversations and resumes on a Lever opportunity,
 // each with a way for a retry to see whether an earlier attempt already landed.
 #include "crypto.hpp"
 #include "lever_connector.hpp"
 #include "lever_parse.hpp"
 #include "markers.hpp"
+#include "platform_text.hpp"
 
 #include <atsync/sdk/detail/json_fields.hpp>
 
@@ -51,12 +52,20 @@ sdk::Output LeverConnector::noteAdd(const sdk::Input& input) {
   const auto& in = input.object(kWhat);
   const std::string key = requireString(in, "key", kWhat);
   const std::string opportunity_id = opportunityIdOf(in, kWhat);
-  const std::string body = requireString(in, "body", kWhat);
+  const std::string platform = platformName(in);
+  const std::string text = noteText(in, platform);
+  if (text.empty()) {
+    throw sdk::OperationError(sdk::errc::kInvalidInput, "note.add: missing field 'body' (expected a non-empty string)");
+  }
+  // Without `kind` (an SDK 1.0 host) the body is already composed and the author, if any, signs the marker line;
+  // with it, noteText named the author in the text, as the note has always read.
   std::string author;
-  if (const auto* a = sdk::detail::field(in, "author")) author = json::value_to<sdk::Author>(*a).name;
+  if (str(in, "kind").empty()) {
+    if (const auto* a = sdk::detail::field(in, "author")) author = json::value_to<sdk::Author>(*a).name;
+  }
   // Lever notes written through the API cannot carry metadata, so the marker travels in the text: a last
   // line a recruiter reads as attribution and note.find reads as the command key.
-  const std::string value = body + "\n\n" + noteSignature(key, author);
+  const std::string value = text + "\n\n" + noteSignature(key, author, platform);
   return json::object{{"note_id", postNote(opportunity_id, value)}};
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// opportunity.create, opportunity.find, opportunity.get and opportunity.set_stage: a Kula flow or referral becomes a Lever
-// opportunity, a retry finds it again by its marker tag, and stage changes are written back.
+// opportunity.create, opportunity.find, opportunity.get and opportunity.set_stage: a platform's flow or referral becomes
+// a Lever opportunity, a retry finds it again by its marker tag, and stage changes are written back.
 #include "lever_connector.hpp"
 #include "lever_parse.hpp"
 #include "markers.hpp"
+#include "platform_text.hpp"
 
 #include <atsync/sdk/detail/json_fields.hpp>
 
@@ -18,10 +19,10 @@ using sdk::detail::optString;
 using sdk::detail::requireString;
 using sdk::detail::str;
 
-// Lever's origin enum (LEVER-API.md §6). Kula writes sourced (flows) and referred (Circles).
+// Lever's origin enum (LEVER-API.md §6). The host writes sourced (flows) and referred (referrals).
 constexpr std::array<std::string_view, 6> kOrigins{"sourced", "referred", "applied", "agency", "internal", "university"};
 
-// Lever's phone types; anything else (Kula's "cell", "") becomes "other" rather than a refused create.
+// Lever's phone types; anything else (a platform's "cell", "") becomes "other" rather than a refused create.
 std::string phoneType(const std::string& type) {
   for (std::string_view known : {"mobile", "home", "work", "skype", "other"}) {
     if (type == known) return type;
@@ -30,7 +31,7 @@ std::string phoneType(const std::string& type) {
 }
 
 json::object createBody(const sdk::Person& person, const std::string& posting_id, const std::string& origin,
-                        const std::optional<std::string>& stage_id, std::string_view key) {
+                        const std::optional<std::string>& stage_id, std::string_view key, std::string_view platform) {
   json::object body;
   body["name"] = person.name;
   if (!person.headline.empty()) body["headline"] = person.headline;
@@ -43,7 +44,8 @@ json::object createBody(const sdk::Person& person, const std::string& posting_id
   body["links"] = sdk::detail::toArray(person.links);
   body["postings"] = json::array{json::value(posting_id)};  // Lever refuses more than one
   body["origin"] = origin;
-  body["sources"] = json::array{json::value(kSource)};
+  // The platform's name, so recruiters see where the candidate came from (and can filter by it).
+  body["sources"] = json::array{json::value(platform)};
   body["tags"] = json::array{json::value(kAtsyncTag), json::value(markerTag(key))};
   if (stage_id) body["stage"] = *stage_id;
   return body;
@@ -85,7 +87,8 @@ sdk::Output LeverConnector::opportunityCreate(const sdk::Input& input) {
 
   auto request = api_.request("POST", "/opportunities", "POST /opportunities");
   api_.performAs(request);  // required: Lever answers 400 "Missing perform_as parameter" without it
-  request.json = createBody(person, posting_id, origin, stage_id, key);
+  const std::string platform = platformName(in);
+  request.json = createBody(person, posting_id, origin, stage_id, key, platform);
   // Not idempotent: a blind retry after a lost answer would create a second opportunity. The engine runs
   // opportunity.find with the same key first.
   const json::object envelope = api_.call(request);
@@ -102,9 +105,8 @@ sdk::Output LeverConnector::opportunityCreate(const sdk::Input& input) {
     // whole operation would make the engine's retry find it and stop, so the note's outcome is reported instead.
     const std::string name = str(*referrer, "name");
     const std::string email = str(*referrer, "email");
-    std::string text = "Referred by " + (name.empty() ? std::string("a Kula user") : name);
-    if (!email.empty()) text += " <" + email + ">";
-    text += " through Kula Circles.\n\n" + noteSignature(key + "#referrer", "");
+    const std::string text =
+        referrerText(name, email, platform) + "\n\n" + noteSignature(key + "#referrer", "", platform);
     try {
       out["referrer_note_id"] = postNote(opportunity.id, text);
     } catch (const sdk::OperationError& e) {

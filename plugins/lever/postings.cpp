@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// postings.list and stages.list: the reference data a Kula admin links flows and stage mappings to.
+// postings.list and stages.list: the reference data a platform admin links flows and stage mappings to.
 #include "lever_connector.hpp"
 #include "lever_parse.hpp"
 

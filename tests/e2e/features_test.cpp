@@ -289,7 +289,9 @@ TEST_P(Features, NotesSyncOnlyToKulaCreatedOpportunitiesAndNeverPrivate) {
   EXPECT_EQ(ats().notesAnywhere(on_imported), 0);
   // The note's author travels with it.
   for (const auto& t : ats().noteTexts(opp)) {
-    if (contains(t, shared)) EXPECT_TRUE(contains(t, "Sam Recruiter")) << t;
+    if (!contains(t, shared)) continue;
+    EXPECT_TRUE(contains(t, "Sam Recruiter")) << t;
+    EXPECT_TRUE(contains(t, "Kula")) << "the ATS plugin names the platform it was given: " << t;
   }
 }
 
@@ -315,6 +317,12 @@ TEST_P(Features, LoggedMessageBecomesANote) {
   ASSERT_TRUE(waitQuiet(seconds(30)));
 
   EXPECT_EQ(notesContaining(opp, reply.body), 1);
+  // The ATS plugin composes the note: which platform, which way, the subject.
+  for (const auto& t : ats().noteTexts(opp)) {
+    if (!contains(t, reply.body)) continue;
+    EXPECT_TRUE(contains(t, "Kula")) << t;
+    EXPECT_TRUE(contains(t, reply.subject)) << t;
+  }
   EXPECT_EQ(ats().notesAnywhere(other.body), 0);
   EXPECT_TRUE(ats().opportunitiesOf("katherine.johnson@example.com").empty());
 }

@@ -68,7 +68,8 @@ TEST_F(LeverConnectorTest, CreatesASourcedOpportunityMarkedForAtsync) {
                       json::object{{"key", "flow-7/cand-1"},
                                    {"person", person},
                                    {"posting_id", seed::kPostingInternalTools},
-                                   {"origin", "sourced"}});
+                                   {"origin", "sourced"},
+                                   {"platform", {{"name", "Kula"}}}});
   EXPECT_EQ(out.at("deduped_contact"), false);
   const auto& o = out.at("opportunity").as_object();
   EXPECT_EQ(o.at("person").at("name"), "Grace Hopper");
@@ -114,13 +115,14 @@ TEST_F(LeverConnectorTest, ReferralRecordsTheReferrerInTheFirstNote) {
                                    {"person", newPerson("Alan Turing", "alan@example.net")},
                                    {"posting_id", seed::kPostingDesigner},
                                    {"origin", "referred"},
-                                   {"referrer", {{"name", "Joan Clarke"}, {"email", "joan@kula.example"}}}});
+                                   {"referrer", {{"name", "Joan Clarke"}, {"email", "joan@kula.example"}}},
+                                   {"platform", {{"name", "Kula"}}}});
   const std::string id(out.at("opportunity").at("id").as_string());
   EXPECT_EQ(sandbox_->state().opportunity(id)->origin, "referred");
   const auto notes = sandbox_->state().notes(id);
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(text(out.at("referrer_note_id")), notes[0].id);
-  EXPECT_THAT(notes[0].fields.at(0).value, HasSubstr("Referred by Joan Clarke <joan@kula.example> through Kula Circles"));
+  EXPECT_THAT(notes[0].fields.at(0).value, HasSubstr("Referred by Joan Clarke <joan@kula.example> through Kula."));
 }
 
 TEST_F(LeverConnectorTest, RefusesACreateWithoutPostingOrWithAnUnknownOrigin) {
@@ -212,7 +214,8 @@ TEST_F(LeverConnectorTest, AddsANoteWithItsMarkerAndFindsItAgain) {
                       json::object{{"key", "note/kula-55"},
                                    {"opportunity_id", target.id},
                                    {"body", "Great call, moving forward."},
-                                   {"author", {{"name", "Mia Recruiter"}, {"email", "mia@kula.example"}}}});
+                                   {"author", {{"name", "Mia Recruiter"}, {"email", "mia@kula.example"}}},
+                                   {"platform", {{"name", "Kula"}}}});
   const std::string note_id(out.at("note_id").as_string());
   const auto notes = sandbox_->state().notes(target.id);
   const auto it = std::find_if(notes.begin(), notes.end(), [&](const auto& n) { return n.id == note_id; });

@@ -208,7 +208,7 @@ TEST(LeverMarkers, AreDeterministicShortAndWholeTokens) {
   EXPECT_EQ(markerFor("cmd-1"), "f41e12c4bef4365a");  // sha256("cmd-1")[:16], computed independently
   EXPECT_EQ(markerTag("cmd-1"), "atsync:f41e12c4bef4365a");
   EXPECT_NE(markerFor("cmd-2"), markerFor("cmd-1"));
-  const std::string sig = noteSignature("cmd-1", "Ana");
+  const std::string sig = noteSignature("cmd-1", "Ana", "Kula");
   EXPECT_EQ(sig, "\u2014 Ana via Kula \u00b7 atsync:f41e12c4bef4365a");
   EXPECT_TRUE(hasMarker("hello\n\n" + sig, "cmd-1"));
   EXPECT_FALSE(hasMarker("hello atsync:f41e12c4bef4365a0", "cmd-1")) << "a longer hex run is another marker";

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Connections: each connection's health, readiness, counts and OAuth state, with the button that starts the
-// vendor's OAuth consent ("Connect Lever"). A revoked or expired grant is flagged where nobody can miss it.
+// vendor's OAuth consent ("Connect <ATS>"). A revoked or expired grant is flagged where nobody can miss it.
 
 import { get, post } from './api.js';
 import { announce, badge, displayName, guarded, h, pageHead, replace, timeElement } from './dom.js';

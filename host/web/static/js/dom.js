@@ -62,7 +62,7 @@ export function clearMessages() {
   document.getElementById('alert').textContent = '';
 }
 
-/** "Lever" from "lever": plugin names are ids; people read them capitalised. */
+/** "Acme" from "acme": plugin names are ids; people read them capitalised. */
 export function displayName(plugin) {
   if (!plugin) return '';
   return plugin.charAt(0).toUpperCase() + plugin.slice(1);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Postings (F4): the ATS postings that are published, as Kula's flow-linking and referral forms list them, with
+// Postings (F4): the ATS postings that are published, as the platform's flow-linking and referral forms list them, with
 // the channels each is published on (public job site, internal referrals).
 
 import { get, ApiError } from './api.js';
@@ -59,7 +59,7 @@ export async function renderPostings(main, context) {
       : null;
   replace(main,
       pageHead(selected ? `Postings · ${selected.id}` : 'Postings',
-          'Published postings: the ones a Kula flow or referral can be linked to.', picker, refresh),
+          'Published postings: the ones a flow or referral on the platform can be linked to.', picker, refresh),
       content);
   if (!selected) {
     replace(content, h('p', { class: 'panel empty' }, 'No connections are configured.'));
