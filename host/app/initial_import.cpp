@@ -38,7 +38,7 @@ struct PageRead {
 json::object importFields(const json::value& opportunity) {
   json::object out;
   if (!opportunity.is_object()) return out;
-  for (const char* key : {"id", "contact_id", "person", "stage_id", "posting_id"}) {
+  for (const char* key : {"id", "contact_id", "person", "stage_id", "stage_name", "posting_id"}) {
     if (const auto* v = opportunity.get_object().if_contains(key)) out[key] = *v;
   }
   return out;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace atsync::e2e {
@@ -54,6 +55,9 @@ class AtsSide {
   /// The published posting Kula's engineering flow links to, and another published one for referrals.
   virtual std::string flowPostingId() const = 0;
   virtual std::string referralPostingId() const = 0;
+  /// Someone who refers a candidate on the platform, known to the ATS as a referrer where the ATS keeps such records
+  /// (name, email).
+  virtual std::pair<std::string, std::string> referrer() const { return {"Grace Hopper", "grace.hopper@example.com"}; }
   /// What `atsync postings` must list, by this ATS's documented rules.
   virtual std::vector<std::string> publishedPostingIds() const = 0;
   /// An internal-only posting that is published (listed too).

@@ -21,6 +21,8 @@ class GreenhouseSide final : public AtsSide {
   std::string configYaml(const WorldOptions& options) const override;
   std::string flowPostingId() const override;
   std::string referralPostingId() const override;
+  /// A referrer is a /v3/referrers record in Greenhouse: Hank, a user of the tenant, has one.
+  std::pair<std::string, std::string> referrer() const override { return {"Hank Manager", "hank@acme.example"}; }
   std::vector<std::string> publishedPostingIds() const override;
   std::string internalPostingId() const override;
   std::vector<AtsOpportunity> opportunitiesOf(const std::string& email) const override;
