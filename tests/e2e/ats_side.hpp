@@ -5,6 +5,8 @@
 // sandbox runs in the test process, and the scenario reads what it holds through this interface, in terms every
 // ATS has — opportunities of a person, their notes and files, stage names, who moved them.
 
+#include <atsync/sandbox/faults.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -86,6 +88,13 @@ class AtsSide {
   virtual int stageWebhooks() const = 0;
   /// No webhook waits for delivery.
   virtual bool deliveriesSettled() const = 0;
+
+  /// The sandbox misbehaves (5xx, resets, writes whose answer is lost), and what it did.
+  virtual void setFaults(const sandbox::FaultSettings& faults) = 0;
+  virtual sandbox::FaultCounters faultCounters() const = 0;
+  /// How many people a load scenario written for `count` uses here: an ATS with a smaller request budget gets
+  /// fewer, so the scenario takes comparable time (Greenhouse: 4 requests/s against Lever's 10).
+  virtual int scaled(int count) const { return count; }
 
   /// Import: what `atsync import` over this ATS's seed must report (its summary line) and how many platform
   /// candidates it must link.

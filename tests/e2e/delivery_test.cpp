@@ -11,7 +11,9 @@ namespace {
 
 using std::chrono::seconds;
 
-TEST_F(EndToEnd, DuplicateAndOutOfOrderWebhooksApplyOnce) {
+class Delivery : public PerAts {};
+
+TEST_P(Delivery, DuplicateAndOutOfOrderWebhooksApplyOnce) {
   startWorld();
   auto knobs = kulaSandbox().deliveryKnobs();
   knobs.duplicate = true;  // every event delivered twice
@@ -41,17 +43,17 @@ TEST_F(EndToEnd, DuplicateAndOutOfOrderWebhooksApplyOnce) {
   ASSERT_TRUE(kulaStore().logMessage(message).ok());
   ASSERT_TRUE(kulaStore().changeStage(kAda, "screening", kRecruiter).ok());
   ASSERT_TRUE(kulaStore().uploadResume(kAda, "ada-cv.pdf", "application/pdf", "%PDF-1.4 ada cv %%EOF").ok());
-  ASSERT_TRUE(waitFor([&] { return !leverFiles(ada, "ada-cv.pdf").empty() && leverNotesContaining(ada, reply) > 0; },
+  ASSERT_TRUE(waitFor([&] { return !filesNamed(ada, "ada-cv.pdf").empty() && notesContaining(ada, reply) > 0; },
                       seconds(20)));
   ASSERT_TRUE(waitQuiet(seconds(30)));
 
-  EXPECT_EQ(leverOpportunities("grace.hopper@example.com").size(), 1u);
-  EXPECT_EQ(leverOpportunities("ada.lovelace@example.com").size(), 1u);
-  EXPECT_EQ(leverNotesContaining(grace, early_note), 1);
-  EXPECT_EQ(leverNotesContaining(ada, later_note), 1);
-  EXPECT_EQ(leverNotesContaining(ada, reply), 1);
-  EXPECT_EQ(leverFiles(ada, "ada-cv.pdf").size(), 1u);
-  EXPECT_EQ(leverSandbox().state().opportunity(ada)->stage, lever::seed::kStagePhoneScreen);
+  EXPECT_EQ(ats().opportunitiesOf("grace.hopper@example.com").size(), 1u);
+  EXPECT_EQ(ats().opportunitiesOf("ada.lovelace@example.com").size(), 1u);
+  EXPECT_EQ(notesContaining(grace, early_note), 1);
+  EXPECT_EQ(notesContaining(ada, later_note), 1);
+  EXPECT_EQ(notesContaining(ada, reply), 1);
+  EXPECT_EQ(filesNamed(ada, "ada-cv.pdf").size(), 1u);
+  EXPECT_TRUE(atStage(ada, ats().stageFor("screening")));
 
   // The knobs did what they say: every event's second copy was delivered and acknowledged, and events arrived out
   // of the order Kula logged them in.
@@ -71,6 +73,8 @@ TEST_F(EndToEnd, DuplicateAndOutOfOrderWebhooksApplyOnce) {
                             }) != arrivals.end();
   EXPECT_TRUE(out_of_order) << "no event overtook another";
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryAts, Delivery, everyAts(), atsName);
 
 TEST_F(EndToEnd, MissedWebhookIsCaughtByReconciliation) {
   WorldOptions options;

@@ -133,4 +133,32 @@ class EndToEnd : public ::testing::Test {
   std::unique_ptr<HostProcess> host_;
 };
 
+/// A scenario that runs against every ATS the project ships: TEST_P(PerAts-derived fixture, ...) instantiated with
+/// everyAts(). It reads the ATS only through ats().
+class PerAts : public EndToEnd, public ::testing::WithParamInterface<std::string> {
+ protected:
+  std::string atsPlugin() const override { return GetParam(); }
+
+  int notesContaining(const std::string& opportunity_id, const std::string& text) const {
+    int n = 0;
+    for (const auto& t : ats().noteTexts(opportunity_id)) n += t.find(text) != std::string::npos ? 1 : 0;
+    return n;
+  }
+  std::vector<AtsFileCopy> filesNamed(const std::string& opportunity_id, const std::string& name) const {
+    std::vector<AtsFileCopy> out;
+    for (const auto& f : ats().files(opportunity_id)) {
+      if (f.name == name) out.push_back(f);
+    }
+    return out;
+  }
+  /// The ATS holds this candidacy at `stage` (a name).
+  bool atStage(const std::string& opportunity_id, const std::string& stage) const {
+    auto o = ats().opportunity(opportunity_id);
+    return o && o->stage_name == stage;
+  }
+};
+
+inline auto everyAts() { return ::testing::Values(std::string("lever"), std::string("greenhouse")); }
+inline std::string atsName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
 }  // namespace atsync::e2e

@@ -21,28 +21,7 @@ std::string lower(std::string s) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class Features : public EndToEnd, public ::testing::WithParamInterface<std::string> {
- protected:
-  std::string atsPlugin() const override { return GetParam(); }
-
-  int notesContaining(const std::string& opportunity_id, const std::string& text) const {
-    int n = 0;
-    for (const auto& t : ats().noteTexts(opportunity_id)) n += contains(t, text) ? 1 : 0;
-    return n;
-  }
-  std::vector<AtsFileCopy> filesNamed(const std::string& opportunity_id, const std::string& name) const {
-    std::vector<AtsFileCopy> out;
-    for (const auto& f : ats().files(opportunity_id)) {
-      if (f.name == name) out.push_back(f);
-    }
-    return out;
-  }
-  /// The ATS's record of this candidacy was moved to `stage` in the ATS.
-  bool atStage(const std::string& opportunity_id, const std::string& stage) const {
-    auto o = ats().opportunity(opportunity_id);
-    return o && o->stage_name == stage;
-  }
-};
+class Features : public PerAts {};
 
 TEST_P(Features, ImportLinksEveryOpportunityAsKulaCandidate) {
   startSandboxes();
@@ -362,8 +341,7 @@ TEST_P(Features, FlowWithoutPostingSendsNothingAndSaysWhy) {
   EXPECT_EQ(ats().opportunityCount(), opportunities_before);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryAts, Features, ::testing::Values("lever", "greenhouse"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(EveryAts, Features, everyAts(), atsName);
 
 // Lever's own postings quirks, on top of the generic listing above.
 TEST_F(EndToEnd, LeverPostingsLeaveOutDraftsConfidentialAndUnlistedOnes) {

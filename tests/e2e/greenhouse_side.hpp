@@ -8,6 +8,7 @@
 
 #include <atsync/sandbox/greenhouse/greenhouse_sandbox.hpp>
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -37,6 +38,9 @@ class GreenhouseSide final : public AtsSide {
   bool moveStage(const std::string& opportunity_id, const std::string& stage_name) override;
   int stageWebhooks() const override;
   bool deliveriesSettled() const override;
+  void setFaults(const sandbox::FaultSettings& faults) override { greenhouse_->setFaults(faults); }
+  sandbox::FaultCounters faultCounters() const override { return greenhouse_->counters().faults; }
+  int scaled(int count) const override { return std::max(count / 3, 10); }
   std::string importSummary() const override { return import_summary_; }
   std::size_t importLinked() const override { return import_linked_; }
   std::size_t notesOfItsOwn() const override { return 1; }

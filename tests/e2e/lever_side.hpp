@@ -34,6 +34,8 @@ class LeverSide final : public AtsSide {
   bool moveStage(const std::string& opportunity_id, const std::string& stage_name) override;
   int stageWebhooks() const override;
   bool deliveriesSettled() const override;
+  void setFaults(const sandbox::FaultSettings& faults) override { lever_->setFaults(faults); }
+  sandbox::FaultCounters faultCounters() const override { return lever_->counters().faults; }
   std::string importSummary() const override { return "30 opportunities seen, 26 linked candidates"; }
   std::size_t importLinked() const override { return 26; }
 

@@ -3,6 +3,7 @@
 
 #include "e2e_fixture.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -38,14 +39,43 @@ std::vector<Person> makePeople(kula::KulaStore& store, int count, int resume_eve
   return people;
 }
 
-TEST_F(EndToEnd, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
+/// Crashes and a flaky vendor, for every ATS.
+class Resilience : public PerAts {
+ protected:
+  /// The person's one opportunity carries their note and resume, and Kula shows the link.
+  bool landed(const Person& p) {
+    auto opportunities = ats().opportunitiesOf(p.email);
+    if (opportunities.size() != 1) return false;
+    if (notesContaining(opportunities.front().id, p.note) < 1) return false;
+    if (!p.resume.empty() && filesNamed(opportunities.front().id, p.resume).empty()) return false;
+    auto c = kulaCandidate(p.candidate_id);
+    return c && c->ats;
+  }
+  /// Every write exactly once: one opportunity, the note once (beside the connector's own), the resume once.
+  void expectExactlyOnce(const std::vector<Person>& people) {
+    for (const auto& p : people) {
+      SCOPED_TRACE(p.email);
+      const auto opportunities = ats().opportunitiesOf(p.email);
+      ASSERT_EQ(opportunities.size(), 1u);
+      const auto& opp = opportunities.front();
+      EXPECT_EQ(notesContaining(opp.id, p.note), 1);
+      EXPECT_EQ(ats().noteTexts(opp.id).size(), 1u + ats().notesOfItsOwn());
+      if (!p.resume.empty()) EXPECT_EQ(filesNamed(opp.id, p.resume).size(), 1u);
+      EXPECT_EQ(ats().files(opp.id).size(), p.resume.empty() ? 0u : 1u);
+      EXPECT_EQ(kulaCandidate(p.candidate_id)->ats->opportunity_id, opp.id);
+    }
+  }
+};
+
+TEST_P(Resilience, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
   WorldOptions options;
   options.poll_interval_s = 2;  // webhooks Kula gave up on while the host was down are found by polling
   startWorld(options);
+  const std::size_t opportunities_before = ats().opportunityCount();
   const auto seed = std::random_device{}();
   SCOPED_TRACE("random seed " + std::to_string(seed));
   std::mt19937 random(seed);
-  auto people = makePeople(kulaStore(), 100, 4, [&](const std::string& n, const std::string& e) {
+  auto people = makePeople(kulaStore(), ats().scaled(100), 4, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
   });
   std::this_thread::sleep_for(milliseconds(2500));  // the first poll finds its place in Kula's log
@@ -55,17 +85,7 @@ TEST_F(EndToEnd, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
     ASSERT_TRUE(kulaStore().addToFlow(kFlow, p.candidate_id, kRecruiter).ok());
     ASSERT_TRUE(kulaStore().addNote(p.candidate_id, p.note, false, kRecruiter).ok());
   }
-  auto all_done = [&] {
-    for (const auto& p : people) {
-      auto opportunities = leverOpportunities(p.email);
-      if (opportunities.size() != 1) return false;
-      if (leverNotesContaining(opportunities.front().id, p.note) < 1) return false;
-      if (!p.resume.empty() && leverFiles(opportunities.front().id, p.resume).empty()) return false;
-      auto c = kulaCandidate(p.candidate_id);
-      if (!c || !c->ats) return false;
-    }
-    return true;
-  };
+  auto all_done = [&] { return std::all_of(people.begin(), people.end(), [&](const Person& p) { return landed(p); }); };
   int kills = 0;
   const auto deadline = std::chrono::steady_clock::now() + seconds(150);
   while (!all_done() && std::chrono::steady_clock::now() < deadline) {
@@ -79,24 +99,13 @@ TEST_F(EndToEnd, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
   ASSERT_TRUE(waitFor(all_done, seconds(60))) << "not converged after " << kills << " kills";
   ASSERT_TRUE(waitQuiet(seconds(60)));
   EXPECT_GE(kills, 3) << "the run was too short to be interrupted";
-
-  for (const auto& p : people) {
-    SCOPED_TRACE(p.email);
-    const auto opportunities = leverOpportunities(p.email);
-    ASSERT_EQ(opportunities.size(), 1u);
-    const auto& opp = opportunities.front();
-    EXPECT_EQ(leverNotesContaining(opp.id, p.note), 1);
-    EXPECT_EQ(leverNoteTexts(opp.id).size(), 1u);
-    if (!p.resume.empty()) EXPECT_EQ(leverFiles(opp.id, p.resume).size(), 1u);
-    EXPECT_EQ(leverSandbox().state().files(opp.id).size(), p.resume.empty() ? 0u : 1u);
-    EXPECT_EQ(kulaCandidate(p.candidate_id)->ats->opportunity_id, opp.id);
-  }
-  EXPECT_EQ(leverSandbox().state().opportunityCount(), 30u + people.size());
+  expectExactlyOnce(people);
+  EXPECT_EQ(ats().opportunityCount(), opportunities_before + people.size());
 }
 
-TEST_F(EndToEnd, LeverFailingTwentyPercentOfRequestsConverges) {
+TEST_P(Resilience, AnAtsFailingTwentyPercentOfRequestsConverges) {
   startWorld();
-  auto people = makePeople(kulaStore(), 30, 2, [&](const std::string& n, const std::string& e) {
+  auto people = makePeople(kulaStore(), ats().scaled(30), 2, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
   });
   sandbox::FaultSettings faults;
@@ -105,38 +114,24 @@ TEST_F(EndToEnd, LeverFailingTwentyPercentOfRequestsConverges) {
   faults.commit_then_drop_rate = 0.10;   // the write happened, the answer is lost
   faults.seed = std::random_device{}();
   SCOPED_TRACE("fault seed " + std::to_string(faults.seed));
-  leverSandbox().setFaults(faults);
+  ats().setFaults(faults);
 
   for (const auto& p : people) {
     ASSERT_TRUE(kulaStore().addToFlow(kFlow, p.candidate_id, kRecruiter).ok());
     ASSERT_TRUE(kulaStore().addNote(p.candidate_id, p.note, false, kRecruiter).ok());
   }
-  auto all_done = [&] {
-    for (const auto& p : people) {
-      auto opportunities = leverOpportunities(p.email);
-      if (opportunities.size() != 1 || leverNotesContaining(opportunities.front().id, p.note) < 1) return false;
-      if (!p.resume.empty() && leverFiles(opportunities.front().id, p.resume).empty()) return false;
-    }
-    return true;
-  };
+  auto all_done = [&] { return std::all_of(people.begin(), people.end(), [&](const Person& p) { return landed(p); }); };
   ASSERT_TRUE(waitFor(all_done, seconds(120)));
   ASSERT_TRUE(waitQuiet(seconds(60)));
-  const auto counters = leverSandbox().counters();
-  EXPECT_GT(counters.faults.commit_then_drops, 0u) << "some writes had their answer dropped";
-  EXPECT_GT(counters.faults.errors, 0u);
-
-  for (const auto& p : people) {
-    SCOPED_TRACE(p.email);
-    const auto opportunities = leverOpportunities(p.email);
-    ASSERT_EQ(opportunities.size(), 1u);
-    EXPECT_EQ(leverNotesContaining(opportunities.front().id, p.note), 1);
-    EXPECT_EQ(leverNoteTexts(opportunities.front().id).size(), 1u);
-    EXPECT_EQ(leverSandbox().state().files(opportunities.front().id).size(), p.resume.empty() ? 0u : 1u);
-    EXPECT_EQ(kulaCandidate(p.candidate_id)->ats->opportunity_id, opportunities.front().id);
-  }
+  const auto counters = ats().faultCounters();
+  EXPECT_GT(counters.commit_then_drops, 0u) << "some writes had their answer dropped";
+  EXPECT_GT(counters.errors, 0u);
+  expectExactlyOnce(people);
   auto dead = atsync({"dead-letters"});
   EXPECT_NE(dead.out.find("no dead letters"), std::string::npos) << dead.out;
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryAts, Resilience, everyAts(), atsName);
 
 TEST_F(EndToEnd, SigtermStopsCleanlyAndAcceptedWorkIsDoneAfterRestart) {
   startWorld();  // polls every 5 minutes: after the restart, only the inbox and outbox can hold the work
