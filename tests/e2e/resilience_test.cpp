@@ -59,7 +59,9 @@ class Resilience : public PerAts {
       ASSERT_EQ(opportunities.size(), 1u);
       const auto& opp = opportunities.front();
       EXPECT_EQ(notesContaining(opp.id, p.note), 1);
-      EXPECT_EQ(ats().noteTexts(opp.id).size(), 1u + ats().notesOfItsOwn());
+      // Nothing written twice. The connector's own note (Greenhouse's "Added from Kula" marker) is best effort: a
+      // create whose answer was lost is recovered by opportunity.find, which writes nothing.
+      EXPECT_LE(ats().noteTexts(opp.id).size(), 1u + ats().notesOfItsOwn());
       if (!p.resume.empty()) EXPECT_EQ(filesNamed(opp.id, p.resume).size(), 1u);
       EXPECT_EQ(ats().files(opp.id).size(), p.resume.empty() ? 0u : 1u);
       EXPECT_EQ(kulaCandidate(p.candidate_id)->ats->opportunity_id, opp.id);
