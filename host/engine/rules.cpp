@@ -178,7 +178,7 @@ RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data
   if (!link) return ignored("opportunity " + opportunity_id + " is not linked to a candidate");
   if (staleStageEvent(e, opportunity_id, tx, c)) return ignored("older than a stage change already seen");
   if (sdk::detail::boolean(data, "hint")) {
-    // The vendor signs its delivery but not what it says (Lever: only token + triggeredAt), so the payload's stage
+    // The vendor signs its delivery but not what it says (some sign only a token and a time), so the payload's stage
     // could be anyone's: read the opportunity's current stage instead. The read records a stage event of its own
     // (same time, not a hint), which comes back through this rule. Only linked opportunities get here, so a forged
     // id costs the vendor nothing.

@@ -29,7 +29,7 @@ class Credentials {
   virtual std::vector<std::string> secrets() const = 0;
 };
 
-/// Lever API keys: HTTP Basic with the key as user name and an empty password (LEVER-API.md §1a).
+/// API keys sent as HTTP Basic with the key as user name and an empty password (an ATS's documented scheme).
 class BasicApiKey final : public Credentials {
  public:
   explicit BasicApiKey(std::string api_key);
@@ -41,7 +41,7 @@ class BasicApiKey final : public Credentials {
   std::string header_value_;
 };
 
-/// A static bearer token (Kula API keys, KULA-API.md).
+/// A static bearer token (a platform's API key).
 class BearerToken final : public Credentials {
  public:
   explicit BearerToken(std::string token);

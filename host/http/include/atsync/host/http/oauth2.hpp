@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// OAuth 2 bearer credentials with refresh-token rotation (LEVER-API.md §1b: access tokens live one hour; every
+// OAuth 2 bearer credentials with refresh-token rotation (a typical vendor: access tokens live one hour; every
 // refresh returns a new refresh token and the old one dies).
 
 #include <atsync/host/http/clock.hpp>

@@ -3,8 +3,8 @@
 
 // The OAuth 2 token endpoint (RFC 6749 §4.1.3, §4.4 and §6): the authorization_code exchange, used by the OAuth
 // callback; the refresh_token grant, used by OAuth2 credentials; the client_credentials grant, used by
-// ClientCredentials. The client authenticates with client_id and client_secret in the form body (Lever,
-// LEVER-API.md §1b) or with HTTP Basic (RFC 6749 §2.3.1), as the plugin's description says.
+// ClientCredentials. The client authenticates with client_id and client_secret in the form body (as
+// some vendors document) or with HTTP Basic (RFC 6749 §2.3.1), as the plugin's description says.
 // A token's lifetime is read from `expires_in` (seconds) or `expires_at` (an ISO 8601 time or epoch seconds);
 // when the answer has both, the earlier one wins.
 
@@ -35,7 +35,7 @@ struct OAuthClientConfig {
   std::string client_id;
   std::string client_secret;
   std::int64_t timeout_ms = 30000;
-  /// Used when the token response has neither expires_in nor expires_at (Lever documents 3600).
+  /// Used when the token response has neither expires_in nor expires_at (vendors that omit it document an hour).
   std::int64_t default_expires_in_ms = 3600 * 1000;
   ClientAuthentication client_authentication = ClientAuthentication::kRequestBody;
 };

@@ -2,7 +2,7 @@
 #pragma once
 
 // Client-side token bucket that keeps a connection+plugin under the vendor's declared rate limit, so a
-// well-behaved run never sees a 429 (issue 3; LEVER-API.md §2: 10 req/s steady, bursts up to 20).
+// well-behaved run never sees a 429 (issue 3; e.g. 10 req/s steady with bursts up to 20).
 
 #include <atsync/host/http/clock.hpp>
 #include <atsync/sdk/description.hpp>
@@ -25,7 +25,7 @@ namespace atsync::host::http {
 /// another process with the same key, our own requests just before a restart); the server may refill in coarse
 /// steps. A client burst of half the server's keeps the other half of the server's bucket as a standing reserve
 /// that absorbs such bunching: a run stays 429-free as long as arrivals never get ahead of send times by more
-/// than (server_burst - client_burst) / rate (1 s for Lever). The cost is negligible: for a 1,000-request run at
+/// than (server_burst - client_burst) / rate (1 s at 10/s with a burst of 20). The cost is negligible: for a 1,000-request run at
 /// 10/s the smaller burst adds about 1 s to ~100 s; for long runs the throughput is 100% of the declared rate,
 /// meeting the >= 95% goal. The bucket also starts full at this smaller size (not at the server's burst).
 struct RateLimitTuning {

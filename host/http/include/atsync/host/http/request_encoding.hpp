@@ -24,15 +24,15 @@ struct ParsedUrl {
 };
 
 /// Splits `url`; refuses anything but http/https with a host, and a URL holding a space or a control character. The error never echoes the URL's query (it may
-/// carry a key, e.g. Lever's Postings API `?key=`).
+/// carry a key, e.g. a public postings API's `?key=`).
 Result<ParsedUrl> parseUrl(std::string_view url);
 
 /// RFC 3986 percent-encoding: everything except unreserved characters (A-Z a-z 0-9 - . _ ~) is %XX-escaped.
 std::string percentEncode(std::string_view text);
 
 /// The query string (without '?'): keys and values percent-encoded, except the values of keys listed in
-/// `raw_query_keys`, which are sent exactly as given (Lever's offset tokens are already %-encoded; encoding
-/// them again would turn `%5B` into `%255B`, LEVER-API.md §3). Only bytes that would break the request line
+/// `raw_query_keys`, which are sent exactly as given (some vendors' offset tokens are already %-encoded; encoding
+/// them again would turn `%5B` into `%255B`). Only bytes that would break the request line
 /// (space and controls, never in a correctly encoded value) are %-escaped in raw values too.
 std::string buildQueryString(const std::vector<sdk::QueryParam>& query, const std::vector<std::string>& raw_query_keys);
 

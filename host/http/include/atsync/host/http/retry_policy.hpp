@@ -16,7 +16,7 @@ namespace atsync::host::http {
 /// The longest a request holds its worker thread waiting: for a rate-limit token, or for a vendor's Retry-After
 /// before one more attempt. Why one second: the engine steps each connection on one of a few shared workers, and
 /// a second of waiting is cheaper than a round trip through the store (two transactions and a rescheduled step)
-/// for what is normally a pacing gap (Lever's 10 requests/s: 100 ms) or a Retry-After of 0 or 1 (vendors send
+/// for what is normally a pacing gap (10 requests/s: 100 ms) or a Retry-After of 0 or 1 (vendors send
 /// whole seconds). A longer wait goes back to the caller as an error carrying retry_after_ms, and the dispatcher
 /// persists it: it survives a restart and leaves the worker to other connections meanwhile.
 inline constexpr std::int64_t kMaxInlineWaitMs = 1000;

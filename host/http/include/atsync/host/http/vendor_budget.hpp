@@ -5,7 +5,7 @@
 // token bucket paces from the declared rate, but the vendor counts every client of the tenant — another
 // integration, a second connection on the same credential, a script — so its count is the truth: when it says
 // nothing is left, no request of the connection starts before its reset. This is what keeps a fixed-window vendor
-// (Greenhouse: a 30 s window) at 0 × 429 when someone else spends part of the window.
+// (e.g. a fixed 30 s window) at 0 × 429 when someone else spends part of the window.
 
 #include <atsync/sdk/description.hpp>
 #include <atsync/sdk/http.hpp>
