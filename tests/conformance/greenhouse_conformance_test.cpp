@@ -116,7 +116,8 @@ kit::Target greenhouseTarget() {
     const std::string job = idText(application.at("job_id"));
     const std::string current = idText(application.at("job_interview_stage_id"));
     std::string target;
-    for (const auto& j : sandbox->admin("GET", "/_sandbox/state").at("jobs").as_array()) {
+    const json::value state = sandbox->admin("GET", "/_sandbox/state");
+    for (const auto& j : state.at("jobs").as_array()) {
       if (idText(j.at("id")) != job) continue;
       for (const auto& s : j.at("stages").as_array()) {
         if (s.at("active").as_bool() && idText(s.at("id")) != current && target.empty()) target = idText(s.at("id"));
