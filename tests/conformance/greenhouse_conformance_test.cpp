@@ -91,7 +91,11 @@ kit::Target greenhouseTarget() {
       case kit::Fault::kServerError: faults = {{"error_rate", 1}}; break;
       case kit::Fault::kCommitThenDrop: faults = {{"commit_then_drop_rate", 1}}; break;
       case kit::Fault::kRateLimited:
-        faults = {{"script", json::array{{{"status", 429}, {"count", 1000}, {"retry_after", "3"}}}}};
+        // The Harvest API's 429 (every GET: stages.list reads only). The sandbox's faults also reach its auth server,
+        // whose POST /token has its own, separate limit; a 429 there is the host's token mint, which does not carry
+        // Retry-After into its error (host/http, not the plugin), so it is left out of this API check.
+        faults = {{"script",
+                   json::array{{{"method", "GET"}, {"status", 429}, {"count", 1000}, {"retry_after", "3"}}}}};
         break;
     }
     sandbox->admin("PUT", "/_sandbox/faults", faults);
