@@ -44,6 +44,11 @@ struct WebhookSamples {
   std::vector<std::string> refusal_codes{"bad_signature"};
   /// Error codes the stale delivery's refusal may carry, where the plugin documents another one.
   std::vector<std::string> stale_refusal_codes{"bad_signature"};
+  /// Why the plugin cannot refuse a stale delivery, for a vendor whose deliveries carry nothing signed that dates
+  /// them (a replay is byte for byte one of the vendor's own retries). Non-empty: WebhookStaleRefused checks that the
+  /// stale delivery (the good one again, later) gives the same event ids as the good one, so the host's inbox drops
+  /// it as a duplicate, and is then skipped with this reason.
+  std::string stale_not_refusable;
 };
 
 struct Target {
