@@ -319,6 +319,24 @@ TEST(HttpService, RefusesAWrongAuthorizationCode) {
   EXPECT_EQ(tokens.error().message.find("bad-code"), std::string::npos) << tokens.error().message;
 }
 
+TEST(HttpService, ATokenEndpointOverItsBudgetSaysWhenToComeBack) {
+  TestServer server([](Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
+    testing::readBody(req);
+    resp.set("Retry-After", "42");
+    testing::reply(resp, 429, R"({"error":"rate_limited"})");
+  });
+  auto client = std::move(HttpClient::create()).value();
+  OAuthClientConfig config;
+  config.token_url = server.url("/token");
+  config.client_id = "client";
+  config.client_secret = "secret";
+  auto tokens = requestClientCredentialsToken(*client, config, {{"sub", "4080"}});
+  ASSERT_FALSE(tokens.ok());
+  EXPECT_EQ(tokens.error().code, sdk::errc::kRateLimited);
+  EXPECT_TRUE(tokens.error().retryable);
+  EXPECT_EQ(tokens.error().retry_after_ms, 42000) << "the endpoint's own Retry-After, for the dispatcher";
+}
+
 TEST(HttpService, NeverAuthorizedConnectionFailsFast) {
   Fixture f(std::nullopt);
   EXPECT_EQ(f.oauth->state(), OAuthState::kNotAuthorized);

@@ -5,6 +5,7 @@
 #include <atsync/host/http/credentials.hpp>
 #include <atsync/host/http/redact.hpp>
 #include <atsync/host/http/request_encoding.hpp>
+#include <atsync/host/http/retry_policy.hpp>
 
 #include <boost/json.hpp>
 
@@ -152,6 +153,11 @@ Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& confi
     } else {
       e.code = std::string(status == 429 ? sdk::errc::kRateLimited : sdk::errc::kVendorError);
       e.retryable = status == 429 || status >= 500;
+      // A token endpoint has a budget of its own (Greenhouse's: 60 per minute): its Retry-After is when the
+      // dispatcher may try the operation again, rather than its own backoff guessing.
+      if (status == 429 || status == 503) {
+        if (auto header = response->header("Retry-After")) e.retry_after_ms = parseRetryAfterMs(*header, clock.nowMs());
+      }
     }
     return e;
   }
