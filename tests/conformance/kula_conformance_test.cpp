@@ -22,12 +22,7 @@ struct KulaSandbox {
   std::string base_url;  // http://127.0.0.1:PORT (the API under /v1, the admin API under /_sandbox)
 
   json::value admin(std::string_view method, const std::string& path, const json::value& body = nullptr) const {
-    const auto a = kit::httpCall(method, base_url + path, body.is_null() ? "" : json::serialize(body));
-    if (a.status < 200 || a.status > 299) {
-      throw std::runtime_error("kula sandbox " + std::string(method) + " " + path + ": " + std::to_string(a.status) +
-                               " " + a.body + a.error);
-    }
-    return a.body.empty() ? json::value() : json::parse(a.body);
+    return kit::adminCall("kula sandbox", method, base_url, path, body);
   }
 };
 

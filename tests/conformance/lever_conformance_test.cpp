@@ -25,12 +25,7 @@ struct LeverSandbox {
   std::string root;      // http://127.0.0.1:PORT (the /_sandbox admin API)
 
   json::value admin(std::string_view method, const std::string& path, const json::value& body = nullptr) const {
-    const auto a = kit::httpCall(method, root + path, body.is_null() ? "" : json::serialize(body));
-    if (a.status < 200 || a.status > 299) {
-      throw std::runtime_error("lever sandbox " + std::string(method) + " " + path + ": " + std::to_string(a.status) +
-                               " " + a.body + a.error);
-    }
-    return a.body.empty() ? json::value() : json::parse(a.body);
+    return kit::adminCall("lever sandbox", method, root, path, body);
   }
 };
 

@@ -2,6 +2,7 @@
 #include "atsync/sdk/testkit/support.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <cerrno>
 #include <cstring>
 #include <netdb.h>
@@ -141,6 +142,16 @@ HttpAnswer httpCall(std::string_view method, const std::string& url, const std::
   answer.body = raw.substr(head_end + 4);
   if (chunked) answer.body = unchunk(answer.body);
   return answer;
+}
+
+boost::json::value adminCall(const std::string& what, std::string_view method, const std::string& root,
+                             const std::string& path, const boost::json::value& body) {
+  const auto a = httpCall(method, root + path, body.is_null() ? "" : boost::json::serialize(body));
+  if (a.status < 200 || a.status > 299) {
+    throw std::runtime_error(what + " " + std::string(method) + " " + path + ": " + std::to_string(a.status) + " " +
+                             a.body + a.error);
+  }
+  return a.body.empty() ? boost::json::value() : boost::json::parse(a.body);
 }
 
 }  // namespace atsync::sdk::testkit

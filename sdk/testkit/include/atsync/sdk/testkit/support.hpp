@@ -5,6 +5,8 @@
 /// Small POSIX helpers for conformance programs: child processes (the sandbox, `atsync invoke`), plain HTTP/1.1
 /// calls to a loopback admin API, and the hashes webhook signatures are made of. Nothing here needs the host.
 
+#include <boost/json.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -66,6 +68,12 @@ struct HttpAnswer {
 HttpAnswer httpCall(std::string_view method, const std::string& url, const std::string& body = "",
                     const std::vector<std::pair<std::string, std::string>>& headers = {},
                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+/// A JSON call to a sandbox's admin API (`root` + `path`, body serialised when not null): the answer's document
+/// (null for an empty body). Anything but a 2xx throws std::runtime_error naming `what`, the call and the answer, so a
+/// conformance program's hook fails with a readable reason.
+boost::json::value adminCall(const std::string& what, std::string_view method, const std::string& root,
+                             const std::string& path, const boost::json::value& body = nullptr);
 
 /// A loopback HTTP server that takes webhook deliveries (any method and path), answers 200, and keeps them: point
 /// the sandbox's webhook at url() and a conformance program gets deliveries signed by the sandbox itself.
