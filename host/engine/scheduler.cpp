@@ -118,8 +118,10 @@ void Scheduler::workerLoop() {
     Schedulable* lane = chosen->lane;
     lock.unlock();
     StepResult result;
+    // The retry of a failed step counts from when the step began, on the same clock reading the lane saw.
+    const std::int64_t step_began_ms = now_();
     try {
-      result = lane->step(now_());
+      result = lane->step(step_began_ms);
     } catch (const std::exception& e) {
       // A store failure mid-step: the transaction rolled back, nothing is lost; try again shortly.
       if (error_log_) {
@@ -128,7 +130,7 @@ void Scheduler::workerLoop() {
         std::cerr << "atsync error [" << lane->id() << "] step failed: " << e.what() << "\n";
       }
       result = StepResult{};
-      result.next_due_ms = now_() + kFailedStepRetryMs;
+      result.next_due_ms = step_began_ms + kFailedStepRetryMs;
     }
     lock.lock();
     chosen->running = false;
