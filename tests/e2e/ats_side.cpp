@@ -4,9 +4,16 @@
 #include "greenhouse_side.hpp"
 #include "lever_side.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 namespace atsync::e2e {
+
+std::string lowerCase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
 
 std::unique_ptr<AtsSide> makeAtsSide(const std::string& plugin) {
   if (plugin == "lever") return std::make_unique<LeverSide>();

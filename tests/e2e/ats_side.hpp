@@ -9,8 +9,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +70,8 @@ class AtsSide {
   virtual std::vector<AtsOpportunity> opportunitiesOf(const std::string& email) const = 0;
   virtual std::optional<AtsOpportunity> opportunity(const std::string& id) const = 0;
   virtual std::size_t opportunityCount() const = 0;
+  /// Every person with an email (lower-cased), and the ids of their opportunities.
+  virtual std::map<std::string, std::set<std::string>> opportunityIdsByEmail() const = 0;
   virtual std::size_t contactCount() const = 0;
   /// Some opportunity of a person with an email, for the dedupe scenario.
   virtual AtsOpportunity someOpportunityWithEmail() const = 0;
@@ -101,6 +105,9 @@ class AtsSide {
   virtual std::string importSummary() const = 0;
   virtual std::size_t importLinked() const = 0;
 };
+
+/// `s` in lower case (ASCII), as emails are compared.
+std::string lowerCase(std::string s);
 
 /// "lever" or "greenhouse".
 std::unique_ptr<AtsSide> makeAtsSide(const std::string& plugin);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "e2e_fixture.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -26,6 +27,13 @@ std::int64_t countOf(const boost::json::object& status, const char* table, const
 }
 
 }  // namespace
+
+unsigned scenarioSeed() {
+  if (const char* fixed = std::getenv("ATSYNC_E2E_SEED"); fixed != nullptr && *fixed != '\0') {
+    return static_cast<unsigned>(std::stoul(fixed));
+  }
+  return std::random_device{}();
+}
 
 void EndToEnd::SetUp() {
   std::random_device random;

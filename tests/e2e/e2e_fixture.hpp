@@ -41,8 +41,10 @@ struct WorldOptions {
   int poll_interval_s = 300;  ///< reconciliation polls; short where a test relies on them
   std::string perform_as = lever::seed::kUserIntegration;
   std::string kula_seed = "small";
-  std::string lever_seed = "small";  ///< "large": 12,000 opportunities of as many people
-  std::size_t lever_opportunities = 0;  ///< non-zero: Lever keeps only its first this many opportunities
+  std::string ats_seed = "small";  ///< "large": thousands of opportunities of as many people
+  /// With "large", non-zero: Lever keeps only its first this many opportunities; Greenhouse adds this many
+  /// applications of new people to its small seed.
+  std::size_t ats_opportunities = 0;
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
   bool lever_oauth = false;        ///< Lever through OAuth (an administrator must connect it) instead of an API key
   int lever_token_expires_in_s = 3600;  ///< lifetime of the Lever sandbox's OAuth access tokens
@@ -56,6 +58,10 @@ struct WorldOptions {
   /// The store URL; empty: a SQLite file in the test's folder.
   std::string store_url;
 };
+
+/// The seed of a scenario's random choices (kill points, faults): ATSYNC_E2E_SEED when set, to replay a failed run
+/// with the seed its trace printed; otherwise a fresh one.
+unsigned scenarioSeed();
 
 inline constexpr char kAdminToken[] = "e2e-admin-token";
 inline constexpr char kKulaWebhookSecret[] = "e2e-kula-webhook-secret";

@@ -14,11 +14,6 @@ namespace {
 
 using std::chrono::seconds;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class Features : public PerAts {};
@@ -42,7 +37,7 @@ TEST_P(Features, ImportLinksEveryOpportunityAsKulaCandidate) {
     EXPECT_EQ(c.name, opp->contact_name);
     ASSERT_FALSE(c.emails.empty());
     ASSERT_FALSE(opp->contact_emails.empty());
-    EXPECT_EQ(lower(c.emails.front()), lower(opp->contact_emails.front()));
+    EXPECT_EQ(lowerCase(c.emails.front()), lowerCase(opp->contact_emails.front()));
     linked_contacts.insert(opp->contact_id);
     if (opp->stage_name == ats().stageFor("screening")) EXPECT_EQ(c.stage, "screening") << c.name;
     if (opp->stage_name == ats().stageFor("contacted")) EXPECT_EQ(c.stage, "contacted") << c.name;
@@ -129,7 +124,7 @@ TEST_P(Features, FlowCandidateWithKnownEmailReusesTheContact) {
   const auto seeded = ats().someOpportunityWithEmail();
   const std::size_t contacts_before = ats().contactCount();
   // Same person, email in another case: the ATS's contact is reused, not duplicated.
-  const std::string email = lower(seeded.contact_emails.front());
+  const std::string email = lowerCase(seeded.contact_emails.front());
   const std::size_t opportunities_before = ats().opportunitiesOf(email).size();
   const std::string candidate = newKulaCandidate(seeded.contact_name, email);
   ASSERT_TRUE(kulaStore().addToFlow(kFlow, candidate, kRecruiter).ok());

@@ -52,9 +52,10 @@ void separateFromKulasPeople(gh::GreenhouseData& d) {
 
 }  // namespace
 
-void GreenhouseSide::start(const WorldOptions& /*options*/, const std::string& webhook_url) {
+void GreenhouseSide::start(const WorldOptions& options, const std::string& webhook_url) {
   gh::GreenhouseSandbox::Options o;
-  o.seed = "small";
+  o.seed = options.ats_seed;
+  if (options.ats_seed == "large") o.large_count = static_cast<int>(options.ats_opportunities);
   o.clients = {{kClientId, kClientSecret, false, {}, {}}};
   o.webhook_url = webhook_url;
   o.webhook_secret = kWebhookSecret;
@@ -177,6 +178,18 @@ std::optional<AtsOpportunity> GreenhouseSide::opportunity(const std::string& id)
 }
 
 std::size_t GreenhouseSide::opportunityCount() const { return greenhouse_->state().applicationCount(); }
+std::map<std::string, std::set<std::string>> GreenhouseSide::opportunityIdsByEmail() const {
+  std::map<std::string, std::set<std::string>> out;
+  auto lock = greenhouse_->state().lock();
+  const auto& d = greenhouse_->state().data();
+  for (const auto& [id, a] : d.applications) {
+    const auto c = d.candidates.find(a.candidate_id);
+    if (c == d.candidates.end()) continue;
+    for (const auto& e : c->second.email_addresses) out[lowerCase(e.value)].insert(std::to_string(id));
+  }
+  return out;
+}
+
 std::size_t GreenhouseSide::contactCount() const { return greenhouse_->state().candidateCount(); }
 
 AtsOpportunity GreenhouseSide::someOpportunityWithEmail() const {

@@ -29,6 +29,7 @@ class GreenhouseSide final : public AtsSide {
   std::vector<AtsOpportunity> opportunitiesOf(const std::string& email) const override;
   std::optional<AtsOpportunity> opportunity(const std::string& id) const override;
   std::size_t opportunityCount() const override;
+  std::map<std::string, std::set<std::string>> opportunityIdsByEmail() const override;
   std::size_t contactCount() const override;
   AtsOpportunity someOpportunityWithEmail() const override;
   std::vector<std::string> noteTexts(const std::string& opportunity_id) const override;

@@ -25,19 +25,29 @@ std::string noteText(const lever::Note& note) {
 void LeverSide::start(const WorldOptions& options, const std::string& /*webhook_url: registered through the API*/) {
   perform_as_ = options.perform_as;
   lever::LeverSandbox::Options lo;
-  lo.seed = options.lever_seed;
+  lo.seed = options.ats_seed;
   lo.api_keys = {kLeverKey};
   lo.oauth_clients = {{kLeverClientId, kLeverClientSecret, {}}};
   lo.token_expires_in_s = options.lever_token_expires_in_s;
   lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
   lever_ = std::make_unique<lever::LeverSandbox>(lo);
-  if (options.lever_opportunities > 0) {
+  if (options.ats_opportunities > 0) {
     auto lock = lever_->state().lock();
     auto& data = const_cast<lever::LeverState&>(lever_->state()).data();
-    for (std::size_t i = options.lever_opportunities; i < data.opportunities.size(); ++i) {
+    for (std::size_t i = options.ats_opportunities; i < data.opportunities.size(); ++i) {
       data.opportunity_index.erase(data.opportunities[i].id);
     }
-    if (data.opportunities.size() > options.lever_opportunities) data.opportunities.resize(options.lever_opportunities);
+    if (data.opportunities.size() > options.ats_opportunities) data.opportunities.resize(options.ats_opportunities);
+  }
+  if (options.ats_seed == "small") {
+    // The hand-written seed: some people have several opportunities, some are not importable.
+    import_summary_ = "30 opportunities seen, 26 linked candidates";
+    import_linked_ = 26;
+  } else {
+    // The generated seeds: one opportunity per person, everyone with a name and an email.
+    import_linked_ = lever_->state().opportunities().size();
+    import_summary_ = std::to_string(import_linked_) + " opportunities seen, " + std::to_string(import_linked_) +
+                      " linked candidates";
   }
   lever_->start();
 }
@@ -120,6 +130,16 @@ std::optional<AtsOpportunity> LeverSide::opportunity(const std::string& id) cons
 
 std::size_t LeverSide::opportunityCount() const { return lever_->state().opportunityCount(); }
 std::size_t LeverSide::contactCount() const { return lever_->state().contactCount(); }
+
+std::map<std::string, std::set<std::string>> LeverSide::opportunityIdsByEmail() const {
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& o : lever_->state().opportunities()) {
+    const auto contact = lever_->state().contact(o.contact_id);
+    if (!contact) continue;
+    for (const auto& e : contact->emails) out[lowerCase(e)].insert(o.id);
+  }
+  return out;
+}
 
 AtsOpportunity LeverSide::someOpportunityWithEmail() const { return convert(lever_->state().opportunities().front()); }
 

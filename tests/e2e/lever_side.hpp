@@ -25,6 +25,7 @@ class LeverSide final : public AtsSide {
   std::vector<AtsOpportunity> opportunitiesOf(const std::string& email) const override;
   std::optional<AtsOpportunity> opportunity(const std::string& id) const override;
   std::size_t opportunityCount() const override;
+  std::map<std::string, std::set<std::string>> opportunityIdsByEmail() const override;
   std::size_t contactCount() const override;
   AtsOpportunity someOpportunityWithEmail() const override;
   std::vector<std::string> noteTexts(const std::string& opportunity_id) const override;
@@ -36,8 +37,8 @@ class LeverSide final : public AtsSide {
   bool deliveriesSettled() const override;
   void setFaults(const sandbox::FaultSettings& faults) override { lever_->setFaults(faults); }
   sandbox::FaultCounters faultCounters() const override { return lever_->counters().faults; }
-  std::string importSummary() const override { return "30 opportunities seen, 26 linked candidates"; }
-  std::size_t importLinked() const override { return 26; }
+  std::string importSummary() const override { return import_summary_; }
+  std::size_t importLinked() const override { return import_linked_; }
 
   sandbox::lever::LeverSandbox& sandbox() { return *lever_; }
   const sandbox::lever::LeverSandbox& sandbox() const { return *lever_; }
@@ -47,6 +48,8 @@ class LeverSide final : public AtsSide {
   std::string stageName(const std::string& id) const;
 
   std::unique_ptr<sandbox::lever::LeverSandbox> lever_;
+  std::string import_summary_;
+  std::size_t import_linked_ = 0;
   std::string perform_as_;
 };
 

@@ -74,8 +74,8 @@ TEST_P(Resilience, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
   options.poll_interval_s = 2;  // webhooks Kula gave up on while the host was down are found by polling
   startWorld(options);
   const std::size_t opportunities_before = ats().opportunityCount();
-  const auto seed = std::random_device{}();
-  SCOPED_TRACE("random seed " + std::to_string(seed));
+  const auto seed = scenarioSeed();
+  SCOPED_TRACE("random seed " + std::to_string(seed) + " (replay with ATSYNC_E2E_SEED)");
   std::mt19937 random(seed);
   auto people = makePeople(kulaStore(), ats().scaled(100), 4, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
@@ -114,8 +114,8 @@ TEST_P(Resilience, AnAtsFailingTwentyPercentOfRequestsConverges) {
   faults.error_rate = 0.10;              // 500/503, nothing done
   faults.reset_rate = 0.05;              // connection dropped, nothing done
   faults.commit_then_drop_rate = 0.10;   // the write happened, the answer is lost
-  faults.seed = std::random_device{}();
-  SCOPED_TRACE("fault seed " + std::to_string(faults.seed));
+  faults.seed = scenarioSeed();
+  SCOPED_TRACE("fault seed " + std::to_string(faults.seed) + " (replay with ATSYNC_E2E_SEED)");
   ats().setFaults(faults);
 
   for (const auto& p : people) {
@@ -133,16 +133,14 @@ TEST_P(Resilience, AnAtsFailingTwentyPercentOfRequestsConverges) {
   EXPECT_NE(dead.out.find("no dead letters"), std::string::npos) << dead.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryAts, Resilience, everyAts(), atsName);
-
-TEST_F(EndToEnd, SigtermStopsCleanlyAndAcceptedWorkIsDoneAfterRestart) {
+TEST_P(Resilience, SigtermStopsCleanlyAndAcceptedWorkIsDoneAfterRestart) {
   startWorld();  // polls every 5 minutes: after the restart, only the inbox and outbox can hold the work
   auto people = makePeople(kulaStore(), 12, 0, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
   });
   sandbox::FaultSettings slow;
-  slow.latency_ms = 400;  // a slow Lever: accepted events pile up faster than they are written
-  leverSandbox().setFaults(slow);
+  slow.latency_ms = 400;  // a slow ATS: accepted events pile up faster than they are written
+  ats().setFaults(slow);
   for (const auto& p : people) ASSERT_TRUE(kulaStore().addToFlow(kFlow, p.candidate_id, kRecruiter).ok());
   ASSERT_TRUE(kulaSandbox().waitForDeliveries(seconds(10)));  // every webhook acknowledged: accepted
   for (const auto& d : kulaSandbox().deliveries()) ASSERT_EQ(d.state, "delivered") << d.event_type;
@@ -155,27 +153,29 @@ TEST_F(EndToEnd, SigtermStopsCleanlyAndAcceptedWorkIsDoneAfterRestart) {
   EXPECT_NE(host().output().find("SIGTERM received"), std::string::npos) << host().output();
   EXPECT_NE(host().output().find("stopped"), std::string::npos);
   std::size_t created_before_restart = 0;
-  for (const auto& p : people) created_before_restart += leverOpportunities(p.email).size();
+  for (const auto& p : people) created_before_restart += ats().opportunitiesOf(p.email).size();
   EXPECT_LT(created_before_restart, people.size()) << "the stop was meant to interrupt work in progress";
 
-  leverSandbox().setFaults({});
+  ats().setFaults({});
   startHost();
   ASSERT_TRUE(waitFor(
       [&] {
         for (const auto& p : people) {
-          if (leverOpportunities(p.email).size() != 1) return false;
+          if (ats().opportunitiesOf(p.email).size() != 1) return false;
         }
         return true;
       },
       seconds(60)));
   ASSERT_TRUE(waitQuiet(seconds(30)));
   for (const auto& p : people) {
-    EXPECT_EQ(leverOpportunities(p.email).size(), 1u) << p.email;
+    EXPECT_EQ(ats().opportunitiesOf(p.email).size(), 1u) << p.email;
     EXPECT_TRUE(kulaCandidate(p.candidate_id)->ats) << p.email;
   }
   const auto code_again = host().terminate(seconds(30));
   EXPECT_EQ(code_again.value_or(-1), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryAts, Resilience, everyAts(), atsName);
 
 }  // namespace
 }  // namespace atsync::e2e
