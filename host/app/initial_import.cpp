@@ -27,6 +27,8 @@ namespace json = boost::json;
 
 constexpr std::string_view kImportCursor = "import.cursor";
 constexpr std::string_view kImportComplete = "import.complete";
+constexpr std::string_view kImportSkipped = "import.skipped";  ///< how many the pages read so far skipped
+constexpr std::size_t kSkippedIdsShown = 5;
 
 struct PageRead {
   Expected<plugin::OperationOutput, sdk::Error> page = unexpected(sdk::Error{});
@@ -42,6 +44,19 @@ json::object importFields(const json::value& opportunity) {
     if (const auto* v = opportunity.get_object().if_contains(key)) out[key] = *v;
   }
   return out;
+}
+
+/// Whether a person can become a platform candidate: a name or an email is what the platform makes one of and what
+/// dedupe matches by.
+bool hasNameOrEmail(const json::object& fields) {
+  const auto* person = fields.if_contains("person");
+  if (person == nullptr || !person->is_object()) return false;
+  const auto& p = person->get_object();
+  if (!sdk::detail::str(p, "name").empty()) return true;
+  const auto* emails = p.if_contains("emails");
+  if (emails == nullptr || !emails->is_array()) return false;
+  return std::any_of(emails->get_array().begin(), emails->get_array().end(),
+                     [](const json::value& e) { return e.is_string() && !e.get_string().empty(); });
 }
 
 /// Commands still to run: waiting for their time, or interrupted while running.
@@ -69,12 +84,15 @@ Expected<ImportSummary, std::string> runInitialImport(engine::Lane& connection, 
   if (!connection.ready() && !connection.connect(now_ms())) return unexpected(connection.lastConnectError());
   std::optional<std::string> cursor;
   bool complete = false;
+  std::int64_t skipped_before = 0;
   store.transact([&](store::Transaction& tx) {
     cursor = tx.cursor(connection_id, kImportCursor);
     complete = tx.cursor(connection_id, kImportComplete).value_or("") == "true";
+    skipped_before = std::stoll(tx.cursor(connection_id, kImportSkipped).value_or("0"));
   });
   if (complete) cursor.reset();  // a finished import runs again from the start; links keep it from duplicating
   ImportSummary summary;
+  summary.skipped = cursor && !cursor->empty() ? skipped_before : 0;
   summary.resumed = cursor && !cursor->empty();
   if (summary.resumed && on_resume) on_resume();
 
@@ -110,25 +128,39 @@ Expected<ImportSummary, std::string> runInitialImport(engine::Lane& connection, 
     const auto next = sdk::detail::optString(doc, "cursor");
     const std::int64_t now = now_ms();
     std::int64_t queued = 0;
+    std::int64_t skipped = 0;
+    std::vector<std::string> skipped_ids;
     // The page's commands and the cursor after it commit together: a crash resumes at this page or the next.
     store.transact([&](store::Transaction& tx) {
-      queued = 0;
+      queued = skipped = 0;
+      skipped_ids.clear();
       if (opportunities != nullptr) {
         for (const auto& v : *opportunities) {
           const std::string id = sdk::detail::str(v.as_object(), "id");
           if (tx.linkByOpportunity(connection_id, id)) continue;
+          const json::object fields = importFields(v);
+          if (!hasNameOrEmail(fields)) {  // a command for it could only fail, however often retried
+            ++skipped;
+            skipped_ids.push_back(id);
+            continue;
+          }
           store::NewCommand command;
           command.connection_id = connection_id;
           command.key = engine::keys::importOpportunity(id);
           command.group_key = "opportunity:" + id;
           command.action = std::string(engine::action::kImportOpportunity);
-          command.input = json::serialize(json::object{{"opportunity_id", id}, {"opportunity", importFields(v)}});
+          command.input = json::serialize(json::object{{"opportunity_id", id}, {"opportunity", fields}});
           if (tx.insertCommand(command, now)) ++queued;
         }
       }
+      tx.setCursor(connection_id, kImportSkipped, std::to_string(summary.skipped + skipped));
       tx.setCursor(connection_id, kImportCursor, next.value_or(""));
       tx.setCursor(connection_id, kImportComplete, next ? "false" : "true");
     });
+    summary.skipped += skipped;
+    for (auto& id : skipped_ids) {
+      if (summary.skipped_ids.size() < kSkippedIdsShown) summary.skipped_ids.push_back(std::move(id));
+    }
     ++progress.pages;
     progress.seen += opportunities != nullptr ? static_cast<std::int64_t>(opportunities->size()) : 0;
     progress.queued += queued;

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace atsync::host::app {
 
@@ -36,7 +37,16 @@ struct ImportSummary {
   std::int64_t links = 0;    ///< linked candidates of the connection afterwards
   std::int64_t dead = 0;     ///< commands of the connection in the dead letters afterwards
   std::int64_t pending = 0;  ///< commands of the connection still waiting for a retry when the import stopped waiting
+  /// Opportunities that can never become a platform candidate (kNothingToImportFrom), over the whole import: a
+  /// resumed run counts the pages its interrupted runs read too. Not failures: no retry could import them.
+  std::int64_t skipped = 0;
+  std::vector<std::string> skipped_ids;  ///< the first few of them that this run read, to look up in the ATS
 };
+
+/// Why an opportunity is skipped: its person has neither a name nor an email (anonymized under a data-retention
+/// policy, or entered without contact details), so there is nothing a platform candidate could be made of or matched
+/// by.
+inline constexpr char kNothingToImportFrom[] = "no name and no email";
 
 /// The longest the import waits for one scheduled retry. The dispatcher's backoff passes a minute after about seven
 /// failures in a row: by then the vendor is down rather than blinking, and a serving host finishes the work later.

@@ -89,6 +89,16 @@ int runImport(const Arguments& args) {
   }
   std::cout << "import: done — " << summary->progress.seen << " opportunities seen, " << summary->links
             << " linked candidates";
+  if (summary->skipped > 0) {
+    // Not failures: named, so the operator can look them up in the ATS, and left out of the exit code.
+    std::cout << ", skipped " << summary->skipped << ": " << app::kNothingToImportFrom;
+    if (!summary->skipped_ids.empty()) {
+      std::cout << " (opportunit" << (summary->skipped_ids.size() == 1 ? "y " : "ies ");
+      for (std::size_t i = 0; i < summary->skipped_ids.size(); ++i) std::cout << (i ? ", " : "") << summary->skipped_ids[i];
+      if (static_cast<std::int64_t>(summary->skipped_ids.size()) < summary->skipped) std::cout << ", …";
+      std::cout << ")";
+    }
+  }
   if (summary->dead > 0) std::cout << ", " << summary->dead << " failed (see 'atsync dead-letters')";
   if (summary->pending > 0) {
     std::cout << ", " << summary->pending

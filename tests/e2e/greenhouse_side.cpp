@@ -24,29 +24,12 @@ std::string name(const gh::Candidate& c) {
 }
 
 /// The seeded tenant, made to share no person with Kula's seed (both seed Ada Lovelace at example.com): the
-/// scenarios create their people in Greenhouse through atsync, as they do in Lever. The anonymized candidate goes
-/// too: what import does with one is issue 14's scenario, not this one's.
+/// scenarios create their people in Greenhouse through atsync, as they do in Lever.
 void separateFromKulasPeople(gh::GreenhouseData& d) {
-  for (auto it = d.candidates.begin(); it != d.candidates.end();) {
-    if (!it->second.anonymized) {
-      for (auto& e : it->second.email_addresses) {
-        if (auto at = e.value.find("@example.com"); at != std::string::npos) e.value.replace(at, 12, "@greenhouse.example");
-      }
-      ++it;
-      continue;
+  for (auto& [id, candidate] : d.candidates) {
+    for (auto& e : candidate.email_addresses) {
+      if (auto at = e.value.find("@example.com"); at != std::string::npos) e.value.replace(at, 12, "@greenhouse.example");
     }
-    const gh::Id candidate = it->first;
-    for (auto a = d.applications.begin(); a != d.applications.end();) {
-      if (a->second.candidate_id != candidate) {
-        ++a;
-        continue;
-      }
-      for (auto s = d.application_stages.begin(); s != d.application_stages.end();) {
-        s = s->second.application_id == a->first ? d.application_stages.erase(s) : std::next(s);
-      }
-      a = d.applications.erase(a);
-    }
-    it = d.candidates.erase(it);
   }
 }
 
@@ -65,11 +48,22 @@ void GreenhouseSide::start(const WorldOptions& options, const std::string& webho
     auto lock = greenhouse_->state().lock();
     auto& d = const_cast<gh::GreenhouseState&>(greenhouse_->state()).data();
     separateFromKulasPeople(d);
-    // Import reads every application; each person becomes one Kula candidate.
+    // Import reads every application; each person becomes one Kula candidate, except the anonymized one: no name
+    // and no email, so it is skipped and named.
     std::set<gh::Id> people;
-    for (const auto& [id, a] : d.applications) people.insert(a.candidate_id);
+    std::vector<gh::Id> anonymized;
+    for (const auto& [id, a] : d.applications) {
+      if (d.candidates.at(a.candidate_id).anonymized) {
+        anonymized.push_back(id);
+      } else {
+        people.insert(a.candidate_id);
+      }
+    }
     import_summary_ = std::to_string(d.applications.size()) + " opportunities seen, " + std::to_string(people.size()) +
                       " linked candidates";
+    if (anonymized.size() == 1) {
+      import_summary_ += ", skipped 1: no name and no email (opportunity " + std::to_string(anonymized.front()) + ")";
+    }
     import_linked_ = people.size();
   }
   greenhouse_->start();

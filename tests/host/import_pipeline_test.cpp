@@ -178,6 +178,7 @@ class ImportPipeline : public ::testing::Test {
     for (const auto& o : lever_->state().opportunities()) {
       const auto contact = lever_->state().contact(o.contact_id);
       ASSERT_TRUE(contact);
+      if (contact->emails.empty()) continue;  // anonymized: never imported
       opportunities_by_email[lower(contact->emails.front())].insert(o.id);
     }
     std::map<std::string, int> candidates_by_email;
@@ -191,6 +192,20 @@ class ImportPipeline : public ::testing::Test {
     }
     for (const auto& [email, ids] : opportunities_by_email) EXPECT_EQ(candidates_by_email[email], 1) << email;
     EXPECT_EQ(counts().links, static_cast<std::int64_t>(opportunities_by_email.size()));
+  }
+
+  /// Lever anonymizes the person behind the `index`-th opportunity, as a data-retention policy does: no name, no
+  /// email, no phone. Returns the opportunity's id.
+  std::string anonymize(std::size_t index) {
+    auto lock = lever_->state().lock();
+    auto& data = const_cast<sandbox::lever::LeverState&>(lever_->state()).data();
+    const auto& opportunity = data.opportunities.at(index);
+    auto& contact = data.contacts.at(opportunity.contact_id);
+    for (const auto& e : contact.emails) data.contact_by_email.erase(lower(e));
+    contact.name.clear();
+    contact.emails.clear();
+    contact.phones.clear();
+    return opportunity.id;
   }
 
   std::filesystem::path dir_;
@@ -328,6 +343,41 @@ TEST_F(ImportPipeline, ResumesFromItsCursorAfterAPageFails) {
   }
   EXPECT_EQ(page_reads, 2);
   expectEveryPersonLinkedOnce();
+}
+
+TEST_F(ImportPipeline, SkipsAndNamesWhatCanNeverBeImportedAndCountsItAcrossAResume) {
+  startWorld("large", 250);  // three pages of up to 100
+  // One on the first page and one on the last, whichever order Lever lists them in.
+  const std::set<std::string> anonymized{anonymize(10), anonymize(220)};
+  auto failed = app::runInitialImport(*connection_, app_->store(), &nowMs, [&](const app::ImportProgress& p) {
+    if (p.pages == 1) {  // the second page's reads fail until the one-shot retries give up
+      sandbox::FaultSettings faults;
+      faults.script = {{"GET", "/opportunities", 503, 3, ""}};
+      lever_->setFaults(faults);
+    }
+  });
+  ASSERT_FALSE(failed);
+
+  auto again = app::runInitialImport(*connection_, app_->store(), &nowMs);
+  ASSERT_TRUE(again) << again.error();
+  ASSERT_TRUE(again->resumed);
+  EXPECT_EQ(again->skipped, 2) << "the interrupted run's skip is counted too";
+  ASSERT_EQ(again->skipped_ids.size(), 1u) << "this run read one of them";
+  EXPECT_EQ(anonymized.count(again->skipped_ids.front()), 1u);
+  EXPECT_EQ(again->dead, 0) << "nothing a retry could never fix is dead-lettered";
+  EXPECT_EQ(again->pending, 0);
+  EXPECT_EQ(again->links, 248);
+  expectEveryPersonLinkedOnce();
+  for (const auto& id : anonymized) {
+    app_->store().transact([&](store::Transaction& tx) { EXPECT_FALSE(tx.linkByOpportunity(kConnection, id)); });
+  }
+
+  // A fresh run of a finished import counts from nothing again, and names what it skipped.
+  auto rerun = app::runInitialImport(*connection_, app_->store(), &nowMs);
+  ASSERT_TRUE(rerun) << rerun.error();
+  EXPECT_FALSE(rerun->resumed);
+  EXPECT_EQ(rerun->skipped, 2);
+  EXPECT_EQ(std::set<std::string>(rerun->skipped_ids.begin(), rerun->skipped_ids.end()), anonymized);
 }
 
 }  // namespace
