@@ -64,6 +64,8 @@ bool HostProcess::running() {
   const int code = handle_->tryWait();
   if (code == -1) return true;
   exit_code_ = code;
+  std::lock_guard lock(mutex_);
+  output_ += "[test] " + label() + " exited on its own with code " + std::to_string(code) + "\n";
   return false;
 }
 
