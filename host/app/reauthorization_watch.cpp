@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/reauthorization_watch.hpp"
 
+#include "common/wall_clock.hpp"
+
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -8,9 +10,7 @@
 namespace atsync::host::app {
 
 void ReauthorizationWatch::check() {
-  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+  const std::int64_t now_ms = wallClockMs();
   for (auto* connection : lanes_.all()) {
     for (auto* side : {&connection->ats(), &connection->platform()}) {
       if (side->oauth() == nullptr) continue;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/retention_sweeper.hpp"
 
+#include "common/wall_clock.hpp"
+
 #include <chrono>
 
 namespace atsync::host::app {
 
 void RetentionSweeper::sweepNow() {
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const auto now_ms = wallClockMs();
   const SweepResult r = sweep(now_ms);
   if (r.inbox_deleted > 0 || r.activity_deleted > 0 || r.marks_deleted > 0) {
     logger_.info("retention: deleted " + std::to_string(r.inbox_deleted) + " finished inbox event(s), " +

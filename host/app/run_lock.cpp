@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/run_lock.hpp"
 
+#include "common/rfc3339.hpp"
+#include "common/wall_clock.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -24,15 +27,6 @@ std::string hostName() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
   return name;
-}
-
-std::string utcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char buffer[32] = {};
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 /// The holder's line as another process wrote it: the first line, printable characters only, bounded.
@@ -86,7 +80,8 @@ Expected<RunLock, std::string> RunLock::acquire(const std::string& sqlite_path) 
                       "; one host serves a SQLite file at a time: stop that one first, or use PostgreSQL (store: "
                       "postgresql://...) to run several hosts (docs/operations.md, 'Running several hosts')");
   }
-  const std::string line = "pid " + std::to_string(::getpid()) + " on host " + hostName() + ", since " + utcNow() + "\n";
+  const std::string line =
+      "pid " + std::to_string(::getpid()) + " on host " + hostName() + ", since " + rfc3339(wallClockMs()) + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
     const int error = errno;
     ::close(fd);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/wakeup_watch.hpp"
 
+#include "common/wall_clock.hpp"
+
 #include <chrono>
 #include <set>
 #include <string>
@@ -11,15 +13,10 @@ namespace {
 constexpr std::int64_t kKeepMs = 3600 * 1000;
 constexpr std::int64_t kPruneEveryMs = 60 * 1000;
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 int WakeupWatch::check() {
-  const std::int64_t now = nowMs();
+  const std::int64_t now = wallClockMs();
   std::set<std::string> connections;
   store_.transact([&](store::Transaction& tx) {
     connections.clear();

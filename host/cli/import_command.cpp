@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/host_app.hpp"
+
+#include "common/wall_clock.hpp"
 #include "app/initial_import.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
@@ -15,11 +17,6 @@ namespace {
 
 /// SQLite's heap in an `atsync import` process (bench/NOTES.md, finding 6): memory stays flat as the store grows.
 constexpr sqlite3_int64 kImportSqliteHeapBytes = 2 * 1024 * 1024;
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// A progress line: redrawn in place on a terminal, one plain line per page otherwise (logs, CI).
 class Progress {
@@ -70,7 +67,7 @@ int runImport(const Arguments& args) {
     std::cerr << "atsync import: connection '" << *connection_id << "' is disabled\n";
     return 1;
   }
-  if (!connection->connect(nowMs())) {
+  if (!connection->connect(wallClockMs())) {
     // Reading the stages is the import's first call to either vendor; it is not retried here (the engine's connect
     // says why it failed, not whether waiting helps), and nothing has been imported yet.
     std::cerr << "atsync import: " << connection->lastConnectError()
@@ -79,7 +76,7 @@ int runImport(const Arguments& args) {
   }
   Progress progress;
   auto summary = app::runInitialImport(
-      *connection, (*app)->store(), &nowMs,
+      *connection, (*app)->store(), &wallClockMs,
       [&](const app::ImportProgress& p) { progress.update(p.pages, p.seen, p.queued, p.final); },
       [] { std::cout << "import: resuming after an interrupted run" << std::endl; },
       [](const std::string& line) { std::cout << "import: " << line << std::endl; });

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/commands.hpp"
+
 #include "cli/loaded_config.hpp"
+#include "common/rfc3339.hpp"
+#include "common/wall_clock.hpp"
 #include "store/store.hpp"
 
 #include <boost/json.hpp>
@@ -14,15 +17,6 @@ namespace atsync::host::cli {
 namespace {
 
 namespace json = boost::json;
-
-std::string isoTime(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 json::object countsJson(const std::map<std::string, std::int64_t>& m) {
   json::object o;
@@ -65,14 +59,14 @@ int runStatus(const Arguments& args) {
     if (auto it = leases.find(c.id); it != leases.end() && !it->second.owner.empty()) {
       const auto& l = it->second;
       lease = json::object{{"host", l.owner},
-                           {"since", isoTime(l.acquired_at_ms)},
-                           {"expires", isoTime(l.expires_at_ms)},
+                           {"since", rfc3339(l.acquired_at_ms)},
+                           {"expires", rfc3339(l.expires_at_ms)},
                            {"expired", l.expires_at_ms < db_now_ms},
                            {"fence", l.fence}};
     }
     json::array activity;
     for (const auto& a : recent) {
-      activity.push_back({{"at", isoTime(a.at_ms)}, {"level", a.level}, {"kind", a.kind}, {"message", a.message}});
+      activity.push_back({{"at", rfc3339(a.at_ms)}, {"level", a.level}, {"kind", a.kind}, {"message", a.message}});
     }
     connections.push_back({{"id", c.id},
                            {"enabled", c.enabled},
@@ -130,9 +124,7 @@ int runDeadLetters(const Arguments& args) {
   const std::string connection = args.value("--connection").value_or("");
   std::vector<store::Command> dead;
   int retried = 0;
-  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+  const std::int64_t now_ms = wallClockMs();
   std::string problem;
   (*store)->transact([&](store::Transaction& tx) {
     dead = tx.commandsInState(connection, "dead", 1000);

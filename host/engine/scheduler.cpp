@@ -1,23 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/scheduler.hpp"
 
+#include "common/wall_clock.hpp"
+
 #include <chrono>
 #include <iostream>
 
 namespace atsync::host::engine {
 namespace {
 
-std::int64_t systemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // A step that failed (the store was unreachable, say) is tried again after this long.
 constexpr std::int64_t kFailedStepRetryMs = 1000;
 
 }  // namespace
 
-Scheduler::Scheduler(int workers, NowMs now) : now_(now ? std::move(now) : NowMs(&systemNowMs)), worker_count_(workers) {}
+Scheduler::Scheduler(int workers, NowMs now) : now_(now ? std::move(now) : NowMs(&wallClockMs)), worker_count_(workers) {}
 
 Scheduler::~Scheduler() { stop(); }
 

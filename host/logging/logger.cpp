@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "logging/logger.hpp"
 
+#include "common/rfc3339.hpp"
+#include "common/wall_clock.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -12,22 +15,6 @@
 
 namespace atsync::host::logging {
 namespace {
-
-std::int64_t systemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-/// RFC 3339 UTC with milliseconds: 2024-05-01T12:00:00.123Z
-std::string timestamp(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buffer;
-}
 
 /// Messages are one line: a newline inside one would let a vendor's text forge log records.
 std::string oneLine(std::string_view text) {
@@ -57,7 +44,7 @@ std::string Logger::format(Level level, std::int64_t now_ms, std::string_view me
                            std::string_view plugin, const boost::json::object& fields) const {
   if (options_.format == Format::kJson) {
     boost::json::object line;
-    line["ts"] = timestamp(now_ms);
+    line["ts"] = rfc3339(now_ms);
     line["level"] = toString(level);
     line["msg"] = message;
     if (!connection.empty()) line["connection"] = connection;
@@ -65,7 +52,7 @@ std::string Logger::format(Level level, std::int64_t now_ms, std::string_view me
     if (!fields.empty()) line["fields"] = fields;
     return boost::json::serialize(line);
   }
-  std::string line = timestamp(now_ms) + " " + std::string(toString(level));
+  std::string line = rfc3339(now_ms) + " " + std::string(toString(level));
   if (line.size() < 29) line.append(29 - line.size(), ' ');  // align messages after "warn"/"info"
   if (!connection.empty() || !plugin.empty()) {
     line += " [" + std::string(connection) + (plugin.empty() ? "" : "/" + std::string(plugin)) + "]";
@@ -81,7 +68,7 @@ std::string Logger::format(Level level, std::int64_t now_ms, std::string_view me
 void Logger::log(Level level, std::string_view message, std::string_view connection, std::string_view plugin,
                  const boost::json::object& fields) {
   if (!enabled(level)) return;
-  const std::string line = redactor_->apply(format(level, systemNowMs(), message, connection, plugin, fields));
+  const std::string line = redactor_->apply(format(level, wallClockMs(), message, connection, plugin, fields));
   std::lock_guard lock(write_mutex_);
   if (options_.sink) {
     options_.sink(line);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "secrets/store_token_store.hpp"
 
+#include "common/wall_clock.hpp"
+
 #include <Poco/Environment.h>
 #include <boost/json.hpp>
 
@@ -44,11 +46,6 @@ std::string newHolder() {
   char tail[9];
   std::snprintf(tail, sizeof tail, "%08x", static_cast<unsigned>(random()));
   return Poco::Environment::nodeName() + ":" + std::to_string(::getpid()) + ":" + tail;
-}
-
-std::int64_t wallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace

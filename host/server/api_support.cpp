@@ -96,16 +96,6 @@ std::optional<std::int64_t> parseTime(const boost::json::value& value) {
   return seconds * 1000 + ms;
 }
 
-std::string rfc3339(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buffer;
-}
-
 const config::ConnectionConfig* findConnection(const ServerContext& context, const std::string& id) {
   for (const auto& c : context.config->connections) {
     if (c.id == id) return &c;

@@ -4,6 +4,7 @@
 // The admin API's request and answer as plain values, so each resource file is a function from one to the other
 // (no Poco in them), and the shared rules of the API: error shape, paging parameters, time values.
 
+#include "common/rfc3339.hpp"
 #include "server/server_context.hpp"
 
 #include <boost/json.hpp>
@@ -44,7 +45,6 @@ bool readIntParam(const ApiRequest& request, const std::string& name, std::int64
 
 /// Unix epoch ms from RFC 3339 ("2024-05-01T12:00:00Z", fractional seconds and offsets allowed) or an integer of ms.
 std::optional<std::int64_t> parseTime(const boost::json::value& value);
-std::string rfc3339(std::int64_t ms);
 
 /// The config of connection `id`, or null.
 const config::ConnectionConfig* findConnection(const ServerContext& context, const std::string& id);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/http_io.hpp"
 
+#include "common/wall_clock.hpp"
+
 #include <Poco/URI.h>
 
 #include <boost/json/serialize.hpp>
@@ -9,10 +11,7 @@
 
 namespace atsync::host::server {
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t nowMs() { return wallClockMs(); }
 
 std::string readBody(std::istream& in, std::size_t limit) {
   std::string body;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/migrations.hpp"
 
+#include "common/wall_clock.hpp"
 #include "store/sql_transaction_control.hpp"
 
 #include <Poco/Data/Session.h>
@@ -212,11 +213,6 @@ const std::vector<Migration> kMigrations = {
 
 // Any constant works; it only has to be the same for every atsync process sharing the database.
 constexpr Poco::Int64 kMigrationLockKey = 0x61747379'6e630001;  // "atsync" + 1
-
-std::int64_t wallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

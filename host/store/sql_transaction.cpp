@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/sql_transaction.hpp"
 
+#include "common/wall_clock.hpp"
+
 #include "store/sql_rows.hpp"
 
 #include <Poco/Data/LOB.h>
@@ -26,13 +28,6 @@ template <class T>
 std::optional<T> first(std::vector<T> rows) {
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
-}
-
-// Rows that carry no time of their own in the interface (cursors, tokens...) still record when they changed, for
-// operators reading the database; the engine's clock is not needed for that.
-std::int64_t wallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace

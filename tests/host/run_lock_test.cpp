@@ -53,7 +53,7 @@ TEST_F(RunLockTest, RecordsTheHolderInAPrivateSidecarFile) {
   EXPECT_EQ(lock->file(), db_ + ".run-lock");
   EXPECT_TRUE(std::regex_match(lockFileText(),
                                std::regex("pid " + std::to_string(::getpid()) + " on host " + hostName() +
-                                          R"(, since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n)")))
+                                          R"(, since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\n)")))
       << lockFileText();
   struct stat st {};
   ASSERT_EQ(::stat(lock->file().c_str(), &st), 0);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <atsync/host/http/clock.hpp>
 
+#include "common/wall_clock.hpp"
+
 #include <chrono>
 #include <thread>
 
@@ -20,10 +22,7 @@ bool StopSignal::waitForMs(std::int64_t duration_ms) const {
                       [this] { return stopped_.load(std::memory_order_acquire); });
 }
 
-std::int64_t SystemClock::nowMs() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t SystemClock::nowMs() const { return wallClockMs(); }
 
 std::int64_t SystemClock::steadyMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
