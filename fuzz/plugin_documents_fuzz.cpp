@@ -76,8 +76,6 @@ void readDocument(const json::value& v) {
   convert<atsync::sdk::HttpRequest>(v);
   convert<atsync::sdk::HttpResponse>(v);
   convert<atsync::sdk::ChangeEvent>(v);
-  convert<atsync::sdk::Command>(v);
-  convert<atsync::sdk::CommandResult>(v);
   convert<atsync::sdk::Posting>(v);
   convert<atsync::sdk::Stage>(v);
   convert<atsync::sdk::Person>(v);

@@ -9,7 +9,6 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,21 +36,6 @@ struct ChangeEvent {
   boost::json::object data;
 };
 
-/// A unit of work for a connector. `key` is deterministic (derived from the triggering event and the rule), so a
-/// retry or a replay of the same event produces the same key and never a second effect.
-struct Command {
-  std::string key;
-  std::string operation;           ///< a capability of the target plugin, e.g. "opportunity.create"
-  boost::json::object input;
-};
-
-struct CommandResult {
-  std::string key;
-  std::string status;              ///< "done" | "failed" | "skipped"
-  std::optional<std::string> remote_id;
-  boost::json::value output;
-};
-
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const ChangeEvent& e) {
   v = {{"id", e.id}, {"type", e.type}, {"occurred_at_ms", e.occurred_at_ms}, {"echo", e.echo}, {"data", e.data}};
 }
@@ -64,33 +48,6 @@ inline ChangeEvent tag_invoke(boost::json::value_to_tag<ChangeEvent>, const boos
   e.echo = detail::boolean(o, "echo");
   if (const auto* d = detail::object(o, "data")) e.data = *d;
   return e;
-}
-
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Command& c) {
-  v = {{"key", c.key}, {"operation", c.operation}, {"input", c.input}};
-}
-inline Command tag_invoke(boost::json::value_to_tag<Command>, const boost::json::value& v) {
-  const auto& o = detail::requireObject(v, "command");
-  Command c;
-  c.key = detail::requireString(o, "key", "command");
-  c.operation = detail::requireString(o, "operation", "command");
-  if (const auto* in = detail::object(o, "input")) c.input = *in;
-  return c;
-}
-
-inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const CommandResult& r) {
-  boost::json::object o{{"key", r.key}, {"status", r.status}, {"output", r.output}};
-  o["remote_id"] = r.remote_id ? boost::json::value(*r.remote_id) : boost::json::value(nullptr);
-  v = std::move(o);
-}
-inline CommandResult tag_invoke(boost::json::value_to_tag<CommandResult>, const boost::json::value& v) {
-  const auto& o = detail::requireObject(v, "result");
-  CommandResult r;
-  r.key = detail::requireString(o, "key", "result");
-  r.status = detail::requireString(o, "status", "result");
-  r.remote_id = detail::optString(o, "remote_id");
-  if (const auto* out = o.if_contains("output")) r.output = *out;
-  return r;
 }
 
 }  // namespace atsync::sdk
