@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "logging/redactor.hpp"
 
+#include "common/percent_encoding.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
@@ -10,21 +12,6 @@
 
 namespace atsync::host::logging {
 namespace {
-
-std::string percentEncoded(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::string jsonEscaped(std::string_view in) {
   std::string quoted = boost::json::serialize(boost::json::string(in));
@@ -70,7 +57,7 @@ void Redactor::addForms(std::string_view secret, bool pinned) {
   std::unique_lock lock(mutex_);
   insertLocked(std::string(secret), pinned);
   insertLocked(jsonEscaped(secret), pinned);
-  insertLocked(percentEncoded(secret), pinned);
+  insertLocked(percentEncode(secret), pinned);
 }
 
 void Redactor::add(std::string_view secret) { addForms(secret, true); }

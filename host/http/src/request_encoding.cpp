@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <atsync/host/http/request_encoding.hpp>
 
+#include "common/percent_encoding.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <random>
@@ -8,11 +10,6 @@
 namespace atsync::host::http {
 
 namespace {
-
-bool isUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -115,21 +112,7 @@ Result<ParsedUrl> parseUrl(std::string_view url) {
   return out;
 }
 
-std::string percentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (isUnreserved(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0x0F]);
-    }
-  }
-  return out;
-}
+std::string percentEncode(std::string_view text) { return host::percentEncode(text); }
 
 std::string buildQueryString(const std::vector<sdk::QueryParam>& query, const std::vector<std::string>& raw_query_keys) {
   std::string out;
