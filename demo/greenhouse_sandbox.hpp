@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Greenhouse as the demo's ATS: atsync-sandbox-greenhouse with a partner client (atsync is authorized through
-// Greenhouse's consent page, F1), its web hooks pointed at atsync by hand as an administrator sets them up in
+// Greenhouse as the demo's ATS: atsync-sandbox-greenhouse with a custom integration's client (client_credentials:
+// atsync mints its own tokens, there is no consent page), its web hooks pointed at atsync by hand as an administrator sets them up in
 // Greenhouse's UI, read over /_sandbox/... . Its seeded people get their own email domain: Kula's seed has some
 // of the same names, and the story creates its people in Greenhouse through atsync.
 
@@ -24,6 +24,7 @@ class GreenhouseSandbox final : public AtsSandbox {
   std::string configYaml() const override;
   std::string describe() const override;
   std::string authorizationStory() const override;
+  bool hasConsentPage() const override { return false; }
   std::vector<AtsPosting> postings() const override { return postings_; }
   std::string flowPostingId() const override { return postingNamed("Senior Backend Engineer"); }
   std::string referralPostingId() const override { return postingNamed("Product Designer"); }

@@ -298,7 +298,8 @@ void registerAdminRoutes(Impl& s) {
     const std::string seed_name = jsonString(b, "seed").value_or(self->options.seed);
     {
       auto lock = self->state.lock();
-      if (!seedTenant(self->state.data(), seed_name, self->options.large_count, self->options.seed_email_domain)) {
+      if (!seedTenant(self->state.data(), seed_name, self->options.large_count, self->options.seed_email_domain,
+                      self->options.seed_anonymized)) {
         return fieldError("seed", "`" + seed_name + "` is not one of small, large, empty");
       }
     }

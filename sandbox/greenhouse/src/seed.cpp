@@ -154,7 +154,7 @@ Application& addCandidateWithApplication(GreenhouseData& d, Id candidate_id, Id 
   return stored;
 }
 
-void addSmallData(GreenhouseData& d, std::string_view email_domain) {
+void addSmallData(GreenhouseData& d, std::string_view email_domain, bool anonymized) {
   struct AppSeed {
     const char* first;
     const char* last;
@@ -191,18 +191,20 @@ void addSmallData(GreenhouseData& d, std::string_view email_domain) {
   hired.updated_at_ms = kSeedEpochMs + 45 * kDayMs;
   d.candidates.at(7012).is_private = true;
 
-  // Anonymized (GDPR): the candidate keeps its record and application but has no name and no email.
-  Application& anon = addCandidateWithApplication(d, seed::kCandidateAnonymized, seed::kApplicationAnonymized, "X",
-                                                  "X", seed::kJobBackend, 1, kSeedEpochMs + 31 * kDayMs, email_domain);
-  Candidate& c = d.candidates.at(seed::kCandidateAnonymized);
-  c.first_name.reset();
-  c.last_name.reset();
-  c.email_addresses.clear();
-  c.phone_numbers.clear();
-  c.anonymized = true;
-  c.can_email = false;
-  anon.status = "rejected";
-  anon.rejected_at_ms = kSeedEpochMs + 50 * kDayMs;
+  if (anonymized) {
+    // Anonymized (GDPR): the candidate keeps its record and application but has no name and no email.
+    Application& anon = addCandidateWithApplication(d, seed::kCandidateAnonymized, seed::kApplicationAnonymized, "X",
+                                                    "X", seed::kJobBackend, 1, kSeedEpochMs + 31 * kDayMs, email_domain);
+    Candidate& c = d.candidates.at(seed::kCandidateAnonymized);
+    c.first_name.reset();
+    c.last_name.reset();
+    c.email_addresses.clear();
+    c.phone_numbers.clear();
+    c.anonymized = true;
+    c.can_email = false;
+    anon.status = "rejected";
+    anon.rejected_at_ms = kSeedEpochMs + 50 * kDayMs;
+  }
 
   auto note = [&d](Id id, Id candidate, std::optional<Id> application, Id user, const char* body, const char* vis) {
     Note n;
@@ -234,7 +236,8 @@ void addLargeData(GreenhouseData& d, int count, std::string_view email_domain) {
 
 }  // namespace
 
-bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count, std::string_view email_domain) {
+bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count, std::string_view email_domain,
+                bool anonymized) {
   if (seed != "small" && seed != "large" && seed != "empty") return false;
   data.clear();
   addReferenceData(data);
@@ -244,7 +247,7 @@ bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count, st
     data.next_id = 100000;
     return true;
   }
-  addSmallData(data, email_domain);
+  addSmallData(data, email_domain, anonymized);
   if (seed == "large") {
     data.next_id = 100000;
     addLargeData(data, large_count, email_domain);

@@ -290,10 +290,15 @@ TEST_F(GreenhouseApi, AdminListsAPersonsApplicationsWithStageNamesSourceAndRefer
 }
 
 class GreenhouseOtherDomain : public GreenhouseTest {
-  void configure(GreenhouseSandbox::Options& o) override { o.seed_email_domain = "greenhouse.example"; }
+  void configure(GreenhouseSandbox::Options& o) override {
+    o.seed_email_domain = "greenhouse.example";
+    o.seed_anonymized = false;
+  }
 };
 
-TEST_F(GreenhouseOtherDomain, SeedsItsPeopleAtTheGivenEmailDomain) {
+TEST_F(GreenhouseOtherDomain, SeedsItsPeopleAtTheGivenEmailDomainAndCanLeaveTheAnonymizedOneOut) {
+  EXPECT_EQ(admin("GET", "/applications/" + std::to_string(seed::kApplicationAnonymized)).status, 404);
+  EXPECT_EQ(arr(admin("GET", "/applications")).size(), 19u);
   EXPECT_TRUE(arr(admin("GET", "/applications?email=ada.lovelace@example.com")).empty());
   const auto ada = arr(admin("GET", "/applications?email=ada.lovelace@greenhouse.example"));
   ASSERT_EQ(ada.size(), 1u);
