@@ -80,9 +80,13 @@ const std::vector<Command>& commands() {
          {"--repeat", "", "N", "call N times in a row through the same lane (a burst); prints the last answer or first error"},
          {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
        &runInvoke},
-      {{"demo", "atsync demo [--plugins DIR]",
-        "Runs the sandbox scenario on this machine and reports what happened on each side.",
-        {{"--plugins", "", "DIR", "plugin folder (default: ../plugins next to this binary)"}}},
+      {{"demo", "atsync demo [--ats lever|greenhouse] [--plugins DIR] [--bin DIR] [--keep]",
+        "Runs the sandbox scenario on this machine (atsync-demo, next to this binary in a dev build) and reports "
+        "what happened on each side.",
+        {{"--ats", "", "NAME", "the ATS of the story: lever (default) or greenhouse"},
+         {"--plugins", "", "DIR", "plugin folder (default: ../plugins next to this binary)"},
+         {"--bin", "", "DIR", "where atsync and the sandbox programs are (default: this binary's folder)"},
+         {"--keep", "", "", "leave the demo's temporary folder (config, store, logs) and print its path"}}},
        &runDemo},
   };
   return kCommands;

@@ -162,6 +162,18 @@ TEST_F(LeverSandbox, FilesUploadAndOver30MBIsRefused) {
   EXPECT_EQ(api("GET", "/opportunities/" + id + "/files").json().at("data").as_array().size(), 1u);
 }
 
+TEST_F(LeverSandbox, AdminApiHandsOutAFilesBytesWithoutCredentials) {
+  const std::string id = sandbox_->state().opportunities()[0].id;
+  auto [type, body] = sandbox::testing::multipartBody("file", "cv.pdf", std::string("%PDF-1.4 \0binary", 16));
+  auto r = api("POST", "/opportunities/" + id + "/files?" + performAs(), body, type);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string file_id(r.json().at("data").at("id").as_string());
+  const auto bytes = admin("GET", "/files/" + file_id);
+  EXPECT_EQ(bytes.status, 200);
+  EXPECT_EQ(bytes.body, std::string("%PDF-1.4 \0binary", 16));
+  EXPECT_EQ(admin("GET", "/files/no-such-file").status, 404);
+}
+
 class LeverSandboxLarge : public LeverTest {
   void configure(lever::LeverSandbox::Options& o) override { o.seed = "large"; }
 };

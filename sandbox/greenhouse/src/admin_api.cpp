@@ -49,6 +49,46 @@ Id idParam(const Request& r) {
   }
 }
 
+bool sameText(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool hasEmail(const Candidate& c, const std::string& email) {
+  return std::any_of(c.email_addresses.begin(), c.email_addresses.end(),
+                     [&](const auto& e) { return sameText(e.value, email); });
+}
+
+/// An application with its candidate, stage history (each row with its stage's name), notes, attachments, and its
+/// source and referrer by name (Harvest answers their ids only).
+json::object fullApplication(const GreenhouseData& d, const Application& app, const std::string& root_url) {
+  json::object out = renderApplication(app);
+  if (auto c = d.candidates.find(app.candidate_id); c != d.candidates.end()) out["candidate"] = renderCandidate(c->second);
+  json::array history, notes, attachments;
+  for (const auto& [id, st] : d.application_stages) {
+    if (st.application_id != app.id) continue;
+    json::object row = renderApplicationStage(st, nowMs());
+    auto def = d.job_interview_stages.find(st.job_interview_stage_id);
+    row["stage_name"] = def == d.job_interview_stages.end() ? std::string() : def->second.name;
+    history.push_back(std::move(row));
+  }
+  for (const auto& [id, n] : d.notes) {
+    if (n.application_id == app.id) notes.push_back(renderNote(n));
+  }
+  for (const auto& [id, att] : d.attachments) {
+    if (att.application_id == app.id) attachments.push_back(renderAttachment(att, root_url));
+  }
+  out["application_stages"] = std::move(history);
+  out["notes"] = std::move(notes);
+  out["attachments"] = std::move(attachments);
+  auto source = app.source_id ? d.sources.find(*app.source_id) : d.sources.end();
+  out["source"] = source == d.sources.end() ? json::value(nullptr) : json::value(renderSource(source->second));
+  auto referrer = app.referrer_id ? d.referrers.find(*app.referrer_id) : d.referrers.end();
+  out["referrer"] = referrer == d.referrers.end() ? json::value(nullptr) : json::value(renderReferrer(referrer->second));
+  return out;
+}
+
 }  // namespace
 
 void registerAdminRoutes(Impl& s) {
@@ -97,24 +137,23 @@ void registerAdminRoutes(Impl& s) {
     const auto& d = self->state.data();
     auto it = d.applications.find(idParam(r));
     if (it == d.applications.end()) return notFound("application", idParam(r));
-    json::object out = renderApplication(it->second);
-    if (auto c = d.candidates.find(it->second.candidate_id); c != d.candidates.end()) {
-      out["candidate"] = renderCandidate(c->second);
+    return jsonResponse(200, fullApplication(d, it->second, self->rootUrl()));
+  });
+  // Every application (of the candidates with `?email=`, exact and case-insensitive), each as above: what the demo
+  // reads to see what atsync made of a person.
+  a.add("GET", "/_sandbox/applications", [self](Request& r) {
+    const auto email = r.queryValue("email");
+    auto lock = self->state.lock();
+    const auto& d = self->state.data();
+    json::array data;
+    for (const auto& [id, app] : d.applications) {
+      if (email) {
+        auto c = d.candidates.find(app.candidate_id);
+        if (c == d.candidates.end() || !hasEmail(c->second, *email)) continue;
+      }
+      data.push_back(fullApplication(d, app, self->rootUrl()));
     }
-    json::array history, notes, attachments;
-    for (const auto& [id, st] : d.application_stages) {
-      if (st.application_id == it->first) history.push_back(renderApplicationStage(st, nowMs()));
-    }
-    for (const auto& [id, n] : d.notes) {
-      if (n.application_id == it->first) notes.push_back(renderNote(n));
-    }
-    for (const auto& [id, att] : d.attachments) {
-      if (att.application_id == it->first) attachments.push_back(renderAttachment(att, self->rootUrl()));
-    }
-    out["application_stages"] = std::move(history);
-    out["notes"] = std::move(notes);
-    out["attachments"] = std::move(attachments);
-    return jsonResponse(200, out);
+    return jsonResponse(200, data);
   });
   // A recruiter moves the application in Greenhouse's UI: {"stage_id": <job interview stage id>}
   a.add("POST", "/_sandbox/applications/{id}/stage", [self](Request& r) {
@@ -259,7 +298,8 @@ void registerAdminRoutes(Impl& s) {
     const std::string seed_name = jsonString(b, "seed").value_or(self->options.seed);
     {
       auto lock = self->state.lock();
-      if (!seedTenant(self->state.data(), seed_name, self->options.large_count)) {
+      if (!seedTenant(self->state.data(), seed_name, self->options.large_count, self->options.seed_email_domain,
+                      self->options.seed_anonymized)) {
         return fieldError("seed", "`" + seed_name + "` is not one of small, large, empty");
       }
     }

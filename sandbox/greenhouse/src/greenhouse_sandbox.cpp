@@ -63,7 +63,8 @@ Impl::Impl(GreenhouseSandbox::Options o)
   faults.set(options.faults);
   {
     auto lock = state.lock();
-    if (!seedTenant(state.data(), options.seed, options.large_count)) {
+    if (!seedTenant(state.data(), options.seed, options.large_count, options.seed_email_domain,
+                    options.seed_anonymized)) {
       throw std::invalid_argument("unknown seed '" + options.seed + "' (expected small, large or empty)");
     }
   }
@@ -244,7 +245,8 @@ std::vector<RequestRecord> GreenhouseSandbox::requests() const {
 void GreenhouseSandbox::reset(const std::string& seed) {
   {
     auto lock = impl_->state.lock();
-    if (!detail::seedTenant(impl_->state.data(), seed, impl_->options.large_count)) {
+    if (!detail::seedTenant(impl_->state.data(), seed, impl_->options.large_count, impl_->options.seed_email_domain,
+                            impl_->options.seed_anonymized)) {
       throw std::invalid_argument("unknown seed '" + seed + "' (expected small, large or empty)");
     }
   }

@@ -16,6 +16,8 @@ using atsync::sandbox::greenhouse::GreenhouseSandbox;
 
 void usage(std::ostream& os) {
   os << "usage: atsync-sandbox-greenhouse [--port P] [--seed small|large|empty] [--large-count N]\n"
+        "         [--seed-email-domain D]   (the seeded people's emails: first.last@D, default example.com)\n"
+        "         [--no-anonymized-candidate]   (the small seed without its anonymized candidate 7020)\n"
         "         [--rate-limit N] [--rate-window-s S] [--token-rate-limit N] [--token-lifetime-s S]\n"
         "         [--client ID:SECRET]... [--partner-client ID:SECRET]...\n"
         "         [--webhook-url URL --webhook-secret S] [--webhook-base-delay-ms MS]\n"
@@ -61,6 +63,10 @@ int main(int argc, char** argv) {
         o.port = static_cast<std::uint16_t>(number(arg, value()));
       } else if (arg == "--seed") {
         o.seed = value();
+      } else if (arg == "--seed-email-domain") {
+        o.seed_email_domain = value();
+      } else if (arg == "--no-anonymized-candidate") {
+        o.seed_anonymized = false;
       } else if (arg == "--large-count") {
         o.large_count = number(arg, value());
       } else if (arg == "--rate-limit") {

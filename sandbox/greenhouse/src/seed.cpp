@@ -123,12 +123,13 @@ void addReferenceData(GreenhouseData& d) {
 
 // One candidate with one application; the application walks the job's stages up to `stage_index`.
 Application& addCandidateWithApplication(GreenhouseData& d, Id candidate_id, Id application_id, const char* first,
-                                         const char* last, Id job_id, std::size_t stage_index, std::int64_t at_ms) {
+                                         const char* last, Id job_id, std::size_t stage_index, std::int64_t at_ms,
+                                         std::string_view email_domain) {
   Candidate c;
   c.id = candidate_id;
   c.first_name = first;
   c.last_name = last;
-  std::string email = std::string(first) + "." + last + "@example.com";
+  std::string email = std::string(first) + "." + last + "@" + std::string(email_domain);
   for (auto& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   c.email_addresses = {{email, "personal"}};
   c.phone_numbers = {{"+1 555 01" + std::to_string(candidate_id % 100), "mobile"}};
@@ -153,7 +154,7 @@ Application& addCandidateWithApplication(GreenhouseData& d, Id candidate_id, Id 
   return stored;
 }
 
-void addSmallData(GreenhouseData& d) {
+void addSmallData(GreenhouseData& d, std::string_view email_domain, bool anonymized) {
   struct AppSeed {
     const char* first;
     const char* last;
@@ -175,7 +176,7 @@ void addSmallData(GreenhouseData& d) {
   for (std::size_t i = 0; i < people.size(); ++i) {
     const Id n = static_cast<Id>(i) + 1;
     addCandidateWithApplication(d, 7000 + n, 8000 + n, people[i].first, people[i].last, people[i].job,
-                                people[i].stage, kSeedEpochMs + (10 + n) * kDayMs);
+                                people[i].stage, kSeedEpochMs + (10 + n) * kDayMs, email_domain);
   }
   // Grace came through Hank's referral.
   Application& grace = d.applications.at(seed::kApplicationGrace);
@@ -190,18 +191,20 @@ void addSmallData(GreenhouseData& d) {
   hired.updated_at_ms = kSeedEpochMs + 45 * kDayMs;
   d.candidates.at(7012).is_private = true;
 
-  // Anonymized (GDPR): the candidate keeps its record and application but has no name and no email.
-  Application& anon = addCandidateWithApplication(d, seed::kCandidateAnonymized, seed::kApplicationAnonymized, "X",
-                                                  "X", seed::kJobBackend, 1, kSeedEpochMs + 31 * kDayMs);
-  Candidate& c = d.candidates.at(seed::kCandidateAnonymized);
-  c.first_name.reset();
-  c.last_name.reset();
-  c.email_addresses.clear();
-  c.phone_numbers.clear();
-  c.anonymized = true;
-  c.can_email = false;
-  anon.status = "rejected";
-  anon.rejected_at_ms = kSeedEpochMs + 50 * kDayMs;
+  if (anonymized) {
+    // Anonymized (GDPR): the candidate keeps its record and application but has no name and no email.
+    Application& anon = addCandidateWithApplication(d, seed::kCandidateAnonymized, seed::kApplicationAnonymized, "X",
+                                                    "X", seed::kJobBackend, 1, kSeedEpochMs + 31 * kDayMs, email_domain);
+    Candidate& c = d.candidates.at(seed::kCandidateAnonymized);
+    c.first_name.reset();
+    c.last_name.reset();
+    c.email_addresses.clear();
+    c.phone_numbers.clear();
+    c.anonymized = true;
+    c.can_email = false;
+    anon.status = "rejected";
+    anon.rejected_at_ms = kSeedEpochMs + 50 * kDayMs;
+  }
 
   auto note = [&d](Id id, Id candidate, std::optional<Id> application, Id user, const char* body, const char* vis) {
     Note n;
@@ -219,20 +222,22 @@ void addSmallData(GreenhouseData& d) {
   note(9503, seed::kCandidateGrace, seed::kApplicationGrace, seed::kUserRecruiter, "Referred by Hank.", "admin_only");
 }
 
-void addLargeData(GreenhouseData& d, int count) {
+void addLargeData(GreenhouseData& d, int count, std::string_view email_domain) {
   static const std::array<Id, 3> kJobs = {seed::kJobBackend, seed::kJobDesigner, seed::kJobData};
   for (int i = 0; i < count; ++i) {
     const Id candidate = d.next_id++;
     const Id application = d.next_id++;
     const std::string last = "Bulk" + std::to_string(i);
     addCandidateWithApplication(d, candidate, application, "Test", last.c_str(), kJobs[i % kJobs.size()],
-                                static_cast<std::size_t>(i % 2), kSeedEpochMs + 100 * kDayMs + i * 1000LL);
+                                static_cast<std::size_t>(i % 2), kSeedEpochMs + 100 * kDayMs + i * 1000LL,
+                                email_domain);
   }
 }
 
 }  // namespace
 
-bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count) {
+bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count, std::string_view email_domain,
+                bool anonymized) {
   if (seed != "small" && seed != "large" && seed != "empty") return false;
   data.clear();
   addReferenceData(data);
@@ -242,10 +247,10 @@ bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count) {
     data.next_id = 100000;
     return true;
   }
-  addSmallData(data);
+  addSmallData(data, email_domain, anonymized);
   if (seed == "large") {
     data.next_id = 100000;
-    addLargeData(data, large_count);
+    addLargeData(data, large_count, email_domain);
   }
   if (data.next_id < 100000) data.next_id = 100000;
   return true;

@@ -13,7 +13,9 @@ namespace atsync::sandbox::greenhouse::detail {
 inline constexpr std::int64_t kSeedEpochMs = 1704067200000;
 
 /// Fills `data` (cleared first) with "small", "large" (small plus `large_count` candidates, each with an
-/// application) or "empty" (users, jobs, posts, stages, sources and referrers only). False for an unknown name.
-bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count);
+/// application) or "empty" (users, jobs, posts, stages, sources and referrers only); the seeded people's emails are
+/// first.last@`email_domain`; `anonymized` keeps the small seed's anonymized candidate. False for an unknown name.
+bool seedTenant(GreenhouseData& data, std::string_view seed, int large_count, std::string_view email_domain,
+                bool anonymized = true);
 
 }  // namespace atsync::sandbox::greenhouse::detail

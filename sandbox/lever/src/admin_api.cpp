@@ -132,6 +132,19 @@ void registerAdminRoutes(Impl& s) {
     if (o == nullptr) return notFound("opportunities", r.param("id"));
     return jsonResponse(200, json::object{{"data", fullOpportunity(*o, self->state.data(), self->apiBase())}});
   });
+  // A file's bytes as uploaded, whoever holds the key (the demo checks a resume arrived intact without Lever's
+  // credentials: in OAuth mode only atsync holds them).
+  a.add("GET", "/_sandbox/files/{id}", [self](Request& r) {
+    auto lock = self->state.lock();
+    const auto& files = self->state.data().files;
+    auto it = std::find_if(files.begin(), files.end(), [&](const File& f) { return f.id == r.param("id"); });
+    if (it == files.end()) return notFound("files", r.param("id"));
+    Response out;
+    out.status = 200;
+    out.setHeader("Content-Type", it->content_type.empty() ? "application/octet-stream" : it->content_type);
+    out.body = it->data;
+    return out;
+  });
   // A recruiter moves the candidate in Lever's UI: {"stage": "<id>", "userId": "<id>"?}
   a.add("POST", "/_sandbox/opportunities/{id}/stage", [self](Request& r) {
     auto body = jsonBody(r);

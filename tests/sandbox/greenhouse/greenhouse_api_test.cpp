@@ -273,5 +273,40 @@ TEST_F(GreenhouseLarge, PagingReachesEveryRecordExactlyOnce) {
   EXPECT_EQ(seen.size(), total);
 }
 
+TEST_F(GreenhouseApi, AdminListsAPersonsApplicationsWithStageNamesSourceAndReferrer) {
+  auto r = admin("GET", "/applications?email=GRACE.HOPPER@example.com");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto apps = arr(r);
+  ASSERT_EQ(apps.size(), 1u);
+  const auto& grace = apps[0].as_object();
+  EXPECT_EQ(grace.at("id").as_int64(), seed::kApplicationGrace);
+  EXPECT_EQ(grace.at("candidate").at("first_name").as_string(), "Grace");
+  EXPECT_EQ(grace.at("source").at("name").as_string(), "Referral");
+  EXPECT_EQ(grace.at("referrer").at("name").as_string(), "Hank Manager");
+  ASSERT_EQ(grace.at("application_stages").as_array().size(), 1u);
+  EXPECT_EQ(grace.at("application_stages").as_array()[0].at("stage_name").as_string(), "Application Review");
+  EXPECT_TRUE(arr(admin("GET", "/applications?email=nobody@example.com")).empty());
+  EXPECT_EQ(arr(admin("GET", "/applications")).size(), 20u);
+}
+
+class GreenhouseOtherDomain : public GreenhouseTest {
+  void configure(GreenhouseSandbox::Options& o) override {
+    o.seed_email_domain = "greenhouse.example";
+    o.seed_anonymized = false;
+  }
+};
+
+TEST_F(GreenhouseOtherDomain, SeedsItsPeopleAtTheGivenEmailDomainAndCanLeaveTheAnonymizedOneOut) {
+  EXPECT_EQ(admin("GET", "/applications/" + std::to_string(seed::kApplicationAnonymized)).status, 404);
+  EXPECT_EQ(arr(admin("GET", "/applications")).size(), 19u);
+  EXPECT_TRUE(arr(admin("GET", "/applications?email=ada.lovelace@example.com")).empty());
+  const auto ada = arr(admin("GET", "/applications?email=ada.lovelace@greenhouse.example"));
+  ASSERT_EQ(ada.size(), 1u);
+  EXPECT_EQ(ada[0].at("id").as_int64(), seed::kApplicationAda);
+  // A reset seeds the same way.
+  ASSERT_EQ(admin("POST", "/reset", R"({"seed":"small"})").status, 200);
+  EXPECT_EQ(arr(admin("GET", "/applications?email=ada.lovelace@greenhouse.example")).size(), 1u);
+}
+
 }  // namespace
 }  // namespace atsync::sandbox::greenhouse::testing

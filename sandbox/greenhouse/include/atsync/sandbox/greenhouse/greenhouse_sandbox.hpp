@@ -67,6 +67,12 @@ class GreenhouseSandbox {
     std::uint16_t port = 0;      ///< 0 = ephemeral
     std::string seed = "small";  ///< small | large | empty
     int large_count = 1200;      ///< extra candidates (each with an application) in the large seed
+    /// The seeded people's email domain. Kula's seed has some of the same people at example.com; another domain
+    /// keeps the two tenants apart when a scenario must create its people in Greenhouse (atsync-demo).
+    std::string seed_email_domain = "example.com";
+    /// The small seed's anonymized (GDPR) candidate 7020, with no name and no email. Off for a scenario that is not
+    /// about anonymized records (atsync-demo: importing one is issue 14's scenario).
+    bool seed_anonymized = true;
     int rate_limit = 150;        ///< requests per window per client; 0 disables
     int rate_window_s = 30;
     int token_rate_limit = 60;  ///< /token requests per token window per client; 0 disables

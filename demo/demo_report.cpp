@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "demo/demo_report.hpp"
+#include "demo_report.hpp"
 
 #include <iomanip>
 
-namespace atsync::host::demo {
+namespace atsync::demo {
 
 void Report::step(const std::string& title) {
   out_ << "\n" << ++steps_ << ". " << title << "\n" << std::flush;
@@ -15,8 +15,8 @@ void Report::expect(const std::string& feature, const std::string& what, bool he
   lines_.push_back({feature, what, held, found});
 }
 
-bool Report::finish(double seconds) {
-  out_ << "\nWhat the two sandboxes hold now (read from Lever and Kula, not from atsync's store):\n";
+bool Report::finish(const std::string& heading, double seconds) {
+  out_ << "\n" << heading << "\n";
   int held = 0;
   for (const auto& l : lines_) {
     out_ << "  " << (l.held ? "\u2713" : "\u2717") << " " << std::left << std::setw(5) << l.feature << l.what << "\n";
@@ -30,4 +30,4 @@ bool Report::finish(double seconds) {
   return all;
 }
 
-}  // namespace atsync::host::demo
+}  // namespace atsync::demo

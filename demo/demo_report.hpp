@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace atsync::host::demo {
+namespace atsync::demo {
 
 class Report {
  public:
@@ -22,8 +22,8 @@ class Report {
   /// Records one expectation; `found` explains a failure (what was seen instead).
   void expect(const std::string& feature, const std::string& what, bool held, const std::string& found = "");
 
-  /// Prints every expectation, then the tally. Returns true when all held.
-  bool finish(double seconds);
+  /// Prints `heading`, every expectation, then the tally. Returns true when all held.
+  bool finish(const std::string& heading, double seconds);
 
  private:
   struct Line {
@@ -37,4 +37,4 @@ class Report {
   std::vector<Line> lines_;
 };
 
-}  // namespace atsync::host::demo
+}  // namespace atsync::demo
