@@ -29,6 +29,7 @@ struct AtsOpportunity {
   std::string id;
   std::string person_id;
   std::string person_name;
+  bool person_has_email = false;
   std::string posting_id;
   std::string stage_name;
   bool referred = false;

@@ -53,7 +53,17 @@ void checkImport(DemoWorld& world, const Facts& facts, const KulaState& kula, Re
   }
   std::map<std::string, std::string> people;  // id → name
   std::set<std::string> linked_people;
+  // Anonymized people (no name, no email) can never be Kula candidates: the import skips them and says which.
+  std::vector<std::string> unimportable;
+  std::string wrongly_handled;
   for (const auto& o : facts.seed_opportunities) {
+    if (o.person_name.empty() && !o.person_has_email) {
+      unimportable.push_back(o.id);
+      if (linked_opportunities.count(o.id) || facts.import.last_line.find(o.id) == std::string::npos) {
+        wrongly_handled += (wrongly_handled.empty() ? "" : ", ") + o.id;
+      }
+      continue;
+    }
     people[o.person_id] = o.person_name.empty() ? "candidate " + o.person_id : o.person_name;
     if (linked_opportunities.count(o.id)) linked_people.insert(o.person_id);
   }
@@ -64,10 +74,16 @@ void checkImport(DemoWorld& world, const Facts& facts, const KulaState& kula, Re
   report.expect("F2",
                 "all " + count(people.size(), "person", "people") + " behind " + t.name + "'s " +
                     count(facts.seed_opportunities.size(), t.opportunity, t.opportunities) +
-                    " are Kula candidates, linked to their " + t.opportunity + " (atsync import exited 0)",
-                !people.empty() && missing.empty() && facts.import.exit_code == 0,
+                    " are Kula candidates, linked to their " + t.opportunity +
+                    (unimportable.empty() ? std::string()
+                                          : "; " + count(unimportable.size(), t.opportunity, t.opportunities) +
+                                                " whose person has no name and no email skipped and named") +
+                    " (atsync import exited 0)",
+                !people.empty() && missing.empty() && wrongly_handled.empty() && facts.import.exit_code == 0,
                 "import exit code " + std::to_string(facts.import.exit_code) +
-                    (missing.empty() ? "" : "; not linked: " + missing));
+                    (missing.empty() ? "" : "; not linked: " + missing) +
+                    (wrongly_handled.empty() ? "" : "; not skipped and named by the import: " + wrongly_handled) +
+                    "; the import said: " + facts.import.last_line);
 }
 
 void checkPostings(DemoWorld& world, const Facts& facts, Report& report) {

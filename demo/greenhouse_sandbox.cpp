@@ -25,8 +25,7 @@ const AtsTerms& GreenhouseSandbox::terms() const {
 
 std::vector<std::string> GreenhouseSandbox::arguments(const std::string& webhook_url) const {
   return {"--port", "0", "--seed", "small", "--seed-email-domain", "greenhouse.example",
-          // What atsync makes of an anonymized candidate (no name, no email) is issue 14's scenario, not this one's.
-          "--no-anonymized-candidate", "--client",
+          "--client",
           std::string(kClientId) + ":" + kClientSecret, "--webhook-url", webhook_url, "--webhook-secret",
           kWebhookSecret, "--webhook-base-delay-ms", "200"};
 }
@@ -117,6 +116,7 @@ std::vector<AtsOpportunity> GreenhouseSandbox::read(const std::string& query) co
     if (const auto* c = field(a, "candidate")) {
       o.person_name = text(*c, "first_name");
       if (!text(*c, "last_name").empty()) o.person_name += (o.person_name.empty() ? "" : " ") + text(*c, "last_name");
+      o.person_has_email = !list(*c, "email_addresses").empty();
     }
     o.posting_id = text(a, "job_post_id");
     o.stage_name = text(a, "stage_name");

@@ -105,6 +105,7 @@ std::vector<AtsOpportunity> LeverSandbox::read(const std::string& query) const {
     a.id = text(o, "id");
     a.person_id = text(o, "contact");
     a.person_name = text(o, "name");
+    a.person_has_email = !list(o, "emails").empty();
     a.posting_id = text(o, "postingId");
     a.stage_name = stage_names_.count(text(o, "stage")) ? stage_names_.at(text(o, "stage")) : text(o, "stage");
     a.referred = text(o, "origin") == "referred";
