@@ -219,6 +219,15 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
     if (const auto* extra = d.if_contains("extra_authorize_params"); extra && extra->is_object()) {
       oauth.extra_authorize_params = extra->get_object();
     }
+    const std::string authentication = stringAt(d, "/client_authentication");
+    if (authentication.empty() || authentication == "request_body") {
+      oauth.client.client_authentication = http::ClientAuthentication::kRequestBody;
+    } else if (authentication == "basic") {
+      oauth.client.client_authentication = http::ClientAuthentication::kBasic;
+    } else {
+      return unexpected(where + ": describe.oauth has client_authentication '" + authentication +
+                        "' (expected request_body or basic)");
+    }
   }
   if (auto v = stringAt(config, base + "/token_url"); !v.empty()) oauth.client.token_url = v;
   if (auto v = stringAt(config, base + "/authorize_url"); !v.empty()) oauth.authorize_url = v;

@@ -120,12 +120,10 @@ PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<s
   const auto issued = states_.issue(connection_id, plugin, nowMs());
   const std::string& state = issued.state;
 
-  std::vector<std::string> scopes = settings.scopes;
-  // Without offline_access an authorization server may issue no refresh token (some do not), and the connection would
-  // die with its first access token.
-  if (std::find(scopes.begin(), scopes.end(), "offline_access") == scopes.end()) scopes.insert(scopes.begin(), "offline_access");
+  // Exactly the scopes the plugin declares. A vendor whose server issues refresh tokens only for offline_access (Lever)
+  // declares it; another refuses a scope it does not know (Greenhouse answers invalid_scope), so the host adds none.
   std::string scope;
-  for (const auto& s : scopes) scope += (scope.empty() ? "" : " ") + s;
+  for (const auto& s : settings.scopes) scope += (scope.empty() ? "" : " ") + s;
 
   std::vector<std::pair<std::string, std::string>> params = {{"client_id", settings.client.client_id},
                                                              {"redirect_uri", redirectUri()},

@@ -4,7 +4,7 @@
 // F1, the operator's side of the OAuth 2 authorization-code flow (RFC 6749 §4.1, endpoints from the plugin):
 //   POST /api/v1/connections/{id}/authorize  (admin token) -> {start_url}: a single-use ticket, valid a minute
 //   GET /oauth/{connection}/start?ticket=T[&plugin=P]  -> 302 to the ATS's authorize URL (client_id, redirect_uri,
-//       response_type=code, scope incl. offline_access, audience, the plugin's extra parameters, state), and an
+//       response_type=code, scope (the plugin's, as declared), audience, the plugin's extra parameters, state), and an
 //       HttpOnly cookie that binds the state to this browser
 //   GET /oauth/callback?state=...&code=...   -> state checked against the browser's cookie and consumed, code
 //       exchanged, tokens handed to the connection's OAuth2 credentials (which save them, encrypted, before using

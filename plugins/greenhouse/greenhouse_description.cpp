@@ -81,6 +81,8 @@ sdk::Description GreenhouseConnector::describe() {
                   "harvest:notes:list",         "harvest:attachments:list",      "harvest:candidates:create",
                   "harvest:applications:create", "harvest:applications:move",    "harvest:notes:create",
                   "harvest:attachments:create"};
+  // "POST /token with Basic client auth" (§1, partner grant), as for client credentials.
+  oauth.client_authentication = "basic";
   d.oauth = std::move(oauth);
   // §3: every answer carries X-RateLimit-Remaining and X-RateLimit-Reset (epoch seconds) of the fixed 30 s window,
   // which other clients of the tenant spend too.

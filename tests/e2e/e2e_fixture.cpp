@@ -100,7 +100,7 @@ void EndToEnd::writeConfigTo(const std::filesystem::path& file, std::uint16_t po
     << "plugins:\n  dir: " << testing::pluginDir() << "\n";
   // OAuth tokens are only ever stored sealed: an OAuth world needs a key even when the test names none.
   const std::string key = !options.encryption_key.empty() ? options.encryption_key
-                          : options.lever_oauth           ? std::string(kOAuthEncryptionKey)
+                          : options.ats_oauth           ? std::string(kOAuthEncryptionKey)
                                                           : std::string();
   if (!key.empty()) y << "encryption_key: " << key << "\n";
   if (!options.previous_encryption_keys.empty()) {

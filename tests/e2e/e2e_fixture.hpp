@@ -46,8 +46,8 @@ struct WorldOptions {
   /// applications of new people to its small seed.
   std::size_t ats_opportunities = 0;
   int kula_reorder_hold_ms = 300;  ///< with the reorder knob on: how long a lone event waits to be overtaken
-  bool lever_oauth = false;        ///< Lever through OAuth (an administrator must connect it) instead of an API key
-  int lever_token_expires_in_s = 3600;  ///< lifetime of the Lever sandbox's OAuth access tokens
+  bool ats_oauth = false;  ///< the ATS through OAuth (an administrator must connect it) instead of a key or client credentials
+  int ats_token_expires_in_s = 3600;  ///< lifetime of the ATS sandbox's OAuth access tokens
   std::string public_scheme = "http";  ///< of server.public_url ("https" with server.tls)
   std::string server_yaml;             ///< more keys of the server section, each line indented by two spaces
   std::string encryption_key;      ///< empty: none in the config

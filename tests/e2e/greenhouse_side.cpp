@@ -15,6 +15,8 @@ namespace seed = sandbox::greenhouse::seed;
 
 constexpr char kClientId[] = "e2e-greenhouse-client";
 constexpr char kClientSecret[] = "e2e-greenhouse-secret";
+constexpr char kPartnerId[] = "e2e-greenhouse-partner";  ///< a partner integration: the authorization-code grant
+constexpr char kPartnerSecret[] = "e2e-greenhouse-partner-secret";
 constexpr char kWebhookSecret[] = "e2e-greenhouse-webhook-secret";
 
 std::string name(const gh::Candidate& c) {
@@ -39,10 +41,11 @@ void GreenhouseSide::start(const WorldOptions& options, const std::string& webho
   gh::GreenhouseSandbox::Options o;
   o.seed = options.ats_seed;
   if (options.ats_seed == "large") o.large_count = static_cast<int>(options.ats_opportunities);
-  o.clients = {{kClientId, kClientSecret, false, {}, {}}};
+  o.clients = {{kClientId, kClientSecret, false, {}, {}}, {kPartnerId, kPartnerSecret, true, {}, {}}};
   o.webhook_url = webhook_url;
   o.webhook_secret = kWebhookSecret;
   o.webhook_base_delay_ms = 200;  // retried sooner than in life: tests restart hosts
+  o.token_lifetime_s = options.ats_token_expires_in_s;
   greenhouse_ = std::make_unique<gh::GreenhouseSandbox>(o);
   {
     auto lock = greenhouse_->state().lock();
@@ -73,15 +76,22 @@ void GreenhouseSide::stop() {
   if (greenhouse_) greenhouse_->stop();
 }
 
-std::string GreenhouseSide::configYaml(const WorldOptions& /*options*/) const {
+std::string GreenhouseSide::configYaml(const WorldOptions& options) const {
   std::ostringstream y;
   y << "    ats:\n      plugin: greenhouse\n      config:\n"
     << "        base_url: " << greenhouse_->baseUrl() << "\n"
-    << "        auth:\n"
-    << "          mode: client_credentials\n"
-    << "          client_id: " << kClientId << "\n"
-    << "          client_secret: " << kClientSecret << "\n"
-    << "          token_url: " << greenhouse_->tokenUrl() << "\n"
+    << "        auth:\n";
+  if (options.ats_oauth) {  // a partner's grant: an administrator of the tenant connects it in atsync's console
+    y << "          mode: oauth\n"
+      << "          client_id: " << kPartnerId << "\n"
+      << "          client_secret: " << kPartnerSecret << "\n"
+      << "          authorize_url: " << greenhouse_->authorizeUrl() << "\n";
+  } else {
+    y << "          mode: client_credentials\n"
+      << "          client_id: " << kClientId << "\n"
+      << "          client_secret: " << kClientSecret << "\n";
+  }
+  y << "          token_url: " << greenhouse_->tokenUrl() << "\n"
     << "          user_id: \"" << seed::kUserRecruiter << "\"\n"
     << "        webhook_secret: " << kWebhookSecret << "\n"
     // Stage names, because every job has its own ids. "Phone Interview" is a screen in this tenant; the plugin's

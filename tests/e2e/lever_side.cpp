@@ -28,7 +28,7 @@ void LeverSide::start(const WorldOptions& options, const std::string& /*webhook_
   lo.seed = options.ats_seed;
   lo.api_keys = {kLeverKey};
   lo.oauth_clients = {{kLeverClientId, kLeverClientSecret, {}}};
-  lo.token_expires_in_s = options.lever_token_expires_in_s;
+  lo.token_expires_in_s = options.ats_token_expires_in_s;
   lo.webhook_base_delay_ms = 200;  // Lever retries a failed delivery sooner than in life: tests restart hosts
   lever_ = std::make_unique<lever::LeverSandbox>(lo);
   if (options.ats_opportunities > 0) {
@@ -61,7 +61,7 @@ std::string LeverSide::configYaml(const WorldOptions& options) const {
   y << "    ats:\n      plugin: lever\n      config:\n"
     << "        base_url: " << lever_->baseUrl() << "\n"
     << "        auth:\n";
-  if (options.lever_oauth) {
+  if (options.ats_oauth) {
     y << "          mode: oauth\n          client_id: " << kLeverClientId << "\n"
       << "          client_secret: " << kLeverClientSecret << "\n"
       << "          authorize_url: " << lever_->authorizeUrl() << "\n"

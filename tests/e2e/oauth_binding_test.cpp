@@ -18,7 +18,7 @@ class OAuthBinding : public EndToEnd {
   void SetUp() override {
     EndToEnd::SetUp();
     WorldOptions options;
-    options.lever_oauth = true;
+    options.ats_oauth = true;
     startSandboxes(options);
     startHostServing();
   }

@@ -188,7 +188,7 @@ TEST_F(Secrets, RotatedKeyKeepsTheHostRunningAndResealMovesEverythingToTheNewKey
 
 TEST_F(Secrets, RotatedKeyOpensOAuthTokensAndResealMovesThemToTheNewKey) {
   WorldOptions options;
-  options.lever_oauth = true;
+  options.ats_oauth = true;
   options.encryption_key = kKeyA;
   startSandboxes(options);
   ASSERT_TRUE(host().start()) << host().output();
@@ -232,9 +232,9 @@ TEST_F(Secrets, OneShotVerbsUseTheStoredOAuthTokensAndRefreshInTurnWithTheServer
   // Issue 11: `atsync postings` and `atsync import` next to a serving host, on one connection whose Lever access
   // tokens live 2 s and whose refresh tokens rotate on use.
   WorldOptions options;
-  options.lever_oauth = true;
+  options.ats_oauth = true;
   options.encryption_key = kKeyA;
-  options.lever_token_expires_in_s = 2;  // inside the 60 s refresh skew: every Lever call refreshes, and rotates
+  options.ats_token_expires_in_s = 2;  // inside the 60 s refresh skew: every Lever call refreshes, and rotates
   startSandboxes(options);
   ASSERT_TRUE(host().start()) << host().output();
   authorizeLever();
@@ -263,7 +263,7 @@ TEST_F(Secrets, OneShotVerbsUseTheStoredOAuthTokensAndRefreshInTurnWithTheServer
 
 TEST_F(Secrets, AnAuthorizationStartedBeforeARestartCompletesAfterIt) {
   WorldOptions options;
-  options.lever_oauth = true;
+  options.ats_oauth = true;
   options.encryption_key = kKeyA;
   startSandboxes(options);
   ASSERT_TRUE(host().start()) << host().output();

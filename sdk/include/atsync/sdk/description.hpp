@@ -95,8 +95,12 @@ struct OAuthEndpoints {
 
 struct OAuthDescription {
   std::vector<OAuthEndpoints> environments;
+  /// Sent as they are: the host adds none. A vendor that issues refresh tokens only for `offline_access` needs it here.
   std::vector<std::string> scopes;
   std::vector<std::pair<std::string, std::string>> extra_authorize_params;
+  /// SDK 1.1: how the client authenticates to the token endpoint for the code exchange and refreshes: "request_body"
+  /// (client_id and client_secret as form fields; the default, as in SDK 1.0) or "basic" (HTTP Basic).
+  std::string client_authentication{};
 };
 
 struct AuthDescription {
@@ -183,6 +187,10 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const
     for (const auto& [k, val] : d.oauth->extra_authorize_params) extra[k] = val;
     o["oauth"] = {{"environments", std::move(envs)}, {"scopes", detail::toArray(d.oauth->scopes)},
                   {"extra_authorize_params", std::move(extra)}};
+    // Only when set: an SDK 1.0 description stays byte for byte what it was.
+    if (!d.oauth->client_authentication.empty()) {
+      o["oauth"].as_object()["client_authentication"] = d.oauth->client_authentication;
+    }
   }
   o["rate_limit"] = {{"requests_per_second", d.rate_limit.requests_per_second}, {"burst", d.rate_limit.burst},
                      {"scope", d.rate_limit.scope}};
