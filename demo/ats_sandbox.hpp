@@ -73,9 +73,6 @@ class AtsSandbox {
   virtual std::string describe() const = 0;
   /// How atsync gets its credentials here, for the report (F1).
   virtual std::string authorizationStory() const = 0;
-  /// Whether an administrator authorizes atsync on the vendor's consent page (OAuth code grant); otherwise atsync
-  /// mints its own tokens from the configured credentials and connects on its own.
-  virtual bool hasConsentPage() const { return true; }
 
   virtual std::vector<AtsPosting> postings() const = 0;
   virtual std::string flowPostingId() const = 0;      ///< the one Kula's engineering flow links to

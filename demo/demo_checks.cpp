@@ -29,13 +29,6 @@ std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
 
 void checkConnection(DemoWorld& world, const Facts& facts, Report& report) {
   const auto& t = world.ats().terms();
-  if (!world.ats().hasConsentPage()) {
-    report.expect("F1",
-                  "connected with client_credentials (" + t.name +
-                      " has no consent page for a custom integration): atsync shows the connection ready",
-                  facts.connected, "not ready; oauth state " + inQuotes(facts.oauth_state));
-    return;
-  }
   report.expect("F1",
                 "connected through OAuth: accepted on " + t.name +
                     "'s consent page, atsync shows the connection authorized and ready",

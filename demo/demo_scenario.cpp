@@ -73,15 +73,6 @@ void narrate(Report& report, const std::string& error) {
 
 void connectAts(DemoWorld& world, Facts& facts, Report& report) {
   const auto& t = world.ats().terms();
-  if (!world.ats().hasConsentPage()) {
-    report.step("Connecting " + t.name + " with its API credentials (F1)");
-    report.say(world.ats().authorizationStory());
-    facts.connected = waitReady(world, 30000);
-    facts.oauth_state = oauthState(world).empty() ? "client_credentials" : oauthState(world);
-    report.say(facts.connected ? "the connection is ready: atsync minted a token and read " + t.name + "'s stages"
-                               : "the connection is not ready after 30 s");
-    return;
-  }
   report.step("Connecting " + t.name + " through OAuth, as an administrator does in the console (F1)");
   report.say(world.ats().authorizationStory());
   report.say("before: atsync shows the connection " + oauthState(world));

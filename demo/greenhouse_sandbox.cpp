@@ -11,10 +11,11 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr char kClientId[] = "demo-greenhouse-client";
-constexpr char kClientSecret[] = "demo-greenhouse-secret";
+// A partner integration: a Site Admin of the tenant authorizes it on Greenhouse's consent page (the code grant).
+constexpr char kClientId[] = "demo-greenhouse-partner";
+constexpr char kClientSecret[] = "demo-greenhouse-partner-secret";
 constexpr char kWebhookSecret[] = "demo-greenhouse-webhook-secret";
-constexpr char kActingUser[] = "4080";  // the sandbox's Rita Recruiter, a Site Admin: the token's sub
+constexpr char kActingUser[] = "4080";  // the sandbox's Rita Recruiter: the author of the notes atsync writes
 
 }  // namespace
 
@@ -25,7 +26,7 @@ const AtsTerms& GreenhouseSandbox::terms() const {
 
 std::vector<std::string> GreenhouseSandbox::arguments(const std::string& webhook_url) const {
   return {"--port", "0", "--seed", "small", "--seed-email-domain", "greenhouse.example",
-          "--client",
+          "--partner-client",
           std::string(kClientId) + ":" + kClientSecret, "--webhook-url", webhook_url, "--webhook-secret",
           kWebhookSecret, "--webhook-base-delay-ms", "200"};
 }
@@ -62,9 +63,10 @@ std::string GreenhouseSandbox::configYaml() const {
     << "      config:\n"
     << "        base_url: " << root_url_ << "/v3\n"
     << "        auth:\n"
-    << "          mode: client_credentials\n"
+    << "          mode: oauth\n"
     << "          client_id: " << kClientId << "\n"
     << "          client_secret: " << kClientSecret << "\n"
+    << "          authorize_url: " << root_url_ << "/authorize\n"
     << "          token_url: " << root_url_ << "/token\n"
     << "          user_id: \"" << kActingUser << "\"\n"
     << "        webhook_secret: " << kWebhookSecret << "\n"
@@ -90,11 +92,9 @@ std::string GreenhouseSandbox::describe() const {
 }
 
 std::string GreenhouseSandbox::authorizationStory() const {
-  // The plugin supports partner OAuth too (auth mode oauth), but the host asks every OAuth vendor for
-  // offline_access, a scope Greenhouse's partner clients are not granted, so the code grant is refused there.
-  return "atsync is a Greenhouse custom integration (client_credentials, client " + std::string(kClientId) +
-         "): Greenhouse has no consent page for it; atsync mints its own tokens for user " + kActingUser +
-         " and connects on its own";
+  return "atsync is a Greenhouse partner integration (client " + std::string(kClientId) +
+         "): a Site Admin authorizes it on Greenhouse's consent page, as its service account; its notes are written as "
+         "user " + kActingUser + ". (A customer's own API credentials, auth mode client_credentials, need no consent.)";
 }
 
 std::string GreenhouseSandbox::postingNamed(const std::string& title) const {

@@ -24,7 +24,6 @@ class GreenhouseSandbox final : public AtsSandbox {
   std::string configYaml() const override;
   std::string describe() const override;
   std::string authorizationStory() const override;
-  bool hasConsentPage() const override { return false; }
   std::vector<AtsPosting> postings() const override { return postings_; }
   std::string flowPostingId() const override { return postingNamed("Senior Backend Engineer"); }
   std::string referralPostingId() const override { return postingNamed("Product Designer"); }

@@ -80,10 +80,10 @@ const std::vector<Command>& commands() {
          {"--repeat", "", "N", "call N times in a row through the same lane (a burst); prints the last answer or first error"},
          {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
        &runInvoke},
-      {{"demo", "atsync demo [--ats lever|greenhouse] [--plugins DIR] [--bin DIR] [--keep]",
+      {{"demo", "atsync demo [--ats NAME] [--plugins DIR] [--bin DIR] [--keep]",
         "Runs the sandbox scenario on this machine (atsync-demo, next to this binary in a dev build) and reports "
         "what happened on each side.",
-        {{"--ats", "", "NAME", "the ATS of the story: lever (default) or greenhouse"},
+        {{"--ats", "", "NAME", "the ATS sandbox of the story (atsync-demo --help names them)"},
          {"--plugins", "", "DIR", "plugin folder (default: ../plugins next to this binary)"},
          {"--bin", "", "DIR", "where atsync and the sandbox programs are (default: this binary's folder)"},
          {"--keep", "", "", "leave the demo's temporary folder (config, store, logs) and print its path"}}},

@@ -126,7 +126,7 @@ std::optional<std::int64_t> Lane::complete(const std::vector<Claim>& claims, std
 void Lane::afterOutcome(const store::Command& command, const ActionOutcome& outcome, const std::string& label) {
   if (outcome.adds_events && outcome.kind == ActionOutcome::Kind::kDone) inbox_refilled_ = true;
   if (options_.counters && outcome.kind != ActionOutcome::Kind::kContinue) {
-    options_.counters->record(config_.id, command.action, label);
+    options_.counters->add({config_.id, command.action, label});
   }
 }
 

@@ -198,7 +198,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       requestRead(request);
       // The body is not read: kept alive, the connection would read it as the next request.
       response.setKeepAlive(false);
-      context_.counters->addEvents(counted_connection, counted_plugin, "refused", 1);
+      context_.counters->events().add({counted_connection, counted_plugin, "refused"}, 1);
       return sendJson(response, 413,
                       {{"error", "too_large"}, {"message", "body over the limit of " + std::to_string(limit) + " bytes"}},
                       redactor());
@@ -208,12 +208,11 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     for (const auto& [name, value] : request) headers.emplace_back(name, value);
     const auto result = context_.ingress->accept(connection, plugin, headers, body, nowMs());
     if (result.http_status < 300) {
-      context_.counters->addEvents(counted_connection, counted_plugin, "accepted",
-                                   static_cast<std::uint64_t>(result.accepted));
-      context_.counters->addEvents(counted_connection, counted_plugin, "duplicate",
-                                   static_cast<std::uint64_t>(result.duplicates));
+      auto& events = context_.counters->events();
+      events.add({counted_connection, counted_plugin, "accepted"}, static_cast<std::uint64_t>(result.accepted));
+      events.add({counted_connection, counted_plugin, "duplicate"}, static_cast<std::uint64_t>(result.duplicates));
     } else {
-      context_.counters->addEvents(counted_connection, counted_plugin, "refused", 1);
+      context_.counters->events().add({counted_connection, counted_plugin, "refused"}, 1);
       context_.logger->log(logging::Level::kWarn, "webhook refused: " + result.message, connection, plugin,
                            json::object{{"status", result.http_status}});
     }

@@ -48,7 +48,7 @@ std::string renderMetrics(ServerContext& context) {
 
   p.family("atsync_events_received_total", "counter",
            "Change events received by webhook, by connection, plugin and result (accepted, duplicate, refused).");
-  for (const auto& [key, n] : context.counters->events()) {
+  for (const auto& [key, n] : context.counters->events().snapshot()) {
     const auto& [connection, plugin, result] = key;
     p.sample("atsync_events_received_total", {{"connection", connection}, {"plugin", plugin}, {"result", result}}, n);
   }

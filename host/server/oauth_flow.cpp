@@ -120,8 +120,8 @@ PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<s
   const auto issued = states_.issue(connection_id, plugin, nowMs());
   const std::string& state = issued.state;
 
-  // Exactly the scopes the plugin declares. A vendor whose server issues refresh tokens only for offline_access (Lever)
-  // declares it; another refuses a scope it does not know (Greenhouse answers invalid_scope), so the host adds none.
+  // Exactly the scopes the plugin declares. A vendor whose server issues refresh tokens only for offline_access
+  // declares it; another refuses a scope it does not know (invalid_scope), so the host adds none.
   std::string scope;
   for (const auto& s : settings.scopes) scope += (scope.empty() ? "" : " ") + s;
 

@@ -120,19 +120,13 @@ TEST_F(LeverSandbox, AdminCountersAndReset) {
   EXPECT_EQ(st.json().at("integrationUserId").as_string(), seed::kUserIntegration);
 }
 
-TEST(LeverSandboxSeed, LargeSeedIsDeterministicAndQuick) {
+// How long seeding takes is not checked here: a unit test is no place for a timing bound (the one this test had was
+// compiled out of every preset the suite runs).
+TEST(LeverSandboxSeed, LargeSeedIsDeterministic) {
   lever::LeverSandbox::Options o;
   o.seed = "large";
-  const auto t0 = std::chrono::steady_clock::now();
   lever::LeverSandbox sb(o);
-  const auto elapsed = std::chrono::steady_clock::now() - t0;
   EXPECT_EQ(sb.state().opportunityCount(), 12000u);
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-  // Only optimised builds promise the figure; Debug + ASan is several times slower.
-  EXPECT_LT(elapsed, std::chrono::seconds(1));
-#else
-  (void)elapsed;
-#endif
   // Deterministic: same seed, same ids.
   lever::LeverSandbox again(o);
   EXPECT_EQ(again.state().opportunities()[5000].id, sb.state().opportunities()[5000].id);

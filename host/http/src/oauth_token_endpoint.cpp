@@ -153,7 +153,7 @@ Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& confi
     } else {
       e.code = std::string(status == 429 ? sdk::errc::kRateLimited : sdk::errc::kVendorError);
       e.retryable = status == 429 || status >= 500;
-      // A token endpoint has a budget of its own (Greenhouse's: 60 per minute): its Retry-After is when the
+      // A token endpoint may have a budget of its own (one vendor allows 60 per minute): its Retry-After is when the
       // dispatcher may try the operation again, rather than its own backoff guessing.
       if (status == 429 || status == 503) {
         if (auto header = response->header("Retry-After")) e.retry_after_ms = parseRetryAfterMs(*header, clock.nowMs());
