@@ -2,6 +2,7 @@
 // Kula's events through the plugin: signed webhooks sent by the sandbox (every type, signature failures,
 // duplicates, reordering, malformed bodies) and the event log (events.poll).
 
+#include "independent_signature.hpp"
 #include "kula_fixture.hpp"
 
 #include "webhook.hpp"
@@ -164,7 +165,7 @@ TEST_F(KulaConnector, RejectsMalformedEvents) {
                             std::chrono::system_clock::now().time_since_epoch()).count();
     const std::string ts = std::to_string(now_ms / 1000);
     ReceivedWebhook hook;
-    hook.headers = {{"Kula-Timestamp", ts}, {"Kula-Signature", kula::signatureHeaderValue(kSecret, ts, body)}};
+    hook.headers = {{"Kula-Timestamp", ts}, {"Kula-Signature", kula::testing::independentKulaSignature(kSecret, ts, body)}};
     hook.body = std::move(body);
     hook.received_at_ms = now_ms;
     return hook;
