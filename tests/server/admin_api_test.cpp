@@ -5,7 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <thread>
 
 namespace atsync::testing {
 namespace {
@@ -174,13 +173,22 @@ TEST_F(AdminApi, PutStageMappingIsPersistedAndAppliedToTheRunningEngine) {
   EXPECT_EQ(row->origin, "admin");
   EXPECT_EQ(std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.direction == "ats_to_platform"; }), 1);
 
-  // The worker adopts the tables at its next step (it is notified at once; an idle step comes every 200 ms); the
-  // mapper it then works with is the operator's. Read after the step, when the worker no longer writes it.
-  auto* engine = world_->app().lanes().find("acme");
+  // The worker adopts the tables at its next step; the mapper it then works with is the operator's. A call handed to
+  // the lane runs at the start of a step, so the second of two calls runs after the step that adopted them, and
+  // reads the worker's own mapper on the worker's thread.
+  auto& lanes = world_->app().lanes();
+  auto* engine = lanes.find("acme");
   EXPECT_EQ(engine->mapperSnapshot().atsToPlatform(a0), p_last);
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
-  EXPECT_EQ(engine->mapper().atsToPlatform(a0), p_last);
-  EXPECT_EQ(engine->mapper().atsToPlatformTable().size(), 1u);
+  ASSERT_TRUE(lanes.call(*engine, [](host::engine::Lane&) { return true; }, std::chrono::seconds(10)));
+  const auto adopted = lanes.call(
+      *engine,
+      [&](host::engine::Lane& lane) {
+        return std::make_pair(lane.mapper().atsToPlatform(a0), lane.mapper().atsToPlatformTable().size());
+      },
+      std::chrono::seconds(10));
+  ASSERT_TRUE(adopted);
+  EXPECT_EQ(adopted->first, p_last);
+  EXPECT_EQ(adopted->second, 1u);
   // Put the defaults back for the other tests (the suite shares one host).
   json::object restore;
   for (const auto& r : before.at("ats_to_platform").as_array()) restore[r.at("from").as_string()] = r.at("to");

@@ -48,8 +48,11 @@ TEST(SecretRedaction, NoSecretInAnyLogLineOrHttpAnswer) {
   keep(world.call("GET", std::string("/oauth/callback?state=") + kKulaWebhookSecret + "&code=x"));
   keep(world.admin("PUT", "/api/v1/connections/acme/stage-mappings",
                    std::string("{\"ats_to_platform\": {\"") + kWrongKulaKey + "\": \"x\"}}"));
-  // Let the engine fail against Kula a few times (connect retries every 200 ms).
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  // The engine has failed against Kula (connect retries every 200 ms) and said so where an operator looks.
+  ASSERT_TRUE(world.waitFor([&] {
+    return world.admin("GET", "/api/v1/activity?connection=acme&kind=connect_failed").body.find("connect_failed") !=
+           std::string::npos;
+  }));
   keep(world.admin("GET", "/api/v1/activity?limit=500"));
   keep(world.admin("GET", "/api/v1/connections"));
   keep(world.admin("GET", "/api/v1/dead-letters"));
