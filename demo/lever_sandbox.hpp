@@ -28,7 +28,7 @@ class LeverSandbox final : public AtsSandbox {
   std::vector<AtsOpportunity> opportunitiesOf(const std::string& email) const override;
   std::optional<AtsOpportunity> opportunity(const std::string& id) const override;
   std::string fileBytes(const AtsFile& file) const override;
-  std::string screeningStage() const override { return "Phone Screen"; }
+  std::string screeningStage() const override { return "Recruiter Screen"; }
   std::string interviewStage() const override { return "On-site Interview"; }
   std::string hireStage() const override { return "Offer"; }
   std::string moveStage(const std::string& opportunity_id, const std::string& stage_name) override;

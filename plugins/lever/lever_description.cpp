@@ -88,8 +88,12 @@ sdk::Description LeverConnector::describe() {
       // "interested", not "applied": outreach platforms often have no applied stage, and a new applicant is closest
       // to a prospect who said they are interested.
       {"applicant-new", "New applicant", "interested", {}},
-      {"", "Recruiter screen", "screening", {"Phone Screen", "Phone screen", "Recruiter Screen", "Screen"}},
-      {"", "On-site interview", "interviewing", {"On-site Interview", "Onsite", "Interview", "Team Interview"}},
+      // Custom stages, found by name at connect time: Lever's default layout ("What do the pipeline stages mean?",
+      // help.lever.co: Interview tab Recruiter Screen, Phone Interview, On-site Interview, Offer). Phone Interview
+      // stays unmapped: whether it is Kula's screening or interviewing is the operator's call. An account that renamed
+      // its stages maps them in the config's stage_mapping, by name.
+      {"", "Recruiter Screen", "screening", {}},
+      {"", "On-site Interview", "interviewing", {}},
       {"offer", "Offer", "offer", {}},
   };
   return d;

@@ -84,7 +84,7 @@ class AtsSide {
   /// platform's.
   virtual std::size_t notesOfItsOwn() const { return 0; }
 
-  /// The ATS stage a Kula stage maps to by default ("screening" → "Phone Screen"), by name.
+  /// The ATS stage a Kula stage maps to by default ("screening" → "Recruiter Screen"), by name.
   virtual std::string stageFor(const std::string& kula_stage) const = 0;
   /// A recruiter moves the opportunity in the ATS's UI (not through atsync's credentials).
   virtual bool moveStage(const std::string& opportunity_id, const std::string& stage_name) = 0;

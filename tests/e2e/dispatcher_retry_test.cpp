@@ -82,7 +82,7 @@ TEST_F(DispatcherRetry, A503ThreeTimesThenSuccessIsDoneWithExactlyFourVendorRequ
   leverSandbox().setFaults(faults);
 
   ASSERT_TRUE(kulaStore().changeStage(kAda, "screening", kRecruiter).ok());
-  ASSERT_TRUE(waitFor([&] { return leverSandbox().state().opportunity(opp)->stage == seed::kStagePhoneScreen; },
+  ASSERT_TRUE(waitFor([&] { return leverSandbox().state().opportunity(opp)->stage == seed::kStageRecruiterScreen; },
                       seconds(20)));
   ASSERT_TRUE(waitQuiet(seconds(30)));
 
@@ -142,7 +142,7 @@ TEST_F(DispatcherRetry, ARetryAfterIsStoredWithTheCommandAndOutlivesARestart) {
   EXPECT_EQ(after[0].attempts, 1);
   EXPECT_EQ(after[0].next_attempt_at_ms, waiting.next_attempt_at_ms);
   EXPECT_EQ(leverRequests(leverSandbox(), "PUT", "/stage", log_from).size(), 1u) << "retried before Lever said";
-  EXPECT_NE(leverSandbox().state().opportunity(opp)->stage, seed::kStagePhoneScreen);
+  EXPECT_NE(leverSandbox().state().opportunity(opp)->stage, seed::kStageRecruiterScreen);
 }
 
 TEST_F(DispatcherRetry, ACommandHeldBackByTheRateLimitWaitsWithoutSpendingAnAttempt) {

@@ -117,9 +117,9 @@ void EndToEnd::writeConfigTo(const std::filesystem::path& file, std::uint16_t po
     << ats_->configYaml(options);
 }
 
-void EndToEnd::startHost() {
+void EndToEnd::startHost(std::chrono::seconds ready_within) {
   ASSERT_TRUE(host_->start()) << host_->output();
-  ASSERT_TRUE(host_->waitReady(std::chrono::seconds(20))) << host_->output();
+  ASSERT_TRUE(host_->waitReady(ready_within)) << "not ready within " << ready_within.count() << " s\n" << host_->output();
 }
 
 void EndToEnd::startHostServing() {

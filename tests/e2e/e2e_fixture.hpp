@@ -81,7 +81,7 @@ class EndToEnd : public ::testing::Test {
   /// Writes the config of another host of the same store, listening on `port` (several hosts); its path.
   std::filesystem::path writeConfigFor(const WorldOptions& options, std::uint16_t port, const std::string& name);
   /// Starts `atsync run` and waits for /readyz. Fails the test when it does not get ready.
-  void startHost();
+  void startHost(std::chrono::seconds ready_within = std::chrono::seconds(20));
   /// Starts `atsync run` and waits until it serves /healthz (a connection that waits for OAuth is never ready).
   void startHostServing();
   /// Sandboxes and host.

@@ -168,7 +168,7 @@ std::vector<AtsFileCopy> LeverSide::files(const std::string& opportunity_id) con
 }
 
 std::string LeverSide::stageFor(const std::string& kula_stage) const {
-  if (kula_stage == "screening") return stageName(seed::kStagePhoneScreen);
+  if (kula_stage == "screening") return stageName(seed::kStageRecruiterScreen);
   if (kula_stage == "interviewing") return stageName(seed::kStageOnsite);
   if (kula_stage == "contacted") return stageName(seed::kStageLeadReachedOut);
   return {};

@@ -231,7 +231,7 @@ TEST_F(ScaleOut, ThreeHostsWriteEverythingOnceWhateverHostTheWebhooksReach) {
   // Stage moves both ways on a few of them.
   const auto ada = leverOpportunities(ps[0].email).front().id;
   ASSERT_TRUE(kulaStore().changeStage(ps[0].candidate_id, "screening", kRecruiter).ok());
-  ASSERT_TRUE(waitFor([&] { return leverSandbox().state().opportunity(ada)->stage == lever::seed::kStagePhoneScreen; },
+  ASSERT_TRUE(waitFor([&] { return leverSandbox().state().opportunity(ada)->stage == lever::seed::kStageRecruiterScreen; },
                       seconds(20)));
   const auto bob = leverOpportunities(ps[1].email).front().id;
   ASSERT_TRUE(leverSandbox().moveStage(bob, lever::seed::kStageOnsite));

@@ -183,7 +183,7 @@ TEST_F(Secrets, RotatedKeyKeepsTheHostRunningAndResealMovesEverythingToTheNewKey
   EXPECT_NE(again.out.find("resealed 2 plugin state values (0 under a previous key"), std::string::npos) << again.out;
   startHost();
   EXPECT_EQ(apiWebhooks(), webhooks);
-  EXPECT_TRUE(leverStageReachesKula(opportunity, seed::kStagePhoneScreen, "screening"));
+  EXPECT_TRUE(leverStageReachesKula(opportunity, seed::kStageRecruiterScreen, "screening"));
 }
 
 TEST_F(Secrets, RotatedKeyOpensOAuthTokensAndResealMovesThemToTheNewKey) {

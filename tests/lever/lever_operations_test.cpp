@@ -56,8 +56,8 @@ TEST_F(LeverConnectorTest, ListsStagesInPipelineOrder) {
   EXPECT_EQ(stages[0].at("name"), "New lead");
   std::map<std::string, std::int64_t> order;
   for (const auto& s : stages) order[std::string(s.at("id").as_string())] = s.at("order").as_int64();
-  EXPECT_LT(order.at("lead-new"), order.at(seed::kStagePhoneScreen));
-  EXPECT_LT(order.at(seed::kStagePhoneScreen), order.at("offer"));
+  EXPECT_LT(order.at("lead-new"), order.at(seed::kStageRecruiterScreen));
+  EXPECT_LT(order.at(seed::kStageRecruiterScreen), order.at("offer"));
 }
 
 TEST_F(LeverConnectorTest, CreatesASourcedOpportunityMarkedForAtsync) {
@@ -193,10 +193,10 @@ TEST_F(LeverConnectorTest, SetsTheStageAsTheIntegrationUser) {
   auto lever = connect();
   const auto target = sandbox_->state().opportunities().at(3);
   const auto out = ok(*lever, "opportunity.set_stage",
-                      json::object{{"opportunity_id", target.id}, {"stage_id", seed::kStagePhoneScreen}});
-  EXPECT_EQ(out.at("opportunity").at("stage_id"), seed::kStagePhoneScreen);
+                      json::object{{"opportunity_id", target.id}, {"stage_id", seed::kStageRecruiterScreen}});
+  EXPECT_EQ(out.at("opportunity").at("stage_id"), seed::kStageRecruiterScreen);
   const auto stored = sandbox_->state().opportunity(target.id);
-  EXPECT_EQ(stored->stage, seed::kStagePhoneScreen);
+  EXPECT_EQ(stored->stage, seed::kStageRecruiterScreen);
   EXPECT_EQ(stored->stage_changes.back().user_id, seed::kUserIntegration);
 
   auto e = fails(*lever, "opportunity.set_stage",

@@ -181,7 +181,7 @@ TEST_F(LeverConnectorTest, PollsChangesSinceTheCursorAndMarksOurOwnWrites) {
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const auto theirs = sandbox_->state().opportunities().at(10);
   const auto ours = sandbox_->state().opportunities().at(11);
-  ASSERT_TRUE(sandbox_->moveStage(theirs.id, seed::kStagePhoneScreen));
+  ASSERT_TRUE(sandbox_->moveStage(theirs.id, seed::kStageRecruiterScreen));
   ok(*lever, "opportunity.set_stage", json::object{{"opportunity_id", ours.id}, {"stage_id", "offer"}});
   const auto created = ok(*lever, "opportunity.create",
                           json::object{{"key", "flow/poll"}, {"person", newPerson("Poll Person", "poll@example.net")},
@@ -199,7 +199,7 @@ TEST_F(LeverConnectorTest, PollsChangesSinceTheCursorAndMarksOurOwnWrites) {
   EXPECT_EQ(stage_events.size(), 2u);
   ASSERT_TRUE(stage_events.count(theirs.id));
   EXPECT_EQ(text(stage_events[theirs.id].at("data").at("from_stage")), theirs.stage);
-  EXPECT_EQ(stage_events[theirs.id].at("data").at("to_stage"), seed::kStagePhoneScreen);
+  EXPECT_EQ(stage_events[theirs.id].at("data").at("to_stage"), seed::kStageRecruiterScreen);
   EXPECT_EQ(stage_events[theirs.id].at("echo"), false);
   ASSERT_TRUE(stage_events.count(ours.id));
   EXPECT_EQ(stage_events[ours.id].at("echo"), true) << "set by perform_as: atsync's own write";

@@ -92,16 +92,16 @@ TEST_F(LeverSandbox, StageChangeAppendsHistoryAndListFiltersFindIt) {
   ASSERT_EQ(created.status, 201);
   const std::string id(created.json().at("data").at("id").as_string());
   auto r = api("PUT", "/opportunities/" + id + "/stage?" + performAs(),
-               std::string(R"({"stage":")") + seed::kStagePhoneScreen + R"("})");
+               std::string(R"({"stage":")") + seed::kStageRecruiterScreen + R"("})");
   ASSERT_EQ(r.status, 200) << r.body;
   const auto changes = r.json().at("data").at("stageChanges").as_array();
   ASSERT_EQ(changes.size(), 2u);
-  EXPECT_EQ(changes[1].at("toStageId").as_string(), seed::kStagePhoneScreen);
+  EXPECT_EQ(changes[1].at("toStageId").as_string(), seed::kStageRecruiterScreen);
   EXPECT_EQ(changes[1].at("toStageIndex").as_int64(), 4);
-  EXPECT_EQ(sandbox_->state().opportunity(id)->stage, seed::kStagePhoneScreen);
+  EXPECT_EQ(sandbox_->state().opportunity(id)->stage, seed::kStageRecruiterScreen);
 
   for (const std::string q : {std::string("email=MOVER@example.org"), std::string("tag=kula-flow"), std::string("origin=referred&tag=kula-flow"),
-                              std::string("stage_id=") + seed::kStagePhoneScreen + "&tag=kula-flow"}) {
+                              std::string("stage_id=") + seed::kStageRecruiterScreen + "&tag=kula-flow"}) {
     auto list = api("GET", "/opportunities?" + q);
     ASSERT_EQ(list.status, 200) << q;
     ASSERT_EQ(list.json().at("data").as_array().size(), 1u) << q;
@@ -239,7 +239,7 @@ TEST_F(LeverSandbox, ReferenceDataHasBuiltInStagesAndIntegrationUser) {
   const auto stage_doc = stages.json();
   for (const auto& s : stage_doc.at("data").as_array()) ids.insert(std::string(s.at("id").as_string()));
   for (const char* id : {"lead-new", "lead-reached-out", "lead-responded", "applicant-new", "offer",
-                         seed::kStagePhoneScreen, seed::kStageOnsite}) {
+                         seed::kStageRecruiterScreen, seed::kStageOnsite}) {
     EXPECT_TRUE(ids.count(id)) << id;
   }
   auto user = api("GET", std::string("/users/") + seed::kUserIntegration);

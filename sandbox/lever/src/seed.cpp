@@ -39,7 +39,7 @@ void addReferenceData(LeverData& d) {
       {seed::kStageLeadReachedOut, "Reached out"},
       {seed::kStageLeadResponded, "Responded"},
       {seed::kStageApplicantNew, "New applicant"},
-      {seed::kStagePhoneScreen, "Phone Screen"},
+      {seed::kStageRecruiterScreen, "Recruiter Screen"},  // the names of Lever's default layout
       {seed::kStageOnsite, "On-site Interview"},
       {seed::kStageOffer, "Offer"},
   }};

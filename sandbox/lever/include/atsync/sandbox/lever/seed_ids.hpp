@@ -17,7 +17,7 @@ inline constexpr char kStageLeadNew[] = "lead-new";
 inline constexpr char kStageLeadReachedOut[] = "lead-reached-out";
 inline constexpr char kStageLeadResponded[] = "lead-responded";
 inline constexpr char kStageApplicantNew[] = "applicant-new";
-inline constexpr char kStagePhoneScreen[] = "c1a7e2b4-5d6f-4a8b-9c0d-1e2f3a4b5c6d";
+inline constexpr char kStageRecruiterScreen[] = "c1a7e2b4-5d6f-4a8b-9c0d-1e2f3a4b5c6d";
 inline constexpr char kStageOnsite[] = "d2b8f3c5-6e7a-4b9c-8d1e-2f3a4b5c6d7e";
 inline constexpr char kStageOffer[] = "offer";
 
