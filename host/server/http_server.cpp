@@ -11,6 +11,7 @@
 #include "server/tls_context.hpp"
 #include "server/web_assets_route.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -64,6 +65,10 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     try {
       route(request, response);
+    } catch (const Poco::Exception& e) {
+      // Poco's what() is only the exception's kind ("PostgreSQL"); displayText() says what went wrong.
+      context_.logger->error(request.getMethod() + " " + path + " failed: " + e.displayText());
+      if (!response.sent()) sendJson(response, 503, errorBody("internal", e.displayText()), redactor());
     } catch (const std::exception& e) {
       // For a webhook nothing was committed: the 5xx makes the sender retry, so nothing is lost.
       context_.logger->error(request.getMethod() + " " + path + " failed: " + e.what());

@@ -8,6 +8,7 @@
 #include <Poco/Exception.h>
 
 #include <chrono>
+#include <optional>
 
 namespace atsync::host::store {
 namespace {
@@ -218,6 +219,16 @@ constexpr Poco::Int64 kMigrationLockKey = 0x61747379'6e630001;  // "atsync" + 1
 
 std::span<const Migration> migrations() { return kMigrations; }
 
+namespace {
+
+/// The start of a migration error: from which version, when the failure came after it was read.
+std::string migrationFailure(const std::optional<int>& current, int latest) {
+  if (!current) return "checking the schema version (this atsync's is " + std::to_string(latest) + ") failed: ";
+  return "migrating the schema from version " + std::to_string(*current) + " to " + std::to_string(latest) + " failed: ";
+}
+
+}  // namespace
+
 int latestSchemaVersion() { return kMigrations.back().version; }
 
 Expected<int, std::string> migrate(Poco::Data::Session& session, const Dialect& dialect) {
@@ -236,7 +247,7 @@ Expected<int, std::string> migrate(Poco::Data::Session& session, const Dialect& 
   const int latest = steps.empty() ? 0 : steps.back().version;
 
   TransactionControl control(session, dialect);
-  int current = 0;
+  std::optional<int> current;  // unknown until read: a failure before that says so rather than "from version 0"
   try {
     control.begin();
     if (dialect.backend == Backend::kPostgres) {
@@ -253,13 +264,13 @@ Expected<int, std::string> migrate(Poco::Data::Session& session, const Dialect& 
     std::vector<Poco::Int64> found;
     session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(found), now;
     current = found.empty() ? 0 : static_cast<int>(found.front());
-    if (current > latest) {
+    if (*current > latest) {
       control.rollback();
-      return unexpected("database schema version " + std::to_string(current) + " is newer than this atsync knows (" +
+      return unexpected("database schema version " + std::to_string(*current) + " is newer than this atsync knows (" +
                         std::to_string(latest) + "); run a newer atsync against this database");
     }
     for (const auto& m : steps) {
-      if (m.version <= current) continue;
+      if (m.version <= *current) continue;
       for (std::string_view step : m.steps) {
         session << expandDdl(step, dialect), now;
       }
@@ -272,14 +283,12 @@ Expected<int, std::string> migrate(Poco::Data::Session& session, const Dialect& 
     control.commit();
   } catch (const Poco::Exception& e) {
     control.rollbackQuietly();
-    return unexpected("migrating the schema from version " + std::to_string(current) + " to " +
-                      std::to_string(latest) + " failed: " + e.displayText());
+    return unexpected(migrationFailure(current, latest) + e.displayText());
   } catch (const std::exception& e) {
     control.rollbackQuietly();
-    return unexpected("migrating the schema from version " + std::to_string(current) + " to " +
-                      std::to_string(latest) + " failed: " + e.what());
+    return unexpected(migrationFailure(current, latest) + e.what());
   }
-  return std::max(current, latest);
+  return std::max(*current, latest);
 }
 
 }  // namespace atsync::host::store

@@ -45,13 +45,17 @@ std::string metricsText(std::uint16_t port) {
 
 class DispatcherRetry : public EndToEnd {
  protected:
-  /// The connection's commands of `action`, read from the host's store as they are now.
+  /// The connection's commands of `action`, read from the host's store as they are now. The store is opened once:
+  /// opening checks the schema in a write transaction, which a poll every 50 ms would keep taking from the host.
   std::vector<host::store::Command> commands(std::string_view action) {
-    auto store = host::store::openStore("sqlite:" + (dir() / "atsync.db").string());
-    EXPECT_TRUE(store) << store.error();
     std::vector<host::store::Command> out;
-    if (!store) return out;
-    (*store)->transact([&](host::store::Transaction& tx) {
+    if (!store_) {
+      auto opened = host::store::openStore("sqlite:" + (dir() / "atsync.db").string());
+      EXPECT_TRUE(opened) << opened.error();
+      if (!opened) return out;
+      store_ = std::move(*opened);
+    }
+    store_->transact([&](host::store::Transaction& tx) {
       out.clear();
       for (const char* state : {"pending", "in_flight", "done", "dead", "skipped"}) {
         for (auto& c : tx.commandsInState(kConnection, state, 1000)) {
@@ -70,6 +74,9 @@ class DispatcherRetry : public EndToEnd {
     EXPECT_TRUE(waitQuiet(seconds(30)));
     return opp;
   }
+
+ private:
+  std::unique_ptr<host::store::Store> store_;
 };
 
 TEST_F(DispatcherRetry, A503ThreeTimesThenSuccessIsDoneWithExactlyFourVendorRequests) {
