@@ -67,8 +67,9 @@ std::chrono::microseconds backoff(int attempt) {
 }
 
 // Poco's connector (1.11) keeps the PGconn of a failed connection attempt and never frees it, and its message is
-// little more than libpq's. Trying libpq directly first makes the usual startup failure (server down, wrong
-// password) leak-free; the one extra connection at startup is the price.
+// little more than libpq's. Trying libpq directly first makes a failure leak-free and says what it was: at startup
+// (server down, wrong password) and whenever the pool opens a connection later (the server restarted, or refuses
+// more clients). One extra connection per connection the pool opens is the price; the pool keeps them open.
 std::optional<std::string> probePostgres(const std::string& connection_string) {
   PGconn* conn = PQconnectdb(connection_string.c_str());
   std::optional<std::string> problem;
@@ -127,6 +128,9 @@ Expected<std::unique_ptr<SqlStore>, std::string> SqlStore::open(const StoreLocat
 
 std::unique_ptr<SqlStore::Connection> SqlStore::connect() {
   if (location_.backend == Backend::kPostgres) {
+    if (auto problem = probePostgres(location_.pg_connection_string)) {
+      throw std::runtime_error("cannot connect to PostgreSQL: " + scrub(*problem, location_.pg_password));
+    }
     auto connection =
         std::make_unique<Connection>(Poco::Data::Session("PostgreSQL", location_.pg_connection_string), Backend::kPostgres);
     // libpq prints notices ("relation already exists, skipping") on stderr; they are not for operators.
