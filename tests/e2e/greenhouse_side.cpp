@@ -25,21 +25,14 @@ std::string name(const gh::Candidate& c) {
   return n;
 }
 
-/// The seeded tenant, made to share no person with Kula's seed (both seed Ada Lovelace at example.com): the
-/// scenarios create their people in Greenhouse through atsync, as they do in Lever.
-void separateFromKulasPeople(gh::GreenhouseData& d) {
-  for (auto& [id, candidate] : d.candidates) {
-    for (auto& e : candidate.email_addresses) {
-      if (auto at = e.value.find("@example.com"); at != std::string::npos) e.value.replace(at, 12, "@greenhouse.example");
-    }
-  }
-}
-
 }  // namespace
 
 void GreenhouseSide::start(const WorldOptions& options, const std::string& webhook_url) {
   gh::GreenhouseSandbox::Options o;
   o.seed = options.ats_seed;
+  // Both seeds have Ada Lovelace and others at example.com: the scenarios create their people in Greenhouse through
+  // atsync, as they do in Lever, so the tenant's seeded people live at another domain.
+  o.seed_email_domain = "greenhouse.example";
   if (options.ats_seed == "large") o.large_count = static_cast<int>(options.ats_opportunities);
   o.clients = {{kClientId, kClientSecret, false, {}, {}}, {kPartnerId, kPartnerSecret, true, {}, {}}};
   o.webhook_url = webhook_url;
@@ -49,8 +42,7 @@ void GreenhouseSide::start(const WorldOptions& options, const std::string& webho
   greenhouse_ = std::make_unique<gh::GreenhouseSandbox>(o);
   {
     auto lock = greenhouse_->state().lock();
-    auto& d = const_cast<gh::GreenhouseState&>(greenhouse_->state()).data();
-    separateFromKulasPeople(d);
+    const auto& d = greenhouse_->state().data();
     // Import reads every application; each person becomes one Kula candidate, except the anonymized one: no name
     // and no email, so it is skipped and named.
     std::set<gh::Id> people;
