@@ -34,7 +34,12 @@ int WakeupWatch::check() {
       last_prune_ms_ = now;
     }
   });
-  for (const auto& c : connections) lanes_.notify(c);
+  for (const auto& c : connections) {
+    // A wake-up says "look at the store": commands put back, positions rewound. Polling once more costs a request
+    // or two per side and makes a rewind (`atsync reconcile`) take effect now rather than an interval later.
+    if (auto* lane = lanes_.find(c)) lane->requestPoll();
+    lanes_.notify(c);
+  }
   return static_cast<int>(connections.size());
 }
 

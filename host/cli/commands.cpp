@@ -34,6 +34,15 @@ const std::vector<Command>& commands() {
          {"--all", "", "", "queue every dead letter again"},
          {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
        &runDeadLetters},
+      {{"reconcile", "atsync reconcile -c FILE --connection ID --since TIME",
+        "Reads both sides of a connection again from TIME (RFC 3339, e.g. 2026-12-03T09:00:00Z): the way out of a\n"
+        "reconciliation gap a vendor reported. What was applied already is not applied twice. A running host polls\n"
+        "within seconds; otherwise the next start does.",
+        {{"--config", "-c", "FILE", "configuration file (YAML)"},
+         {"--connection", "", "ID", "connection id from the config"},
+         {"--since", "", "TIME", "start of the window to read again (RFC 3339)"},
+         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+       &runReconcile},
       {{"reseal", "atsync reseal -c FILE",
         "Seals every value the store keeps encrypted (OAuth tokens, plugin state) again with encryption_key, in one\n"
         "transaction; values sealed with previous_encryption_keys or stored in plaintext before are included. The\n"

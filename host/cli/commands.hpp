@@ -29,6 +29,7 @@ int runStatus(const Arguments& args);
 int runDeadLetters(const Arguments& args);
 int runReseal(const Arguments& args);
 int runInvoke(const Arguments& args);
+int runReconcile(const Arguments& args);
 
 /// build/bin/atsync → build/plugins: where plugins are when no config or --dir says otherwise.
 std::filesystem::path defaultPluginDir();

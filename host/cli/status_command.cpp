@@ -6,6 +6,8 @@
 #include "common/wall_clock.hpp"
 #include "store/store.hpp"
 
+#include "engine/reconciliation.hpp"
+
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -51,10 +53,23 @@ int runStatus(const Arguments& args) {
   for (const auto& c : loaded->config.connections) {
     store::Counts counts;
     std::vector<store::ActivityEntry> recent;
+    std::optional<engine::reconciliation::Gap> gap;
+    std::optional<std::int64_t> reconciling_since;
     (*store)->transact([&](store::Transaction& tx) {
       counts = tx.counts(c.id);
       recent = tx.activity({c.id, "", "", 0, 5});
+      gap = engine::reconciliation::gapOf(tx, c.id);
+      reconciling_since = engine::reconciliation::startOf(tx, c.id);
     });
+    json::value gap_json = nullptr;
+    if (gap) {
+      gap_json = json::object{{"side", gap->side},
+                              {"plugin", gap->plugin},
+                              {"since", rfc3339(gap->since_ms)},
+                              {"detected", rfc3339(gap->detected_ms)},
+                              {"reason", gap->reason},
+                              {"remedy", engine::reconciliation::remedy(c.id, gap->since_ms)}};
+    }
     json::value lease = nullptr;
     if (auto it = leases.find(c.id); it != leases.end() && !it->second.owner.empty()) {
       const auto& l = it->second;
@@ -76,6 +91,9 @@ int runStatus(const Arguments& args) {
                            {"inbox", countsJson(counts.inbox_by_status)},
                            {"commands", countsJson(counts.commands_by_state)},
                            {"lease", std::move(lease)},
+                           {"reconciling_since", reconciling_since ? json::value(rfc3339(*reconciling_since))
+                                                                   : json::value(nullptr)},
+                           {"reconciliation_gap", std::move(gap_json)},
                            {"recent_activity", std::move(activity)}});
   }
   if (args.flag("--json")) {
@@ -92,6 +110,11 @@ int runStatus(const Arguments& args) {
                 << (l.at("expired").as_bool() ? " (its lease ran out: another host takes it over)" : "") << "\n";
     } else {
       std::cout << "  worked on by no host now (no 'atsync run' holds its lease)\n";
+    }
+    if (const auto& g = o.at("reconciliation_gap"); g.is_object()) {
+      std::cout << "  RECONCILIATION GAP since " << g.at("since").as_string().c_str() << ": "
+                << g.at("reason").as_string().c_str() << "\n  read the window again: "
+                << g.at("remedy").as_string().c_str() << "\n";
     }
     std::cout << "  linked candidates: " << o.at("links").as_int64() << "\n  inbox:";
     for (const auto& [k, n] : o.at("inbox").as_object()) std::cout << " " << k << "=" << n.as_int64();

@@ -268,9 +268,18 @@ ActionOutcome ActionRunner::backfill(const json::object& in, std::int64_t now_ms
   // What the candidate already has goes in the inbox as the events a webhook would have brought, so the rules
   // decide about it exactly as about live ones (private notes stay, provenance, one write per item: a note both
   // back-filled and delivered by webhook is one command, keyed by the note's id).
+  // A window read again (`atsync reconcile`) takes only what was written in it; an item the plugin did not date is
+  // taken (its command key still keeps it from being written twice).
+  std::optional<std::int64_t> since_ms;
+  if (const auto* v = in.if_contains("since_ms"); v != nullptr && v->is_int64()) since_ms = v->get_int64();
+  const auto before_window = [&](const json::object& item, std::string_view time_field) {
+    const auto* t = item.if_contains(time_field);
+    return since_ms && t != nullptr && t->is_int64() && t->get_int64() < *since_ms;
+  };
   std::vector<store::NewEvent> events;
   const auto add = [&](std::string_view type, std::string_view field, std::string_view subject_field,
                        const json::object& item) {
+    if (before_window(item, field == "message" ? "sent_at_ms" : "created_at_ms")) return;
     json::object copy = item;
     if (str(copy, subject_field).empty()) copy[subject_field] = candidate_id;  // lists may leave the subject implicit
     const std::string id = "backfill:" + candidate_id + ":" + std::string(field) + ":" + str(item, "id");

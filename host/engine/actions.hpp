@@ -28,5 +28,9 @@ namespace atsync::host::engine::engine_event {
 /// The platform's candidate got its ATS opportunity (data: candidate_id, opportunity_id): the rules queue the link
 /// write-back and the back-fill. Carried on the platform side; the `atsync.` prefix is outside the SDK's vocabulary.
 inline constexpr std::string_view kOpportunityLinked = "atsync.opportunity_linked";
+/// An operator asked to read a window again (`atsync reconcile`; data: candidate_id, since_ms): the rules queue a
+/// back-fill of what the linked candidate got on the platform since then. What was synced already is not written
+/// again: its commands are keyed by the item's id.
+inline constexpr std::string_view kReconcileRequested = "atsync.reconcile_requested";
 
 }  // namespace atsync::host::engine::engine_event

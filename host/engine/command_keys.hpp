@@ -5,6 +5,7 @@
 // webhook, a replay or a reconciliation poll never produces a second effect (the outbox refuses a known key), and
 // plugins derive their "did this already happen?" markers from it.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@ inline std::string note(std::string_view note_id) { return "note:" + std::string
 inline std::string message(std::string_view message_id) { return "message:" + std::string(message_id); }
 inline std::string file(std::string_view file_id) { return "file:" + std::string(file_id); }
 inline std::string backfill(std::string_view candidate_id) { return "backfill:" + std::string(candidate_id); }
+/// A window read again (`atsync reconcile`): one back-fill per candidate and window start.
+inline std::string backfillSince(std::string_view candidate_id, std::int64_t since_ms) {
+  return "backfill:" + std::string(candidate_id) + "@" + std::to_string(since_ms);
+}
 inline std::string importOpportunity(std::string_view opportunity_id) { return "import:" + std::string(opportunity_id); }
 /// One stage write per triggering event: the same event replayed is the same write.
 inline std::string atsStage(std::string_view opportunity_id, std::string_view event_key) {

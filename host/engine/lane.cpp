@@ -2,6 +2,7 @@
 #include "engine/lane.hpp"
 
 #include <atsync/host/http/clock.hpp>
+#include <atsync/host/http/oauth2.hpp>
 
 #include <algorithm>
 
@@ -131,6 +132,12 @@ bool Lane::revokeLease() {
   return !stepping_.load();
 }
 
+bool Lane::awaitingAuthorization(const runtime::Connector& side) {
+  return side.oauth() != nullptr && side.oauth()->state() != http::OAuthState::kAuthorized;
+}
+
+bool Lane::awaitingAuthorization() const { return awaitingAuthorization(*ats_) || awaitingAuthorization(*platform_); }
+
 StepResult Lane::stepHeld(std::int64_t now_ms) {
   StepResult result;
   if (!ready_) {
@@ -140,12 +147,21 @@ StepResult Lane::stepHeld(std::int64_t now_ms) {
     }
   }
   adoptPendingTables();
+  if (poll_requested_.exchange(false)) next_poll_ms_ = now_ms;
   if (options_.poll_interval_ms > 0 && now_ms >= next_poll_ms_) {
     if (!webhooks_registered_) webhooks_registered_ = registerWebhooks(now_ms);
     next_poll_ms_ = nextPollAfter(poll(now_ms), now_ms);
   }
   result.events = processInbox(now_ms);
   inbox_refilled_ = false;
+  if (awaitingAuthorization()) {
+    // Revoked (or never connected) tokens: every command would fail and, retried, end in the dead letters although
+    // nothing is wrong with it. They wait, in order, and so does the side's poll, whose position then still marks
+    // where the gap began; a new authorization (from any host: the store is shared) resumes both.
+    const std::int64_t recheck = now_ms + kAuthorizationRecheckMs;
+    result.next_due_ms = options_.poll_interval_ms > 0 ? std::min(recheck, next_poll_ms_) : recheck;
+    return result;
+  }
   std::int64_t next_command_ms = 0;
   result.commands = dispatch(now_ms, &next_command_ms);
   result.more = result.events >= options_.batch || result.commands >= options_.batch || inbox_refilled_;

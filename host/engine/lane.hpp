@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "engine/action_runner.hpp"
 #include "engine/engine_counters.hpp"
+#include "engine/reconciliation.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/stage_mapper.hpp"
 #include "runtime/connector.hpp"
@@ -68,6 +69,17 @@ class Lane final : public Schedulable {
   void requestStop() override { stop_requested_.store(true); }
   void clearStop() override { stop_requested_.store(false); }
   std::string lastConnectError() const;
+  /// A gap a vendor reported in what reconciliation could read (until `atsync reconcile` covers it). Thread-safe.
+  std::optional<reconciliation::Gap> reconciliationGap() const;
+  /// Gaps this host found since it started (for /metrics).
+  std::uint64_t gapsReported() const { return gaps_reported_.load(); }
+  /// True while one of the connection's OAuth sides is not authorized (revoked, never connected): the lane then
+  /// sends nothing, so nothing fails for good, and picks up where it stopped once an administrator connects it again.
+  bool awaitingAuthorization() const;
+
+  /// Polls both sides at the next step, whatever the interval (another process rewound the positions, or asked the
+  /// connection to look at the store). Thread-safe; the caller notifies the scheduler.
+  void requestPoll() { poll_requested_.store(true); }
 
   /// Reads both sides' stages and builds the mapping; records it in the store. Until it succeeds the connection
   /// accepts events (they wait in the inbox) but does not process them.
@@ -166,6 +178,13 @@ class Lane final : public Schedulable {
   bool registerWebhooks(std::int64_t now_ms);
   bool pollPlatform(std::int64_t now_ms);
   bool pollAts(std::int64_t now_ms);
+  /// Records a gap (a position the vendor refused) and says so; returns the floor the platform's log is read again
+  /// from. `since_ms`: where the gap starts, when the side's position says it (otherwise the last full read).
+  std::int64_t reportGap(const std::string& side, const std::string& plugin, const std::string& reason,
+                         std::int64_t now_ms, std::optional<std::int64_t> since_ms = std::nullopt);
+  static bool awaitingAuthorization(const runtime::Connector& side);
+  /// How often a lane waiting for an authorization looks again (the OAuth state reads the store at most once a second).
+  static constexpr std::int64_t kAuthorizationRecheckMs = 2000;
   /// When the next poll falls due after one at `now_ms`: the interval, or sooner after a failure (doubling from
   /// connect_retry_ms), so that a vendor's blip does not leave reconciliation off for a whole interval.
   std::int64_t nextPollAfter(bool succeeded, std::int64_t now_ms);
@@ -194,6 +213,11 @@ class Lane final : public Schedulable {
   bool inbox_refilled_ = false;  ///< a command of this step put events in the inbox (a step runs again at once)
   mutable std::mutex shared_mutex_;  // guards connect_error_, pending_tables_, submitted_, and mapper_ writes
   std::string connect_error_;
+  std::optional<reconciliation::Gap> gap_;  // guarded by shared_mutex_
+  std::atomic<std::uint64_t> gaps_reported_{0};
+  std::atomic<bool> poll_requested_{false};
+  /// When this lane first tried to connect (its reconciliation starts there, the first time the connection connects).
+  std::int64_t first_connect_attempt_ms_ = 0;
   struct Tables {
     std::map<std::string, MappingEntry> ats_to_platform;
     std::map<std::string, MappingEntry> platform_to_ats;

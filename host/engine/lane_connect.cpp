@@ -3,6 +3,8 @@
 // record it, and register webhooks. Until it succeeds events wait in the inbox.
 #include "engine/lane.hpp"
 
+#include "common/rfc3339.hpp"
+
 #include <atsync/sdk/model.hpp>
 #include <atsync/sdk/operations.hpp>
 
@@ -62,6 +64,7 @@ void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRo
 }  // namespace
 
 bool Lane::connect(std::int64_t now_ms) {
+  if (first_connect_attempt_ms_ == 0) first_connect_attempt_ms_ = now_ms;
   auto ats = readStages(*ats_);
   auto platform = ats ? readStages(*platform_) : Expected<SideStages, sdk::Error>(unexpected(ats.error()));
   if (!ats || !platform) {
@@ -87,8 +90,19 @@ bool Lane::connect(std::int64_t now_ms) {
     std::lock_guard lock(shared_mutex_);
     mapper_ = std::move(built);
   }
+  std::optional<reconciliation::Gap> gap;
   store_.transact([&](store::Transaction& tx) {
     fence(tx);
+    // Reconciliation starts when the connection first tried to connect, recorded in the transaction that marks it
+    // connected: whatever happens on either side from then on is read by the polls, even if no webhook ever comes.
+    // A connection that connected before (a restart, another host, re-authorization) keeps its positions, so what
+    // happened while it was down is read too.
+    if (reconciliation::recordStart(tx, config_.id, first_connect_attempt_ms_)) {
+      tx.addActivity({0, config_.id, now_ms, "info", "reconciliation_started", config_.id,
+                      "Reconciliation starts at " + rfc3339(first_connect_attempt_ms_) +
+                          ": changes on either side from then on are applied even if their webhook never arrives."});
+    }
+    gap = reconciliation::gapOf(tx, config_.id);
     for (const auto& [direction, table] : {std::pair{"ats_to_platform", &mapper_.atsToPlatformTable()},
                                            std::pair{"platform_to_ats", &mapper_.platformToAtsTable()}}) {
       std::vector<store::StageMappingRow> rows;
@@ -117,9 +131,12 @@ bool Lane::connect(std::int64_t now_ms) {
   {
     std::lock_guard lock(shared_mutex_);
     connect_error_.clear();
+    gap_ = std::move(gap);
   }
   ready_ = true;
-  next_poll_ms_ = now_ms + options_.poll_interval_ms;
+  // Poll at once: a first connect reads the platform's log up to now (its position), a restart catches up on what
+  // happened while atsync was down.
+  next_poll_ms_ = now_ms;
   return true;
 }
 

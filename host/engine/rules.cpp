@@ -273,6 +273,20 @@ RuleOutcome opportunityLinked(const store::InboxEvent& e, const json::object& da
   return processed(link || backfill ? "link write-back and back-fill queued" : "already queued");
 }
 
+/// A window read again: the platform's log may no longer hold what happened in it, so the candidate's notes,
+/// messages and resume are listed and brought over as a back-fill would (only items from the window on).
+RuleOutcome reconcileRequested(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
+                               const RuleContext& c) {
+  const std::string candidate_id = str(data, "candidate_id");
+  const auto* since = data.if_contains("since_ms");
+  if (candidate_id.empty() || since == nullptr || !since->is_int64()) return ignored("event has no candidate or window");
+  if (!tx.linkByCandidate(c.connection_id, candidate_id)) return ignored("candidate is not linked");
+  const std::int64_t since_ms = since->get_int64();
+  const bool added = enqueue(tx, c, e, keys::backfillSince(candidate_id, since_ms), keys::candidateGroup(candidate_id),
+                             action::kBackfill, {{"candidate_id", candidate_id}, {"since_ms", since_ms}});
+  return processed(added ? "back-fill of the window queued" : "back-fill of the window was already queued");
+}
+
 /// F2 for opportunities that appear after the initial import (applicationCreated, polls).
 RuleOutcome opportunityCreated(const store::InboxEvent& e, const json::object& data, store::Transaction& tx,
                                const RuleContext& c) {
@@ -309,6 +323,7 @@ RuleOutcome applyRules(const store::InboxEvent& event, store::Transaction& tx, c
   if (type == sdk::event_type::kFileUploaded && from_platform) return fileUploaded(event, data, tx, context);
   if (type == sdk::event_type::kOpportunityCreated && !from_platform) return opportunityCreated(event, data, tx, context);
   if (type == engine_event::kOpportunityLinked && from_platform) return opportunityLinked(event, data, tx, context);
+  if (type == engine_event::kReconcileRequested && from_platform) return reconcileRequested(event, data, tx, context);
   return ignored("no rule for " + type + " from the " + event.side);
 }
 

@@ -63,6 +63,16 @@ json::object connectionJson(ServerContext& context, const config::ConnectionConf
                       {"plugins", json::object{{"platform", view.platform_plugin}, {"ats", view.ats_plugin}}},
                       {"oauth", oauth},
                       {"needs_reauthorization", view.needsReauthorization()},
+                      {"reconciliation_gap",
+                       view.reconciliation_gap
+                           ? json::value(json::object{
+                                 {"side", view.reconciliation_gap->side},
+                                 {"plugin", view.reconciliation_gap->plugin},
+                                 {"since", rfc3339(view.reconciliation_gap->since_ms)},
+                                 {"detected", rfc3339(view.reconciliation_gap->detected_ms)},
+                                 {"reason", view.reconciliation_gap->reason},
+                                 {"remedy", engine::reconciliation::remedy(config.id, view.reconciliation_gap->since_ms)}})
+                           : json::value(nullptr)},
                       // Several hosts: which one works on the connection, since when; `this_host`: the one answering.
                       {"lease", lease ? json::value(json::object{{"host", lease->owner},
                                                                  {"since", rfc3339(lease->acquired_at_ms)},

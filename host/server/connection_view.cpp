@@ -1,10 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/connection_view.hpp"
 
+#include "common/rfc3339.hpp"
+
 namespace atsync::host::server {
 
 std::string ConnectionView::summary() const {
   if (!enabled) return "disabled";
+  std::string gap;
+  if (reconciliation_gap) {
+    gap = "; reconciliation gap since " + rfc3339(reconciliation_gap->since_ms) + " (" + reconciliation_gap->plugin +
+          " no longer accepts the position): run " + engine::reconciliation::remedy(id, reconciliation_gap->since_ms);
+  }
+  return state() + gap;
+}
+
+std::string ConnectionView::state() const {
   if (needsReauthorization()) {
     return "needs_reauthorization: " + oauth->plugin + " refused the refresh token (revoked or expired); open /oauth/" +
            id + "/start to authorize again";
@@ -39,6 +50,7 @@ ConnectionView viewOf(const config::ConnectionConfig& config, engine::Lane* engi
   // A connection another host works on is ready here: this host accepts its webhooks into the shared inbox.
   view.ready = (engine->ready() || view.lease == "elsewhere") && (!view.oauth || view.oauth->state == "authorized");
   view.connect_error = engine->lastConnectError();
+  view.reconciliation_gap = engine->reconciliationGap();
   return view;
 }
 

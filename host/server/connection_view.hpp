@@ -31,10 +31,16 @@ struct ConnectionView {
   /// Several hosts on one store: "here" (this host works on the connection), "elsewhere" (another host holds its
   /// lease; this one accepts its webhooks). Empty: no leasing.
   std::string lease;
+  /// A gap a vendor reported in what reconciliation could read (this host's view, refreshed at each poll).
+  std::optional<engine::reconciliation::Gap> reconciliation_gap;
   bool needsReauthorization() const { return oauth && oauth->state == "needs_reauthorization"; }
   bool notAuthorized() const { return oauth && oauth->state == "not_authorized"; }
-  /// "ready" | "ready: another host works on it" | "disabled" | "needs_reauthorization: ..." | "not_authorized: ..." | "connecting: ..."
+  /// "ready" | "ready: another host works on it" | "disabled" | "needs_reauthorization: ..." | "not_authorized: ..." |
+  /// "connecting: ..."; a reconciliation gap adds "; reconciliation gap since ...: run ..." (the connection works on).
   std::string summary() const;
+
+ private:
+  std::string state() const;  ///< the summary without the gap
 };
 
 /// `engine` is null for a connection the config disables.

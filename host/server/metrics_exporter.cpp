@@ -204,6 +204,19 @@ std::string renderMetrics(ServerContext& context) {
     }
   }
 
+  p.family("atsync_reconciliation_gap", "gauge",
+           "1 while a vendor no longer accepts a connection's reconciliation position and the window it left has not "
+           "been read again (atsync reconcile).");
+  for (const auto& d : data) {
+    p.sample("atsync_reconciliation_gap", {{"connection", d.view.id}}, d.view.reconciliation_gap ? 1.0 : 0.0);
+  }
+  p.family("atsync_reconciliation_gaps_total", "counter",
+           "Reconciliation positions a vendor refused (its log no longer reaches back), found by this host.");
+  for (const auto& config : context.config->connections) {
+    if (auto* lane = context.lanes->find(config.id)) {
+      p.sample("atsync_reconciliation_gaps_total", {{"connection", config.id}}, lane->gapsReported());
+    }
+  }
   p.family("atsync_connection_needs_reauthorization", "gauge",
            "1 when the vendor refused the connection's refresh token (revoked or expired): an administrator must "
            "authorize it again.");

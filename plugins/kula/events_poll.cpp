@@ -7,6 +7,18 @@
 #include "kula_events.hpp"
 
 namespace atsync::kula {
+namespace {
+
+/// Kula's documented error shape gives no code for an expired position; these are the answers that mean "this
+/// cursor, not the request, is the problem": 410 Gone, or a 400/422 whose code names the cursor.
+bool refusesCursor(const sdk::HttpResponse& response) {
+  if (response.status == 410) return true;
+  if (response.status != 400 && response.status != 422) return false;
+  const std::string code = kulaErrorCode(response.body);
+  return code == "invalid_cursor" || code == "cursor_expired" || code == "expired_cursor";
+}
+
+}  // namespace
 
 sdk::Output KulaConnector::eventsPoll(const sdk::Input& input) {
   std::optional<std::string> cursor;
@@ -25,7 +37,17 @@ sdk::Output KulaConnector::eventsPoll(const sdk::Input& input) {
   auto request = api_.request("GET", "/v1/events", "GET /v1/events");
   if (cursor) request.query.emplace_back("after", *cursor);
   request.query.emplace_back("limit", std::to_string(limit));
-  const Page page = parsePage(api_.sendJson(request), request.endpoint);
+  const sdk::HttpResponse response = api_.exchange(request);
+  if (cursor && refusesCursor(response)) {
+    // The log no longer reaches back to this position (retention), or it is a log Kula no longer has. Not an error
+    // to retry: the host must report the gap and start again from what the log still holds.
+    throw sdk::OperationError(sdk::errc::kCursorExpired,
+                              "GET /v1/events: Kula no longer accepts the cursor (answered " +
+                                  std::to_string(response.status) + " " + kulaErrorCode(response.body) +
+                                  "): its event log does not reach back to the last position read");
+  }
+  KulaApi::check(response, request.endpoint);
+  const Page page = parsePage(parseJsonBody(response.body, request.endpoint), request.endpoint);
 
   // One malformed entry must not wedge reconciliation at this cursor forever: it is refused, reported in the
   // output and the log, and the poller moves on. The same event sent as a webhook is refused the same way.

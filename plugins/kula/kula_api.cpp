@@ -109,13 +109,26 @@ sdk::HttpRequest KulaApi::request(std::string method, const std::string& path, s
   return r;
 }
 
+std::string kulaErrorCode(std::string_view body) {
+  boost::system::error_code ec;
+  const auto doc = boost::json::parse(body, ec);
+  if (ec || !doc.is_object()) return {};
+  const auto* error = doc.get_object().if_contains("error");
+  if (error == nullptr || !error->is_object()) return {};
+  const auto* code = error->get_object().if_contains("code");
+  return code != nullptr && code->is_string() ? std::string(code->get_string()) : std::string();
+}
+
+void KulaApi::check(const sdk::HttpResponse& response, std::string_view endpoint) {
+  if (response.status < 200 || response.status > 299) {
+    throw sdk::OperationError(errorFromResponse(response.status, response.body, endpoint,
+                                                response.header("Retry-After"), response.retry_after_ms));
+  }
+}
+
 sdk::HttpResponse KulaApi::send(const sdk::HttpRequest& request) const {
   sdk::HttpResponse response = host_.http(request);
-  if (response.status < 200 || response.status > 299) {
-    throw sdk::OperationError(
-        errorFromResponse(response.status, response.body, request.endpoint, response.header("Retry-After"),
-                          response.retry_after_ms));
-  }
+  check(response, request.endpoint);
   return response;
 }
 

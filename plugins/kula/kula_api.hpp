@@ -53,6 +53,9 @@ struct Page {
   std::optional<std::string> next_cursor;
 };
 
+/// The `error.code` of a Kula error body ("invalid_cursor"), or empty.
+std::string kulaErrorCode(std::string_view body);
+
 /// Reads `{data:[...], next_cursor}`; bad_response naming the endpoint for anything else.
 Page parsePage(const boost::json::value& doc, std::string_view endpoint);
 
@@ -65,6 +68,10 @@ class KulaApi {
 
   /// Runs a request; a non-2xx answer throws the mapped OperationError.
   sdk::HttpResponse send(const sdk::HttpRequest& request) const;
+  /// Runs a request and returns the answer whatever its status (a caller that tells some refusals apart).
+  sdk::HttpResponse exchange(const sdk::HttpRequest& request) const { return host_.http(request); }
+  /// Throws the OperationError a non-2xx answer maps to; nothing for a 2xx.
+  static void check(const sdk::HttpResponse& response, std::string_view endpoint);
   /// Runs a request and parses its 2xx JSON body.
   boost::json::value sendJson(const sdk::HttpRequest& request) const;
 

@@ -93,6 +93,13 @@ class AtsSide {
   /// No webhook waits for delivery.
   virtual bool deliveriesSettled() const = 0;
 
+  /// A recruiter adds a person to the flow's posting in the ATS itself (not through atsync): the new opportunity's
+  /// id; nothing where this side does not model it.
+  virtual std::optional<std::string> recruiterAddsCandidate(const std::string& /*name*/, const std::string& /*email*/) {
+    return std::nullopt;
+  }
+  /// The ATS's webhooks are off (or point elsewhere): its events happen, no webhook is sent.
+  virtual void setWebhooksDropped(bool dropped) = 0;
   /// The sandbox misbehaves (5xx, resets, writes whose answer is lost), and what it did.
   virtual void setFaults(const sandbox::FaultSettings& faults) = 0;
   virtual sandbox::FaultCounters faultCounters() const = 0;

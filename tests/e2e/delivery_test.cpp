@@ -78,8 +78,7 @@ TEST_P(Delivery, MissedWebhookIsCaughtByReconciliation) {
   WorldOptions options;
   options.poll_interval_s = 1;
   startWorld(options);
-  // The first poll only finds its place in Kula's event log; wait for it, so the events below are news to it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  // Right away: reconciliation starts when the connection connected, not at its first poll.
   auto knobs = kulaSandbox().deliveryKnobs();
   knobs.drop = true;  // Kula logs events but delivers none
   kulaSandbox().setDeliveryKnobs(knobs);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "e2e_fixture.hpp"
+#include "http_call.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -109,6 +110,7 @@ void EndToEnd::writeConfigTo(const std::filesystem::path& file, std::uint16_t po
   }
   y << "connections:\n"
     << "  - id: " << kConnection << "\n"
+    << (options.connection_enabled ? "" : "    enabled: false\n")
     << "    poll_interval_s: " << options.poll_interval_s << "\n"
     << "    platform:\n      plugin: kula\n      config:\n"
     << "        base_url: " << kula_->baseUrl() << "\n"
@@ -120,6 +122,33 @@ void EndToEnd::writeConfigTo(const std::filesystem::path& file, std::uint16_t po
 void EndToEnd::startHost(std::chrono::seconds ready_within) {
   ASSERT_TRUE(host_->start()) << host_->output();
   ASSERT_TRUE(host_->waitReady(ready_within)) << "not ready within " << ready_within.count() << " s\n" << host_->output();
+}
+
+void EndToEnd::authorizeAts() {
+  const std::string host_url = "http://127.0.0.1:" + std::to_string(host_port_);
+  const auto minted = httpCall(host_url + "/api/v1/connections/" + kConnection + "/authorize", "POST", "{}",
+                               {{"Authorization", std::string("Bearer ") + kAdminToken}});
+  ASSERT_EQ(minted.status, 200) << minted.body;
+  const auto start = httpCall(host_url + std::string(boost::json::parse(minted.body).at("start_url").as_string()));
+  ASSERT_EQ(start.status, 302) << start.body;
+  const std::string cookie = start.header("set-cookie").substr(0, start.header("set-cookie").find(';'));
+  const std::string to_ats = start.header("location");
+  EXPECT_FALSE(queryParam(to_ats, "scope").empty());
+  // The ATS's consent page, approved: it sends the browser back with a code, not an error (an unknown scope is one).
+  const auto consent = httpCall(to_ats + "&auto=approve");
+  ASSERT_EQ(consent.status, 302) << consent.body;
+  const std::string back = consent.header("location");
+  EXPECT_EQ(queryParam(back, "error"), "") << queryParam(back, "error_description");
+  ASSERT_FALSE(queryParam(back, "code").empty()) << back;
+  const auto callback = httpCall(back, "GET", {}, {{"Cookie", cookie}});
+  ASSERT_EQ(callback.status, 200) << callback.body;
+}
+
+void EndToEnd::setWebhooksDropped(bool dropped) {
+  auto knobs = kula_->deliveryKnobs();
+  knobs.drop = dropped;
+  kula_->setDeliveryKnobs(knobs);
+  ats_->setWebhooksDropped(dropped);
 }
 
 void EndToEnd::startHostServing() {

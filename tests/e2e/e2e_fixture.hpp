@@ -57,6 +57,8 @@ struct WorldOptions {
   std::int64_t base_backoff_ms = 100;
   /// The store URL; empty: a SQLite file in the test's folder.
   std::string store_url;
+  /// false: the connection is in the config with `enabled: false` (an operator enables it later).
+  bool connection_enabled = true;
 };
 
 /// The seed of a scenario's random choices (kill points, faults): ATSYNC_E2E_SEED when set, to replay a failed run
@@ -89,6 +91,14 @@ class EndToEnd : public ::testing::Test {
     startSandboxes(options);
     startHost();
   }
+
+  /// F1 as an administrator does it, with no browser: mints a start URL through the admin API, follows atsync's
+  /// redirect to the ATS's consent page, approves, and brings the code back to atsync's callback with the cookie it
+  /// was given. Fails the test when a step does not answer as it should.
+  void authorizeAts();
+  /// Drops every webhook from now on (true) or delivers them again (false), on both sandboxes: events still happen
+  /// and are logged, only their webhooks never reach atsync.
+  void setWebhooksDropped(bool dropped);
 
   /// Runs an `atsync` verb against the config, as an operator would.
   testing::ProcessResult atsync(const std::vector<std::string>& args);

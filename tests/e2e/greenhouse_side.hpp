@@ -39,6 +39,7 @@ class GreenhouseSide final : public AtsSide {
   bool moveStage(const std::string& opportunity_id, const std::string& stage_name) override;
   int stageWebhooks() const override;
   bool deliveriesSettled() const override;
+  void setWebhooksDropped(bool dropped) override { greenhouse_->setWebhooksDropped(dropped); }
   void setFaults(const sandbox::FaultSettings& faults) override { greenhouse_->setFaults(faults); }
   sandbox::FaultCounters faultCounters() const override { return greenhouse_->counters().faults; }
   int scaled(int count) const override { return std::max(count / 3, 10); }

@@ -2,6 +2,9 @@
 #include "lever_side.hpp"
 
 #include "e2e_fixture.hpp"
+#include "http_call.hpp"
+
+#include <Poco/Base64Encoder.h>
 
 #include <sstream>
 
@@ -50,6 +53,23 @@ void LeverSide::start(const WorldOptions& options, const std::string& /*webhook_
                       " linked candidates";
   }
   lever_->start();
+}
+
+std::optional<std::string> LeverSide::recruiterAddsCandidate(const std::string& name, const std::string& email) {
+  // Through Lever's API with the account's key, as a recruiter's tool would: POST /opportunities on behalf of a
+  // recruiter, not the user atsync acts as, so its changes are not atsync's echo.
+  std::ostringstream basic;
+  Poco::Base64Encoder encoder(basic);
+  encoder << kLeverKey << ":";
+  encoder.close();
+  const boost::json::object body{{"name", name},
+                                 {"emails", boost::json::array{boost::json::value(email)}},
+                                 {"postings", boost::json::array{boost::json::value(flowPostingId())}}};
+  const auto reply = httpCall(lever_->baseUrl() + "/opportunities?perform_as=" + seed::kUserSuperAdmin, "POST",
+                              boost::json::serialize(body),
+                              {{"Authorization", "Basic " + basic.str()}, {"Content-Type", "application/json"}});
+  if (reply.status != 201) return std::nullopt;
+  return std::string(boost::json::parse(reply.body).at("data").at("id").as_string());
 }
 
 void LeverSide::stop() {

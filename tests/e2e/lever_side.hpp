@@ -35,6 +35,8 @@ class LeverSide final : public AtsSide {
   bool moveStage(const std::string& opportunity_id, const std::string& stage_name) override;
   int stageWebhooks() const override;
   bool deliveriesSettled() const override;
+  std::optional<std::string> recruiterAddsCandidate(const std::string& name, const std::string& email) override;
+  void setWebhooksDropped(bool dropped) override { lever_->setWebhooksDropped(dropped); }
   void setFaults(const sandbox::FaultSettings& faults) override { lever_->setFaults(faults); }
   sandbox::FaultCounters faultCounters() const override { return lever_->counters().faults; }
   std::string importSummary() const override { return import_summary_; }

@@ -24,25 +24,8 @@ TEST_P(OAuthConnect, AnAdministratorConnectsTheAtsAndTheConnectionWorks) {
   ASSERT_TRUE(waitFor([&] { return httpGetStatus(hostPort(), "/healthz") == 200; }, seconds(20))) << host().output();
   EXPECT_NE(httpGetStatus(hostPort(), "/readyz"), 200) << "not ready before anyone connected the ATS";
 
-  const std::string host_url = "http://127.0.0.1:" + std::to_string(hostPort());
-  const auto minted = httpCall(host_url + "/api/v1/connections/" + kConnection + "/authorize", "POST", "{}",
-                               {{"Authorization", std::string("Bearer ") + kAdminToken}});
-  ASSERT_EQ(minted.status, 200) << minted.body;
-  const auto start = httpCall(host_url + std::string(boost::json::parse(minted.body).at("start_url").as_string()));
-  ASSERT_EQ(start.status, 302) << start.body;
-  const std::string cookie = start.header("set-cookie").substr(0, start.header("set-cookie").find(';'));
-  const std::string to_ats = start.header("location");
-  EXPECT_FALSE(queryParam(to_ats, "scope").empty());
-
-  // The ATS's consent page, approved: it sends the browser back with a code, not an error (an unknown scope is one).
-  const auto consent = httpCall(to_ats + "&auto=approve");
-  ASSERT_EQ(consent.status, 302) << consent.body;
-  const std::string back = consent.header("location");
-  EXPECT_EQ(queryParam(back, "error"), "") << queryParam(back, "error_description");
-  ASSERT_FALSE(queryParam(back, "code").empty()) << back;
-
-  const auto callback = httpCall(back, "GET", {}, {{"Cookie", cookie}});
-  ASSERT_EQ(callback.status, 200) << callback.body;
+  authorizeAts();
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(host().waitReady(seconds(20))) << host().output();
 
   // The server writes with the new tokens...

@@ -80,7 +80,6 @@ TEST_P(Resilience, KillNineAtRandomPointsLeavesEveryWriteExactlyOnce) {
   auto people = makePeople(kulaStore(), ats().scaled(100), 4, [&](const std::string& n, const std::string& e) {
     return newKulaCandidate(n, e);
   });
-  std::this_thread::sleep_for(milliseconds(2500));  // the first poll finds its place in Kula's log
 
   // A few hundred events: each person added to the flow, then a note about them.
   for (const auto& p : people) {

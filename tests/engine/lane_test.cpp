@@ -19,7 +19,9 @@
 #include <Poco/TemporaryFile.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <set>
 #include <thread>
 #include <string>
 #include <vector>
@@ -234,7 +236,7 @@ TEST_F(LaneTest, AFailedPollIsTriedAgainSoonerThanTheIntervalAndBacksOff) {
   options.connect_retry_ms = 5'000;
   makeLane(options);
   ASSERT_FALSE(HasFatalFailure());
-  std::int64_t now = kNowMs + options.poll_interval_ms;  // the first poll falls due an interval after connecting
+  std::int64_t now = kNowMs;  // the first poll falls due when the lane has connected
   EXPECT_EQ(lane_->step(now).next_due_ms, now + options.poll_interval_ms) << "a good poll: the next in an interval";
 
   sandbox::FaultSettings down;
@@ -270,6 +272,112 @@ TEST_F(LaneTest, APluginCallFromAnotherThreadRunsOnTheLanesThread) {
   lanes.stop();
   // A stopped lane does not run calls: the caller gets no answer instead of waiting forever.
   EXPECT_FALSE(lanes.call(lane, [](Lane&) { return 1; }, std::chrono::milliseconds(200)).has_value());
+}
+
+}  // namespace
+}  // namespace atsync::host::engine
+
+namespace atsync::host::engine {
+namespace {
+
+namespace rc = reconciliation;
+
+std::int64_t wallNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class LaneReconciliationTest : public LaneTest {
+ protected:
+  std::optional<std::string> cursor(std::string_view name) {
+    std::optional<std::string> value;
+    store_->transact([&](store::Transaction& tx) { value = tx.cursor("acme", name); });
+    return value;
+  }
+  void setCursor(std::string_view name, const std::string& value) {
+    store_->transact([&](store::Transaction& tx) { tx.setCursor("acme", name, value); });
+  }
+  /// Ids of the inbox's platform events that Kula's log gave.
+  std::set<std::string> inboxIds() {
+    std::set<std::string> ids;
+    store_->transact([&](store::Transaction& tx) {
+      for (const auto& e : tx.pendingEvents("acme", 1000)) ids.insert(e.event_id);
+    });
+    return ids;
+  }
+  std::string kulaEvent(const std::string& body) {
+    auto added = kula_->store().addNote("cand_ada", body, false, sandbox::kula::Person{"Sam", "sam@kula.example"});
+    EXPECT_TRUE(added.ok());
+    return added.ok() ? added.value().second.id : std::string();
+  }
+};
+
+TEST_F(LaneReconciliationTest, ConnectRecordsWhereReconciliationStartsOnceAndForAll) {
+  // SetUp connected the lane at kNowMs: that is where both sides start, less the vendors' clock slack.
+  EXPECT_EQ(cursor(rc::kSince), std::to_string(kNowMs));
+  EXPECT_EQ(cursor(rc::kAtsCursor), std::to_string(kNowMs - rc::kVendorClockSlackMs));
+  EXPECT_EQ(cursor(rc::kPlatformFloor), std::to_string(kNowMs - rc::kVendorClockSlackMs));
+  EXPECT_FALSE(cursor(rc::kPlatformCursor).has_value()) << "the first poll reads the log from its oldest event";
+
+  // Connecting again (a restart, another host, a new authorization) keeps the positions: what happened meanwhile is
+  // read, not skipped.
+  setCursor(rc::kAtsCursor, std::to_string(kNowMs + 42));
+  lane_.reset();
+  makeHarnesses();
+  ASSERT_FALSE(HasFatalFailure());
+  lane_ = std::make_unique<Lane>(config_, lever_harness_->release(), kula_harness_->release(), *counting_, LaneOptions{});
+  ASSERT_TRUE(lane_->connect(kNowMs + 60'000)) << lane_->lastConnectError();
+  EXPECT_EQ(cursor(rc::kSince), std::to_string(kNowMs));
+  EXPECT_EQ(cursor(rc::kAtsCursor), std::to_string(kNowMs + 42));
+}
+
+TEST_F(LaneReconciliationTest, APollTakesWhatHappenedFromTheStartOnAndNothingBefore) {
+  const std::string before = kulaEvent("Before the connection began.");
+  // Kula dates events in whole seconds: the floor sits more than a second after `before` and before `after`.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  setCursor(rc::kPlatformFloor, std::to_string(wallNowMs() - 1000));
+  const std::string after = kulaEvent("After the connection began.");
+  ASSERT_TRUE(lane_->poll(wallNowMs()));
+  const auto ids = inboxIds();
+  EXPECT_EQ(ids.count(before), 0u) << "history from before the start is the import's";
+  EXPECT_EQ(ids.count(after), 1u);
+  EXPECT_TRUE(cursor(rc::kPlatformCursor).has_value() && !cursor(rc::kPlatformCursor)->empty())
+      << "the log's position is kept for the next poll";
+  EXPECT_TRUE(cursor(rc::kPlatformReadAt).has_value());
+  EXPECT_FALSE(lane_->reconciliationGap().has_value());
+}
+
+TEST_F(LaneReconciliationTest, APositionTheVendorNoLongerAcceptsIsAGapReportedAndTheLogReadFromItsOldest) {
+  setCursor(rc::kPlatformFloor, "0");
+  kulaEvent("Read in time.");
+  ASSERT_TRUE(lane_->poll(wallNowMs()));  // the log read to its end: the position is past everything so far
+  ASSERT_TRUE(cursor(rc::kPlatformCursor).has_value());
+  const std::string lost = kulaEvent("Forgotten by the log's retention before atsync read it.");
+  const std::string kept = kulaEvent("Still in the log.");
+  ASSERT_GT(kula_->store().forgetOldEvents(1), 0u);
+
+  const std::int64_t now = wallNowMs();
+  ASSERT_TRUE(lane_->poll(now)) << "a refused position is reported, and the poll goes on from the oldest event";
+  const auto ids = inboxIds();
+  EXPECT_EQ(ids.count(lost), 0u);
+  EXPECT_EQ(ids.count(kept), 1u);
+  const auto gap = lane_->reconciliationGap();
+  ASSERT_TRUE(gap.has_value());
+  EXPECT_EQ(gap->side, "platform");
+  EXPECT_EQ(gap->plugin, "kula");
+  EXPECT_LE(gap->since_ms, now);
+  EXPECT_EQ(lane_->gapsReported(), 1u);
+  std::vector<store::ActivityEntry> errors;
+  store_->transact([&](store::Transaction& tx) { errors = tx.activity({"acme", "reconciliation_gap", "error", 0, 5}); });
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors.front().message.find("atsync reconcile"), std::string::npos) << errors.front().message;
+
+  // The operator's way out rewinds both sides and clears the gap it covers; the next poll sees it cleared.
+  store_->transact([&](store::Transaction& tx) { rc::rewind(tx, "acme", gap->since_ms); });
+  EXPECT_EQ(cursor(rc::kAtsCursor).value_or(""), std::to_string(gap->since_ms - rc::kVendorClockSlackMs));
+  EXPECT_EQ(cursor(rc::kPlatformCursor).value_or("?"), "") << "the log is read again from its oldest event";
+  ASSERT_TRUE(lane_->poll(wallNowMs()));
+  EXPECT_FALSE(lane_->reconciliationGap().has_value());
 }
 
 }  // namespace

@@ -53,13 +53,44 @@ void OAuth2::rememberSecretsLocked(const OAuthTokens& tokens) {
 }
 
 void OAuth2::loadLocked() {
-  if (loaded_) return;
+  if (loaded_) {
+    reloadIfReauthorizedLocked();
+    return;
+  }
   loaded_ = true;
+  last_reload_ms_ = clock_.steadyMs();
   tokens_ = store_.load();
   if (tokens_ && !tokens_->access_token.empty()) {
     state_ = OAuthState::kAuthorized;
     rememberSecretsLocked(*tokens_);
   }
+}
+
+void OAuth2::reloadIfReauthorizedLocked() {
+  // An administrator may connect the ATS again through another host, or a one-shot verb's process: the store is the
+  // only shared truth, so a connection that cannot work here looks there for tokens of a new authorization (at
+  // most once a second: the check is one row read). Tokens are new when their refresh token differs from the one
+  // that was refused; the same tokens again stay refused.
+  if (state_ == OAuthState::kAuthorized || refreshing_) return;
+  const std::int64_t now_ms = clock_.steadyMs();
+  if (now_ms - last_reload_ms_ < kReloadEveryMs) return;
+  last_reload_ms_ = now_ms;
+  std::optional<OAuthTokens> stored;
+  try {
+    stored = store_.load();
+  } catch (const std::exception& e) {
+    logger().warning(options_.connection_label + ": could not read the token store: " + redact(e.what(), known_secrets_));
+    return;
+  }
+  if (!stored || stored->access_token.empty()) return;
+  if (tokens_ && stored->refresh_token == tokens_->refresh_token && stored->access_token == tokens_->access_token) {
+    return;
+  }
+  tokens_ = std::move(stored);
+  pending_.reset();
+  state_ = OAuthState::kAuthorized;
+  rememberSecretsLocked(*tokens_);
+  logger().information(options_.connection_label + ": tokens of a new authorization taken from the store");
 }
 
 sdk::Error OAuth2::needsReauthorizationError() const {
@@ -273,10 +304,9 @@ std::vector<std::string> OAuth2::secrets() const {
 
 OAuthState OAuth2::state() const {
   std::lock_guard lock(mutex_);
-  // Before the first request the store has not been read; report what it would say.
-  if (!loaded_) {
-    const_cast<OAuth2*>(this)->loadLocked();
-  }
+  // Before the first request the store has not been read; report what it would say. After a refusal, a new
+  // authorization made elsewhere shows here too.
+  const_cast<OAuth2*>(this)->loadLocked();
   return state_;
 }
 

@@ -25,6 +25,7 @@ const char* toString(Delivery::State state) {
     case Delivery::State::kPending: return "pending";
     case Delivery::State::kDelivered: return "delivered";
     case Delivery::State::kFailed: return "failed";
+    case Delivery::State::kDropped: return "dropped";
   }
   return "unknown";
 }
@@ -46,8 +47,9 @@ std::uint64_t WebhookSender::enqueue(std::string url, std::vector<std::pair<std:
   d.body = std::move(body);
   d.tag = std::move(tag);
   const auto id = d.id;
+  if (dropping_) d.state = Delivery::State::kDropped;
   deliveries_.emplace(id, std::move(d));
-  schedule_.emplace(std::chrono::steady_clock::now(), id);
+  if (!dropping_) schedule_.emplace(std::chrono::steady_clock::now(), id);
   // Forget the oldest finished deliveries so a long benchmark does not grow without bound.
   while (deliveries_.size() > options_.history_limit) {
     auto it = deliveries_.begin();
@@ -72,6 +74,11 @@ std::optional<Delivery> WebhookSender::delivery(std::uint64_t id) const {
   auto it = deliveries_.find(id);
   if (it == deliveries_.end()) return std::nullopt;
   return it->second;
+}
+
+void WebhookSender::setDropping(bool dropping) {
+  std::lock_guard lock(mutex_);
+  dropping_ = dropping;
 }
 
 bool WebhookSender::waitIdle(std::chrono::milliseconds timeout) const {

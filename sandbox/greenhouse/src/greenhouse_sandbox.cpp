@@ -212,6 +212,7 @@ void GreenhouseSandbox::setWebhook(const std::string& url, const std::string& se
   impl_->webhook_secret = secret;
 }
 void GreenhouseSandbox::setWebhookBaseDelayMs(int base_delay_ms) { impl_->sender.setBaseDelayMs(base_delay_ms); }
+void GreenhouseSandbox::setWebhooksDropped(bool dropped) { impl_->sender.setDropping(dropped); }
 
 bool GreenhouseSandbox::moveStage(Id application_id, Id job_interview_stage_id, Id /*user_id*/) {
   auto lock = impl_->state.lock();

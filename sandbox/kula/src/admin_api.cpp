@@ -89,6 +89,7 @@ AdminApi::AdminApi(KulaSandbox& sandbox) : sandbox_(sandbox) {
   router_.add("PUT", "/_sandbox/rate-limit", bind(&AdminApi::putRateLimit));
   router_.add("POST", "/_sandbox/wait-deliveries", bind(&AdminApi::waitDeliveries));
   router_.add("POST", "/_sandbox/reset", bind(&AdminApi::reset));
+  router_.add("POST", "/_sandbox/events/forget", bind(&AdminApi::forgetEvents));
 }
 
 Response AdminApi::handle(Request& req) const {
@@ -378,6 +379,19 @@ Response AdminApi::waitDeliveries(const Request& req) const {
   }
   const bool idle = sandbox_.waitForDeliveries(std::chrono::milliseconds(timeout_ms));
   return kulaJson(200, json::object{{"idle", idle}});
+}
+
+Response AdminApi::forgetEvents(const Request& req) const {
+  auto body = parseObject(req.body);
+  if (!body) return kulaError(body.error());
+  if (auto bad = unknownKey(body.value(), {"keep_last"})) return *bad;
+  const auto* keep = body.value().if_contains("keep_last");
+  if (keep == nullptr || !keep->is_int64() || keep->as_int64() < 0) {
+    return kulaError(422, "invalid_request", "'keep_last' must be a non-negative integer (events to retain)");
+  }
+  const auto forgotten = sandbox_.store().forgetOldEvents(static_cast<std::uint64_t>(keep->as_int64()));
+  return kulaJson(200, json::object{{"forgotten", forgotten},
+                                    {"forgotten_through_seq", sandbox_.store().forgottenThroughSeq()}});
 }
 
 Response AdminApi::reset(const Request& req) const {

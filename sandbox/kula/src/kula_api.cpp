@@ -262,6 +262,12 @@ Response KulaApi::events(const Request& req) const {
     // A cursor of a log this sandbox no longer has (restarted or reseeded) reads the new log from its start,
     // rather than waiting for the new log to grow past a position it never had.
     if (pos->first == epoch) after = pos->second;
+    // Past retention: the events after this position are partly gone, and serving the rest would hide the gap.
+    if (after < store_.forgottenThroughSeq()) {
+      return kulaError(410, "cursor_expired",
+                       "the event log no longer reaches back to this cursor: events up to position " +
+                           std::to_string(store_.forgottenThroughSeq()) + " are past retention");
+    }
   }
   const auto evs = store_.events(after, limit.value());
   json::array data;

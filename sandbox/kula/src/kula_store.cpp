@@ -179,8 +179,25 @@ std::optional<Resume> KulaStore::resume(const std::string& id) const {
 std::vector<Event> KulaStore::events(std::uint64_t after_seq, std::size_t limit) const {
   std::lock_guard lock(mutex_);
   std::vector<Event> out;
-  for (std::size_t i = after_seq; i < events_.size() && out.size() < limit; ++i) out.push_back(events_[i]);
+  for (std::size_t i = std::max(after_seq, forgotten_through_seq_); i < events_.size() && out.size() < limit; ++i) {
+    out.push_back(events_[i]);
+  }
   return out;
+}
+
+std::uint64_t KulaStore::forgottenThroughSeq() const {
+  std::lock_guard lock(mutex_);
+  return forgotten_through_seq_;
+}
+
+std::uint64_t KulaStore::forgetOldEvents(std::uint64_t keep_last) {
+  std::lock_guard lock(mutex_);
+  const std::uint64_t size = events_.size();
+  const std::uint64_t through = size > keep_last ? size - keep_last : 0;
+  if (through <= forgotten_through_seq_) return 0;
+  const std::uint64_t forgotten = through - forgotten_through_seq_;
+  forgotten_through_seq_ = through;  // the entries stay in memory for snapshots; the API no longer serves them
+  return forgotten;
 }
 
 std::string KulaStore::eventEpoch() const {

@@ -48,6 +48,7 @@ Result<bool> KulaStore::seed(const std::string& name, const std::map<std::string
   resume_index_.clear();
   resumes_by_candidate_.clear();
   events_.clear();
+  forgotten_through_seq_ = 0;
   epoch_ = newId("log");
   const TimePoint now = Clock::now();
   const TimePoint t0 = now - hours(24 * 14);

@@ -231,6 +231,7 @@ void LeverSandbox::setRateLimit(double rate_per_second, double burst) {
   impl_->limiter.reconfigure(rate_per_second, burst);
 }
 void LeverSandbox::setWebhookBaseDelayMs(int base_delay_ms) { impl_->sender.setBaseDelayMs(base_delay_ms); }
+void LeverSandbox::setWebhooksDropped(bool dropped) { impl_->sender.setDropping(dropped); }
 
 std::string LeverSandbox::addUiWebhook(const std::string& event, const std::string& url,
                                        const std::string& signature_token, const std::vector<std::string>& origins) {

@@ -24,6 +24,9 @@ inline constexpr std::string_view kBadResponse = "bad_response";          ///< t
 inline constexpr std::string_view kTransport = "transport";              ///< no answer: connect, TLS, timeout
 inline constexpr std::string_view kBadSignature = "bad_signature";        ///< webhook signature check failed
 inline constexpr std::string_view kTooLarge = "too_large";                ///< a payload over a documented limit
+/// A poll's cursor the vendor no longer accepts (its log does not reach back that far): the host reports the gap
+/// and starts again from the oldest position the vendor still has (events.poll, changes.poll).
+inline constexpr std::string_view kCursorExpired = "cursor_expired";
 inline constexpr std::string_view kInternal = "internal";                ///< a bug or an unexpected exception
 }  // namespace errc
 

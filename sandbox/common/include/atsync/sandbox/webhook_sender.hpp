@@ -23,7 +23,7 @@ struct DeliveryAttempt {
 };
 
 struct Delivery {
-  enum class State { kPending, kDelivered, kFailed };
+  enum class State { kPending, kDelivered, kFailed, kDropped };  ///< dropped: never sent (setDropping)
   std::uint64_t id = 0;
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -62,6 +62,9 @@ class WebhookSender {
   /// Blocks until nothing is pending or the timeout passes; true when idle.
   bool waitIdle(std::chrono::milliseconds timeout) const;
   void setBaseDelayMs(int base_delay_ms);
+  /// While on, a queued webhook is recorded as dropped and never sent: the vendor's webhooks are off, or point
+  /// somewhere else. The event itself still happened (a poller finds it).
+  void setDropping(bool dropping);
   void clear();
   /// Stops the workers; pending deliveries stay pending. Idempotent.
   void stop();
@@ -77,6 +80,7 @@ class WebhookSender {
   std::map<std::uint64_t, Delivery> deliveries_;
   std::multimap<std::chrono::steady_clock::time_point, std::uint64_t> schedule_;
   std::size_t in_flight_ = 0;
+  bool dropping_ = false;
   std::uint64_t next_id_ = 1;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -41,7 +41,8 @@ struct OAuth2Options {
 ///    no longer works and losing the new one would force a re-authorization;
 ///  - a 401 from the API triggers one refresh (unless another thread already refreshed) and one retry;
 ///  - a refused refresh grant puts the connection in kNeedsReauthorization: requests fail fast with code
-///    unauthorized until adoptTokens() is called with tokens from a new authorization.
+///    unauthorized until tokens from a new authorization arrive: adoptTokens() here, or saved to the store by another
+///    process (another host, a one-shot verb), which this object reads at most once a second while it cannot work.
 class OAuth2 final : public Credentials {
  public:
   OAuth2(OAuthClientConfig config, TokenStore& store, HttpClient& client, Clock& clock = SystemClock::instance(),
@@ -63,7 +64,9 @@ class OAuth2 final : public Credentials {
   RefreshOutcome refreshLocked(std::unique_lock<std::mutex>& lock, sdk::Error* error);
   /// Saves held-back tokens; true when they are now in use.
   bool persistPendingLocked(std::unique_lock<std::mutex>& lock, sdk::Error* error);
+  /// Reads the store once; afterwards, while not authorized, picks up tokens of a new authorization saved there.
   void loadLocked();
+  void reloadIfReauthorizedLocked();
   void rememberSecretsLocked(const OAuthTokens& tokens);
   bool waitForRefreshLocked(std::unique_lock<std::mutex>& lock, const StopSignal* stop);
   sdk::Error needsReauthorizationError() const;
@@ -78,6 +81,8 @@ class OAuth2 final : public Credentials {
   mutable std::mutex mutex_;
   std::condition_variable refreshed_;
   bool loaded_ = false;
+  static constexpr std::int64_t kReloadEveryMs = 1000;
+  std::int64_t last_reload_ms_ = 0;  ///< steady clock: when the store was last read for tokens
   bool refreshing_ = false;
   OAuthState state_ = OAuthState::kNotAuthorized;
   std::optional<OAuthTokens> tokens_;

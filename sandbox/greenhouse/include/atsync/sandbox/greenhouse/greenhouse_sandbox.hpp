@@ -117,6 +117,8 @@ class GreenhouseSandbox {
   void setRateLimit(int limit, int window_s);
   void setWebhook(const std::string& url, const std::string& secret);
   void setWebhookBaseDelayMs(int base_delay_ms);
+  /// Webhooks off (or pointing elsewhere): events still happen, their webhooks are recorded as dropped, not sent.
+  void setWebhooksDropped(bool dropped);
   /// A recruiter moves the application in Greenhouse's UI to a stage of its job: fires
   /// candidate_stage_change. False when the application or stage is unknown or the stage is another job's.
   bool moveStage(Id application_id, Id job_interview_stage_id, Id user_id = 4080);

@@ -37,6 +37,7 @@ class AdminApi {
   Response putRateLimit(const Request& req) const;
   Response waitDeliveries(const Request& req) const;
   Response reset(const Request& req) const;
+  Response forgetEvents(const Request& req) const;
 
   boost::json::object faultsJson() const;
   boost::json::object deliveryJson() const;

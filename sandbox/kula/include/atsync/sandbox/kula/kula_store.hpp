@@ -93,8 +93,12 @@ class KulaStore {
   /// Newest first.
   Result<Slice<Resume>> resumes(const std::string& candidate_id, std::size_t offset, std::size_t limit) const;
   std::optional<Resume> resume(const std::string& id) const;
-  /// Events with seq > after_seq, oldest first.
+  /// Retained events with seq > after_seq, oldest first.
   std::vector<Event> events(std::uint64_t after_seq, std::size_t limit) const;
+  /// Events with seq up to this one are past retention: a cursor before it is refused (0: nothing forgotten).
+  std::uint64_t forgottenThroughSeq() const;
+  /// Retention, as a real event log has: forgets all but the newest `keep_last` events. Returns how many it forgot.
+  std::uint64_t forgetOldEvents(std::uint64_t keep_last);
   std::uint64_t lastEventSeq() const;
   /// Changes whenever the log is replaced (a new store, a reseed), so cursors of an old log can be recognised.
   std::string eventEpoch() const;
@@ -152,6 +156,7 @@ class KulaStore {
   std::unordered_map<std::string, std::size_t> resume_index_;
   std::unordered_map<std::string, std::vector<std::size_t>> resumes_by_candidate_;
   std::vector<Event> events_;
+  std::uint64_t forgotten_through_seq_ = 0;
   std::string epoch_;
 };
 

@@ -90,6 +90,8 @@ class LeverSandbox {
   FaultSettings faults() const;
   void setRateLimit(double rate_per_second, double burst);
   void setWebhookBaseDelayMs(int base_delay_ms);
+  /// Webhooks off (or pointing elsewhere): events still happen, their webhooks are recorded as dropped, not sent.
+  void setWebhooksDropped(bool dropped);
   /// A webhook configured in Lever's Settings UI, with its signature token. Returns its id.
   std::string addUiWebhook(const std::string& event, const std::string& url, const std::string& signature_token,
                            const std::vector<std::string>& origins = {});
