@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/action_runner.hpp"
+#include "engine/reconciliation.hpp"
 
 #include "engine/actions.hpp"
 #include "engine/command_keys.hpp"
@@ -264,6 +265,8 @@ ActionOutcome ActionRunner::backfill(const json::object& in, std::int64_t now_ms
   if (!messages) return failed(messages.error());
   auto resumes = list(sdk::op::kResumesList);
   if (!resumes) return failed(resumes.error());
+  auto current = sides_.platform->invoke(sdk::op::kCandidateGet, json::object{{"candidate_id", candidate_id}});
+  if (!current) return failed(current.error());
 
   // What the candidate already has goes in the inbox as the events a webhook would have brought, so the rules
   // decide about it exactly as about live ones (private notes stay, provenance, one write per item: a note both
@@ -274,7 +277,9 @@ ActionOutcome ActionRunner::backfill(const json::object& in, std::int64_t now_ms
   if (const auto* v = in.if_contains("since_ms"); v != nullptr && v->is_int64()) since_ms = v->get_int64();
   const auto before_window = [&](const json::object& item, std::string_view time_field) {
     const auto* t = item.if_contains(time_field);
-    return since_ms && t != nullptr && t->is_int64() && t->get_int64() < *since_ms;
+    // Vendors date in whole seconds: the window starts as early as reconciliation's positions do.
+    return since_ms && t != nullptr && t->is_int64() &&
+           t->get_int64() < *since_ms - reconciliation::kVendorClockSlackMs;
   };
   std::vector<store::NewEvent> events;
   const auto add = [&](std::string_view type, std::string_view field, std::string_view subject_field,
@@ -295,6 +300,15 @@ ActionOutcome ActionRunner::backfill(const json::object& in, std::int64_t now_ms
   if (const auto* arr = objectOf(resumes->document).if_contains("resumes");
       arr && arr->is_array() && !arr->get_array().empty()) {
     add(sdk::event_type::kFileUploaded, "file", "subject_id", objectOf(arr->get_array().front()));
+  }
+  // The candidate's stage as it is now, as a snapshot: a stage change made before the opportunity existed (the
+  // rules had no opportunity to move then), or lost with a window of the platform's log, is applied from it. The
+  // rules ignore it when the link already records that stage.
+  const std::string stage = str(objectAt(objectOf(current->document), "candidate"), "stage");
+  if (!stage.empty()) {
+    const std::string window = since_ms ? "@" + std::to_string(*since_ms) : std::string();
+    events.push_back(platformEvent(sdk::event_type::kStageChanged, "backfill:" + candidate_id + ":stage:" + stage + window,
+                                   {{"subject_id", candidate_id}, {"to_stage", stage}, {"snapshot", true}}, now_ms));
   }
   ActionOutcome o = done("back-fill found " + std::to_string(events.size()) + " existing item(s) for the rules");
   o.adds_events = !events.empty();

@@ -98,6 +98,9 @@ class AtsSide {
   virtual std::optional<std::string> recruiterAddsCandidate(const std::string& /*name*/, const std::string& /*email*/) {
     return std::nullopt;
   }
+  /// How long after a change this ATS's reconciliation poll can first see it (a plugin that leaves recent changes
+  /// to settle, against clock skew, sees them that much later).
+  virtual std::chrono::seconds pollLag() const { return std::chrono::seconds(0); }
   /// The ATS's webhooks are off (or point elsewhere): its events happen, no webhook is sent.
   virtual void setWebhooksDropped(bool dropped) = 0;
   /// The sandbox misbehaves (5xx, resets, writes whose answer is lost), and what it did.

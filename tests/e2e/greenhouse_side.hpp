@@ -39,6 +39,8 @@ class GreenhouseSide final : public AtsSide {
   bool moveStage(const std::string& opportunity_id, const std::string& stage_name) override;
   int stageWebhooks() const override;
   bool deliveriesSettled() const override;
+  /// The plugin's polls end 60 s before now (plugins/greenhouse/choices.hpp, kPollSettleMs).
+  std::chrono::seconds pollLag() const override { return std::chrono::seconds(60); }
   void setWebhooksDropped(bool dropped) override { greenhouse_->setWebhooksDropped(dropped); }
   void setFaults(const sandbox::FaultSettings& faults) override { greenhouse_->setFaults(faults); }
   sandbox::FaultCounters faultCounters() const override { return greenhouse_->counters().faults; }

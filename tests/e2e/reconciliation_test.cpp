@@ -101,7 +101,10 @@ TEST_P(Reconciliation, EveryPlatformEventMadeRightAfterStartIsAppliedOnceWithNoW
                ats().opportunitiesOf("joan.clarke@example.com").size() == 1;
       },
       seconds(30)))
-      << host().output();
+      << "note " << notesContaining(opp, note) << ", message " << notesContaining(opp, reply) << ", resume "
+      << filesNamed(opp, "ada-first-second.pdf").size() << ", stage " << ats().opportunity(opp)->stage_name
+      << ", referral " << ats().opportunitiesOf("joan.clarke@example.com").size() << "\n"
+      << atsync({"status"}).out;
   ASSERT_TRUE(waitQuiet(seconds(30)));
 
   for (const auto& d : kulaSandbox().deliveries()) EXPECT_EQ(d.state, "dropped") << d.event_type;
@@ -122,32 +125,41 @@ TEST_P(Reconciliation, EveryAtsEventMadeRightAfterStartIsAppliedOnceWithNoWebhoo
   // The people the ATS already had are imported and linked first, as an operator starts.
   const auto imported = atsync({"import", "--connection", kConnection});
   ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
-  std::optional<kula::Candidate> linked;
+  std::vector<kula::Candidate> linked_candidates;
   for (const auto& c : kulaSandbox().snapshot().candidates) {
-    if (c.ats && ats().opportunity(c.ats->opportunity_id)) {
+    if (c.ats && ats().opportunity(c.ats->opportunity_id)) linked_candidates.push_back(c);
+  }
+  ASSERT_FALSE(linked_candidates.empty()) << "the import linked nobody";
+  startHost();
+  if (HasFatalFailure()) return;
+
+  // A recruiter moves a candidacy in the ATS (the first whose job has the stage), and (where the world models it)
+  // adds a new person there.
+  std::optional<kula::Candidate> linked;
+  std::string target;
+  int writes_before = 0;
+  for (const auto& c : linked_candidates) {
+    target = c.stage == "interviewing" ? "screening" : "interviewing";
+    writes_before = kulaStageWritesFromAts(kulaSandbox(), c.id);
+    if (ats().moveStage(c.ats->opportunity_id, ats().stageFor(target))) {
       linked = c;
       break;
     }
   }
-  ASSERT_TRUE(linked.has_value()) << "the import linked nobody";
+  ASSERT_TRUE(linked.has_value()) << "no imported candidacy could be moved to " << target;
   const std::string opp = linked->ats->opportunity_id;
-  const std::string target = linked->stage == "interviewing" ? "screening" : "interviewing";
-  const int writes_before = kulaStageWritesFromAts(kulaSandbox(), linked->id);
-  startHost();
-  if (HasFatalFailure()) return;
-
-  // A recruiter moves a candidacy in the ATS, and (where the world models it) adds a new person there.
-  ASSERT_TRUE(ats().moveStage(opp, ats().stageFor(target)));
   const auto added = ats().recruiterAddsCandidate("Mary Poll", "mary.poll@example.com");
 
-  ASSERT_TRUE(waitFor([&] { return kulaCandidate(linked->id)->stage == target; }, seconds(30))) << host().output();
+  ASSERT_TRUE(waitFor([&] { return kulaCandidate(linked->id)->stage == target; }, seconds(30) + ats().pollLag()))
+      << "Kula stage " << kulaCandidate(linked->id)->stage << ", ATS " << ats().opportunity(opp)->stage_name << "\n"
+      << atsync({"status"}).out << host().output();
   if (added) {
     ASSERT_TRUE(waitFor(
         [&] {
           const auto mary = kulaCandidateByEmail("mary.poll@example.com");
           return mary && mary->ats && mary->ats->opportunity_id == *added;
         },
-        seconds(30)))
+        seconds(30) + ats().pollLag()))
         << "the opportunity the recruiter added never reached the platform\n" << host().output();
   }
   ASSERT_TRUE(waitQuiet(seconds(30)));
@@ -270,6 +282,14 @@ TEST_F(ReconciliationLever, AnExpiredPositionIsReportedAndTheWindowIsReadAgain) 
   const std::string opp = waitLinked(kAda, seconds(30));
   ASSERT_FALSE(opp.empty()) << host().output();
   ASSERT_TRUE(waitQuiet(seconds(30)));
+  // atsync has run a while: a poll has read Kula's log past Ada's event and holds a position in it.
+  const auto polled_past = [&] {
+    for (const auto& r : kulaSandbox().requests()) {
+      if (r.target.find("/v1/events?after=") == 0) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(waitFor(polled_past, seconds(20)));
   ASSERT_TRUE(host().terminate(seconds(30)).has_value());
 
   // While atsync is down, with no webhooks, Kula's log moves on and its retention forgets the oldest entries: the
@@ -284,7 +304,7 @@ TEST_F(ReconciliationLever, AnExpiredPositionIsReportedAndTheWindowIsReadAgain) 
   startHost();
   if (HasFatalFailure()) return;
   ASSERT_TRUE(waitFor([&] { return notesContaining(opp, kept) == 1; }, seconds(30)))
-      << "what the log still had was not read\n" << host().output();
+      << "what the log still had was not read\n" << atsync({"status"}).out << host().output();
   // Reported, not skipped: the activity log, /metrics, /readyz and the admin API say so and name the way out.
   boost::json::object connection;
   ASSERT_TRUE(waitFor(
@@ -292,7 +312,14 @@ TEST_F(ReconciliationLever, AnExpiredPositionIsReportedAndTheWindowIsReadAgain) 
         connection = adminGet(std::string("/api/v1/connections/") + kConnection);
         return connection.contains("reconciliation_gap") && connection.at("reconciliation_gap").is_object();
       },
-      seconds(10)));
+      seconds(10)))
+      << boost::json::serialize(connection) << "\n" << atsync({"status"}).out << [&] {
+           std::string log;
+           for (const auto& r : kulaSandbox().requests()) {
+             if (r.target.find("/v1/events") != std::string::npos) log += r.method + " " + r.target + " " + std::to_string(r.status) + "\n";
+           }
+           return log;
+         }();
   const auto& gap = connection.at("reconciliation_gap").as_object();
   EXPECT_EQ(gap.at("plugin").as_string(), "kula");
   const std::string remedy(gap.at("remedy").as_string());
@@ -309,7 +336,8 @@ TEST_F(ReconciliationLever, AnExpiredPositionIsReportedAndTheWindowIsReadAgain) 
   const auto reconciled = atsync({"reconcile", "--connection", kConnection, "--since", since});
   ASSERT_EQ(reconciled.exit_code, 0) << reconciled.out << reconciled.err;
   ASSERT_TRUE(waitFor([&] { return notesContaining(opp, lost) == 1; }, seconds(30)))
-      << "the window read again did not bring the lost note\n" << host().output();
+      << "the window read again did not bring the lost note\n" << reconciled.out << atsync({"status"}).out
+      << host().output();
   ASSERT_TRUE(waitQuiet(seconds(30)));
   ASSERT_TRUE(waitFor([&] { return contains(metrics(), "atsync_reconciliation_gap{connection=\"e2e\"} 0"); },
                       seconds(15)))
