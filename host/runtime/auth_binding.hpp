@@ -13,9 +13,9 @@
 // request field that carries it. The binding holds the settings; Connector::open makes the credentials (they need
 // the HTTP client). Only the client secret leaves the plugin's config: the client id and the acting user stay.
 
-#include "common/expected.hpp"
 #include "plugin/manifest.hpp"
 
+#include <atsync/host/common/expected.hpp>
 #include <atsync/host/http/client_credentials.hpp>
 #include <atsync/host/http/credentials.hpp>
 #include <atsync/host/http/oauth_token_endpoint.hpp>

@@ -32,9 +32,7 @@ class ConnectorServices final : public plugin::InstanceServices {
   void reportError(const sdk::Error& error) override { log(ATSYNC_LOG_ERROR, error.code + ": " + error.message); }
   Expected<sdk::HttpResponse, sdk::Error> http(const sdk::HttpRequest& request,
                                                std::span<const std::uint8_t> body) override {
-    auto result = http_.execute(request, body);
-    if (!result) return unexpected(result.error());
-    return std::move(result.value());
+    return http_.execute(request, body);
   }
   std::optional<std::string> stateGet(std::string_view key) override { return state_.get(scope_, key); }
   bool statePut(std::string_view key, std::optional<std::string_view> value) override {

@@ -4,12 +4,12 @@
 // One side of a connection, ready to run operations: the plugin instance and the host services behind it
 // (the connection's HTTP lane with credentials, rate limit and metrics; its plugin state; logging).
 
-#include "common/expected.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/loader.hpp"
 #include "runtime/auth_binding.hpp"
 #include "runtime/state_store.hpp"
 
+#include <atsync/host/common/expected.hpp>
 #include <atsync/host/http/client.hpp>
 #include <atsync/host/http/connection_http.hpp>
 #include <atsync/host/http/oauth2.hpp>
