@@ -7,8 +7,8 @@
 
 namespace atsync::host::engine {
 
-Lane::Lane(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
-                                   std::unique_ptr<runtime::Connector> platform, store::Store& store,
+Lane::Lane(config::ConnectionConfig config, std::unique_ptr<runtime::BoundConnector> ats,
+                                   std::unique_ptr<runtime::BoundConnector> platform, store::Store& store,
                                    LaneOptions options)
     : config_(std::move(config)),
       ats_(std::move(ats)),

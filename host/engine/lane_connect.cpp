@@ -13,7 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-Expected<SideStages, sdk::Error> readStages(runtime::Connector& connector) {
+Expected<SideStages, sdk::Error> readStages(runtime::BoundConnector& connector) {
   SideStages side;
   if (const auto* d = connector.plugin().manifest().document.if_contains("default_stages"); d && d->is_array()) {
     side.default_stages = d->get_array();

@@ -14,7 +14,7 @@ std::string ConnectionView::summary() const {
   return "connecting: " + connect_error;
 }
 
-runtime::Connector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side) {
+runtime::BoundConnector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side) {
   for (auto [name, connector] : {std::pair{"ats", &engine.ats()}, std::pair{"platform", &engine.platform()}}) {
     if (connector->oauth() == nullptr) continue;
     if (!plugin.empty() && connector->plugin().name() != plugin) continue;

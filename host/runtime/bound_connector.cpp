@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 
 #include <iostream>
 
@@ -76,9 +76,9 @@ sdk::RateLimitPolicy rateLimitOf(const plugin::Manifest& manifest) {
 
 }  // namespace
 
-Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::PluginPtr plugin,
+Expected<std::unique_ptr<BoundConnector>, std::string> BoundConnector::open(plugin::PluginPtr plugin,
                                                                   const boost::json::object& config,
-                                                                  const ConnectorContext& context) {
+                                                                  const BoundConnectorContext& context) {
   if (context.client == nullptr || context.state == nullptr) {
     return unexpected(std::string("connector context needs an HTTP client and a state store"));
   }
@@ -86,7 +86,7 @@ Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::Plugin
   auto auth = bindAuth(plugin->manifest(), config);
   if (!auth) return unexpected(where + ": " + auth.error());
 
-  std::unique_ptr<Connector> connector(new Connector());
+  std::unique_ptr<BoundConnector> connector(new BoundConnector());
   connector->auth_ = std::move(*auth);
   auto metrics = std::make_shared<http::ConnectionMetrics>(context.connection_id, plugin->name());
   std::shared_ptr<http::Credentials> credentials = connector->auth_.credentials;
@@ -125,7 +125,7 @@ Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::Plugin
   return connector;
 }
 
-Connector::~Connector() {
+BoundConnector::~BoundConnector() {
   if (http_) http_->shutdown();
   instance_.reset();
 }
