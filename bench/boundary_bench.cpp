@@ -13,7 +13,7 @@
 #include "plugin/answer_arena.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/instance_services.hpp"
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 #include "support/args.hpp"
 #include "support/host_setup.hpp"
 #include "support/process_stats.hpp"
@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
   auto plugins = loadPlugins();
   host::runtime::InMemoryStateStore state;
   auto client = host::http::HttpClient::create();
-  host::runtime::ConnectorContext context;
+  host::runtime::BoundConnectorContext context;
   context.connection_id = "boundary";
   context.client = client.value().get();
   context.state = &state;
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
       {"auth", json::object{{"mode", "api_key"}, {"api_key", "bench-key"}}},
       {"perform_as", atsync::sandbox::lever::seed::kUserIntegration},
       {"webhook_signature_tokens", json::object{{"candidateStageChange", token}}}};
-  auto lever = host::runtime::Connector::open(plugins.find("lever"), lever_config, context);
+  auto lever = host::runtime::BoundConnector::open(plugins.find("lever"), lever_config, context);
   require(lever.has_value(), "cannot open the lever connector: " + (lever ? std::string() : lever.error()));
   const std::int64_t triggered_at = 1706745600123;
   const std::string delivery_token = "be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154";

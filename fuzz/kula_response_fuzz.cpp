@@ -2,7 +2,7 @@
 // Every Kula response parser, reached the way the plugin reaches it: one operation of the real KulaConnector
 // (stages.list, flow.get, candidate.get/find_by_email/upsert/set_stage, notes/messages/resumes.list,
 // resume.content, events.poll) run against a script of Kula answers (scripted_host.hpp for the format). Covers
-// kula_api (error envelope, pagination), json_reader, kula_parse, kula_events, rfc3339 and utf8. Expected
+// kula_api (error envelope, pagination), the SDK's json_reader, kula_parse, kula_events, rfc3339 and utf8. Expected
 // failures are OperationError; the output must be readable by the host.
 
 #include "connector_run.hpp"

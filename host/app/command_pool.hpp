@@ -13,7 +13,7 @@
 // Claims and completions — the store and the engine's bookkeeping — stay on the calling thread, in batches: one
 // transaction records every outcome that came back meanwhile and claims the next commands, so
 // on a disk where a synchronous commit costs milliseconds the commits no longer set the pace (finding 5). Only
-// actions, which are vendor calls, run on the pool's threads. The connectors are reentrant (runtime/connector.hpp).
+// actions, which are vendor calls, run on the pool's threads. The connectors are reentrant (runtime/bound_connector.hpp).
 // A crash between an action and the commit of its outcome leaves the command in flight, which the next run
 // recovers as it always has: the action checks the vendor before writing again.
 

@@ -112,7 +112,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
       gate = std::make_shared<http::SendGate>();
       gate->close();
     }
-    auto open = [&](const config::PluginSlot& slot) -> Expected<std::unique_ptr<runtime::Connector>, std::string> {
+    auto open = [&](const config::PluginSlot& slot) -> Expected<std::unique_ptr<runtime::BoundConnector>, std::string> {
       auto plugin = app->plugins_.find(slot.plugin);
       if (!plugin) return unexpected("connection '" + connection.id + "': plugin '" + slot.plugin + "' is not loaded");
       const std::string where = "connection '" + connection.id + "', plugin '" + slot.plugin + "'";
@@ -132,7 +132,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
                             "least 32 characters) to seal it, then run 'atsync reseal -c FILE' to seal what is stored",
                     connection.id, slot.plugin);
       }
-      runtime::ConnectorContext context;
+      runtime::BoundConnectorContext context;
       if (auth->oauth) {
         if (!app->keys_) {
           return unexpected(where + " uses OAuth, whose tokens are stored encrypted: set encryption_key in the "
@@ -161,7 +161,7 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
                                                                       std::string_view message) {
         logger->log(levelOf(level), message, id, name);
       };
-      auto connector = runtime::Connector::open(plugin, slot.config, context);
+      auto connector = runtime::BoundConnector::open(plugin, slot.config, context);
       if (connector && (*connector)->auth().credentials) {
         logger->redactor().addAll((*connector)->auth().credentials->secrets());
       }

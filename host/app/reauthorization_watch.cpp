@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/reauthorization_watch.hpp"
 
-#include "common/wall_clock.hpp"
+#include <atsync/host/common/wall_clock.hpp>
 
 #include <boost/json.hpp>
 

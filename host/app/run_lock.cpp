@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/run_lock.hpp"
 
-#include "common/rfc3339.hpp"
-#include "common/wall_clock.hpp"
+#include <atsync/host/common/rfc3339.hpp>
+#include <atsync/host/common/wall_clock.hpp>
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -7,7 +7,7 @@
 // The lock is flock(2) on a sidecar file, so the kernel drops it when the holder dies, even by SIGKILL: no stale
 // lock to clean up by hand. One-shot verbs (import, status, ...) do not take it: they may run next to the server.
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 #include <string>
 

@@ -4,7 +4,7 @@
 // A small command-line parser: each verb declares its options; unknown options and missing values are errors
 // that name the option and the verb.
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 #include <map>
 #include <optional>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/commands.hpp"
-#include "cli/plugin_catalog.hpp"
+#include "cli/loaded_plugin_catalog.hpp"
 #include "config/config_loader.hpp"
 #include "server/tls_context.hpp"
 

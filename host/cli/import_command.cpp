@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/host_app.hpp"
 
-#include "common/wall_clock.hpp"
 #include "app/initial_import.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
+
+#include <atsync/host/common/wall_clock.hpp>
 
 #include <sqlite3.h>
 #include <unistd.h>

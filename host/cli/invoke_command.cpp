@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
 #include "config/schema_directory.hpp"
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 
 #include <boost/json.hpp>
 
@@ -130,7 +130,7 @@ int runInvoke(const Arguments& args) {
     std::cerr << kVerb << "connection '" << *connection_id << "' is disabled in " << *file << "\n";
     return 2;
   }
-  runtime::Connector& connector = *side == "ats" ? lane->ats() : lane->platform();
+  runtime::BoundConnector& connector = *side == "ats" ? lane->ats() : lane->platform();
 
   // "describe" is not an operation: it prints the description the host read from the plugin.
   if (operation == "describe") {

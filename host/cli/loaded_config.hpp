@@ -4,7 +4,7 @@
 // What the operating verbs start from: a validated config and the plugins it names. Errors are printed here,
 // in one place, the way `atsync check` prints them.
 
-#include "cli/plugin_catalog.hpp"
+#include "cli/loaded_plugin_catalog.hpp"
 #include "config/config.hpp"
 #include "plugin/loader.hpp"
 

@@ -2,7 +2,7 @@
 #include "app/host_app.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 #include "runtime/one_shot_retry.hpp"
 
 #include <atsync/sdk/model.hpp>
@@ -41,7 +41,7 @@ int runPostings(const Arguments& args) {
     std::cerr << "atsync postings: connection '" << *connection_id << "' is disabled in " << *file << "\n";
     return 1;
   }
-  runtime::Connector* connector = &lane->ats();
+  runtime::BoundConnector* connector = &lane->ats();
   // No dispatcher runs here, and the HTTP service makes one attempt: a brief failure of the ATS (a 503, a dropped
   // connection, a short rate-limit wait) is ridden out by this verb's own small loop, each retry announced on stderr;
   // an outage, a long Retry-After or a refusal is reported at once with what to do (runtime/one_shot_retry.hpp).

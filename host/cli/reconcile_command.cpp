@@ -5,8 +5,8 @@
 // apply only when they differ). A running host (any of several) is woken to poll at once.
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
-#include "common/rfc3339.hpp"
-#include "common/wall_clock.hpp"
+#include <atsync/host/common/rfc3339.hpp>
+#include <atsync/host/common/wall_clock.hpp>
 #include "engine/actions.hpp"
 #include "engine/reconciliation.hpp"
 #include "store/store.hpp"

@@ -2,11 +2,12 @@
 #include "cli/commands.hpp"
 
 #include "cli/loaded_config.hpp"
-#include "common/rfc3339.hpp"
-#include "common/wall_clock.hpp"
 #include "store/store.hpp"
 
 #include "engine/reconciliation.hpp"
+
+#include <atsync/host/common/rfc3339.hpp>
+#include <atsync/host/common/wall_clock.hpp>
 
 #include <boost/json.hpp>
 

@@ -14,7 +14,7 @@
 #include "config/config.hpp"
 #include "config/diagnostic.hpp"
 #include "config/environment.hpp"
-#include "config/plugin_catalog.hpp"
+#include "config/plugin_catalog_interface.hpp"
 
 namespace atsync::host::config {
 

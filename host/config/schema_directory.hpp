@@ -4,8 +4,9 @@
 // The SDK's JSON Schemas (sdk/schema/*.schema.json, installed as share/atsync-sdk/schema) loaded from one folder,
 // so documents can be validated against them with "$ref"s between sibling files resolved.
 
-#include "common/expected.hpp"
 #include "config/json_schema.hpp"
+
+#include <atsync/host/common/expected.hpp>
 
 #include <filesystem>
 #include <map>

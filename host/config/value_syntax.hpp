@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 namespace atsync::host::config {
 

@@ -62,7 +62,7 @@ std::string firstEmail(const json::object& person) {
 
 /// `platform:{name}` for the ATS's writes (SDK 1.1): the platform plugin's display name, which the ATS plugin puts
 /// in the source, tags and note text it writes instead of a name of its own.
-json::object platformOf(const runtime::Connector& platform) {
+json::object platformOf(const runtime::BoundConnector& platform) {
   return json::object{{"name", platform.plugin().manifest().display_name}};
 }
 
@@ -71,7 +71,7 @@ json::object platformOf(const runtime::Connector& platform) {
 /// platform's item as the rules stored it, so commands queued before this change run the same way. An input with
 /// a `body` and no `kind` (composed by an older host) goes through as it is: the plugin posts it as its body.
 json::object noteInput(const json::object& in, const store::Command& c, const std::string& opportunity_id,
-                       const runtime::Connector& platform) {
+                       const runtime::BoundConnector& platform) {
   json::object input{{"key", c.key}, {"opportunity_id", opportunity_id}, {"platform", platformOf(platform)}};
   const std::string kind = str(in, "kind");
   if (kind.empty() && in.contains("body")) {
@@ -104,7 +104,7 @@ json::object noteInput(const json::object& in, const store::Command& c, const st
 
 }  // namespace
 
-Expected<bool, sdk::Error> PostingCatalog::isPublished(runtime::Connector& ats, const std::string& posting_id,
+Expected<bool, sdk::Error> PostingCatalog::isPublished(runtime::BoundConnector& ats, const std::string& posting_id,
                                                         std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
   const bool stale = fetched_at_ms_ < 0 || now_ms - fetched_at_ms_ > refresh_ms_;

@@ -8,7 +8,7 @@
 // next attempt's find-before-write. Two transactions per command: claim (with the snapshot) and completion.
 
 #include "engine/stage_mapper.hpp"
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 #include "store/store.hpp"
 
 #include <atsync/sdk/error.hpp>
@@ -24,15 +24,15 @@
 namespace atsync::host::engine {
 
 struct ConnectionSides {
-  runtime::Connector* ats = nullptr;
-  runtime::Connector* platform = nullptr;
+  runtime::BoundConnector* ats = nullptr;
+  runtime::BoundConnector* platform = nullptr;
 };
 
 /// The ATS's published postings, refreshed at most every `refresh_ms` (and at once when a posting is not known).
 class PostingCatalog {
  public:
   explicit PostingCatalog(std::int64_t refresh_ms = 60000) : refresh_ms_(refresh_ms) {}
-  Expected<bool, sdk::Error> isPublished(runtime::Connector& ats, const std::string& posting_id, std::int64_t now_ms);
+  Expected<bool, sdk::Error> isPublished(runtime::BoundConnector& ats, const std::string& posting_id, std::int64_t now_ms);
 
  private:
   std::mutex mutex_;

@@ -4,7 +4,7 @@
 // Monotonic counters the dispatcher bumps and /metrics reads: commands finished, by connection, action and outcome.
 // (Gauges such as commands by state come from the store; only what the store cannot reconstruct is counted here.)
 
-#include "common/labelled_counter.hpp"
+#include <atsync/host/common/labelled_counter.hpp>
 
 #include <atomic>
 #include <cstdint>

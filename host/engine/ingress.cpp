@@ -10,7 +10,7 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
                               const std::vector<sdk::Header>& headers, const std::string& body, std::int64_t now_ms) {
   Lane* connection = lanes_.find(connection_id);
   if (connection == nullptr) return {404, "unknown connection '" + connection_id + "'"};
-  runtime::Connector* side = nullptr;
+  runtime::BoundConnector* side = nullptr;
   std::string side_name;
   if (connection->config().ats.plugin == plugin) {
     side = &connection->ats();

@@ -8,8 +8,8 @@
 
 namespace atsync::host::engine {
 
-Lane::Lane(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
-                                   std::unique_ptr<runtime::Connector> platform, store::Store& store,
+Lane::Lane(config::ConnectionConfig config, std::unique_ptr<runtime::BoundConnector> ats,
+                                   std::unique_ptr<runtime::BoundConnector> platform, store::Store& store,
                                    LaneOptions options)
     : config_(std::move(config)),
       ats_(std::move(ats)),
@@ -132,7 +132,7 @@ bool Lane::revokeLease() {
   return !stepping_.load();
 }
 
-bool Lane::awaitingAuthorization(const runtime::Connector& side) {
+bool Lane::awaitingAuthorization(const runtime::BoundConnector& side) {
   return side.oauth() != nullptr && side.oauth()->state() != http::OAuthState::kAuthorized;
 }
 

@@ -14,7 +14,7 @@
 #include "engine/reconciliation.hpp"
 #include "engine/scheduler.hpp"
 #include "engine/stage_mapper.hpp"
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 #include "store/store.hpp"
 
 #include <atsync/host/http/send_gate.hpp>
@@ -58,8 +58,8 @@ struct LaneOptions {
 
 class Lane final : public Schedulable {
  public:
-  Lane(config::ConnectionConfig config, std::unique_ptr<runtime::Connector> ats,
-       std::unique_ptr<runtime::Connector> platform, store::Store& store, LaneOptions options);
+  Lane(config::ConnectionConfig config, std::unique_ptr<runtime::BoundConnector> ats,
+       std::unique_ptr<runtime::BoundConnector> platform, store::Store& store, LaneOptions options);
 
   const std::string& id() const override { return config_.id; }
   /// Thread-safe (the admin API and /readyz read them while a worker steps the connection).
@@ -101,8 +101,8 @@ class Lane final : public Schedulable {
   void submit(std::function<void(Lane&)> call);
 
   /// For the lane's own thread, and for one-shot verbs, which own every lane of their process.
-  runtime::Connector& ats() { return *ats_; }
-  runtime::Connector& platform() { return *platform_; }
+  runtime::BoundConnector& ats() { return *ats_; }
+  runtime::BoundConnector& platform() { return *platform_; }
   /// The worker's mapper: only for the thread that steps the connection (and one-shot verbs).
   const StageMapper& mapper() const { return mapper_; }
   /// A copy of the mapping in effect (or about to be: see setStageTables). Thread-safe.
@@ -151,7 +151,7 @@ class Lane final : public Schedulable {
   std::vector<Claim> completeAndClaim(std::vector<std::pair<store::Command, ActionOutcome>> finished,
                                       std::int64_t now_ms, int window, const ChooseFn& choose);
   /// Runs a claimed command's action: vendor calls only, no store and no engine state, so claims of different
-  /// groups may run on different threads at once (the connectors are reentrant: runtime/connector.hpp).
+  /// groups may run on different threads at once (the connectors are reentrant: runtime/bound_connector.hpp).
   ActionOutcome runClaimed(const Claim& claim, std::int64_t now_ms) const;
 
  private:
@@ -182,7 +182,7 @@ class Lane final : public Schedulable {
   /// from. `since_ms`: where the gap starts, when the side's position says it (otherwise the last full read).
   std::int64_t reportGap(const std::string& side, const std::string& plugin, const std::string& reason,
                          std::int64_t now_ms, std::optional<std::int64_t> since_ms = std::nullopt);
-  static bool awaitingAuthorization(const runtime::Connector& side);
+  static bool awaitingAuthorization(const runtime::BoundConnector& side);
   /// How often a lane waiting for an authorization looks again (the OAuth state reads the store at most once a second).
   static constexpr std::int64_t kAuthorizationRecheckMs = 2000;
   /// When the next poll falls due after one at `now_ms`: the interval, or sooner after a failure (doubling from
@@ -201,8 +201,8 @@ class Lane final : public Schedulable {
   bool mayWork() const;
 
   config::ConnectionConfig config_;
-  std::unique_ptr<runtime::Connector> ats_;
-  std::unique_ptr<runtime::Connector> platform_;
+  std::unique_ptr<runtime::BoundConnector> ats_;
+  std::unique_ptr<runtime::BoundConnector> platform_;
   store::Store& store_;
   LaneOptions options_;
   StageMapper mapper_;

@@ -3,7 +3,7 @@
 // record it, and register webhooks. Until it succeeds events wait in the inbox.
 #include "engine/lane.hpp"
 
-#include "common/rfc3339.hpp"
+#include <atsync/host/common/rfc3339.hpp>
 
 #include <atsync/sdk/model.hpp>
 #include <atsync/sdk/operations.hpp>
@@ -15,7 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-Expected<SideStages, sdk::Error> readStages(runtime::Connector& connector) {
+Expected<SideStages, sdk::Error> readStages(runtime::BoundConnector& connector) {
   SideStages side;
   if (const auto* d = connector.plugin().manifest().document.if_contains("default_stages"); d && d->is_array()) {
     side.default_stages = d->get_array();

@@ -6,7 +6,7 @@
 #include "engine/lane.hpp"
 #include "engine/reconciliation.hpp"
 
-#include "common/rfc3339.hpp"
+#include <atsync/host/common/rfc3339.hpp>
 
 #include <atsync/sdk/events.hpp>
 #include <atsync/sdk/operations.hpp>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/reconciliation.hpp"
 
-#include "common/rfc3339.hpp"
+#include <atsync/host/common/rfc3339.hpp>
 
 #include <boost/json.hpp>
 

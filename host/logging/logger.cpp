@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "logging/logger.hpp"
 
-#include "common/rfc3339.hpp"
-#include "common/wall_clock.hpp"
+#include <atsync/host/common/rfc3339.hpp>
+#include <atsync/host/common/wall_clock.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>

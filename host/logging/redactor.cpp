@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "logging/redactor.hpp"
 
-#include "common/percent_encoding.hpp"
+#include <atsync/host/common/percent_encoding.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>

@@ -4,10 +4,10 @@
 // One configured connector: a plugin instance and the services the host gives it. The instance holds its
 // LoadedPlugin, so the plugin's code stays alive as long as the instance does.
 
-#include "common/expected.hpp"
 #include "plugin/instance_services.hpp"
 #include "plugin/loader.hpp"
 
+#include <atsync/host/common/expected.hpp>
 #include <atsync/sdk/error.hpp>
 
 #include <boost/json.hpp>

@@ -3,7 +3,7 @@
 
 // What the host offers one plugin instance, in C++. host_api.cpp adapts it to the C callback table.
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 #include <atsync/sdk/abi.h>
 #include <atsync/sdk/error.hpp>

@@ -4,9 +4,10 @@
 // Loads connector plugins with Boost.DLL. The version handshake runs before any other plugin code; a refused
 // plugin is a value naming the file and the reason, never a crash.
 
-#include "common/expected.hpp"
 #include "plugin/abi_version.hpp"
 #include "plugin/loaded_plugin.hpp"
+
+#include <atsync/host/common/expected.hpp>
 
 #include <filesystem>
 #include <memory>

@@ -3,7 +3,7 @@
 
 // A plugin's description as the host reads it (sdk/schema/describe.schema.json), checked before use.
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 #include <boost/json.hpp>
 

@@ -6,41 +6,30 @@
 namespace atsync::host::runtime {
 namespace {
 
-// Config keys are plain words, so pointers here are of the simple form /a/b/c (no ~ escapes).
-const boost::json::value* at(const boost::json::object& root, std::string_view pointer) {
-  const boost::json::value* v = nullptr;
-  const boost::json::object* o = &root;
-  std::string_view rest = pointer;
-  while (!rest.empty() && rest.front() == '/') {
-    rest.remove_prefix(1);
-    const auto slash = rest.find('/');
-    const std::string token(rest.substr(0, slash));
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-    if (o == nullptr) return nullptr;
-    v = o->if_contains(token);
-    if (v == nullptr) return nullptr;
-    o = v->if_object();
-  }
-  return v;
+const boost::json::value* at(const boost::json::value& root, std::string_view pointer) {
+  boost::system::error_code ec;  // a malformed pointer finds nothing, like a missing key
+  return root.find_pointer(pointer, ec);
 }
 
-/// Erases the value at a pointer of the form /a/b/c (no escapes needed for config keys).
+/// Erases the value at a JSON pointer. Boost.JSON (1.81) finds a value by pointer but has no erase: find the
+/// parent with find_pointer and erase the last token, unescaped as RFC 6901 says (~1 is '/', ~0 is '~').
 void erase(boost::json::object& root, std::string_view pointer) {
-  boost::json::object* o = &root;
-  std::string_view rest = pointer;
-  while (!rest.empty() && rest.front() == '/') {
-    rest.remove_prefix(1);
-    const auto slash = rest.find('/');
-    const std::string token(rest.substr(0, slash));
-    if (slash == std::string_view::npos) {
-      o->erase(token);
-      return;
+  const auto slash = pointer.rfind('/');
+  if (slash == std::string_view::npos) return;
+  std::string token;
+  for (std::size_t i = slash + 1; i < pointer.size(); ++i) {
+    if (pointer[i] == '~' && i + 1 < pointer.size() && (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
+      token += pointer[++i] == '0' ? '~' : '/';
+    } else {
+      token += pointer[i];
     }
-    auto* next = o->if_contains(token);
-    if (next == nullptr || !next->is_object()) return;
-    o = &next->get_object();
-    rest = rest.substr(slash);
   }
+  boost::json::value doc(std::move(root));  // find_pointer is a member of value only: moved in and out, not copied
+  boost::system::error_code ec;
+  if (auto* parent = doc.find_pointer(pointer.substr(0, slash), ec); parent != nullptr && parent->is_object()) {
+    parent->get_object().erase(token);
+  }
+  root = std::move(doc.get_object());
 }
 
 std::string parentOf(std::string_view pointer) {
@@ -48,8 +37,13 @@ std::string parentOf(std::string_view pointer) {
   return slash == std::string_view::npos ? std::string() : std::string(pointer.substr(0, slash));
 }
 
-std::string stringAt(const boost::json::object& root, std::string_view pointer) {
+std::string stringAt(const boost::json::value& root, std::string_view pointer) {
   const auto* v = at(root, pointer);
+  return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
+}
+
+std::string stringField(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
   return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
 }
 
@@ -61,9 +55,9 @@ struct BoundClientCredentials {
 /// An oauth2_client_credentials method (SDK 1.1) against the config: every missing value is named in one message,
 /// so an operator fixes the config once.
 Expected<BoundClientCredentials, std::string> bindClientCredentials(const boost::json::object& method,
-                                                                    const boost::json::object& config,
+                                                                    const boost::json::value& config,
                                                                     const std::string& base, const std::string& where) {
-  auto field = [&](std::string_view key) { return stringAt(method, "/" + std::string(key)); };
+  auto field = [&](std::string_view key) { return stringField(method, key); };
   auto pointer = [&](std::string_view key, std::string_view fallback) {
     std::string p = field(key);
     return p.empty() ? base + "/" + std::string(fallback) : p;
@@ -135,6 +129,7 @@ Expected<BoundClientCredentials, std::string> bindClientCredentials(const boost:
 Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, const boost::json::object& config) {
   AuthBinding binding;
   binding.plugin_config = config;
+  const boost::json::value config_doc(config);  // the config, read by JSON pointer (find_pointer is value's)
   const auto* auth = manifest.document.if_contains("auth");
   if (auth == nullptr || !auth->is_object()) return binding;  // a plugin that needs no credentials
   const auto& auth_obj = auth->get_object();
@@ -151,7 +146,7 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
   if (mode_pointer.empty()) {
     method = methods_v->get_array().front().if_object();
   } else {
-    const std::string mode = stringAt(config, mode_pointer);
+    const std::string mode = stringAt(config_doc, mode_pointer);
     for (const auto& m : methods_v->get_array()) {
       const auto* mo = m.if_object();
       if (mo && mo->contains("mode") && mo->at("mode").is_string() && mo->at("mode").get_string() == mode) method = mo;
@@ -160,16 +155,13 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
   }
   if (method == nullptr) return unexpected(where + ": describe.auth.methods holds a non-object");
 
-  auto field = [&](std::string_view key) {
-    const auto* v = method->if_contains(key);
-    return (v != nullptr && v->is_string()) ? std::string(v->get_string()) : std::string();
-  };
+  auto field = [&](std::string_view key) { return stringField(*method, key); };
   binding.mode = field("mode");
   binding.type = field("type");
   const std::string secret_pointer = field("secret_pointer");
 
   if (binding.type == "basic_username" || binding.type == "bearer") {
-    const std::string secret = stringAt(config, secret_pointer);
+    const std::string secret = stringAt(config_doc, secret_pointer);
     if (secret.empty()) return unexpected(where + ": no credential at config " + secret_pointer);
     if (binding.type == "basic_username") {
       binding.credentials = std::make_shared<http::BasicApiKey>(secret);
@@ -180,7 +172,7 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
     return binding;
   }
   if (binding.type == sdk::auth_type::kOAuth2ClientCredentials) {
-    auto settings = bindClientCredentials(*method, config, parentOf(mode_pointer), where);
+    auto settings = bindClientCredentials(*method, config_doc, parentOf(mode_pointer), where);
     if (!settings) return unexpected(settings.error());
     erase(binding.plugin_config, settings->secret_pointer);
     binding.client_credentials = std::move(settings->settings);
@@ -190,12 +182,12 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
 
   const std::string base = parentOf(mode_pointer);
   OAuthSettings oauth;
-  oauth.client.client_id = stringAt(config, base + "/client_id");
-  oauth.client.client_secret = stringAt(config, base + "/client_secret");
+  oauth.client.client_id = stringAt(config_doc, base + "/client_id");
+  oauth.client.client_secret = stringAt(config_doc, base + "/client_secret");
   if (oauth.client.client_id.empty() || oauth.client.client_secret.empty()) {
     return unexpected(where + ": OAuth needs client_id and client_secret at config " + base);
   }
-  const std::string environment = stringAt(config, base + "/environment");
+  const std::string environment = stringAt(config_doc, base + "/environment");
   if (const auto* described = manifest.document.if_contains("oauth"); described && described->is_object()) {
     const auto& d = described->get_object();
     if (const auto* envs = d.if_contains("environments"); envs && envs->is_array()) {
@@ -203,11 +195,11 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
         const auto* eo = e.if_object();
         if (eo == nullptr) continue;
         // A description is a plugin's document: a missing or mistyped field is an error value, never a throw.
-        const auto name = stringAt(*eo, "/environment");
+        const auto name = stringField(*eo, "environment");
         if (!environment.empty() && name != environment) continue;
-        oauth.client.token_url = stringAt(*eo, "/token_url");
-        oauth.authorize_url = stringAt(*eo, "/authorize_url");
-        oauth.audience = stringAt(*eo, "/audience");
+        oauth.client.token_url = stringField(*eo, "token_url");
+        oauth.authorize_url = stringField(*eo, "authorize_url");
+        oauth.audience = stringField(*eo, "audience");
         break;
       }
     }
@@ -219,7 +211,7 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
     if (const auto* extra = d.if_contains("extra_authorize_params"); extra && extra->is_object()) {
       oauth.extra_authorize_params = extra->get_object();
     }
-    const std::string authentication = stringAt(d, "/client_authentication");
+    const std::string authentication = stringField(d, "client_authentication");
     if (authentication.empty() || authentication == "request_body") {
       oauth.client.client_authentication = http::ClientAuthentication::kRequestBody;
     } else if (authentication == "basic") {
@@ -229,9 +221,9 @@ Expected<AuthBinding, std::string> bindAuth(const plugin::Manifest& manifest, co
                         "' (expected request_body or basic)");
     }
   }
-  if (auto v = stringAt(config, base + "/token_url"); !v.empty()) oauth.client.token_url = v;
-  if (auto v = stringAt(config, base + "/authorize_url"); !v.empty()) oauth.authorize_url = v;
-  if (auto v = stringAt(config, base + "/audience"); !v.empty()) oauth.audience = v;
+  if (auto v = stringAt(config_doc, base + "/token_url"); !v.empty()) oauth.client.token_url = v;
+  if (auto v = stringAt(config_doc, base + "/authorize_url"); !v.empty()) oauth.authorize_url = v;
+  if (auto v = stringAt(config_doc, base + "/audience"); !v.empty()) oauth.audience = v;
   if (oauth.client.token_url.empty()) return unexpected(where + ": no OAuth token URL (describe.oauth or config)");
   binding.oauth = std::move(oauth);
   erase(binding.plugin_config, base + "/client_secret");

@@ -10,12 +10,12 @@
 //
 // An `oauth2_client_credentials` method (SDK 1.1) names its config pointers itself (defaults: `client_id`,
 // `client_secret`, `token_url` beside the mode selector) and, optionally, the acting user's pointer and the token
-// request field that carries it. The binding holds the settings; Connector::open makes the credentials (they need
+// request field that carries it. The binding holds the settings; BoundConnector::open makes the credentials (they need
 // the HTTP client). Only the client secret leaves the plugin's config: the client id and the acting user stay.
 
-#include "common/expected.hpp"
 #include "plugin/manifest.hpp"
 
+#include <atsync/host/common/expected.hpp>
 #include <atsync/host/http/client_credentials.hpp>
 #include <atsync/host/http/credentials.hpp>
 #include <atsync/host/http/oauth_token_endpoint.hpp>
@@ -46,8 +46,8 @@ struct AuthBinding {
   std::string mode;                               ///< the selected method's mode ("api_key", "oauth", ...), or empty
   /// "basic_username" | "bearer" | "oauth2" | "oauth2_client_credentials" | "" (no auth)
   std::string type;
-  /// null for no auth and for oauth2 (made with a token store: Connector::oauth()); for oauth2_client_credentials,
-  /// null here and set by Connector::open, which has the HTTP client they need
+  /// null for no auth and for oauth2 (made with a token store: BoundConnector::oauth()); for oauth2_client_credentials,
+  /// null here and set by BoundConnector::open, which has the HTTP client they need
   std::shared_ptr<http::Credentials> credentials;
   std::optional<OAuthSettings> oauth;
   std::optional<ClientCredentialsSettings> client_credentials;

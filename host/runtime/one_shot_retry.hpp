@@ -8,9 +8,9 @@
 // what happened and what to do. A write whose outcome is unknown is never repeated blind (only the dispatcher
 // checks the vendor first), so this is for reads.
 
-#include "common/expected.hpp"
 #include "plugin/instance.hpp"
 
+#include <atsync/host/common/expected.hpp>
 #include <atsync/sdk/error.hpp>
 
 #include <cstdint>

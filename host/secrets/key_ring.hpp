@@ -10,8 +10,9 @@
 // fail cleanly, and with a handful of keys the extra attempts cost microseconds on a path that runs at start,
 // on token refresh and per webhook.
 
-#include "common/expected.hpp"
 #include "secrets/token_cipher.hpp"
+
+#include <atsync/host/common/expected.hpp>
 
 #include <string>
 #include <string_view>

@@ -6,9 +6,10 @@
 // (plaintext) is sealed too. Either every value moves or none does: one that opens with no configured key stops
 // the whole run, so a forgotten previous key never leaves a store half on one key and half on another.
 
-#include "common/expected.hpp"
 #include "secrets/key_ring.hpp"
 #include "store/store.hpp"
+
+#include <atsync/host/common/expected.hpp>
 
 #include <cstdint>
 #include <string>

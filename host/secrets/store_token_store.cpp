@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "secrets/store_token_store.hpp"
 
-#include "common/wall_clock.hpp"
+#include <atsync/host/common/wall_clock.hpp>
 
 #include <Poco/Environment.h>
 #include <boost/json.hpp>

@@ -15,7 +15,7 @@
 //    SQLite and PostgreSQL columns and logs of the database unchanged; the version prefix leaves room for key
 //    rotation later.
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 #include <array>
 #include <cstdint>

@@ -4,8 +4,9 @@
 // The admin API's request and answer as plain values, so each resource file is a function from one to the other
 // (no Poco in them), and the shared rules of the API: error shape, paging parameters, time values.
 
-#include "common/rfc3339.hpp"
 #include "server/server_context.hpp"
+
+#include <atsync/host/common/rfc3339.hpp>
 
 #include <boost/json.hpp>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/connection_view.hpp"
 
-#include "common/rfc3339.hpp"
+#include <atsync/host/common/rfc3339.hpp>
 
 namespace atsync::host::server {
 
@@ -25,7 +25,7 @@ std::string ConnectionView::state() const {
   return "connecting: " + connect_error;
 }
 
-runtime::Connector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side) {
+runtime::BoundConnector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side) {
   for (auto [name, connector] : {std::pair{"ats", &engine.ats()}, std::pair{"platform", &engine.platform()}}) {
     if (connector->oauth() == nullptr) continue;
     if (!plugin.empty() && connector->plugin().name() != plugin) continue;

@@ -47,6 +47,6 @@ struct ConnectionView {
 ConnectionView viewOf(const config::ConnectionConfig& config, engine::Lane* engine);
 
 /// The connector of `engine` that uses OAuth (`plugin` empty: the first such side, ATS first), or null.
-runtime::Connector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side);
+runtime::BoundConnector* oauthConnector(engine::Lane& engine, const std::string& plugin, std::string* side);
 
 }  // namespace atsync::host::server

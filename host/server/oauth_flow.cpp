@@ -68,7 +68,7 @@ void OAuthFlow::activity(const std::string& connection, const std::string& level
                        message, connection);
 }
 
-runtime::Connector* OAuthFlow::oauthSide(const std::string& connection_id, const std::string& wanted,
+runtime::BoundConnector* OAuthFlow::oauthSide(const std::string& connection_id, const std::string& wanted,
                                          std::string& why_not, int& status) {
   auto* engine = context_.lanes->find(connection_id);
   if (engine == nullptr) {
@@ -76,7 +76,7 @@ runtime::Connector* OAuthFlow::oauthSide(const std::string& connection_id, const
     why_not = "There is no enabled connection '" + connection_id + "'.";
     return nullptr;
   }
-  runtime::Connector* connector = oauthConnector(*engine, wanted, nullptr);
+  runtime::BoundConnector* connector = oauthConnector(*engine, wanted, nullptr);
   if (connector == nullptr || !connector->auth().oauth) {
     status = 400;
     why_not = "Connection '" + connection_id + "' has no " +
@@ -113,7 +113,7 @@ PageResponse OAuthFlow::start(const std::string& connection_id, const std::map<s
   }
   std::string why_not;
   int status = 0;
-  runtime::Connector* connector = oauthSide(connection_id, param(query, "plugin"), why_not, status);
+  runtime::BoundConnector* connector = oauthSide(connection_id, param(query, "plugin"), why_not, status);
   if (connector == nullptr) return page(status, "OAuth is not configured", "<p>" + htmlEscape(why_not) + "</p>");
   const auto& settings = *connector->auth().oauth;
   const std::string plugin = connector->plugin().name();
@@ -219,7 +219,7 @@ PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map
     return page(400, "Authorization failed", "<p>The callback carries neither a <code>code</code> nor an error.</p>");
   }
   auto* engine = context_.lanes->find(connection_id);
-  runtime::Connector* connector = engine != nullptr ? oauthConnector(*engine, claim.plugin, nullptr) : nullptr;
+  runtime::BoundConnector* connector = engine != nullptr ? oauthConnector(*engine, claim.plugin, nullptr) : nullptr;
   if (connector == nullptr) return page(404, "Unknown connection", "<p>The connection is no longer configured.</p>");
 
   auto tokens = http::exchangeAuthorizationCode(*context_.client, connector->auth().oauth->client, code, redirectUri());

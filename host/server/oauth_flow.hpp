@@ -53,7 +53,7 @@ class OAuthFlow {
  private:
   PageResponse complete(const OAuthStates::Claim& claim, const std::map<std::string, std::string>& query);
   bool secureCookies() const;
-  runtime::Connector* oauthSide(const std::string& connection_id, const std::string& plugin, std::string& why_not,
+  runtime::BoundConnector* oauthSide(const std::string& connection_id, const std::string& plugin, std::string& why_not,
                                 int& status);
   void activity(const std::string& connection, const std::string& level, const std::string& kind,
                 const std::string& message);

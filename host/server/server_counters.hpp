@@ -5,7 +5,7 @@
 // answers with how many events were new and how many duplicates, so nothing in the engine needs to count them), and
 // connections closed because their request was not read in time.
 
-#include "common/labelled_counter.hpp"
+#include <atsync/host/common/labelled_counter.hpp>
 
 #include <atomic>
 #include <cstdint>

@@ -5,8 +5,9 @@
 // TLS 1.2 or newer with forward-secret AEAD ciphers only. `atsync check` and `atsync run` both build it, so a file
 // that cannot be loaded is found before the host starts serving.
 
-#include "common/expected.hpp"
 #include "config/config.hpp"
+
+#include <atsync/host/common/expected.hpp>
 
 #include <Poco/Net/Context.h>
 

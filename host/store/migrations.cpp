@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/migrations.hpp"
 
-#include "common/wall_clock.hpp"
 #include "store/sql_transaction_control.hpp"
+
+#include <atsync/host/common/wall_clock.hpp>
 
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>

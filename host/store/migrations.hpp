@@ -6,8 +6,9 @@
 // and records each in `schema_migrations`. Steps are never edited once released: a change is a new migration
 // appended to the list.
 
-#include "common/expected.hpp"
 #include "store/sql_dialect.hpp"
+
+#include <atsync/host/common/expected.hpp>
 
 #include <span>
 #include <string>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/sql_transaction.hpp"
 
-#include "common/wall_clock.hpp"
+#include <atsync/host/common/wall_clock.hpp>
 
 #include "store/sql_rows.hpp"
 

@@ -6,7 +6,7 @@
 // Everything the engine changes together is changed in one transaction: Store::transact runs a function with a
 // Transaction and commits when it returns, or rolls back when it throws.
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 #include <cstdint>
 #include <functional>

@@ -4,7 +4,7 @@
 // The config's `store:` URL, parsed once into what each backend needs. Kept apart from the backends so the parsing
 // (percent-decoding, libpq quoting, redaction) is unit-testable without a database.
 
-#include "common/expected.hpp"
+#include <atsync/host/common/expected.hpp>
 
 #include <string>
 #include <string_view>

@@ -20,7 +20,7 @@ struct ListInput {
 
 ListInput readListInput(std::string_view operation, const sdk::Input& input) {
   return readInput(operation, [&] {
-    const ObjectReader r(input.document, "");
+    const sdk::ObjectReader r(input.document, "");
     return ListInput{r.requireString("candidate_id"), readPageSize(r)};
   });
 }
@@ -65,7 +65,9 @@ json::array listRecords(const KulaApi& api, const ListInput& in, std::string_vie
   const json::array records = api.listAll(request, in.page_size);
   return parseAnswer(request.endpoint, [&] {
     json::array out;
-    for (std::size_t i = 0; i < records.size(); ++i) out.push_back(json::value_from(parse(elementObject(records, i, "data"))));
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      out.push_back(json::value_from(parse(sdk::elementObject(records, i, "data"))));
+    }
     return out;
   });
 }
@@ -90,7 +92,7 @@ sdk::Output KulaConnector::resumesList(const sdk::Input& input) {
 
 sdk::Output KulaConnector::resumeContent(const sdk::Input& input) {
   const std::string id =
-      readInput("resume.content", [&] { return ObjectReader(input.document, "").requireString("resume_id"); });
+      readInput("resume.content", [&] { return sdk::ObjectReader(input.document, "").requireString("resume_id"); });
   auto request = api_.request("GET", "/v1/resumes/" + pathSegment(id) + "/content", "GET /v1/resumes/{id}/content");
   request.headers = {{"Accept", "*/*"}};
   const auto response = api_.send(request);

@@ -34,18 +34,19 @@ json::object personToKula(const sdk::Person& p) {
 sdk::Candidate KulaConnector::fetchCandidate(const std::string& candidate_id) const {
   const auto request = api_.request("GET", candidatePath(candidate_id), "GET /v1/candidates/{id}");
   const auto doc = api_.sendJson(request);
-  return parseAnswer(request.endpoint, [&] { return parseCandidate(ObjectReader(doc, "")); });
+  return parseAnswer(request.endpoint, [&] { return parseCandidate(sdk::ObjectReader(doc, "")); });
 }
 
 sdk::Output KulaConnector::candidateGet(const sdk::Input& input) {
   const std::string id =
-      readInput("candidate.get", [&] { return ObjectReader(input.document, "").requireString("candidate_id"); });
+      readInput("candidate.get", [&] { return sdk::ObjectReader(input.document, "").requireString("candidate_id"); });
   return json::object{{"candidate", json::value_from(fetchCandidate(id))}};
 }
 
 sdk::Output KulaConnector::candidateFindByEmail(const sdk::Input& input) {
   const std::string email =
-      readInput("candidate.find_by_email", [&] { return ObjectReader(input.document, "").requireString("email"); });
+      readInput("candidate.find_by_email",
+                [&] { return sdk::ObjectReader(input.document, "").requireString("email"); });
   auto request = api_.request("GET", "/v1/candidates", "GET /v1/candidates?email=");
   request.query.emplace_back("email", email);
   request.query.emplace_back("limit", "50");
@@ -54,7 +55,7 @@ sdk::Output KulaConnector::candidateFindByEmail(const sdk::Input& input) {
   // the import link an ATS contact to a stranger. Kula compares addresses case-insensitively, so do we.
   return parseAnswer(request.endpoint, [&] {
     for (std::size_t i = 0; i < page.data.size(); ++i) {
-      sdk::Candidate c = parseCandidate(elementObject(page.data, i, "data"));
+      sdk::Candidate c = parseCandidate(sdk::elementObject(page.data, i, "data"));
       const auto& emails = c.person.emails;
       if (std::any_of(emails.begin(), emails.end(), [&](const auto& e) { return equalsIgnoreAsciiCase(e, email); })) {
         return json::object{{"candidate", json::value_from(c)}};
@@ -67,10 +68,10 @@ sdk::Output KulaConnector::candidateFindByEmail(const sdk::Input& input) {
 sdk::Output KulaConnector::candidateUpsert(const sdk::Input& input) {
   json::object body;
   readInput("candidate.upsert", [&] {
-    const ObjectReader r(input.document, "");
+    const sdk::ObjectReader r(input.document, "");
     const sdk::Person person = parsePerson(r.requireObject("person"));
     if (person.name.empty() && person.emails.empty()) {
-      throw ShapeError("person", "a name or at least one email", "neither");
+      throw sdk::ShapeError("person", "a name or at least one email", "neither");
     }
     body = personToKula(person);
     if (const auto stage = r.optString("stage"); stage && !stage->empty()) body["stage"] = *stage;
@@ -87,7 +88,8 @@ sdk::Output KulaConnector::candidateUpsert(const sdk::Input& input) {
   request.json = std::move(body);
   const auto response = api_.send(request);
   const auto doc = parseJsonBody(response.body, request.endpoint);
-  const sdk::Candidate candidate = parseAnswer(request.endpoint, [&] { return parseCandidate(ObjectReader(doc, "")); });
+  const sdk::Candidate candidate =
+      parseAnswer(request.endpoint, [&] { return parseCandidate(sdk::ObjectReader(doc, "")); });
   return json::object{{"candidate", json::value_from(candidate)}, {"created", response.status == 201}};
 }
 
@@ -95,7 +97,7 @@ sdk::Output KulaConnector::candidateLink(const sdk::Input& input) {
   std::string id;
   json::object body;
   readInput("candidate.link", [&] {
-    const ObjectReader r(input.document, "");
+    const sdk::ObjectReader r(input.document, "");
     id = r.requireString("candidate_id");
     const auto contact = r.optString("contact_id");
     body = {{"opportunity_id", r.requireString("opportunity_id")},
@@ -112,7 +114,7 @@ sdk::Output KulaConnector::candidateSetStage(const sdk::Input& input) {
   std::string id;
   std::string stage;
   readInput("candidate.set_stage", [&] {
-    const ObjectReader r(input.document, "");
+    const sdk::ObjectReader r(input.document, "");
     id = r.requireString("candidate_id");
     stage = r.requireString("stage");
     return 0;
@@ -125,7 +127,7 @@ sdk::Output KulaConnector::candidateSetStage(const sdk::Input& input) {
   boost::system::error_code ec;
   const auto doc = json::parse(response.body, ec);
   if (!ec && doc.is_object() && doc.get_object().contains("id")) {
-    const auto c = parseAnswer(request.endpoint, [&] { return parseCandidate(ObjectReader(doc, "")); });
+    const auto c = parseAnswer(request.endpoint, [&] { return parseCandidate(sdk::ObjectReader(doc, "")); });
     return json::object{{"candidate", json::value_from(c)}};
   }
   return json::object{{"candidate", json::value_from(fetchCandidate(id))}};

@@ -12,17 +12,19 @@ sdk::Output KulaConnector::stagesList(const sdk::Input&) {
   return parseAnswer(request.endpoint, [&] {
     boost::json::array stages;
     for (std::size_t i = 0; i < records.size(); ++i) {
-      stages.push_back(boost::json::value_from(parseStage(elementObject(records, i, "data"))));
+      stages.push_back(boost::json::value_from(parseStage(sdk::elementObject(records, i, "data"))));
     }
     return boost::json::object{{"stages", std::move(stages)}};
   });
 }
 
 sdk::Output KulaConnector::flowGet(const sdk::Input& input) {
-  const std::string flow_id = readInput("flow.get", [&] { return ObjectReader(input.document, "").requireString("flow_id"); });
+  const std::string flow_id =
+      readInput("flow.get", [&] { return sdk::ObjectReader(input.document, "").requireString("flow_id"); });
   const auto request = api_.request("GET", "/v1/flows/" + pathSegment(flow_id), "GET /v1/flows/{id}");
   const auto doc = api_.sendJson(request);
-  return parseAnswer(request.endpoint, [&] { return boost::json::object{{"flow", toJson(parseFlow(ObjectReader(doc, "")))}}; });
+  return parseAnswer(request.endpoint,
+                     [&] { return boost::json::object{{"flow", toJson(parseFlow(sdk::ObjectReader(doc, "")))}}; });
 }
 
 }  // namespace atsync::kula

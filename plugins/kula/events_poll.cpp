@@ -24,12 +24,12 @@ sdk::Output KulaConnector::eventsPoll(const sdk::Input& input) {
   std::optional<std::string> cursor;
   std::int64_t limit = kMaxPageSize;
   readInput("events.poll", [&] {
-    const ObjectReader r(input.document, "");
+    const sdk::ObjectReader r(input.document, "");
     cursor = r.optString("cursor");
     if (cursor && cursor->empty()) cursor.reset();
     limit = r.optInteger("limit").value_or(kMaxPageSize);
     if (limit < 1 || limit > kMaxPageSize) {
-      throw ShapeError("limit", "an integer from 1 to 200", std::to_string(limit));
+      throw sdk::ShapeError("limit", "an integer from 1 to 200", std::to_string(limit));
     }
     return 0;
   });
@@ -56,7 +56,7 @@ sdk::Output KulaConnector::eventsPoll(const sdk::Input& input) {
   for (std::size_t i = 0; i < page.data.size(); ++i) {
     try {
       events.push_back(boost::json::value_from(normaliseEvent(page.data[i], "data[" + std::to_string(i) + "]")));
-    } catch (const ShapeError& e) {
+    } catch (const sdk::ShapeError& e) {
       boost::json::value id = nullptr;
       if (const auto* o = page.data[i].if_object()) {
         if (const auto* v = o->if_contains("id"); v != nullptr && v->is_string()) id = *v;

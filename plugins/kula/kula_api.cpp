@@ -89,7 +89,7 @@ boost::json::value parseJsonBody(std::string_view body, std::string_view endpoin
 
 Page parsePage(const boost::json::value& doc, std::string_view endpoint) {
   return parseAnswer(endpoint, [&] {
-    const ObjectReader r(doc, "");
+    const sdk::ObjectReader r(doc, "");
     Page page;
     page.data = r.requireArray("data");
     page.next_cursor = r.optString("next_cursor");

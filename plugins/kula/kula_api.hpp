@@ -4,11 +4,10 @@
 // Kula's HTTP conventions (shared/KULA-API.md, "Conventions"): request documents for the host to run, the error
 // envelope mapped to SDK errors, and list pagination. The host injects the Bearer key and honours Retry-After.
 
-#include "json_reader.hpp"
-
 #include <atsync/sdk/error.hpp>
 #include <atsync/sdk/host.hpp>
 #include <atsync/sdk/http.hpp>
+#include <atsync/sdk/json_reader.hpp>
 
 #include <boost/json.hpp>
 
@@ -36,12 +35,12 @@ sdk::Error errorFromResponse(int status, std::string_view body, std::string_view
 /// Parses a 2xx body as JSON; a body that is not JSON is bad_response naming the endpoint.
 boost::json::value parseJsonBody(std::string_view body, std::string_view endpoint);
 
-/// Runs `parse` over a 2xx answer, turning a ShapeError into bad_response naming the endpoint and the field.
+/// Runs `parse` over a 2xx answer, turning an sdk::ShapeError into bad_response naming the endpoint and the field.
 template <class Parse>
 auto parseAnswer(std::string_view endpoint, Parse&& parse) -> decltype(parse()) {
   try {
     return parse();
-  } catch (const ShapeError& e) {
+  } catch (const sdk::ShapeError& e) {
     throw sdk::OperationError(sdk::errc::kBadResponse,
                               std::string(endpoint) + ": unexpected answer from Kula: " + e.what());
   }

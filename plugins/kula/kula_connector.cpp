@@ -57,10 +57,10 @@ void KulaConnector::countRefusal(std::string_view what, std::string_view reason)
               std::string(reason));
 }
 
-int readPageSize(const ObjectReader& input) {
+int readPageSize(const sdk::ObjectReader& input) {
   const auto size = input.optInteger("page_size").value_or(kMaxPageSize);
   if (size < 1 || size > kMaxPageSize) {
-    throw ShapeError(input.childPath("page_size"), "an integer from 1 to 200", std::to_string(size));
+    throw sdk::ShapeError(input.childPath("page_size"), "an integer from 1 to 200", std::to_string(size));
   }
   return static_cast<int>(size);
 }

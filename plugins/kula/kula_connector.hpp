@@ -5,10 +5,10 @@
 // change events. It holds no sockets: the host runs every request and injects the API key. It keeps no state
 // about events either: the same delivery always parses to the same events, and the engine dedupes and orders.
 
-#include "json_reader.hpp"
 #include "kula_api.hpp"
 
 #include <atsync/sdk/connector.hpp>
+#include <atsync/sdk/json_reader.hpp>
 #include <atsync/sdk/model.hpp>
 
 #include <boost/json.hpp>
@@ -57,17 +57,17 @@ class KulaConnector : public sdk::Connector {
   std::atomic<std::uint64_t> refusals_{0};
 };
 
-/// Reads an operation's input; a ShapeError becomes invalid_input naming the operation and the field.
+/// Reads an operation's input; an sdk::ShapeError becomes invalid_input naming the operation and the field.
 template <class Read>
 auto readInput(std::string_view operation, Read&& read) -> decltype(read()) {
   try {
     return read();
-  } catch (const ShapeError& e) {
+  } catch (const sdk::ShapeError& e) {
     throw sdk::OperationError(sdk::errc::kInvalidInput, std::string(operation) + ": input " + e.what());
   }
 }
 
 /// The optional `page_size` of the list operations (Kula's limit, 1..200; the largest by default).
-int readPageSize(const ObjectReader& input);
+int readPageSize(const sdk::ObjectReader& input);
 
 }  // namespace atsync::kula

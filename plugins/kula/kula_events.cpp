@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kula_events.hpp"
 
-#include "json_reader.hpp"
 #include "kula_parse.hpp"
+#include "rfc3339.hpp"
 #include "utf8.hpp"
 
+#include <atsync/sdk/json_reader.hpp>
 #include <atsync/sdk/model.hpp>
 
 namespace atsync::kula {
@@ -12,13 +13,13 @@ namespace {
 
 namespace json = boost::json;
 
-json::object flowCandidateAdded(const ObjectReader& data) {
+json::object flowCandidateAdded(const sdk::ObjectReader& data) {
   return {{"flow", toJson(parseFlow(data.requireObject("flow")))},
           {"candidate", json::value_from(parseCandidate(data.requireObject("candidate")))},
           {"added_by", toJson(parseOptionalAuthor(data, "added_by"))}};
 }
 
-json::object referralCreated(const ObjectReader& data) {
+json::object referralCreated(const sdk::ObjectReader& data) {
   const auto posting = data.optString("ats_posting_id");
   const auto note = data.optString("note");
   return {{"referral_id", data.requireString("referral_id")},
@@ -29,7 +30,7 @@ json::object referralCreated(const ObjectReader& data) {
 }
 
 // from_stage may be null: a candidate's first stage has no predecessor.
-json::object stageChanged(const ObjectReader& data, std::string& source) {
+json::object stageChanged(const sdk::ObjectReader& data, std::string& source) {
   source = data.optString("source").value_or("kula");
   const auto from = data.optString("from_stage");
   return {{"subject_id", data.requireString("candidate_id")},
@@ -48,12 +49,12 @@ bool isKnownEventType(std::string_view type) {
 }
 
 sdk::ChangeEvent normaliseEvent(const boost::json::value& envelope, const std::string& path) {
-  const ObjectReader r(envelope, path);
+  const sdk::ObjectReader r(envelope, path);
   sdk::ChangeEvent e;
   e.id = r.requireString("id");
   const std::string type = r.requireString("type");
-  e.occurred_at_ms = r.requireTimestampMs("occurred_at");
-  const ObjectReader data = r.requireObject("data");
+  e.occurred_at_ms = requireTimestampMs(r, "occurred_at");
+  const sdk::ObjectReader data = r.requireObject("data");
 
   if (type == kula_event::kFlowCandidateAdded) {
     e.type = sdk::event_type::kFlowCandidateAdded;
@@ -77,7 +78,7 @@ sdk::ChangeEvent normaliseEvent(const boost::json::value& envelope, const std::s
     e.type = sdk::event_type::kFileUploaded;
     e.data = {{"file", json::value_from(parseResume(data.requireObject("resume")))}};
   } else {
-    throw ShapeError(r.childPath("type"),
+    throw sdk::ShapeError(r.childPath("type"),
                      "one of flow.candidate_added, referral.created, candidate.stage_changed, note.created, "
                      "message.logged, resume.uploaded",
                      "'" + printable(type, 64) + "'");

@@ -28,7 +28,7 @@ inline constexpr std::string_view kResumeUploaded = "resume.uploaded";
 bool isKnownEventType(std::string_view type);
 
 /// Normalises one envelope. `path` prefixes field names in errors ("" for a webhook body, "data[3]" for the
-/// event log). Throws ShapeError for a missing or mistyped field and for an unknown event type; nothing partial
+/// event log). Throws sdk::ShapeError for a missing or mistyped field and for an unknown event type; nothing partial
 /// is ever returned.
 sdk::ChangeEvent normaliseEvent(const boost::json::value& envelope, const std::string& path);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kula_parse.hpp"
 
+#include "rfc3339.hpp"
 #include "utf8.hpp"
 
 #include <limits>
@@ -8,13 +9,13 @@
 namespace atsync::kula {
 namespace {
 
-std::vector<sdk::Phone> parsePhones(const ObjectReader& r) {
+std::vector<sdk::Phone> parsePhones(const sdk::ObjectReader& r) {
   std::vector<sdk::Phone> out;
   const auto* phones = r.optArray("phones");
   if (phones == nullptr) return out;
   const std::string path = r.childPath("phones");
   for (std::size_t i = 0; i < phones->size(); ++i) {
-    const ObjectReader phone = elementObject(*phones, i, path);
+    const sdk::ObjectReader phone = sdk::elementObject(*phones, i, path);
     sdk::Phone p;
     p.type = phone.optString("type").value_or("other");
     p.value = phone.requireString("value");
@@ -25,7 +26,7 @@ std::vector<sdk::Phone> parsePhones(const ObjectReader& r) {
 
 }  // namespace
 
-sdk::Person parsePerson(const ObjectReader& r) {
+sdk::Person parsePerson(const sdk::ObjectReader& r) {
   sdk::Person p;
   p.name = r.string("name");
   p.emails = r.strings("emails");
@@ -36,7 +37,7 @@ sdk::Person parsePerson(const ObjectReader& r) {
   return p;
 }
 
-sdk::Candidate parseCandidate(const ObjectReader& r) {
+sdk::Candidate parseCandidate(const sdk::ObjectReader& r) {
   sdk::Candidate c;
   c.id = r.requireString("id");
   c.person = parsePerson(r);
@@ -45,28 +46,28 @@ sdk::Candidate parseCandidate(const ObjectReader& r) {
     c.opportunity_id = ats->optString("opportunity_id");
     c.contact_id = ats->optString("contact_id");
   }
-  c.created_at_ms = r.timestampMs("created_at");
-  c.updated_at_ms = r.timestampMs("updated_at");
+  c.created_at_ms = timestampMs(r, "created_at");
+  c.updated_at_ms = timestampMs(r, "updated_at");
   return c;
 }
 
-sdk::Stage parseStage(const ObjectReader& r) {
+sdk::Stage parseStage(const sdk::ObjectReader& r) {
   sdk::Stage s;
   s.id = r.requireString("id");
   s.name = r.optString("name").value_or(s.id);
   const auto order = r.optInteger("order").value_or(0);
   if (order < std::numeric_limits<int>::min() || order > std::numeric_limits<int>::max()) {
-    throw ShapeError(r.childPath("order"), "an integer that fits 32 bits", std::to_string(order));
+    throw sdk::ShapeError(r.childPath("order"), "an integer that fits 32 bits", std::to_string(order));
   }
   s.order = static_cast<int>(order);
   return s;
 }
 
-Flow parseFlow(const ObjectReader& r) {
+Flow parseFlow(const sdk::ObjectReader& r) {
   return Flow{r.requireString("id"), r.string("name"), r.optString("ats_posting_id")};
 }
 
-sdk::Note parseNote(const ObjectReader& r) {
+sdk::Note parseNote(const sdk::ObjectReader& r) {
   sdk::Note n;
   n.id = r.requireString("id");
   n.subject_id = r.requireString("candidate_id");
@@ -74,40 +75,43 @@ sdk::Note parseNote(const ObjectReader& r) {
   if (const auto author = parseOptionalAuthor(r, "author")) n.author = *author;
   // Required, not defaulted: a note whose privacy is unknown must not be treated as public and leave Kula.
   n.is_private = r.requireBool("private");
-  n.created_at_ms = r.timestampMs("created_at");
+  n.created_at_ms = timestampMs(r, "created_at");
   return n;
 }
 
-sdk::Message parseMessage(const ObjectReader& r) {
+sdk::Message parseMessage(const sdk::ObjectReader& r) {
   sdk::Message m;
   m.id = r.requireString("id");
   m.candidate_id = r.requireString("candidate_id");
   m.flow_id = r.optString("flow_id");
   m.direction = r.requireString("direction");
   if (m.direction != "outbound" && m.direction != "inbound") {
-    throw ShapeError(r.childPath("direction"), "\"outbound\" or \"inbound\"", "'" + printable(m.direction, 64) + "'");
+    throw sdk::ShapeError(r.childPath("direction"), "\"outbound\" or \"inbound\"",
+                          "'" + printable(m.direction, 64) + "'");
   }
   m.channel = r.string("channel");
   m.subject = r.string("subject");
   m.body = r.requireStringAllowEmpty("body");
-  m.sent_at_ms = r.timestampMs("sent_at");
+  m.sent_at_ms = timestampMs(r, "sent_at");
   return m;
 }
 
-sdk::FileRef parseResume(const ObjectReader& r) {
+sdk::FileRef parseResume(const sdk::ObjectReader& r) {
   sdk::FileRef f;
   f.id = r.requireString("id");
   f.subject_id = r.requireString("candidate_id");
   f.name = r.requireString("file_name");
   f.content_type = r.optString("content_type").value_or("application/octet-stream");
   f.size_bytes = r.optInteger("size").value_or(0);
-  if (f.size_bytes < 0) throw ShapeError(r.childPath("size"), "a size of 0 or more bytes", std::to_string(f.size_bytes));
+  if (f.size_bytes < 0) {
+    throw sdk::ShapeError(r.childPath("size"), "a size of 0 or more bytes", std::to_string(f.size_bytes));
+  }
   f.sha256 = r.string("sha256");
-  f.created_at_ms = r.timestampMs("created_at");
+  f.created_at_ms = timestampMs(r, "created_at");
   return f;
 }
 
-std::optional<sdk::Author> parseOptionalAuthor(const ObjectReader& parent, std::string_view key) {
+std::optional<sdk::Author> parseOptionalAuthor(const sdk::ObjectReader& parent, std::string_view key) {
   const auto author = parent.optObject(key);
   if (!author) return std::nullopt;
   return sdk::Author{author->string("name"), author->string("email")};

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "rfc3339.hpp"
 
+#include "utf8.hpp"
+
 namespace atsync::kula {
 namespace {
 
@@ -83,6 +85,24 @@ std::optional<std::int64_t> parseRfc3339Ms(std::string_view s) {
   const std::int64_t seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
                                static_cast<std::int64_t>(offset_minutes) * 60;
   return seconds * 1000 + millis;
+}
+
+std::int64_t requireTimestampMs(const sdk::ObjectReader& r, std::string_view key) {
+  const auto* v = r.object().if_contains(key);
+  if (v == nullptr || !v->is_string()) {
+    throw sdk::ShapeError(r.childPath(key), "an RFC 3339 timestamp string", sdk::describeKind(v));
+  }
+  const auto ms = parseRfc3339Ms(v->get_string());
+  if (!ms) {
+    throw sdk::ShapeError(r.childPath(key), "an RFC 3339 timestamp like 2026-11-28T10:15:00Z",
+                          "'" + printable(v->get_string(), 64) + "'");
+  }
+  return *ms;
+}
+
+std::int64_t timestampMs(const sdk::ObjectReader& r, std::string_view key) {
+  const auto* v = r.object().if_contains(key);
+  return (v == nullptr || v->is_null()) ? 0 : requireTimestampMs(r, key);
 }
 
 }  // namespace atsync::kula

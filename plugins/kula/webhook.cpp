@@ -3,11 +3,12 @@
 
 #include "webhook.hpp"
 
-#include "json_reader.hpp"
 #include "kula_connector.hpp"
 #include "kula_events.hpp"
 #include "utf8.hpp"
 #include "webhook_signature.hpp"
+
+#include <atsync/sdk/json_reader.hpp>
 
 namespace atsync::kula {
 namespace {
@@ -16,14 +17,14 @@ namespace {
   throw sdk::OperationError(sdk::errc::kInvalidInput, "kula webhook: " + std::move(message));
 }
 
-std::vector<sdk::Header> readHeaders(const ObjectReader& input) {
+std::vector<sdk::Header> readHeaders(const sdk::ObjectReader& input) {
   std::vector<sdk::Header> out;
   const auto& headers = input.requireArray("headers");
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto* pair = headers[i].if_array();
     if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_string()) {
-      throw ShapeError("headers[" + std::to_string(i) + "]", "a [name, value] pair of strings",
-                       describeKind(&headers[i]));
+      throw sdk::ShapeError("headers[" + std::to_string(i) + "]", "a [name, value] pair of strings",
+                       sdk::describeKind(&headers[i]));
     }
     out.emplace_back(std::string((*pair)[0].get_string()), std::string((*pair)[1].get_string()));
   }
@@ -53,7 +54,7 @@ std::vector<sdk::ChangeEvent> parseWebhookDelivery(const WebhookDelivery& delive
   if (ec) refuseInput("body: expected a JSON event envelope, found invalid JSON (" + ec.message() + ")");
   try {
     return {normaliseEvent(doc, "")};
-  } catch (const ShapeError& e) {
+  } catch (const sdk::ShapeError& e) {
     refuseInput(std::string("event ") + e.what());
   }
 }
@@ -62,7 +63,7 @@ sdk::Output KulaConnector::webhookParse(const sdk::Input& input) {
   try {
     WebhookDelivery delivery;
     readInput("webhook.parse", [&] {
-      const ObjectReader r(input.document, "");
+      const sdk::ObjectReader r(input.document, "");
       delivery.headers = readHeaders(r);
       // The host stamps the receive time; without it, the host's clock at parse time is the next best thing.
       delivery.received_at_ms = r.optInteger("received_at_ms").value_or(host().nowMs());

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The host's one time format: UTC, always three fraction digits, right on both sides of the epoch.
-#include "common/rfc3339.hpp"
+#include <atsync/host/common/rfc3339.hpp>
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "config/plugin_catalog.hpp"
+#include "config/plugin_catalog_interface.hpp"
 
 namespace atsync::host::config::testing {
 

@@ -31,17 +31,17 @@ class ActionRunnerPlatformTest : public ::testing::Test {
                                              postings_);
   }
 
-  std::unique_ptr<runtime::Connector> open(const std::string& file) {
+  std::unique_ptr<runtime::BoundConnector> open(const std::string& file) {
     auto plugin = plugin::loadPlugin(std::string(ATSYNC_ENGINE_FIXTURE_DIR) + "/" + file);
     if (!plugin) {
       ADD_FAILURE() << plugin.error().str();
       return nullptr;
     }
-    runtime::ConnectorContext context;
+    runtime::BoundConnectorContext context;
     context.connection_id = kConnection;
     context.client = client_.get();
     context.state = &state_;
-    auto connector = runtime::Connector::open(*plugin, json::object{}, context);
+    auto connector = runtime::BoundConnector::open(*plugin, json::object{}, context);
     if (!connector) {
       ADD_FAILURE() << connector.error();
       return nullptr;
@@ -70,8 +70,8 @@ class ActionRunnerPlatformTest : public ::testing::Test {
 
   runtime::InMemoryStateStore state_;
   std::unique_ptr<http::HttpClient> client_;
-  std::unique_ptr<runtime::Connector> ats_;
-  std::unique_ptr<runtime::Connector> platform_;
+  std::unique_ptr<runtime::BoundConnector> ats_;
+  std::unique_ptr<runtime::BoundConnector> platform_;
   StageMapper mapper_;
   PostingCatalog postings_;
   std::unique_ptr<ActionRunner> runner_;

@@ -121,7 +121,7 @@ TEST(AuthBinding, ClientCredentialsPluginLoadsAndItsSettingsComeFromTheDescribed
   EXPECT_EQ(bound->mode, "client_credentials");
   ASSERT_TRUE(bound->client_credentials);
   EXPECT_FALSE(bound->oauth);
-  EXPECT_FALSE(bound->credentials);  // made by Connector::open, which has the HTTP client
+  EXPECT_FALSE(bound->credentials);  // made by BoundConnector::open, which has the HTTP client
   const auto& grant = bound->client_credentials->grant;
   EXPECT_EQ(grant.client.client_id, "cid-1");
   EXPECT_EQ(grant.client.client_secret, "cc-secret-123");

@@ -2,7 +2,7 @@
 // A plugin described with oauth2_client_credentials, run through the host's runtime against the Greenhouse
 // sandbox's auth server and API over loopback: the host mints for the acting user, injects the token, stores
 // nothing, and the plugin sees no secret.
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 
 #include <atsync/sandbox/greenhouse/greenhouse_sandbox.hpp>
 
@@ -44,14 +44,14 @@ class ClientCredentialsConnector : public ::testing::Test {
                       {"token_url", sandbox_->tokenUrl()},
                       {"user_id", "4080"}}}};
   }
-  host::Expected<std::unique_ptr<host::runtime::Connector>, std::string> open(const boost::json::object& config) {
-    host::runtime::ConnectorContext context;
+  host::Expected<std::unique_ptr<host::runtime::BoundConnector>, std::string> open(const boost::json::object& config) {
+    host::runtime::BoundConnectorContext context;
     context.connection_id = "gh-test";
     context.client = client_.get();
     context.state = &state_;
     context.tokens = &tokens_;
     context.on_new_secrets = [this](const std::vector<std::string>& s) { heard_.insert(heard_.end(), s.begin(), s.end()); };
-    return host::runtime::Connector::open(plugin_, config, context);
+    return host::runtime::BoundConnector::open(plugin_, config, context);
   }
 
   std::unique_ptr<gh::GreenhouseSandbox> sandbox_;

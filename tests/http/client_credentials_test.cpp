@@ -115,7 +115,7 @@ class ClientCredentialsTest : public ::testing::Test {
     return std::make_unique<ConnectionHttp>(options, *client_, std::move(credentials));
   }
   /// GET /v3/users as the plugin would send it (the host adds the Authorization header).
-  Result<sdk::HttpResponse> users(ConnectionHttp& http) {
+  Expected<sdk::HttpResponse, sdk::Error> users(ConnectionHttp& http) {
     sdk::HttpRequest request;
     request.url = sandbox_->baseUrl() + "/users?per_page=1";
     request.endpoint = "GET /v3/users";

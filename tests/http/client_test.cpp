@@ -24,7 +24,7 @@ using testing::TestServer;
 
 std::unique_ptr<HttpClient> makeClient(ClientOptions options = {}) {
   auto client = HttpClient::create(std::move(options));
-  EXPECT_TRUE(client.ok()) << (client ? "" : client.error().message);
+  EXPECT_TRUE(client.has_value()) << (client ? "" : client.error().message);
   return std::move(client).value();
 }
 
@@ -60,7 +60,7 @@ TEST(HttpService, SendsJsonBodyAndReturnsTheResponse) {
   req.query = {{"perform_as", "user 1"}};
   req.json = boost::json::parse(R"({"name":"Ada Lovelace","emails":["ada@example.com"],"origin":"sourced"})");
   auto res = client->execute(req);
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 201);
   EXPECT_EQ(res->body, R"({"data":{"id":"o1"}})");
   EXPECT_EQ(res->header("x-echo"), "yes");
@@ -111,7 +111,7 @@ TEST(HttpService, SendsMultipartBodyWithTheRawBytesInTheFromBodyPart) {
                    {"file", "", std::string("cv.pdf"), std::string("application/pdf"), true}};
   std::string bytes("%PDF-1.7\0\r\n--not-a-boundary\r\n\xff\xfe", 32);
   auto res = client->execute(req, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 200);
   std::lock_guard lock(mutex);
   EXPECT_EQ(fields["note"], "résumé attached");
@@ -131,7 +131,7 @@ TEST(HttpService, RawQueryKeysAreNotDoubleEncoded) {
   req.query = {{"limit", "100"}, {"offset", token}, {"email", "a+b@x.com"}};
   req.raw_query_keys = {"offset"};
   auto res = client->execute(req);
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(seen.uri, "/v1/opportunities?limit=100&offset=" + token + "&email=a%2Bb%40x.com");
 }
 
@@ -143,7 +143,7 @@ TEST(HttpService, ReusesKeepAliveConnections) {
   req.url = server.url("/ping");
   for (int i = 0; i < 10; ++i) {
     auto res = client->execute(req);
-    ASSERT_TRUE(res.ok()) << res.error().message;
+    ASSERT_TRUE(res.has_value()) << res.error().message;
   }
   EXPECT_EQ(server.requests(), 10);
   EXPECT_EQ(server.connectionsAccepted(), 1);
@@ -159,10 +159,10 @@ TEST(HttpService, ReplacesAKeepAliveConnectionTheServerClosed) {
   req.method = "POST";  // not idempotent: it must never be written into a dead connection and then lost
   req.url = server.url("/v1/notes");
   req.json = boost::json::object{{"value", "x"}};
-  ASSERT_TRUE(client->execute(req).ok());
+  ASSERT_TRUE(client->execute(req).has_value());
   std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the server drops the idle connection
   auto res = client->execute(req);
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 201);
   EXPECT_EQ(server.requests(), 2);
   EXPECT_EQ(server.connectionsAccepted(), 2);
@@ -180,7 +180,7 @@ TEST(HttpService, PoolsConnectionsAcrossThreads) {
     threads.emplace_back([&] {
       sdk::HttpRequest req;
       req.url = server.url("/ping");
-      for (int i = 0; i < 25; ++i) ok += client->execute(req).ok() ? 1 : 0;
+      for (int i = 0; i < 25; ++i) ok += client->execute(req).has_value() ? 1 : 0;
     });
   }
   for (auto& t : threads) t.join();
@@ -203,7 +203,7 @@ TEST(HttpService, TimeoutIsATransportErrorAndAWriteIsOutcomeUnknown) {
   const auto t0 = std::chrono::steady_clock::now();
   auto res = client->execute(req);
   const auto elapsed = std::chrono::steady_clock::now() - t0;
-  ASSERT_FALSE(res.ok());
+  ASSERT_FALSE(res.has_value());
   EXPECT_EQ(res.error().code, sdk::errc::kTransport);
   EXPECT_TRUE(res.error().retryable);
   EXPECT_TRUE(res.error().outcome_unknown);
@@ -214,7 +214,7 @@ TEST(HttpService, TimeoutIsATransportErrorAndAWriteIsOutcomeUnknown) {
   req.json.reset();
   req.idempotent = true;
   auto get = client->execute(req);
-  ASSERT_FALSE(get.ok());
+  ASSERT_FALSE(get.has_value());
   EXPECT_FALSE(get.error().outcome_unknown);  // a read changes nothing
 }
 
@@ -230,7 +230,7 @@ TEST(HttpService, ConnectFailureIsNotOutcomeUnknown) {
   req.url = "http://127.0.0.1:" + std::to_string(closed_port) + "/v1/notes";
   req.json = boost::json::object{};
   auto res = client->execute(req);
-  ASSERT_FALSE(res.ok());
+  ASSERT_FALSE(res.has_value());
   EXPECT_EQ(res.error().code, sdk::errc::kTransport);
   EXPECT_TRUE(res.error().retryable);
   EXPECT_FALSE(res.error().outcome_unknown);  // nothing left the host
@@ -254,7 +254,7 @@ TEST(HttpService, RefusesResponsesOverTheSizeLimit) {
     sdk::HttpRequest req;
     req.url = server.url(path);
     auto res = client->execute(req);
-    ASSERT_FALSE(res.ok()) << path;
+    ASSERT_FALSE(res.has_value()) << path;
     EXPECT_EQ(res.error().code, sdk::errc::kTooLarge) << path;
     EXPECT_NE(res.error().message.find("1024"), std::string::npos) << res.error().message;
   }
@@ -268,13 +268,13 @@ TEST(HttpService, RefusesHeaderInjectionAndKeepsFramingHeaders) {
   req.url = server.url("/x");
   req.headers = {{"X-Evil", "a\r\nInjected: 1"}};
   auto bad = client->execute(req);
-  ASSERT_FALSE(bad.ok());
+  ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().code, sdk::errc::kInvalidInput);
   EXPECT_EQ(server.requests(), 0);
 
   req.headers = {{"Content-Length", "999"}, {"Accept", "application/json"}};
   auto good = client->execute(req);
-  ASSERT_TRUE(good.ok()) << good.error().message;
+  ASSERT_TRUE(good.has_value()) << good.error().message;
   EXPECT_EQ(seen.headers["Accept"], "application/json");
   EXPECT_EQ(seen.headers.count("Content-Length"), 0u);
 }

@@ -32,19 +32,19 @@ TEST(RequestEncoding, AppendsQueryToTargetsWithAndWithoutQuery) {
 
 TEST(RequestEncoding, ParsesUrls) {
   auto u = parseUrl("https://API.lever.co/v1/postings");
-  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(u.has_value());
   EXPECT_EQ(u->scheme, "https");
   EXPECT_EQ(u->host, "api.lever.co");
   EXPECT_EQ(u->port, 443);
   EXPECT_EQ(u->target, "/v1/postings");
 
   auto local = parseUrl("http://127.0.0.1:8091");
-  ASSERT_TRUE(local.ok());
+  ASSERT_TRUE(local.has_value());
   EXPECT_EQ(local->port, 8091);
   EXPECT_EQ(local->target, "/");
 
   auto v6 = parseUrl("http://[::1]:9000/x#frag");
-  ASSERT_TRUE(v6.ok());
+  ASSERT_TRUE(v6.has_value());
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->target, "/x");
 }
@@ -54,7 +54,7 @@ TEST(RequestEncoding, RefusesBadUrlsWithoutEchoingThem) {
   EXPECT_EQ(parseUrl("/relative").error().code, sdk::errc::kInvalidInput);
   EXPECT_EQ(parseUrl("http://host:99999/").error().code, sdk::errc::kInvalidInput);
   const auto userinfo = parseUrl("https://user:s3cr3tpass@host/");
-  ASSERT_FALSE(userinfo.ok());
+  ASSERT_FALSE(userinfo.has_value());
   EXPECT_EQ(userinfo.error().message.find("s3cr3tpass"), std::string::npos);
 }
 
@@ -81,7 +81,7 @@ TEST(RequestEncoding, BuildsMultipartWithRawPart) {
   };
   const std::string raw("%PDF\0\r\nbin", 10);
   auto body = buildMultipart(parts, {reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()}, "BOUND");
-  ASSERT_TRUE(body.ok());
+  ASSERT_TRUE(body.has_value());
   EXPECT_EQ(body->content_type, "multipart/form-data; boundary=BOUND");
   const std::string expected = std::string(
                                    "--BOUND\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAda \"L\"\r\n"
@@ -94,7 +94,7 @@ TEST(RequestEncoding, BuildsMultipartWithRawPart) {
 TEST(RequestEncoding, RefusesTwoRawParts) {
   const std::vector<sdk::MultipartPart> parts = {{"a", "", std::nullopt, std::nullopt, true},
                                                  {"b", "", std::nullopt, std::nullopt, true}};
-  EXPECT_FALSE(buildMultipart(parts, {}, "B").ok());
+  EXPECT_FALSE(buildMultipart(parts, {}, "B").has_value());
 }
 
 TEST(RetryPolicy, ParsesRetryAfterSecondsAndHttpDates) {
@@ -134,7 +134,7 @@ TEST(Redact, ReplacesEverySecretOccurrence) {
 TEST(Credentials, BasicApiKeyUsesKeyAsUserWithEmptyPassword) {
   BasicApiKey key("lever_key_123");
   auto header = key.authorization(nullptr);
-  ASSERT_TRUE(header.ok());
+  ASSERT_TRUE(header.has_value());
   EXPECT_EQ(*header, "Basic " + base64Encode("lever_key_123:"));
   EXPECT_EQ(base64Encode("lever_key_123:"), "bGV2ZXJfa2V5XzEyMzo=");
   EXPECT_EQ(base64Encode(""), "");

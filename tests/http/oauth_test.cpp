@@ -122,7 +122,7 @@ struct Fixture {
     options.plugin = "lever";
     http = std::make_unique<ConnectionHttp>(options, *client, oauth, metrics);
   }
-  Result<sdk::HttpResponse> get() {
+  Expected<sdk::HttpResponse, sdk::Error> get() {
     sdk::HttpRequest req;
     req.url = auth.url("/v1/opportunities");
     req.idempotent = true;
@@ -146,10 +146,10 @@ TEST(HttpService, RefreshesAnExpiringTokenAndPersistsTheRotatedOneBeforeUse) {
   });
 
   auto first = f.get();
-  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(first->status, 200);
   auto second = f.get();
-  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(second.has_value());
 
   EXPECT_EQ(f.auth.refreshes, 1);  // the new token lasts an hour: no second refresh
   // The store held the rotated refresh token before the API ever saw the new access token.
@@ -173,7 +173,7 @@ TEST(HttpService, ConcurrentRequestsTriggerASingleRefresh) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       auto res = f.get();
-      if (res.ok() && res->status == 200) ++ok;
+      if (res.has_value() && res->status == 200) ++ok;
     });
   }
   for (auto& t : threads) t.join();
@@ -270,7 +270,7 @@ TEST(HttpService, RefreshesOnceOn401AndRetries) {
   post.url = f.auth.url("/v1/opportunities/o1/notes");
   post.json = boost::json::object{{"value", "hi"}};
   auto res = f.http->execute(post);
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(f.auth.refreshes, 1);
   EXPECT_EQ(f.auth.api_calls, 2);
@@ -281,7 +281,7 @@ TEST(HttpService, RevokedRefreshNeedsReauthorizationAndFailsFast) {
   Fixture f(OAuthTokens{"at-0", "rt-0", nowMs() - 1000, ""});
   f.auth.revoked = true;
   auto res = f.get();
-  ASSERT_FALSE(res.ok());
+  ASSERT_FALSE(res.has_value());
   EXPECT_EQ(res.error().code, sdk::errc::kUnauthorized);
   EXPECT_FALSE(res.error().retryable);
   EXPECT_NE(res.error().message.find("re-authorize"), std::string::npos) << res.error().message;
@@ -293,7 +293,7 @@ TEST(HttpService, RevokedRefreshNeedsReauthorizationAndFailsFast) {
   const int token_calls = f.auth.token_calls;
   const auto t0 = std::chrono::steady_clock::now();
   auto again = f.get();
-  ASSERT_FALSE(again.ok());
+  ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().code, sdk::errc::kUnauthorized);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
   EXPECT_EQ(f.auth.token_calls, token_calls);
@@ -301,19 +301,19 @@ TEST(HttpService, RevokedRefreshNeedsReauthorizationAndFailsFast) {
 
   // An administrator re-authorizes: the callback exchanges the code and hands the tokens over.
   auto tokens = exchangeAuthorizationCode(*f.client, f.auth.config(), "good-code", "http://127.0.0.1:8080/oauth/callback");
-  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  ASSERT_TRUE(tokens.has_value()) << tokens.error().message;
   EXPECT_EQ(tokens->access_token, "at-1");
-  ASSERT_TRUE(f.oauth->adoptTokens(*tokens).ok());
+  ASSERT_TRUE(f.oauth->adoptTokens(*tokens).has_value());
   EXPECT_EQ(f.oauth->state(), OAuthState::kAuthorized);
   auto after = f.get();
-  ASSERT_TRUE(after.ok());
+  ASSERT_TRUE(after.has_value());
   EXPECT_EQ(after->status, 200);
 }
 
 TEST(HttpService, RefusesAWrongAuthorizationCode) {
   Fixture f(std::nullopt);
   auto tokens = exchangeAuthorizationCode(*f.client, f.auth.config(), "bad-code", "http://127.0.0.1:8080/oauth/callback");
-  ASSERT_FALSE(tokens.ok());
+  ASSERT_FALSE(tokens.has_value());
   EXPECT_EQ(tokens.error().code, sdk::errc::kUnauthorized);
   EXPECT_EQ(tokens.error().http_status, 400);
   EXPECT_EQ(tokens.error().message.find("bad-code"), std::string::npos) << tokens.error().message;
@@ -331,7 +331,7 @@ TEST(HttpService, ATokenEndpointOverItsBudgetSaysWhenToComeBack) {
   config.client_id = "client";
   config.client_secret = "secret";
   auto tokens = requestClientCredentialsToken(*client, config, {{"sub", "4080"}});
-  ASSERT_FALSE(tokens.ok());
+  ASSERT_FALSE(tokens.has_value());
   EXPECT_EQ(tokens.error().code, sdk::errc::kRateLimited);
   EXPECT_TRUE(tokens.error().retryable);
   EXPECT_EQ(tokens.error().retry_after_ms, 42000) << "the endpoint's own Retry-After, for the dispatcher";
@@ -341,7 +341,7 @@ TEST(HttpService, NeverAuthorizedConnectionFailsFast) {
   Fixture f(std::nullopt);
   EXPECT_EQ(f.oauth->state(), OAuthState::kNotAuthorized);
   auto res = f.get();
-  ASSERT_FALSE(res.ok());
+  ASSERT_FALSE(res.has_value());
   EXPECT_EQ(res.error().code, sdk::errc::kUnauthorized);
   EXPECT_EQ(f.auth.api_calls + f.auth.token_calls, 0);
 }
@@ -350,12 +350,12 @@ TEST(HttpService, HoldsBackRotatedTokensUntilTheStoreAcceptsThem) {
   Fixture f(OAuthTokens{"at-0", "rt-0", nowMs() - 1000, ""});
   f.store.failNextSave(true);
   auto res = f.get();
-  ASSERT_FALSE(res.ok());
+  ASSERT_FALSE(res.has_value());
   EXPECT_EQ(res.error().code, sdk::errc::kInternal);
   EXPECT_EQ(f.auth.api_calls, 0);  // the unsaved access token was never used
   // The store recovers: the held-back tokens are saved, then used, without a second refresh (rt-0 is dead).
   auto again = f.get();
-  ASSERT_TRUE(again.ok()) << again.error().message;
+  ASSERT_TRUE(again.has_value()) << again.error().message;
   EXPECT_EQ(again->status, 200);
   EXPECT_EQ(f.auth.refreshes, 1);
   EXPECT_EQ(f.store.load()->refresh_token, "rt-1");
@@ -374,7 +374,7 @@ TEST(HttpService, AnAbsurdExpiresInFallsBackToTheDefaultLifetime) {
     }
     auto tokens = exchangeAuthorizationCode(*f.client, f.auth.config(), "good-code",
                                             "http://127.0.0.1:8080/oauth/callback");
-    ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+    ASSERT_TRUE(tokens.has_value()) << tokens.error().message;
     EXPECT_NEAR(static_cast<double>(tokens->expires_at_ms - nowMs()), 3600.0 * 1000, 60.0 * 1000)
         << boost::json::serialize(absurd);
   }

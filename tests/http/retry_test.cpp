@@ -71,7 +71,7 @@ TEST(HttpService, Returns503AtOnceWithoutASecondRequest) {
   auto client = makeClient();
   ConnectionHttp http(options(), *client, nullptr);
   auto res = http.execute(get(server));  // idempotent: before, the service would have repeated it
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 503);  // the plugin makes it a retryable vendor_error; the dispatcher schedules the retry
   EXPECT_FALSE(res->retry_after_ms);
   EXPECT_EQ(storm.arrivals(), 1u);
@@ -85,7 +85,7 @@ TEST(HttpService, A429WithRetryAfterOfOneSecondGetsOneMoreAttemptAfterIt) {
   auto client = makeClient();
   ConnectionHttp http(options(), *client, nullptr);
   auto res = http.execute(get(server));
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 200);
   ASSERT_EQ(storm.arrivals_ms.size(), 2u);
   EXPECT_GE(storm.arrivals_ms[1] - storm.arrivals_ms[0], 950);  // Retry-After: 1 means one second
@@ -104,7 +104,7 @@ TEST(HttpService, A429WithRetryAfterZeroGetsExactlyOneMoreAttempt) {
   post.url = server.url("/v1/opportunities/o1/notes");
   post.json = boost::json::object{{"value", "hello"}};
   auto res = http.execute(post);
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 429) << "one more attempt, not a loop";
   EXPECT_EQ(res->retry_after_ms, 0);
   EXPECT_EQ(storm.arrivals(), 2u);
@@ -117,7 +117,7 @@ TEST(HttpService, HonoursRetryAfterAsAnHttpDate) {
   auto client = makeClient();
   ConnectionHttp http(options(), *client, nullptr);
   auto res = http.execute(get(server));
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(storm.arrivals(), 2u);
 }
@@ -129,7 +129,7 @@ TEST(HttpService, A429WithALongRetryAfterReturnsAtOnceAndHoldsTheConnection) {
   FakeClock clock;
   ConnectionHttp http(options(), *client, nullptr, nullptr, clock);
   auto res = http.execute(get(server));
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 429);
   EXPECT_EQ(res->retry_after_ms, 30000);
   EXPECT_EQ(clock.sleptMs(), 0) << "a worker thread must not wait out 30 s";
@@ -137,7 +137,7 @@ TEST(HttpService, A429WithALongRetryAfterReturnsAtOnceAndHoldsTheConnection) {
 
   // The vendor asked the whole connection to wait: the next request is not sent either, and says until when.
   auto held = http.execute(get(server));
-  ASSERT_FALSE(held.ok());
+  ASSERT_FALSE(held.has_value());
   EXPECT_EQ(held.error().code, sdk::errc::kRateLimited);
   EXPECT_TRUE(held.error().retryable);
   EXPECT_FALSE(held.error().outcome_unknown);
@@ -147,7 +147,7 @@ TEST(HttpService, A429WithALongRetryAfterReturnsAtOnceAndHoldsTheConnection) {
 
   clock.advanceMs(30000);
   auto later = http.execute(get(server));
-  ASSERT_TRUE(later.ok()) << later.error().message;
+  ASSERT_TRUE(later.has_value()) << later.error().message;
   EXPECT_EQ(later->status, 200);
   EXPECT_EQ(storm.arrivals(), 2u);
 }
@@ -159,14 +159,14 @@ TEST(HttpService, A429WithoutRetryAfterReturnsAtOnceAndPausesTheConnectionBriefl
   FakeClock clock;
   ConnectionHttp http(options(), *client, nullptr, nullptr, clock);
   auto res = http.execute(get(server));
-  ASSERT_TRUE(res.ok()) << res.error().message;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->status, 429);
   EXPECT_FALSE(res->retry_after_ms);
   EXPECT_EQ(storm.arrivals(), 1u);
   EXPECT_EQ(clock.sleptMs(), 0);
   // The next request of the connection waits out the pause (short enough to wait for) instead of meeting another 429.
   auto next = http.execute(get(server));
-  ASSERT_TRUE(next.ok()) << next.error().message;
+  ASSERT_TRUE(next.has_value()) << next.error().message;
   EXPECT_EQ(next->status, 200);
   EXPECT_EQ(clock.sleptMs(), kPauseAfterBare429Ms);
 }
@@ -177,7 +177,7 @@ TEST(HttpService, A503IsRepeatedAfterAShortRetryAfterOnlyWhenIdempotent) {
   auto client = makeClient();
   ConnectionHttp http(options(), *client, nullptr);
   auto ok = http.execute(get(server, "/v1/stages"));
-  ASSERT_TRUE(ok.ok());
+  ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->status, 200);
   EXPECT_EQ(storm.arrivals(), 2u);
 
@@ -188,7 +188,7 @@ TEST(HttpService, A503IsRepeatedAfterAShortRetryAfterOnlyWhenIdempotent) {
   post.url = server2.url("/v1/opportunities");
   post.json = boost::json::object{};
   auto refused = http.execute(post);
-  ASSERT_TRUE(refused.ok());
+  ASSERT_TRUE(refused.has_value());
   EXPECT_EQ(refused->status, 503);  // a proxy's 503 may have been applied upstream: the engine checks first
   EXPECT_EQ(refused->retry_after_ms, 0);
   EXPECT_EQ(refusing.arrivals(), 1u);
@@ -210,7 +210,7 @@ TEST(HttpService, ATimeoutIsReturnedAtOnceForReadsAndWrites) {
   post.json = boost::json::object{};
   post.timeout_ms = 200;
   auto res = http.execute(post);
-  ASSERT_FALSE(res.ok());
+  ASSERT_FALSE(res.has_value());
   EXPECT_EQ(res.error().code, sdk::errc::kTransport);
   EXPECT_TRUE(res.error().retryable);
   EXPECT_TRUE(res.error().outcome_unknown) << "the engine must look before writing again";
@@ -221,7 +221,7 @@ TEST(HttpService, ATimeoutIsReturnedAtOnceForReadsAndWrites) {
   sdk::HttpRequest read = get(server, "/v1/opportunities/o1");
   read.timeout_ms = 200;
   auto timed_out = http.execute(read);
-  ASSERT_FALSE(timed_out.ok());
+  ASSERT_FALSE(timed_out.has_value());
   EXPECT_TRUE(timed_out.error().retryable);
   EXPECT_FALSE(timed_out.error().outcome_unknown);
   EXPECT_EQ(calls.load(), 1);
@@ -246,7 +246,7 @@ TEST(HttpService, AnExhaustedRateLimitReturnsRateLimitedWithoutSending) {
   ASSERT_EQ(http.execute(post)->status, 201);  // the only token
 
   auto refused = http.execute(post);
-  ASSERT_FALSE(refused.ok());
+  ASSERT_FALSE(refused.has_value());
   const auto& e = refused.error();
   EXPECT_EQ(e.code, sdk::errc::kRateLimited);
   EXPECT_TRUE(e.retryable);
@@ -259,7 +259,7 @@ TEST(HttpService, AnExhaustedRateLimitReturnsRateLimitedWithoutSending) {
   EXPECT_EQ(http.metrics().snapshot().rate_limit_refusals, 1u);
 
   clock.advanceMs(10000);
-  ASSERT_TRUE(http.execute(post).ok());
+  ASSERT_TRUE(http.execute(post).has_value());
   EXPECT_EQ(server.requests(), 2);
 }
 
@@ -311,7 +311,7 @@ TEST(HttpService, DeclaredRateLimitAvoids429sFromAVendorBucket) {
         req.url = server.url("/v1/opportunities");
         req.json = boost::json::object{{"i", i}};
         auto res = http.execute(req);
-        if (res.ok() && res->status == 201) ++created;
+        if (res.has_value() && res->status == 201) ++created;
       }
     });
   }
@@ -337,14 +337,14 @@ TEST(HttpService, ShutdownInterruptsARateLimitWait) {
   ConnectionHttp http(o, *client, nullptr);
   sdk::HttpRequest req;
   req.url = server.url("/x");
-  ASSERT_TRUE(http.execute(req).ok());  // spends the only token
+  ASSERT_TRUE(http.execute(req).has_value());  // spends the only token
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     http.shutdown();
   });
   auto res = http.execute(req);
   stopper.join();
-  ASSERT_FALSE(res.ok()) << "the wait ran to its end and the request was sent";
+  ASSERT_FALSE(res.has_value()) << "the wait ran to its end and the request was sent";
   EXPECT_EQ(res.error().code, sdk::errc::kTransport);
   EXPECT_NE(res.error().message.find("shutting down"), std::string::npos) << res.error().message;
   EXPECT_FALSE(res.error().outcome_unknown);

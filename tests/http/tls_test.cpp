@@ -27,7 +27,7 @@ TEST(HttpService, RefusesASelfSignedCertificateByDefault) {
   req.url = server->url("/v1/postings");
   req.json = boost::json::object{};
   auto res = client->execute(req);
-  ASSERT_FALSE(res.ok());
+  ASSERT_FALSE(res.has_value());
   EXPECT_EQ(res.error().code, sdk::errc::kTransport);
   EXPECT_FALSE(res.error().retryable);        // asking again will not make the certificate trustworthy
   EXPECT_FALSE(res.error().outcome_unknown);  // the request never left the host
@@ -39,12 +39,12 @@ TEST(HttpService, AcceptsASelfSignedCertificateGivenAsTheCaFile) {
   ClientOptions options;
   options.tls.ca_file = testing::selfSignedCert().cert_file;
   auto client = HttpClient::create(options);
-  ASSERT_TRUE(client.ok()) << client.error().message;
+  ASSERT_TRUE(client.has_value()) << client.error().message;
   sdk::HttpRequest req;
   req.url = server->url("/v1/postings");
   for (int i = 0; i < 3; ++i) {
     auto res = (*client)->execute(req);
-    ASSERT_TRUE(res.ok()) << res.error().message;
+    ASSERT_TRUE(res.has_value()) << res.error().message;
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(res->body, R"({"tls":true})");
   }
@@ -55,7 +55,7 @@ TEST(HttpService, RefusesAMissingCaFileAtStartup) {
   ClientOptions options;
   options.tls.ca_file = "/nonexistent/ca.pem";
   auto client = HttpClient::create(options);
-  ASSERT_FALSE(client.ok());
+  ASSERT_FALSE(client.has_value());
   EXPECT_EQ(client.error().code, sdk::errc::kInvalidConfig);
   EXPECT_NE(client.error().message.find("/nonexistent/ca.pem"), std::string::npos);
 }

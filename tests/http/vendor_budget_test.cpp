@@ -111,7 +111,7 @@ int sendAll(ConnectionHttp& http, FakeClock& clock, const TestServer& server, in
     req.idempotent = true;
     req.endpoint = "GET /applications";
     auto res = http.execute(req);
-    if (!res.ok()) {
+    if (!res.has_value()) {
       EXPECT_EQ(res.error().code, sdk::errc::kRateLimited) << res.error().message;
       clock.advanceMs(res.error().retry_after_ms.value_or(1000));
       continue;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pure parts of the Kula connector: timestamps, field reading, Kula objects, error envelopes, UTF-8.
 
-#include "json_reader.hpp"
 #include "kula_api.hpp"
 #include "kula_parse.hpp"
 #include "rfc3339.hpp"
 #include "utf8.hpp"
 
 #include "kula_fixtures.hpp"
+
+#include <atsync/sdk/json_reader.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -40,7 +41,7 @@ TEST(KulaRfc3339, RefusesWhatIsNotRfc3339) {
 
 TEST(KulaParse, CandidateIntoSdkModelIgnoringUnknownFields) {
   const auto doc = json::value(testing::kulaCandidate());
-  const auto c = parseCandidate(ObjectReader(doc, ""));
+  const auto c = parseCandidate(sdk::ObjectReader(doc, ""));
   EXPECT_EQ(c.id, "cand_1");
   EXPECT_EQ(c.person.name, "Ada Lovelace");
   ASSERT_EQ(c.person.emails.size(), 1u);
@@ -57,7 +58,7 @@ TEST(KulaParse, CandidateAtsLink) {
   auto o = testing::kulaCandidate();
   o["ats"] = {{"opportunity_id", "opp_9"}, {"contact_id", "con_9"}};
   const json::value doc = o;
-  const auto c = parseCandidate(ObjectReader(doc, ""));
+  const auto c = parseCandidate(sdk::ObjectReader(doc, ""));
   EXPECT_EQ(c.opportunity_id, "opp_9");
   EXPECT_EQ(c.contact_id, "con_9");
 }
@@ -67,9 +68,9 @@ TEST(KulaParse, WrongTypesNameTheField) {
   o["emails"] = json::array{"a@example.com", 7};
   const json::value doc = o;
   try {
-    parseCandidate(ObjectReader(doc, "data.candidate"));
-    FAIL() << "expected ShapeError";
-  } catch (const ShapeError& e) {
+    parseCandidate(sdk::ObjectReader(doc, "data.candidate"));
+    FAIL() << "expected sdk::ShapeError";
+  } catch (const sdk::ShapeError& e) {
     EXPECT_EQ(e.path(), "data.candidate.emails[1]");
     EXPECT_THAT(e.what(), HasSubstr("expected a string, found a number"));
   }
@@ -77,13 +78,13 @@ TEST(KulaParse, WrongTypesNameTheField) {
 
 TEST(KulaParse, NoteWithoutPrivacyIsRefusedNotAssumedPublic) {
   const json::value doc = {{"id", "n1"}, {"candidate_id", "c1"}, {"body", "x"}};
-  EXPECT_THROW(parseNote(ObjectReader(doc, "")), ShapeError);
+  EXPECT_THROW(parseNote(sdk::ObjectReader(doc, "")), sdk::ShapeError);
 }
 
 TEST(KulaParse, ResumeBecomesFile) {
   const auto env = testing::resumeUploaded();
   const json::value doc = env.at("data").at("resume");
-  const auto f = parseResume(ObjectReader(doc, ""));
+  const auto f = parseResume(sdk::ObjectReader(doc, ""));
   EXPECT_EQ(f.id, "res_1");
   EXPECT_EQ(f.subject_id, "cand_1");
   EXPECT_EQ(f.name, "ada.pdf");
@@ -96,9 +97,9 @@ TEST(KulaParse, BadTimestampIsQuotedInTheError) {
   o["created_at"] = "yesterday";
   const json::value doc = o;
   try {
-    parseCandidate(ObjectReader(doc, ""));
+    parseCandidate(sdk::ObjectReader(doc, ""));
     FAIL();
-  } catch (const ShapeError& e) {
+  } catch (const sdk::ShapeError& e) {
     EXPECT_EQ(e.path(), "created_at");
     EXPECT_THAT(e.what(), HasSubstr("'yesterday'"));
   }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server_world.hpp"
 
-#include "cli/plugin_catalog.hpp"
+#include "cli/loaded_plugin_catalog.hpp"
 #include "config/config_loader.hpp"
 
 #include <Poco/Net/HTTPClientSession.h>

@@ -39,7 +39,7 @@ ConnectorHarness::ConnectorHarness(const std::string& plugin_name, const boost::
     error_ = "plugin " + plugin_name + " did not load";
     return;
   }
-  host::runtime::ConnectorContext context;
+  host::runtime::BoundConnectorContext context;
   context.connection_id = options.connection_id;
   context.client = client_.get();
   context.state = &state_;
@@ -47,7 +47,7 @@ ConnectorHarness::ConnectorHarness(const std::string& plugin_name, const boost::
   context.clock = options.clock;
   context.rate_limit_tuning = options.rate_limit_tuning;
   context.log = options.log;
-  auto connector = host::runtime::Connector::open(plugin, config, context);
+  auto connector = host::runtime::BoundConnector::open(plugin, config, context);
   if (!connector) {
     error_ = connector.error();
     return;

@@ -9,7 +9,7 @@
 //                                    {"perform_as", "usr-1"}});
 //   auto out = lever.invoke("postings.list", boost::json::object{});
 
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 
 #include <atsync/host/http/client.hpp>
 #include <atsync/host/http/token_store.hpp>
@@ -47,10 +47,10 @@ class ConnectorHarness {
                                                                    const boost::json::value& input = boost::json::object{},
                                                                    std::span<const std::uint8_t> bytes = {});
 
-  host::runtime::Connector& connector() { return *connector_; }
+  host::runtime::BoundConnector& connector() { return *connector_; }
   /// Hands the connector to its new owner (a lane under test). The harness keeps the HTTP client and the stores the
   /// connector uses, so it must outlive the connector.
-  std::unique_ptr<host::runtime::Connector> release() { return std::move(connector_); }
+  std::unique_ptr<host::runtime::BoundConnector> release() { return std::move(connector_); }
   host::runtime::InMemoryStateStore& state() { return state_; }
   host::http::InMemoryTokenStore& tokens() { return tokens_; }
   host::http::HttpClient& client() { return *client_; }
@@ -59,7 +59,7 @@ class ConnectorHarness {
   host::runtime::InMemoryStateStore state_;
   host::http::InMemoryTokenStore tokens_;
   std::unique_ptr<host::http::HttpClient> client_;
-  std::unique_ptr<host::runtime::Connector> connector_;
+  std::unique_ptr<host::runtime::BoundConnector> connector_;
   std::string error_;
 };
 

@@ -89,16 +89,17 @@ bool isStaleConnectionFailure(const Poco::Exception& e) {
          dynamic_cast<const Poco::Net::ConnectionAbortedException*>(&e) != nullptr;
 }
 
-Result<Poco::Net::Context::Ptr> makeTlsContext(const TlsOptions& tls) {
+Expected<Poco::Net::Context::Ptr, sdk::Error> makeTlsContext(const TlsOptions& tls) {
   ensureSslInitialized();
   const std::string& ca = tls.ca_file.empty() ? tls.system_ca_file : tls.ca_file;
   if (!tls.insecure_skip_verify) {
     try {
       if (!Poco::File(ca).exists()) {
-        return makeError(sdk::errc::kInvalidConfig, "TLS CA file '" + ca + "' does not exist");
+        return unexpected(makeError(sdk::errc::kInvalidConfig, "TLS CA file '" + ca + "' does not exist"));
       }
     } catch (const Poco::Exception& e) {
-      return makeError(sdk::errc::kInvalidConfig, "TLS CA file '" + ca + "' cannot be read: " + e.displayText());
+      return unexpected(makeError(sdk::errc::kInvalidConfig, "TLS CA file '" + ca + "' cannot be read: "
+          + e.displayText()));
     }
   }
   try {
@@ -118,8 +119,8 @@ Result<Poco::Net::Context::Ptr> makeTlsContext(const TlsOptions& tls) {
     }
     return ctx;
   } catch (const Poco::Exception& e) {
-    return makeError(sdk::errc::kInvalidConfig, "TLS context could not be created with CA file '" + ca +
-                                                    "': " + e.displayText());
+    return unexpected(makeError(sdk::errc::kInvalidConfig, "TLS context could not be created with CA file '" + ca +
+                                                    "': " + e.displayText()));
   }
 }
 
@@ -151,9 +152,9 @@ HttpClient::HttpClient(ClientOptions options, Clock& clock) : options_(std::move
 
 HttpClient::~HttpClient() = default;
 
-Result<std::unique_ptr<HttpClient>> HttpClient::create(ClientOptions options, Clock& clock) {
+Expected<std::unique_ptr<HttpClient>, sdk::Error> HttpClient::create(ClientOptions options, Clock& clock) {
   auto ctx = makeTlsContext(options.tls);
-  if (!ctx) return std::move(ctx).error();
+  if (!ctx) return unexpected(std::move(ctx).error());
   std::unique_ptr<HttpClient> client(new HttpClient(std::move(options), clock));
   client->pool_ = std::make_unique<detail::SessionPool>(client->options_, std::move(ctx).value(), clock);
   return client;
@@ -162,10 +163,11 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(ClientOptions options, Cl
 std::uint64_t HttpClient::sessionsCreated() const { return pool_->sessionsCreated(); }
 std::uint64_t HttpClient::sessionsReused() const { return pool_->sessionsReused(); }
 
-Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, std::span<const std::uint8_t> body,
+Expected<sdk::HttpResponse, sdk::Error> HttpClient::execute(const sdk::HttpRequest& request,
+    std::span<const std::uint8_t> body,
                                               const std::vector<sdk::Header>& extra_headers) {
   auto url = parseUrl(request.url);
-  if (!url) return std::move(url).error();
+  if (!url) return unexpected(std::move(url).error());
   Prepared p;
   p.url = std::move(url).value();
   p.target = appendQuery(p.url.target, buildQueryString(request.query, request.raw_query_keys));
@@ -173,16 +175,17 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
   p.label = request.endpoint.empty() ? request.method + " " + pathOnly(p.url.target) : request.endpoint;
 
   if (!request.multipart.empty()) {
-    if (request.json) return makeError(sdk::errc::kInvalidInput, p.label + ": request has both a JSON and a multipart body");
+    if (request.json) return unexpected(makeError(sdk::errc::kInvalidInput, p.label
+        + ": request has both a JSON and a multipart body"));
     auto mp = buildMultipart(request.multipart, body, randomBoundary());
-    if (!mp) return std::move(mp).error();
+    if (!mp) return unexpected(std::move(mp).error());
     p.body = std::move(mp->bytes);
     p.content_type = std::move(mp->content_type);
     p.has_body = true;
   } else if (request.json) {
     if (!body.empty()) {
-      return makeError(sdk::errc::kInvalidInput,
-                       p.label + ": request has a JSON body and raw bytes that no multipart part claims");
+      return unexpected(makeError(sdk::errc::kInvalidInput,
+                       p.label + ": request has a JSON body and raw bytes that no multipart part claims"));
     }
     p.body = boost::json::serialize(*request.json);
     p.content_type = "application/json";
@@ -195,7 +198,7 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
 
   for (const auto& [name, value] : request.headers) {
     if (name.empty() || !isSafeHeaderValue(name) || !isSafeHeaderValue(value)) {
-      return makeError(sdk::errc::kInvalidInput, p.label + ": header '" + name + "' contains a line break");
+      return unexpected(makeError(sdk::errc::kInvalidInput, p.label + ": header '" + name + "' contains a line break"));
     }
     if (isManagedHeader(name)) continue;
     // Captured through a plain reference: clang before 16 cannot capture a structured binding (scripts/fuzz).
@@ -246,9 +249,9 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
       if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
           static_cast<std::uint64_t>(declared) > options_.max_response_bytes) {
         abortQuietly(session);
-        return makeError(sdk::errc::kTooLarge, p.label + ": response of " + std::to_string(declared) +
+        return unexpected(makeError(sdk::errc::kTooLarge, p.label + ": response of " + std::to_string(declared) +
                                                    " bytes exceeds the limit of " +
-                                                   std::to_string(options_.max_response_bytes) + " bytes");
+                                                   std::to_string(options_.max_response_bytes) + " bytes"));
       }
       sdk::HttpResponse response;
       response.status = static_cast<int>(resp.getStatus());
@@ -261,8 +264,8 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
         if (n > 0) response.body.append(buffer.data(), static_cast<std::size_t>(n));
         if (response.body.size() > options_.max_response_bytes) {
           abortQuietly(session);
-          return makeError(sdk::errc::kTooLarge, p.label + ": response exceeds the limit of " +
-                                                     std::to_string(options_.max_response_bytes) + " bytes");
+          return unexpected(makeError(sdk::errc::kTooLarge, p.label + ": response exceeds the limit of " +
+                                                     std::to_string(options_.max_response_bytes) + " bytes"));
         }
         // The socket timeout bounds each read; this bounds the whole download against a slow-drip server.
         if (clock_.steadyMs() - started_ms > timeout_ms) throw Poco::TimeoutException("response body too slow");
@@ -279,7 +282,7 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
                                    true);
         err.outcome_unknown = false;  // the server answered, so it processed the request; the status is known
         err.http_status = response.status;
-        return err;
+        return unexpected(err);
       }
       if (resp.getKeepAlive()) pool_->release(std::move(lease));
       return response;
@@ -289,12 +292,12 @@ Result<sdk::HttpResponse> HttpClient::execute(const sdk::HttpRequest& request, s
         logger().debug(p.label + ": reused connection to " + p.origin + " was closed by the server; retrying on a new one");
         continue;
       }
-      return transportError(p.label, p.origin, phase, e, request.idempotent, timeout_ms);
+      return unexpected(transportError(p.label, p.origin, phase, e, request.idempotent, timeout_ms));
     } catch (const std::exception& e) {
       abortQuietly(session);
       sdk::Error err = makeError(sdk::errc::kTransport, p.label + ": " + p.origin + ": " + e.what(), true);
       err.outcome_unknown = phase != Phase::kConnect && !request.idempotent;
-      return err;
+      return unexpected(err);
     }
   }
 }

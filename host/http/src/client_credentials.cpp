@@ -54,12 +54,13 @@ bool ClientCredentials::waitForMintLocked(std::unique_lock<std::mutex>& lock, co
 std::optional<sdk::Error> ClientCredentials::mintLocked(std::unique_lock<std::mutex>& lock) {
   minting_ = true;
   lock.unlock();
-  Result<OAuthTokens> result = requestClientCredentialsToken(client_, config_.client, config_.token_params, clock_);
+  Expected<OAuthTokens, sdk::Error> result = requestClientCredentialsToken(client_, config_.client,
+      config_.token_params, clock_);
   lock.lock();
   minting_ = false;
   ++mint_generation_;
   minted_.notify_all();
-  if (metrics_) metrics_->recordTokenRefresh(result.ok());
+  if (metrics_) metrics_->recordTokenRefresh(result.has_value());
 
   if (!result) {
     sdk::Error error = std::move(result).error();
@@ -97,13 +98,14 @@ std::optional<sdk::Error> ClientCredentials::mintLocked(std::unique_lock<std::mu
   return std::nullopt;
 }
 
-Result<std::string> ClientCredentials::authorization(const StopSignal* stop) {
+Expected<std::string, sdk::Error> ClientCredentials::authorization(const StopSignal* stop) {
   std::unique_lock lock(mutex_);
   std::optional<std::uint64_t> joined;  // the generation of a mint this call waited for
   while (true) {
     if (minting_) {
       joined = mint_generation_;
-      if (!waitForMintLocked(lock, stop)) return makeError(sdk::errc::kTransport, "cancelled: the host is shutting down", true);
+      if (!waitForMintLocked(lock, stop)) return unexpected(makeError(sdk::errc::kTransport,
+          "cancelled: the host is shutting down", true));
       continue;
     }
     const std::int64_t now_ms = clock_.nowMs();
@@ -113,12 +115,12 @@ Result<std::string> ClientCredentials::authorization(const StopSignal* stop) {
     // The mint this call waited for failed: its answer is this call's answer (no second mint per waiter).
     if (joined && mint_generation_ > *joined && last_error_) {
       if (still_valid) return bearer(token_);
-      return *last_error_;
+      return unexpected(*last_error_);
     }
-    if (last_error_ && clock_.steadyMs() < refused_until_ms_) return *last_error_;
+    if (last_error_ && clock_.steadyMs() < refused_until_ms_) return unexpected(*last_error_);
     if (auto error = mintLocked(lock)) {
       if (still_valid && error->retryable) return bearer(token_);
-      return *error;
+      return unexpected(*error);
     }
     return bearer(token_);
   }

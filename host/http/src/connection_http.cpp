@@ -63,7 +63,8 @@ sdk::Error ConnectionHttp::budgetRefusal(const std::string& label, std::int64_t 
   return error;
 }
 
-Result<sdk::HttpResponse> ConnectionHttp::execute(const sdk::HttpRequest& request, std::span<const std::uint8_t> body) {
+Expected<sdk::HttpResponse, sdk::Error> ConnectionHttp::execute(const sdk::HttpRequest& request,
+    std::span<const std::uint8_t> body) {
   metrics_->recordRequest();
   // Endpoint labels, not URLs, go to metrics: URLs carry ids (unbounded label cardinality) and sometimes keys.
   const std::string label = request.endpoint.empty() ? request.method : request.endpoint;
@@ -74,32 +75,33 @@ Result<sdk::HttpResponse> ConnectionHttp::execute(const sdk::HttpRequest& reques
   std::optional<sdk::HttpResponse> waited_out;
 
   while (true) {
-    if (stop_.stopRequested()) return cancelledError(label);
+    if (stop_.stopRequested()) return unexpected(cancelledError(label));
     std::vector<sdk::Header> extra_headers;
     std::string used_authorization;
     if (use_credentials) {
       auto authorization = credentials_->authorization(&stop_);
-      if (!authorization) return redacted(std::move(authorization).error());
+      if (!authorization) return unexpected(redacted(std::move(authorization).error()));
       used_authorization = std::move(authorization).value();
       extra_headers.emplace_back("Authorization", used_authorization);
     }
     const Admission admission = limiter_.acquire(kMaxInlineWaitMs, &stop_);
-    if (admission.kind == Admission::Kind::kStopped) return cancelledError(label);
+    if (admission.kind == Admission::Kind::kStopped) return unexpected(cancelledError(label));
     if (admission.kind == Admission::Kind::kRefused) {
       if (waited_out) return std::move(*waited_out);
       metrics_->recordRateLimitRefusal();
-      return budgetRefusal(label, admission.retry_after_ms);
+      return unexpected(budgetRefusal(label, admission.retry_after_ms));
     }
     metrics_->recordRateLimitWait(admission.waited_ms);
 
     const std::int64_t sent_ms = clock_.steadyMs();
-    if (options_.send_gate && !options_.send_gate->isOpen(sent_ms)) return notHeldError(label, options_.connection_id);
-    Result<sdk::HttpResponse> result = client_.execute(request, body, extra_headers);
+    if (options_.send_gate && !options_.send_gate->isOpen(sent_ms)) return unexpected(notHeldError(label,
+        options_.connection_id));
+    Expected<sdk::HttpResponse, sdk::Error> result = client_.execute(request, body, extra_headers);
     const std::int64_t latency_ms = clock_.steadyMs() - sent_ms;
     if (!result) {
       // No answer: the client has said whether it was sent (outcome_unknown) and whether trying again may help.
       metrics_->recordTransportError(label, latency_ms);
-      return redacted(std::move(result).error());
+      return unexpected(redacted(std::move(result).error()));
     }
 
     const int status = result->status;
@@ -115,7 +117,7 @@ Result<sdk::HttpResponse> ConnectionHttp::execute(const sdk::HttpRequest& reques
       // When the credentials are now known to be dead, say so (fail fast, code unauthorized) rather than
       // hand back a bare 401.
       auto check = credentials_->authorization(&stop_);
-      if (!check) return redacted(std::move(check).error());
+      if (!check) return unexpected(redacted(std::move(check).error()));
       return result;
     }
     if (status == 429 || status == 503) {

@@ -34,7 +34,7 @@ std::string base64Encode(std::string_view bytes) {
 BasicApiKey::BasicApiKey(std::string api_key)
     : api_key_(std::move(api_key)), header_value_("Basic " + base64Encode(api_key_ + ":")) {}
 
-Result<std::string> BasicApiKey::authorization(const StopSignal* /*stop*/) { return header_value_; }
+Expected<std::string, sdk::Error> BasicApiKey::authorization(const StopSignal* /*stop*/) { return header_value_; }
 
 std::vector<std::string> BasicApiKey::secrets() const {
   return {api_key_, header_value_, header_value_.substr(6)};
@@ -42,7 +42,7 @@ std::vector<std::string> BasicApiKey::secrets() const {
 
 BearerToken::BearerToken(std::string token) : token_(std::move(token)), header_value_("Bearer " + token_) {}
 
-Result<std::string> BearerToken::authorization(const StopSignal* /*stop*/) { return header_value_; }
+Expected<std::string, sdk::Error> BearerToken::authorization(const StopSignal* /*stop*/) { return header_value_; }
 
 std::vector<std::string> BearerToken::secrets() const { return {token_, header_value_}; }
 

@@ -150,7 +150,7 @@ OAuth2::RefreshOutcome OAuth2::refreshLocked(std::unique_lock<std::mutex>& lock,
   // The store may be shared (another host, a one-shot verb next to the server): of the processes that find this
   // token due, one refreshes and the others take its result from the store, because the refresh token rotates on
   // use and a second refresh with it would be refused (or revoke the first's).
-  std::optional<Result<OAuthTokens>> refreshed;  // the vendor's answer, when this process refreshed
+  std::optional<Expected<OAuthTokens, sdk::Error>> refreshed;  // the vendor's answer, when this process refreshed
   std::optional<RefreshClaim> moved_on;          // another process refreshed (or the row is gone)
   std::string claim_failure;
   std::string save_failure;
@@ -216,8 +216,8 @@ OAuth2::RefreshOutcome OAuth2::refreshLocked(std::unique_lock<std::mutex>& lock,
     logger().information(options_.connection_label + ": OAuth tokens refreshed by another process taken from the store");
     return RefreshOutcome::kRefreshed;
   }
-  Result<OAuthTokens> result = std::move(*refreshed);
-  if (metrics_) metrics_->recordTokenRefresh(result.ok() && save_failure.empty());
+  Expected<OAuthTokens, sdk::Error> result = std::move(*refreshed);
+  if (metrics_) metrics_->recordTokenRefresh(result.has_value() && save_failure.empty());
 
   if (!result) {
     *error = std::move(result).error();
@@ -252,17 +252,17 @@ OAuth2::RefreshOutcome OAuth2::refreshLocked(std::unique_lock<std::mutex>& lock,
   return RefreshOutcome::kRefreshed;
 }
 
-Result<std::string> OAuth2::authorization(const StopSignal* stop) {
+Expected<std::string, sdk::Error> OAuth2::authorization(const StopSignal* stop) {
   std::unique_lock lock(mutex_);
   loadLocked();
   while (true) {
     if (!waitForRefreshLocked(lock, stop)) {
-      return makeError(sdk::errc::kTransport, "cancelled: the host is shutting down", true);
+      return unexpected(makeError(sdk::errc::kTransport, "cancelled: the host is shutting down", true));
     }
-    if (state_ != OAuthState::kAuthorized && !pending_) return needsReauthorizationError();
+    if (state_ != OAuthState::kAuthorized && !pending_) return unexpected(needsReauthorizationError());
     if (pending_) {
       sdk::Error error;
-      if (!persistPendingLocked(lock, &error)) return error;
+      if (!persistPendingLocked(lock, &error)) return unexpected(error);
       continue;
     }
     const std::int64_t now_ms = clock_.nowMs();
@@ -272,11 +272,11 @@ Result<std::string> OAuth2::authorization(const StopSignal* stop) {
       case RefreshOutcome::kRefreshed:
         return "Bearer " + tokens_->access_token;
       case RefreshOutcome::kRefused:
-        return error;
+        return unexpected(error);
       case RefreshOutcome::kFailed:
         // A token inside the skew window still works: a transient refresh failure must not stop traffic.
         if (tokens_ && tokens_->expires_at_ms > clock_.nowMs() && !pending_) return "Bearer " + tokens_->access_token;
-        return error;
+        return unexpected(error);
     }
   }
 }
@@ -310,11 +310,12 @@ OAuthState OAuth2::state() const {
   return state_;
 }
 
-Result<bool> OAuth2::adoptTokens(const OAuthTokens& tokens) {
+Expected<bool, sdk::Error> OAuth2::adoptTokens(const OAuthTokens& tokens) {
   try {
     store_.save(tokens);
   } catch (const std::exception& e) {
-    return makeError(sdk::errc::kInternal, "new OAuth tokens could not be saved: " + redact(e.what(), {tokens.access_token, tokens.refresh_token}), true);
+    return unexpected(makeError(sdk::errc::kInternal, "new OAuth tokens could not be saved: " + redact(e.what(),
+        {tokens.access_token, tokens.refresh_token}), true));
   }
   std::lock_guard lock(mutex_);
   loaded_ = true;

@@ -101,7 +101,8 @@ std::optional<std::int64_t> usableExpiresAtMs(const boost::json::object& answer,
   return at_ms;
 }
 
-Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& config, std::string_view grant_type,
+Expected<OAuthTokens, sdk::Error> postGrant(HttpClient& client, const OAuthClientConfig& config,
+    std::string_view grant_type,
                               std::vector<std::pair<std::string, std::string>> fields, std::vector<std::string> secrets,
                               Clock& clock) {
   fields.insert(fields.begin(), {"grant_type", std::string(grant_type)});
@@ -129,7 +130,7 @@ Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& confi
   if (!response) {
     sdk::Error e = std::move(response).error();
     e.message = redact(std::move(e.message), secrets);
-    return e;
+    return unexpected(e);
   }
 
   boost::system::error_code ec;
@@ -159,17 +160,19 @@ Result<OAuthTokens> postGrant(HttpClient& client, const OAuthClientConfig& confi
         if (auto header = response->header("Retry-After")) e.retry_after_ms = parseRetryAfterMs(*header, clock.nowMs());
       }
     }
-    return e;
+    return unexpected(e);
   }
   if (obj == nullptr) {
-    return makeError(sdk::errc::kBadResponse, "OAuth token endpoint answered HTTP " + std::to_string(status) +
+    return unexpected(makeError(sdk::errc::kBadResponse, "OAuth token endpoint answered HTTP "
+        + std::to_string(status) +
                                                   " with a body that is not a JSON object",
-                     true);
+                     true));
   }
   OAuthTokens tokens;
   tokens.access_token = jsonString(*obj, "access_token").value_or("");
   if (tokens.access_token.empty()) {
-    return makeError(sdk::errc::kBadResponse, "OAuth token endpoint answered without an access_token", true);
+    return unexpected(makeError(sdk::errc::kBadResponse, "OAuth token endpoint answered without an access_token",
+        true));
   }
   tokens.refresh_token = jsonString(*obj, "refresh_token").value_or("");
   tokens.scope = jsonString(*obj, "scope").value_or("");
@@ -198,14 +201,15 @@ std::int64_t tokenExpiryMs(const boost::json::object& answer, std::int64_t now_m
   return expiry.value_or(now_ms + default_expires_in_ms);
 }
 
-Result<OAuthTokens> exchangeAuthorizationCode(HttpClient& client, const OAuthClientConfig& config, std::string_view code,
+Expected<OAuthTokens, sdk::Error> exchangeAuthorizationCode(HttpClient& client, const OAuthClientConfig& config,
+    std::string_view code,
                                               std::string_view redirect_uri, Clock& clock) {
   return postGrant(client, config, "authorization_code",
                    {{"code", std::string(code)}, {"redirect_uri", std::string(redirect_uri)}}, {std::string(code)},
                    clock);
 }
 
-Result<OAuthTokens> refreshAccessToken(HttpClient& client, const OAuthClientConfig& config,
+Expected<OAuthTokens, sdk::Error> refreshAccessToken(HttpClient& client, const OAuthClientConfig& config,
                                        std::string_view refresh_token, Clock& clock) {
   auto tokens = postGrant(client, config, "refresh_token", {{"refresh_token", std::string(refresh_token)}},
                           {std::string(refresh_token)}, clock);
@@ -213,7 +217,7 @@ Result<OAuthTokens> refreshAccessToken(HttpClient& client, const OAuthClientConf
   return tokens;
 }
 
-Result<OAuthTokens> requestClientCredentialsToken(HttpClient& client, const OAuthClientConfig& config,
+Expected<OAuthTokens, sdk::Error> requestClientCredentialsToken(HttpClient& client, const OAuthClientConfig& config,
                                                   const std::vector<std::pair<std::string, std::string>>& extra_fields,
                                                   Clock& clock) {
   return postGrant(client, config, "client_credentials", extra_fields, {}, clock);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <atsync/host/http/request_encoding.hpp>
 
-#include "common/percent_encoding.hpp"
+#include <atsync/host/common/percent_encoding.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -56,20 +56,22 @@ std::string escapeRequestLineBreakers(std::string_view value) {
 
 }  // namespace
 
-Result<ParsedUrl> parseUrl(std::string_view url) {
+Expected<ParsedUrl, sdk::Error> parseUrl(std::string_view url) {
   // The target goes onto the request line and the host into the Host header as they are: a space or a control
   // byte there would let a plugin's URL add headers or a second request.
   if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
-    return makeError(sdk::errc::kInvalidInput, "request URL contains a space or a control character");
+    return unexpected(makeError(sdk::errc::kInvalidInput, "request URL contains a space or a control character"));
   }
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) {
-    return makeError(sdk::errc::kInvalidInput, "request URL is not absolute (expected http:// or https://)");
+    return unexpected(makeError(sdk::errc::kInvalidInput,
+        "request URL is not absolute (expected http:// or https://)"));
   }
   ParsedUrl out;
   out.scheme = lower(url.substr(0, scheme_end));
   if (out.scheme != "http" && out.scheme != "https") {
-    return makeError(sdk::errc::kInvalidInput, "request URL scheme '" + out.scheme + "' is not http or https");
+    return unexpected(makeError(sdk::errc::kInvalidInput, "request URL scheme '" + out.scheme
+        + "' is not http or https"));
   }
   std::string_view rest = url.substr(scheme_end + 3);
   const auto authority_end = rest.find_first_of("/?#");
@@ -77,23 +79,25 @@ Result<ParsedUrl> parseUrl(std::string_view url) {
   std::string_view target = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     // userinfo in a URL would be a credential the plugin is not supposed to have; refuse rather than send it.
-    return makeError(sdk::errc::kInvalidInput, "request URL must not contain user information");
+    return unexpected(makeError(sdk::errc::kInvalidInput, "request URL must not contain user information"));
   }
   std::string_view host = authority;
   std::string_view port_text;
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
-    if (close == std::string_view::npos) return makeError(sdk::errc::kInvalidInput, "request URL has a malformed IPv6 host");
+    if (close == std::string_view::npos) return unexpected(makeError(sdk::errc::kInvalidInput,
+        "request URL has a malformed IPv6 host"));
     host = authority.substr(1, close - 1);
     if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return makeError(sdk::errc::kInvalidInput, "request URL has a malformed host");
+      if (authority[close + 1] != ':') return unexpected(makeError(sdk::errc::kInvalidInput,
+          "request URL has a malformed host"));
       port_text = authority.substr(close + 2);
     }
   } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
     host = authority.substr(0, colon);
     port_text = authority.substr(colon + 1);
   }
-  if (host.empty()) return makeError(sdk::errc::kInvalidInput, "request URL has no host");
+  if (host.empty()) return unexpected(makeError(sdk::errc::kInvalidInput, "request URL has no host"));
   out.host = lower(host);
   if (port_text.empty()) {
     out.port = out.scheme == "https" ? 443 : 80;
@@ -101,7 +105,8 @@ Result<ParsedUrl> parseUrl(std::string_view url) {
     unsigned value = 0;
     const auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
     if (ec != std::errc() || ptr != port_text.data() + port_text.size() || value == 0 || value > 65535) {
-      return makeError(sdk::errc::kInvalidInput, "request URL has an invalid port '" + std::string(port_text) + "'");
+      return unexpected(makeError(sdk::errc::kInvalidInput, "request URL has an invalid port '"
+          + std::string(port_text) + "'"));
     }
     out.port = static_cast<std::uint16_t>(value);
   }
@@ -133,7 +138,8 @@ std::string appendQuery(const std::string& target, const std::string& query_stri
   return target + (has_query ? "&" : "?") + query_string;
 }
 
-Result<MultipartBody> buildMultipart(const std::vector<sdk::MultipartPart>& parts, std::span<const std::uint8_t> raw_body,
+Expected<MultipartBody, sdk::Error> buildMultipart(const std::vector<sdk::MultipartPart>& parts,
+    std::span<const std::uint8_t> raw_body,
                                      const std::string& boundary) {
   std::size_t from_body_parts = 0;
   std::size_t size_estimate = raw_body.size();
@@ -141,11 +147,12 @@ Result<MultipartBody> buildMultipart(const std::vector<sdk::MultipartPart>& part
     if (p.from_body) ++from_body_parts;
     size_estimate += p.value.size() + p.name.size() + 160;
     if (!isSafeHeaderValue(p.name) || (p.content_type && !isSafeHeaderValue(*p.content_type))) {
-      return makeError(sdk::errc::kInvalidInput, "multipart part has a name or content type with a line break");
+      return unexpected(makeError(sdk::errc::kInvalidInput,
+          "multipart part has a name or content type with a line break"));
     }
   }
   if (from_body_parts > 1) {
-    return makeError(sdk::errc::kInvalidInput, "more than one multipart part is marked from_body");
+    return unexpected(makeError(sdk::errc::kInvalidInput, "more than one multipart part is marked from_body"));
   }
   MultipartBody body;
   body.content_type = "multipart/form-data; boundary=" + boundary;

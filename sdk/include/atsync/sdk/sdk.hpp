@@ -10,6 +10,7 @@
 #include <atsync/sdk/events.hpp>
 #include <atsync/sdk/host.hpp>
 #include <atsync/sdk/http.hpp>
+#include <atsync/sdk/json_reader.hpp>
 #include <atsync/sdk/model.hpp>
 #include <atsync/sdk/operations.hpp>
 #include <atsync/sdk/plugin_export.hpp>

@@ -6,7 +6,7 @@
 
 #include <atsync/host/http/client_options.hpp>
 #include <atsync/host/http/clock.hpp>
-#include <atsync/host/http/result.hpp>
+#include <atsync/host/http/errors.hpp>
 #include <atsync/sdk/http.hpp>
 
 #include <cstdint>
@@ -24,7 +24,8 @@ class SessionPool;
 class HttpClient {
  public:
   /// Builds the TLS context (CA bundle, verification mode). Fails when the CA file cannot be loaded.
-  static Result<std::unique_ptr<HttpClient>> create(ClientOptions options = {}, Clock& clock = SystemClock::instance());
+  static Expected<std::unique_ptr<HttpClient>, sdk::Error> create(ClientOptions options = {},
+      Clock& clock = SystemClock::instance());
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -33,7 +34,8 @@ class HttpClient {
   /// has neither JSON nor multipart, the request body itself. `extra_headers` (credentials) override request
   /// headers of the same name. Any HTTP status is a response; no answer at all is an sdk::Error with code
   /// "transport", retryable, and outcome_unknown when the request is not idempotent and may have been sent.
-  Result<sdk::HttpResponse> execute(const sdk::HttpRequest& request, std::span<const std::uint8_t> body = {},
+  Expected<sdk::HttpResponse, sdk::Error> execute(const sdk::HttpRequest& request,
+      std::span<const std::uint8_t> body = {},
                                     const std::vector<sdk::Header>& extra_headers = {});
 
   const ClientOptions& options() const { return options_; }

@@ -59,7 +59,7 @@ class ClientCredentials final : public Credentials {
   ClientCredentials(ClientCredentialsConfig config, HttpClient& client, Clock& clock = SystemClock::instance(),
                     std::shared_ptr<ConnectionMetrics> metrics = nullptr, ClientCredentialsOptions options = {});
 
-  Result<std::string> authorization(const StopSignal* stop) override;
+  Expected<std::string, sdk::Error> authorization(const StopSignal* stop) override;
   bool onUnauthorized(const std::string& used_authorization, const StopSignal* stop) override;
   std::vector<std::string> secrets() const override;
 

@@ -10,7 +10,7 @@
 #include <atsync/host/http/credentials.hpp>
 #include <atsync/host/http/metrics.hpp>
 #include <atsync/host/http/rate_limiter.hpp>
-#include <atsync/host/http/result.hpp>
+#include <atsync/host/http/errors.hpp>
 #include <atsync/host/http/retry_policy.hpp>
 #include <atsync/host/http/send_gate.hpp>
 #include <atsync/sdk/description.hpp>
@@ -43,7 +43,8 @@ class ConnectionHttp {
   /// sent once more. No answer at all is the client's transport error, returned at once. When the rate-limit budget
   /// has no room within kMaxInlineWaitMs, nothing is sent and the error is rate_limited with retry_after_ms (not
   /// outcome-unknown). Errors are values and never contain a secret. Thread-safe.
-  Result<sdk::HttpResponse> execute(const sdk::HttpRequest& request, std::span<const std::uint8_t> body = {});
+  Expected<sdk::HttpResponse, sdk::Error> execute(const sdk::HttpRequest& request,
+      std::span<const std::uint8_t> body = {});
 
   /// Wakes every request waiting for a rate-limit token, a Retry-After or a token refresh; they return errors.
   /// Requests already on the wire finish within their timeout.

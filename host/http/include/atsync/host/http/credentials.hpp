@@ -4,7 +4,7 @@
 // Credentials the host injects into a plugin's requests (plugins never see secrets, DESIGN.md §3).
 
 #include <atsync/host/http/clock.hpp>
-#include <atsync/host/http/result.hpp>
+#include <atsync/host/http/errors.hpp>
 
 #include <string>
 #include <string_view>
@@ -17,7 +17,7 @@ class Credentials {
   virtual ~Credentials() = default;
   /// The Authorization header value for the next request, or an error (e.g. code unauthorized when the
   /// connection needs re-authorization). May block while a token refresh is in flight; `stop` may be null.
-  virtual Result<std::string> authorization(const StopSignal* stop) = 0;
+  virtual Expected<std::string, sdk::Error> authorization(const StopSignal* stop) = 0;
   /// The API answered 401 to a request sent with `used_authorization`. Returns true when a single retry with a
   /// fresh authorization() is worth it (OAuth: the token was refreshed). Static keys cannot get better: false.
   virtual bool onUnauthorized(const std::string& used_authorization, const StopSignal* stop) {
@@ -33,7 +33,7 @@ class Credentials {
 class BasicApiKey final : public Credentials {
  public:
   explicit BasicApiKey(std::string api_key);
-  Result<std::string> authorization(const StopSignal* stop) override;
+  Expected<std::string, sdk::Error> authorization(const StopSignal* stop) override;
   std::vector<std::string> secrets() const override;
 
  private:
@@ -45,7 +45,7 @@ class BasicApiKey final : public Credentials {
 class BearerToken final : public Credentials {
  public:
   explicit BearerToken(std::string token);
-  Result<std::string> authorization(const StopSignal* stop) override;
+  Expected<std::string, sdk::Error> authorization(const StopSignal* stop) override;
   std::vector<std::string> secrets() const override;
 
  private:

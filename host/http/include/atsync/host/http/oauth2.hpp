@@ -48,14 +48,14 @@ class OAuth2 final : public Credentials {
   OAuth2(OAuthClientConfig config, TokenStore& store, HttpClient& client, Clock& clock = SystemClock::instance(),
          std::shared_ptr<ConnectionMetrics> metrics = nullptr, OAuth2Options options = {});
 
-  Result<std::string> authorization(const StopSignal* stop) override;
+  Expected<std::string, sdk::Error> authorization(const StopSignal* stop) override;
   bool onUnauthorized(const std::string& used_authorization, const StopSignal* stop) override;
   std::vector<std::string> secrets() const override;
 
   OAuthState state() const;
   bool needsReauthorization() const { return state() == OAuthState::kNeedsReauthorization; }
   /// Tokens from a fresh authorization (the OAuth callback): saved to the store, then used.
-  Result<bool> adoptTokens(const OAuthTokens& tokens);
+  Expected<bool, sdk::Error> adoptTokens(const OAuthTokens& tokens);
   int refreshCount() const;
 
  private:

@@ -9,7 +9,7 @@
 // when the answer has both, the earlier one wins.
 
 #include <atsync/host/http/clock.hpp>
-#include <atsync/host/http/result.hpp>
+#include <atsync/host/http/errors.hpp>
 #include <atsync/host/http/token_store.hpp>
 
 #include <boost/json/object.hpp>
@@ -46,18 +46,19 @@ struct OAuthClientConfig {
 inline constexpr std::string_view kGrantRefusedCode = sdk::errc::kUnauthorized;
 
 /// Exchanges an authorization code for tokens (grant_type=authorization_code).
-Result<OAuthTokens> exchangeAuthorizationCode(HttpClient& client, const OAuthClientConfig& config, std::string_view code,
+Expected<OAuthTokens, sdk::Error> exchangeAuthorizationCode(HttpClient& client, const OAuthClientConfig& config,
+    std::string_view code,
                                               std::string_view redirect_uri, Clock& clock = SystemClock::instance());
 
 /// Uses a refresh token (grant_type=refresh_token). When the server rotates refresh tokens the result carries
 /// the new one; when it does not, the result's refresh_token is `refresh_token` again.
-Result<OAuthTokens> refreshAccessToken(HttpClient& client, const OAuthClientConfig& config,
+Expected<OAuthTokens, sdk::Error> refreshAccessToken(HttpClient& client, const OAuthClientConfig& config,
                                        std::string_view refresh_token, Clock& clock = SystemClock::instance());
 
 /// Mints an access token with the client's own credentials (grant_type=client_credentials). `extra_fields` are
 /// added to the form as given (e.g. the acting user, {"sub", "4080"}). No refresh token is expected; the
 /// result's refresh_token is whatever the server sent (normally empty).
-Result<OAuthTokens> requestClientCredentialsToken(HttpClient& client, const OAuthClientConfig& config,
+Expected<OAuthTokens, sdk::Error> requestClientCredentialsToken(HttpClient& client, const OAuthClientConfig& config,
                                                   const std::vector<std::pair<std::string, std::string>>& extra_fields,
                                                   Clock& clock = SystemClock::instance());
 

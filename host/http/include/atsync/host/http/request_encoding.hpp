@@ -4,7 +4,7 @@
 // Pure functions that turn a plugin's request document into bytes on the wire: URL split, query string,
 // multipart/form-data body. Kept apart from the socket code so they can be tested exhaustively.
 
-#include <atsync/host/http/result.hpp>
+#include <atsync/host/http/errors.hpp>
 #include <atsync/sdk/http.hpp>
 
 #include <cstdint>
@@ -25,7 +25,7 @@ struct ParsedUrl {
 
 /// Splits `url`; refuses anything but http/https with a host, and a URL holding a space or a control character. The error never echoes the URL's query (it may
 /// carry a key, e.g. a public postings API's `?key=`).
-Result<ParsedUrl> parseUrl(std::string_view url);
+Expected<ParsedUrl, sdk::Error> parseUrl(std::string_view url);
 
 /// RFC 3986 percent-encoding: everything except unreserved characters (A-Z a-z 0-9 - . _ ~) is %XX-escaped.
 std::string percentEncode(std::string_view text);
@@ -47,7 +47,8 @@ struct MultipartBody {
 
 /// Builds the body from `parts`; the part marked `from_body` carries `raw_body`. `boundary` is chosen by the
 /// caller (random in production, fixed in tests).
-Result<MultipartBody> buildMultipart(const std::vector<sdk::MultipartPart>& parts, std::span<const std::uint8_t> raw_body,
+Expected<MultipartBody, sdk::Error> buildMultipart(const std::vector<sdk::MultipartPart>& parts,
+    std::span<const std::uint8_t> raw_body,
                                      const std::string& boundary);
 
 /// A random boundary that will not plausibly occur in file content.

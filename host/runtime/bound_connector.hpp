@@ -4,12 +4,12 @@
 // One side of a connection, ready to run operations: the plugin instance and the host services behind it
 // (the connection's HTTP lane with credentials, rate limit and metrics; its plugin state; logging).
 
-#include "common/expected.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/loader.hpp"
 #include "runtime/auth_binding.hpp"
 #include "runtime/state_store.hpp"
 
+#include <atsync/host/common/expected.hpp>
 #include <atsync/host/http/client.hpp>
 #include <atsync/host/http/connection_http.hpp>
 #include <atsync/host/http/oauth2.hpp>
@@ -24,7 +24,7 @@ namespace atsync::host::runtime {
 using LogSink = std::function<void(atsync_log_level level, std::string_view scope, std::string_view message)>;
 
 /// Where one connector's pieces come from. The HTTP client, state store and token store outlive the connector.
-struct ConnectorContext {
+struct BoundConnectorContext {
   std::string connection_id;
   http::HttpClient* client = nullptr;
   StateStore* state = nullptr;
@@ -45,12 +45,12 @@ struct ConnectorContext {
 /// as refused webhooks, is atomic). `atsync run` has always relied on it — ingress threads parse webhooks while a
 /// worker runs actions on the same instance — and `atsync import` reads its next page while its commands run
 /// (app/command_pool.hpp).
-class Connector {
+class BoundConnector {
  public:
   /// Binds credentials, strips them from `config`, and creates the plugin instance.
-  static Expected<std::unique_ptr<Connector>, std::string> open(plugin::PluginPtr plugin, const boost::json::object& config,
-                                                                const ConnectorContext& context);
-  ~Connector();
+  static Expected<std::unique_ptr<BoundConnector>, std::string> open(plugin::PluginPtr plugin, const boost::json::object& config,
+                                                                const BoundConnectorContext& context);
+  ~BoundConnector();
 
   Expected<plugin::OperationOutput, sdk::Error> invoke(std::string_view operation, const boost::json::value& input,
                                                        std::span<const std::uint8_t> bytes = {}) {
@@ -64,7 +64,7 @@ class Connector {
   http::OAuth2* oauth() const { return oauth_.get(); }
 
  private:
-  Connector() = default;
+  BoundConnector() = default;
 
   AuthBinding auth_;
   std::shared_ptr<http::OAuth2> oauth_;

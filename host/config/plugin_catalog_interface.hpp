@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+// The interface the config loader reads plugins through. Implemented by cli/loaded_plugin_catalog.hpp (the
+// plugins actually loaded) and by the tests' fake catalog, so config/ never depends on plugin loading.
+
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "runtime/connector.hpp"
+#include "runtime/bound_connector.hpp"
 
 #include <iostream>
 
@@ -32,9 +32,7 @@ class ConnectorServices final : public plugin::InstanceServices {
   void reportError(const sdk::Error& error) override { log(ATSYNC_LOG_ERROR, error.code + ": " + error.message); }
   Expected<sdk::HttpResponse, sdk::Error> http(const sdk::HttpRequest& request,
                                                std::span<const std::uint8_t> body) override {
-    auto result = http_.execute(request, body);
-    if (!result) return unexpected(result.error());
-    return std::move(result.value());
+    return http_.execute(request, body);
   }
   std::optional<std::string> stateGet(std::string_view key) override { return state_.get(scope_, key); }
   bool statePut(std::string_view key, std::optional<std::string_view> value) override {
@@ -78,9 +76,9 @@ sdk::RateLimitPolicy rateLimitOf(const plugin::Manifest& manifest) {
 
 }  // namespace
 
-Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::PluginPtr plugin,
+Expected<std::unique_ptr<BoundConnector>, std::string> BoundConnector::open(plugin::PluginPtr plugin,
                                                                   const boost::json::object& config,
-                                                                  const ConnectorContext& context) {
+                                                                  const BoundConnectorContext& context) {
   if (context.client == nullptr || context.state == nullptr) {
     return unexpected(std::string("connector context needs an HTTP client and a state store"));
   }
@@ -88,7 +86,7 @@ Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::Plugin
   auto auth = bindAuth(plugin->manifest(), config);
   if (!auth) return unexpected(where + ": " + auth.error());
 
-  std::unique_ptr<Connector> connector(new Connector());
+  std::unique_ptr<BoundConnector> connector(new BoundConnector());
   connector->auth_ = std::move(*auth);
   auto metrics = std::make_shared<http::ConnectionMetrics>(context.connection_id, plugin->name());
   std::shared_ptr<http::Credentials> credentials = connector->auth_.credentials;
@@ -127,7 +125,7 @@ Expected<std::unique_ptr<Connector>, std::string> Connector::open(plugin::Plugin
   return connector;
 }
 
-Connector::~Connector() {
+BoundConnector::~BoundConnector() {
   if (http_) http_->shutdown();
   instance_.reset();
 }

@@ -3,7 +3,7 @@
 
 // The config loader's view of the loaded plugins: name, role and config schema of each.
 
-#include "config/plugin_catalog.hpp"
+#include "config/plugin_catalog_interface.hpp"
 #include "plugin/loader.hpp"
 
 #include <map>
