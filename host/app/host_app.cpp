@@ -83,6 +83,18 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   auto store = store::openStore(app->config_.store.url);
   if (!store) return unexpected("store: " + store.error());
   app->store_ = std::move(*store);
+  // Every warning and error of the activity log reaches the process log too, with its connection and kind: an
+  // operator watching stderr (or a log shipper) sees a connection failing to connect without asking the admin API.
+  // The logger's redactor masks any secret a vendor's message might echo.
+  app->store_->setActivitySink([logger = app->logger_](const store::ActivityEntry& entry) {
+    const logging::Level level = entry.level == "error" ? logging::Level::kError
+                                 : entry.level == "warn" ? logging::Level::kWarn
+                                                         : logging::Level::kInfo;
+    if (level < logging::Level::kWarn) return;
+    boost::json::object fields{{"kind", entry.kind}};
+    if (!entry.subject.empty() && entry.subject != entry.connection_id) fields["subject"] = entry.subject;
+    logger->log(level, entry.message, entry.connection_id, {}, fields);
+  });
   if (app->config_.encryption_key && !app->config_.encryption_key->empty()) {
     auto keys = secrets::KeyRing::fromSecrets(*app->config_.encryption_key, app->config_.previous_encryption_keys);
     if (!keys) return unexpected(keys.error());
