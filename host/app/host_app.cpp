@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/host_app.hpp"
 
+#include "app/start_checks.hpp"
+
 #include "logging/poco_channel.hpp"
 #include "runtime/auth_binding.hpp"
 #include "secrets/store_token_store.hpp"
@@ -67,6 +69,12 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   app->config_ = std::move(config);
   app->plugins_ = std::move(plugins);
   app->options_ = options;
+  // The same checks `atsync check` runs: what would refuse the host is refused before anything opens.
+  if (auto problems = startProblems(app->config_, app->plugins_); !problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+    return unexpected(all);
+  }
 
   logging::LoggerOptions log_options;
   log_options.level = levelOf(app->config_.log.level);

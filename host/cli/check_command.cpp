@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "app/start_checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/plugin_catalog.hpp"
 #include "config/config_loader.hpp"
@@ -74,6 +75,13 @@ int runCheck(const Arguments& args) {
       std::cerr << "atsync check: " << *file << ": " << tls.error() << "\n";
       return 1;
     }
+  }
+  // What `atsync run` would refuse at start (an OAuth side without encryption_key, ...): the same function.
+  if (auto problems = app::startProblems(*result.config, plugins); !problems.empty()) {
+    for (const auto& p : problems) std::cerr << "atsync check: " << *file << ": " << p << "\n";
+    std::cerr << "atsync check: " << *file << ": " << problems.size()
+              << (problems.size() == 1 ? " error" : " errors") << " ('atsync run' would refuse to start)\n";
+    return 1;
   }
   printSummary(*result.config, plugins, plugin_dir);
   return 0;
