@@ -47,10 +47,13 @@ int runCheck(const Arguments& args) {
   std::unique_ptr<LoadedPluginCatalog> catalog;
   std::string plugin_problem;
   std::string plugin_dir;
-  auto provider = [&](const std::filesystem::path& dir) -> const config::PluginCatalog* {
-    const auto chosen = args.value("--plugins").value_or(dir.string());
-    plugin_dir = std::filesystem::absolute(chosen).lexically_normal().string();
-    auto loaded = plugin::loadDirectory(chosen);
+  const auto override_dirs = pluginDirsOption(args, "check");
+  auto provider = [&](const std::vector<std::filesystem::path>& dirs) -> const config::PluginCatalog* {
+    const auto& chosen = override_dirs.empty() ? dirs : override_dirs;
+    for (const auto& d : chosen) {
+      plugin_dir += (plugin_dir.empty() ? "" : ", ") + std::filesystem::absolute(d).lexically_normal().string();
+    }
+    auto loaded = plugin::loadDirectories(chosen);
     if (!loaded) {
       plugin_problem = loaded.error();
       return nullptr;
