@@ -99,6 +99,11 @@ $(cat $host_log)"
                 sandbox-encryption-key-not-a-secret; do
     if grep -q -- "$secret" "$host_log"; then fail "the host's stderr shows the secret $secret"; fi
   done
+  # Not ready, and said so with the right status line and the reason.
+  ready=$(curl -si "http://127.0.0.1:$host_port/readyz")
+  status_line=$(head -1 <<< "$ready" | tr -d '\r')
+  [ "$status_line" = "HTTP/1.1 503 Service Unavailable" ] || fail "/readyz answered '$status_line'"
+  grep -q "401" <<< "$ready" || fail "/readyz does not say why it is not ready: $ready"
   echo "ok: the host's stderr says why the connection cannot connect: $line"
   exit 0
 fi
