@@ -64,7 +64,7 @@ host::config::Config hostConfig(const std::filesystem::path& sqlite_path, const 
   config.server.listen_host = "127.0.0.1";
   config.server.listen_port = 0;
   config.server.admin_token = "bench-admin-token";
-  config.plugins.dir = plugins;
+  config.plugins.dirs = {plugins};
   config.source = "<bench>";
   return config;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/host_app.hpp"
 
+#include "app/start_checks.hpp"
+
 #include "logging/poco_channel.hpp"
 #include "runtime/auth_binding.hpp"
 #include "secrets/store_token_store.hpp"
@@ -67,6 +69,12 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   app->config_ = std::move(config);
   app->plugins_ = std::move(plugins);
   app->options_ = options;
+  // The same checks `atsync check` runs: what would refuse the host is refused before anything opens.
+  if (auto problems = startProblems(app->config_, app->plugins_); !problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+    return unexpected(all);
+  }
 
   logging::LoggerOptions log_options;
   log_options.level = levelOf(app->config_.log.level);
@@ -83,6 +91,18 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   auto store = store::openStore(app->config_.store.url);
   if (!store) return unexpected("store: " + store.error());
   app->store_ = std::move(*store);
+  // Every warning and error of the activity log reaches the process log too, with its connection and kind: an
+  // operator watching stderr (or a log shipper) sees a connection failing to connect without asking the admin API.
+  // The logger's redactor masks any secret a vendor's message might echo.
+  app->store_->setActivitySink([logger = app->logger_](const store::ActivityEntry& entry) {
+    const logging::Level level = entry.level == "error" ? logging::Level::kError
+                                 : entry.level == "warn" ? logging::Level::kWarn
+                                                         : logging::Level::kInfo;
+    if (level < logging::Level::kWarn) return;
+    boost::json::object fields{{"kind", entry.kind}};
+    if (!entry.subject.empty() && entry.subject != entry.connection_id) fields["subject"] = entry.subject;
+    logger->log(level, entry.message, entry.connection_id, {}, fields);
+  });
   if (app->config_.encryption_key && !app->config_.encryption_key->empty()) {
     auto keys = secrets::KeyRing::fromSecrets(*app->config_.encryption_key, app->config_.previous_encryption_keys);
     if (!keys) return unexpected(keys.error());

@@ -19,6 +19,7 @@ namespace atsync::host::app {
 namespace {
 
 constexpr char kSuffix[] = ".run-lock";
+constexpr char kImportMark[] = " (atsync import)";  // ends the holder line of an import
 constexpr std::size_t kMaxHolderChars = 200;  // what a holder line may show; the file is anyone's to scribble on
 
 std::string errnoText(int error) { return std::error_code(error, std::generic_category()).message(); }
@@ -43,7 +44,7 @@ std::string holderLine(int fd) {
 
 }  // namespace
 
-Expected<RunLock, std::string> RunLock::acquire(const std::string& sqlite_path) {
+Expected<RunLock, std::string> RunLock::acquire(const std::string& sqlite_path, Holder as) {
   if (sqlite_path == ":memory:") return RunLock(-1, std::string());
   const std::string file = sqlite_path + kSuffix;
   std::error_code ec;
@@ -76,12 +77,26 @@ Expected<RunLock, std::string> RunLock::acquire(const std::string& sqlite_path) 
     ::close(fd);
     // Empty when the holder has just taken the lock and not yet written its line.
     if (holder.empty()) holder = "which has not recorded itself in " + file + " yet";
+    const auto import_mark = holder.rfind(kImportMark);
+    if (import_mark != std::string::npos && import_mark + std::strlen(kImportMark) == holder.size()) {
+      holder.resize(import_mark);
+      return unexpected("an 'atsync import' (" + holder + ") is writing to the SQLite store " + store +
+                        "; wait until it has finished (or stop it: run again, it resumes from its last page), then "
+                        "start this one");
+    }
+    if (as == Holder::kImport) {
+      return unexpected("an 'atsync run' (" + holder + ") is serving the SQLite store " + store +
+                        "; stop it before importing (two processes would dispatch the same connection's commands "
+                        "and write twice to the vendors), then start it again once the import has finished "
+                        "(docs/operations.md, 'The initial import')");
+    }
     return unexpected("another 'atsync run' (" + holder + ") is serving the SQLite store " + store +
                       "; one host serves a SQLite file at a time: stop that one first, or use PostgreSQL (store: "
                       "postgresql://...) to run several hosts (docs/operations.md, 'Running several hosts')");
   }
   const std::string line =
-      "pid " + std::to_string(::getpid()) + " on host " + hostName() + ", since " + rfc3339(wallClockMs()) + "\n";
+      "pid " + std::to_string(::getpid()) + " on host " + hostName() + ", since " + rfc3339(wallClockMs()) +
+      (as == Holder::kImport ? kImportMark : "") + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
     const int error = errno;
     ::close(fd);

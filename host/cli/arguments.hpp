@@ -35,6 +35,16 @@ class Arguments {
     if (it == values_.end() || it->second.empty()) return std::nullopt;
     return it->second.back();
   }
+  /// Every value of a repeatable option, in order (empty ones left out).
+  std::vector<std::string> values(const std::string& long_name) const {
+    std::vector<std::string> out;
+    if (auto it = values_.find(long_name); it != values_.end()) {
+      for (const auto& v : it->second) {
+        if (!v.empty()) out.push_back(v);
+      }
+    }
+    return out;
+  }
   const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "app/start_checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_plugin_catalog.hpp"
 #include "config/config_loader.hpp"
@@ -46,10 +47,13 @@ int runCheck(const Arguments& args) {
   std::unique_ptr<LoadedPluginCatalog> catalog;
   std::string plugin_problem;
   std::string plugin_dir;
-  auto provider = [&](const std::filesystem::path& dir) -> const config::PluginCatalog* {
-    const auto chosen = args.value("--plugins").value_or(dir.string());
-    plugin_dir = std::filesystem::absolute(chosen).lexically_normal().string();
-    auto loaded = plugin::loadDirectory(chosen);
+  const auto override_dirs = pluginDirsOption(args, "check");
+  auto provider = [&](const std::vector<std::filesystem::path>& dirs) -> const config::PluginCatalog* {
+    const auto& chosen = override_dirs.empty() ? dirs : override_dirs;
+    for (const auto& d : chosen) {
+      plugin_dir += (plugin_dir.empty() ? "" : ", ") + std::filesystem::absolute(d).lexically_normal().string();
+    }
+    auto loaded = plugin::loadDirectories(chosen);
     if (!loaded) {
       plugin_problem = loaded.error();
       return nullptr;
@@ -74,6 +78,13 @@ int runCheck(const Arguments& args) {
       std::cerr << "atsync check: " << *file << ": " << tls.error() << "\n";
       return 1;
     }
+  }
+  // What `atsync run` would refuse at start (an OAuth side without encryption_key, ...): the same function.
+  if (auto problems = app::startProblems(*result.config, plugins); !problems.empty()) {
+    for (const auto& p : problems) std::cerr << "atsync check: " << *file << ": " << p << "\n";
+    std::cerr << "atsync check: " << *file << ": " << problems.size()
+              << (problems.size() == 1 ? " error" : " errors") << " ('atsync run' would refuse to start)\n";
+    return 1;
   }
   printSummary(*result.config, plugins, plugin_dir);
   return 0;

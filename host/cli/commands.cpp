@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/commands.hpp"
 
+#include <iostream>
 #include <system_error>
 
 namespace atsync::host::cli {
+
+namespace {
+
+constexpr const char* kPluginsHelp = "plugin folder, repeatable for several (default: plugins.dir of the config)";
+
+}  // namespace
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -11,19 +18,19 @@ const std::vector<Command>& commands() {
         "Serves the configuration: webhook ingress, the sync engine and reconciliation polls, until SIGTERM or\n"
         "SIGINT (work in progress finishes; accepted events stay queued for the next start).",
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+         {"--plugins", "", "DIR", kPluginsHelp}}},
        &runServe},
       {{"import", "atsync import -c FILE --connection ID [--plugins DIR]",
         "Imports the ATS's opportunities into the platform as linked candidates. Resumable: run it again after\n"
         "an interruption and it continues from the last page.",
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
          {"--connection", "", "ID", "connection id from the config"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+         {"--plugins", "", "DIR", kPluginsHelp}}},
        &runImport},
       {{"status", "atsync status -c FILE [--json]",
         "Shows each connection's linked candidates, inbox and command counts, and recent activity.",
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"},
+         {"--plugins", "", "DIR", kPluginsHelp},
          {"--json", "", "", "machine-readable output"}}},
        &runStatus},
       {{"dead-letters", "atsync dead-letters -c FILE [--connection ID] [--retry ID | --all]",
@@ -32,7 +39,7 @@ const std::vector<Command>& commands() {
          {"--connection", "", "ID", "only this connection"},
          {"--retry", "", "ID", "queue this dead letter again"},
          {"--all", "", "", "queue every dead letter again"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+         {"--plugins", "", "DIR", kPluginsHelp}}},
        &runDeadLetters},
       {{"reconcile", "atsync reconcile -c FILE --connection ID --since TIME",
         "Reads both sides of a connection again from TIME (RFC 3339, e.g. 2026-12-03T09:00:00Z): the way out of a\n"
@@ -49,25 +56,26 @@ const std::vector<Command>& commands() {
         "last step of a key rotation: afterwards previous_encryption_keys can be removed. Fails, changing nothing,\n"
         "when a value opens with none of the configured keys.",
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+         {"--plugins", "", "DIR", kPluginsHelp}}},
        &runReseal},
-      {{"plugins", "atsync plugins [--dir DIR] [--json]",
-        "Lists the connector plugins of a folder: name, version, role, capabilities, ABI version and file.\n"
-        "Plugins that cannot be loaded are listed on stderr with the reason; the exit code is then 1.",
-        {{"--dir", "-d", "DIR", "plugin folder (default: ../plugins next to this binary)"},
+      {{"plugins", "atsync plugins [--plugins DIR]... [--json]",
+        "Lists the connector plugins of one or several folders: name, version, role, capabilities, ABI version and\n"
+        "file. Plugins that cannot be loaded are listed on stderr with the reason; the exit code is then 1.",
+        {{"--plugins", "", "DIR", "plugin folder, repeatable (default: ../plugins next to this binary)"},
+         {"--dir", "-d", "DIR", "deprecated spelling of --plugins (still accepted)"},
          {"--json", "", "", "machine-readable output"}}},
        &runPlugins},
       {{"check", "atsync check -c FILE [--plugins DIR]",
         "Validates a configuration file and the plugins it names; prints a summary, or every error found\n"
         "as file:line:col: message.",
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+         {"--plugins", "", "DIR", kPluginsHelp}}},
        &runCheck},
       {{"postings", "atsync postings -c FILE --connection ID [--json]",
         "Lists the published postings (public and internal channels) of a connection's ATS.",
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
          {"--connection", "", "ID", "connection id from the config"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"},
+         {"--plugins", "", "DIR", kPluginsHelp},
          {"--json", "", "", "machine-readable output"}}},
        &runPostings},
       {{"invoke",
@@ -87,7 +95,7 @@ const std::vector<Command>& commands() {
          {"--check-schema", "", "", "validate the answer (or error) against the SDK schemas"},
          {"--schema-dir", "", "DIR", "the SDK schema folder (default: installed share/atsync-sdk/schema, else the source tree's)"},
          {"--repeat", "", "N", "call N times in a row through the same lane (a burst); prints the last answer or first error"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+         {"--plugins", "", "DIR", kPluginsHelp}}},
        &runInvoke},
       {{"demo", "atsync demo [--ats NAME] [--plugins DIR] [--bin DIR] [--keep]",
         "Runs the sandbox scenario on this machine (atsync-demo, next to this binary in a dev build) and reports "
@@ -106,6 +114,17 @@ std::filesystem::path defaultPluginDir() {
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return "plugins";
   return (exe.parent_path().parent_path() / "plugins").lexically_normal();
+}
+
+std::vector<std::filesystem::path> pluginDirsOption(const Arguments& args, std::string_view verb) {
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& v : args.values("--plugins")) dirs.emplace_back(v);
+  const auto old_spelling = args.values("--dir");
+  if (!old_spelling.empty()) {
+    std::cerr << "atsync " << verb << ": --dir is deprecated; use --plugins DIR, the plugin folder flag of every verb\n";
+    for (const auto& v : old_spelling) dirs.emplace_back(v);
+  }
+  return dirs;
 }
 
 }  // namespace atsync::host::cli

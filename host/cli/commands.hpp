@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace atsync::host::cli {
@@ -31,7 +32,11 @@ int runReseal(const Arguments& args);
 int runInvoke(const Arguments& args);
 int runReconcile(const Arguments& args);
 
-/// build/bin/atsync → build/plugins: where plugins are when no config or --dir says otherwise.
+/// build/bin/atsync → build/plugins: where plugins are when no config or --plugins says otherwise.
 std::filesystem::path defaultPluginDir();
+
+/// The plugin folders given with `--plugins DIR` (repeatable), in order; empty when none was. `atsync plugins`
+/// also takes its former `--dir`, with a note on stderr that it is deprecated.
+std::vector<std::filesystem::path> pluginDirsOption(const Arguments& args, std::string_view verb);
 
 }  // namespace atsync::host::cli

@@ -2,6 +2,10 @@
 #include "app/host_app.hpp"
 
 #include "app/initial_import.hpp"
+#include "app/run_lock.hpp"
+#include "common/rfc3339.hpp"
+#include "common/wall_clock.hpp"
+#include "store/store_url.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"
 
@@ -12,6 +16,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 namespace atsync::host::cli {
 namespace {
@@ -39,6 +44,20 @@ class Progress {
   bool tty_;
 };
 
+/// The host whose lease on the connection is still valid (several hosts on PostgreSQL), with the lease's end; nothing
+/// when no host works on it. On SQLite the run lock has already answered, and a lease left there is a dead host's.
+std::optional<std::string> servingHost(store::Store& store, const std::string& connection_id) {
+  std::optional<std::string> holder;
+  store.transact([&](store::Transaction& tx) {
+    const std::int64_t now_ms = tx.databaseNowMs();
+    for (const auto& lease : tx.leases()) {
+      if (lease.connection_id != connection_id || lease.owner.empty() || lease.expires_at_ms <= now_ms) continue;
+      holder = "'" + lease.owner + "' (its lease runs until " + rfc3339(lease.expires_at_ms) + ")";
+    }
+  });
+  return holder;
+}
+
 }  // namespace
 
 int runImport(const Arguments& args) {
@@ -48,11 +67,24 @@ int runImport(const Arguments& args) {
     std::cerr << "atsync import: needs -c FILE and --connection ID (see 'atsync import --help')\n";
     return 2;
   }
-  auto loaded = loadConfigForVerb("import", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("import", *file, pluginDirsOption(args, "import"));
   if (!loaded) return 1;
   if (loaded->connection(*connection_id) == nullptr) {
     std::cerr << "atsync import: no connection '" << *connection_id << "' in " << *file << "\n";
     return 1;
+  }
+  // Not next to a serving host: both would dispatch the connection's commands. On SQLite the run lock says so (and
+  // keeps an 'atsync run' from starting while the import runs); on PostgreSQL a live lease on the connection does.
+  std::optional<app::RunLock> run_lock;
+  const auto location = store::parseStoreUrl(loaded->config.store.url);
+  const bool shared_store = location && location->backend == store::Backend::kPostgres;
+  if (location && location->backend == store::Backend::kSqlite && !location->sqlite_memory) {
+    auto acquired = app::RunLock::acquire(location->sqlite_path, app::RunLock::Holder::kImport);
+    if (!acquired) {
+      std::cerr << "atsync import: " << acquired.error() << "\n";
+      return 1;
+    }
+    run_lock.emplace(std::move(*acquired));
   }
   // A one-shot import writes every row once and reads few of them back, so SQLite's page cache (32 MB per
   // connection for `atsync run`) would only grow with the database: SQLite may keep 2 MB of heap in this process and
@@ -61,6 +93,13 @@ int runImport(const Arguments& args) {
   auto app = app::HostApp::create(loaded->config, std::move(loaded->plugins));
   if (!app) {
     std::cerr << "atsync import: " << app.error() << "\n";
+    return 1;
+  }
+  if (auto holder = shared_store ? servingHost((*app)->store(), *connection_id) : std::nullopt) {
+    std::cerr << "atsync import: connection '" << *connection_id << "' is being served by host " << *holder
+              << "; stop the serving host(s) before importing (two processes would dispatch the same connection's "
+                 "commands and write twice to the vendors), then start them again once the import has finished "
+                 "(docs/operations.md, 'The initial import')\n";
     return 1;
   }
   auto* connection = (*app)->lanes().find(*connection_id);

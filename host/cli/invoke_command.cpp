@@ -114,7 +114,7 @@ int runInvoke(const Arguments& args) {
     schemas = std::move(*loaded);
   }
 
-  auto loaded = loadConfigForVerb("invoke", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("invoke", *file, pluginDirsOption(args, "invoke"));
   if (!loaded) return 2;
   if (loaded->connection(*connection_id) == nullptr) {
     std::cerr << kVerb << "no connection '" << *connection_id << "' in " << *file << "\n";

@@ -16,13 +16,13 @@ const config::ConnectionConfig* LoadedConfig::connection(std::string_view id) co
 }
 
 std::optional<LoadedConfig> loadConfigForVerb(std::string_view verb, const std::string& file,
-                                              const std::optional<std::string>& plugins_override) {
+                                              const std::vector<std::filesystem::path>& plugins_override) {
   config::ProcessEnvironment env;
   LoadedConfig loaded;
   std::unique_ptr<LoadedPluginCatalog> catalog;
   std::string plugin_problem;
-  auto provider = [&](const std::filesystem::path& dir) -> const config::PluginCatalog* {
-    auto set = plugin::loadDirectory(plugins_override.value_or(dir.string()));
+  auto provider = [&](const std::vector<std::filesystem::path>& dirs) -> const config::PluginCatalog* {
+    auto set = plugin::loadDirectories(plugins_override.empty() ? dirs : plugins_override);
     if (!set) {
       plugin_problem = set.error();
       return nullptr;

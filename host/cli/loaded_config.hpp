@@ -9,7 +9,9 @@
 #include "plugin/loader.hpp"
 
 #include <optional>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace atsync::host::cli {
 
@@ -20,9 +22,9 @@ struct LoadedConfig {
   const config::ConnectionConfig* connection(std::string_view id) const;
 };
 
-/// Loads `file` with plugins from `plugins_override` or the config's plugins.dir. On failure prints every problem
-/// to stderr, prefixed with `verb`, and returns nullopt.
+/// Loads `file` with plugins from `plugins_override` (the `--plugins` folders) or, when it is empty, the config's
+/// plugins.dir. On failure prints every problem to stderr, prefixed with `verb`, and returns nullopt.
 std::optional<LoadedConfig> loadConfigForVerb(std::string_view verb, const std::string& file,
-                                              const std::optional<std::string>& plugins_override);
+                                              const std::vector<std::filesystem::path>& plugins_override);
 
 }  // namespace atsync::host::cli

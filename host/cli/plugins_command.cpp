@@ -10,8 +10,10 @@
 namespace atsync::host::cli {
 
 int runPlugins(const Arguments& args) {
-  const std::filesystem::path dir = args.value("--dir").value_or(defaultPluginDir().string());
-  auto set = plugin::loadDirectory(dir);
+  auto dirs = pluginDirsOption(args, "plugins");
+  if (dirs.empty()) dirs.push_back(defaultPluginDir());
+  for (auto& d : dirs) d = std::filesystem::absolute(d);
+  auto set = plugin::loadDirectories(dirs);
   if (!set) {
     std::cerr << "atsync plugins: " << set.error() << "\n";
     return 2;
@@ -34,11 +36,16 @@ int runPlugins(const Arguments& args) {
     }
     boost::json::array refused;
     for (const auto& r : set->refused) refused.push_back({{"file", r.file.string()}, {"reason", r.reason}});
-    boost::json::object out{{"host_abi", host_abi}, {"dir", std::filesystem::absolute(dir).string()},
+    boost::json::array dir_list;
+    for (const auto& d : dirs) dir_list.emplace_back(d.string());
+    // "dir" is the first folder, as before several were allowed; "dirs" all of them.
+    boost::json::object out{{"host_abi", host_abi}, {"dir", dirs.front().string()}, {"dirs", std::move(dir_list)},
                             {"plugins", std::move(plugins)}, {"refused", std::move(refused)}};
     std::cout << boost::json::serialize(out) << "\n";
   } else {
-    std::cout << "plugins in " << std::filesystem::absolute(dir).string() << " (host ABI " << host_abi << ")\n";
+    std::cout << "plugins in ";
+    for (std::size_t i = 0; i < dirs.size(); ++i) std::cout << (i ? ", " : "") << dirs[i].string();
+    std::cout << " (host ABI " << host_abi << ")\n";
     if (set->plugins.empty()) std::cout << "  (none)\n";
     for (const auto& p : set->plugins) {
       const auto& m = p->manifest();

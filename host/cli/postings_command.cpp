@@ -22,7 +22,7 @@ int runPostings(const Arguments& args) {
     std::cerr << "atsync postings: needs -c FILE and --connection ID (see 'atsync postings --help')\n";
     return 2;
   }
-  auto loaded = loadConfigForVerb("postings", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("postings", *file, pluginDirsOption(args, "postings"));
   if (!loaded) return 1;
   const auto* connection = loaded->connection(*connection_id);
   if (connection == nullptr) {

@@ -24,7 +24,7 @@ int runReseal(const Arguments& args) {
     std::cerr << "atsync reseal: missing -c FILE (see 'atsync reseal --help')\n";
     return 2;
   }
-  auto loaded = loadConfigForVerb("reseal", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("reseal", *file, pluginDirsOption(args, "reseal"));
   if (!loaded) return 1;
   const auto& config = loaded->config;
   if (!config.encryption_key) {

@@ -31,7 +31,7 @@ int runServe(const Arguments& args) {
     std::cerr << "atsync run: missing -c FILE (see 'atsync run --help')\n";
     return 2;
   }
-  auto loaded = loadConfigForVerb("run", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("run", *file, pluginDirsOption(args, "run"));
   if (!loaded) return 1;
   if (loaded->config.server.tls) {
     // Before anything starts: a certificate that cannot be loaded is the operator's to fix, not a listen failure.

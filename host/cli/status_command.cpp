@@ -35,7 +35,7 @@ int runStatus(const Arguments& args) {
     std::cerr << "atsync status: missing -c FILE (see 'atsync status --help')\n";
     return 2;
   }
-  auto loaded = loadConfigForVerb("status", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("status", *file, pluginDirsOption(args, "status"));
   if (!loaded) return 1;
   auto store = store::openStore(loaded->config.store.url);
   if (!store) {
@@ -136,7 +136,7 @@ int runDeadLetters(const Arguments& args) {
     std::cerr << "atsync dead-letters: missing -c FILE (see 'atsync dead-letters --help')\n";
     return 2;
   }
-  auto loaded = loadConfigForVerb("dead-letters", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("dead-letters", *file, pluginDirsOption(args, "dead-letters"));
   if (!loaded) return 1;
   auto store = store::openStore(loaded->config.store.url);
   if (!store) {

@@ -66,7 +66,8 @@ inline constexpr std::int64_t kMinLeaseTtlMs = 1'000;
 inline constexpr std::int64_t kMaxLeaseTtlMs = 300'000;
 
 struct PluginsConfig {
-  std::filesystem::path dir;  // absolute; where the plugin libraries are loaded from
+  /// Absolute, in the config's order: where the plugin libraries are loaded from (`dir:` one folder or a list).
+  std::vector<std::filesystem::path> dirs;
 };
 
 // Optional `log: { level: info, format: text }`.

@@ -174,7 +174,7 @@ LoadResult loadText(std::string_view text, const std::string& file, const Catalo
 }
 
 CatalogProvider fixedCatalog(const PluginCatalog& catalog) {
-  return [&catalog](const std::filesystem::path&) { return &catalog; };
+  return [&catalog](const std::vector<std::filesystem::path>&) { return &catalog; };
 }
 
 } // namespace

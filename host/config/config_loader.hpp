@@ -37,9 +37,10 @@ struct LoadResult {
 };
 
 // The plugin catalog depends on `plugins.dir`, which is in the file itself. A provider is called once,
-// after `plugins.dir` validated, with its absolute path; it returns the catalog of that directory (owned by
-// the caller, alive until the load returns) or nullptr when it could not load one, which is reported.
-using CatalogProvider = std::function<const PluginCatalog*(const std::filesystem::path& plugins_dir)>;
+// after `plugins.dir` validated, with its absolute paths (one or several folders, in order); it returns the
+// catalog of those folders (owned by the caller, alive until the load returns) or nullptr when it could not load
+// one, which is reported.
+using CatalogProvider = std::function<const PluginCatalog*(const std::vector<std::filesystem::path>& plugins_dirs)>;
 
 LoadResult loadConfig(const std::filesystem::path& file, const PluginCatalog& catalog, const Environment& env,
                       const LoadOptions& options = {});

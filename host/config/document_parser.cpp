@@ -278,15 +278,37 @@ void DocumentParser::plugins(const Entry& e, Config& config) {
   if (!section(e.value, e.key.Mark(), "plugins", kPluginsKeys, {"dir"}, entries) || !entries.contains("dir")) {
     return;
   }
-  auto dir = string(entries["dir"], "plugins.dir");
-  if (!dir) return;
-  config.plugins.dir = absolute(*dir);
-  catalog_ = catalogs_ ? catalogs_(config.plugins.dir) : nullptr;
+  // One folder (`dir: build/plugins`) or several (`dir: [build/plugins, /opt/atsync/my-plugins]`): the built-in
+  // plugins and an operator's own, without symlinks.
+  const Entry& dir_entry = entries["dir"];
+  std::vector<std::filesystem::path> dirs;
+  if (dir_entry.value.IsSequence()) {
+    std::size_t index = 0;
+    for (const YAML::Node& item : dir_entry.value) {
+      const std::string what = "plugins.dir[" + std::to_string(index++) + "]";
+      auto dir = string(Entry{dir_entry.key, item}, what);
+      if (!dir) return;
+      dirs.push_back(absolute(*dir));
+    }
+    if (dirs.empty()) {
+      reader_.error(markOr(dir_entry.value, dir_entry.key.Mark()),
+                    "plugins.dir must name at least one folder, found an empty list");
+      return;
+    }
+  } else {
+    auto dir = string(dir_entry, "plugins.dir");
+    if (!dir) return;
+    dirs.push_back(absolute(*dir));
+  }
+  config.plugins.dirs = std::move(dirs);
+  catalog_ = catalogs_ ? catalogs_(config.plugins.dirs) : nullptr;
   catalog_known_ = catalog_ != nullptr;
   if (!catalog_known_) {
-    reader_.error(entries["dir"].value.Mark(),
-                  "could not load plugins from plugins.dir '" + config.plugins.dir.string() +
-                      "'; plugin names and plugin configs were not checked");
+    std::string shown_dirs;
+    for (const auto& d : config.plugins.dirs) shown_dirs += (shown_dirs.empty() ? "'" : ", '") + d.string() + "'";
+    reader_.error(dir_entry.value.Mark(),
+                  "could not load plugins from plugins.dir " + shown_dirs +
+                      "; plugin names and plugin configs were not checked");
   }
 }
 

@@ -158,4 +158,25 @@ Expected<PluginSet, std::string> loadDirectory(const std::filesystem::path& dir,
   return set;
 }
 
+Expected<PluginSet, std::string> loadDirectories(const std::vector<std::filesystem::path>& dirs,
+                                                 const LoaderOptions& options) {
+  if (dirs.empty()) return unexpected(std::string("no plugin directory given"));
+  PluginSet all;
+  for (const auto& dir : dirs) {
+    auto set = loadDirectory(dir, options);
+    if (!set) return unexpected(set.error());
+    for (auto& refused : set->refused) all.refused.push_back(std::move(refused));
+    for (auto& plugin : set->plugins) {
+      if (auto existing = all.find(plugin->name())) {
+        all.refused.push_back(LoadError{plugin->file(), "plugin name '" + plugin->name() +
+                                                            "' is already provided by " + existing->file().string() +
+                                                            " (an earlier folder of plugins.dir)"});
+        continue;
+      }
+      all.plugins.push_back(std::move(plugin));
+    }
+  }
+  return all;
+}
+
 }  // namespace atsync::host::plugin

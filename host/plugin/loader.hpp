@@ -45,4 +45,9 @@ struct PluginSet {
 
 Expected<PluginSet, std::string> loadDirectory(const std::filesystem::path& dir, const LoaderOptions& options = {});
 
+/// Every plugin of several folders, in order (the built-in plugins and an operator's own, say). A plugin name that
+/// an earlier folder already provides is refused, naming that file. An error when any folder cannot be listed.
+Expected<PluginSet, std::string> loadDirectories(const std::vector<std::filesystem::path>& dirs,
+                                                 const LoaderOptions& options = {});
+
 }  // namespace atsync::host::plugin

@@ -61,11 +61,10 @@ void OAuthFlow::activity(const std::string& connection, const std::string& level
       tx.addActivity({0, connection, nowMs(), level, kind, connection, message});
     });
   } catch (const std::exception& e) {
-    context_.logger->error(std::string("could not record activity: ") + e.what(), connection);
+    context_.logger->error("could not record activity '" + message + "': " + e.what(), connection);
   }
-  context_.logger->log(level == "error" ? logging::Level::kError
-                                        : (level == "warn" ? logging::Level::kWarn : logging::Level::kInfo),
-                       message, connection);
+  // Warnings and errors reach the process log through the store's activity sink (host_app.cpp); info only here.
+  if (level != "error" && level != "warn") context_.logger->log(logging::Level::kInfo, message, connection);
 }
 
 runtime::BoundConnector* OAuthFlow::oauthSide(const std::string& connection_id, const std::string& wanted,

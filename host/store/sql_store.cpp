@@ -221,6 +221,9 @@ void SqlStore::transact(const std::function<void(Transaction&)>& fn) {
         }
         control.commit();
         release(std::move(connection), true);
+        if (activity_sink_) {
+          for (const auto& entry : transaction.addedActivity()) activity_sink_(entry);
+        }
         return;
       } catch (const std::exception& e) {
         // A session whose rollback failed, or whose server connection dropped, is not given out again.

@@ -244,6 +244,7 @@ void SqlTransaction::addActivity(const ActivityEntry& a) {
   static const std::string kSql =
       "INSERT INTO activity (connection_id, at_ms, level, kind, subject, message) VALUES ($1, $2, $3, $4, $5, $6)";
   cache_.execute(kSql, params(a.connection_id, a.at_ms, a.level, a.kind, a.subject, a.message));
+  added_activity_.push_back(a);
 }
 
 std::vector<ActivityEntry> SqlTransaction::activity(const ActivityQuery& q) {

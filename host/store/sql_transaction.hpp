@@ -94,10 +94,14 @@ class SqlTransaction final : public Transaction {
   std::int64_t pruneActivity(std::string_view connection_id, std::int64_t before_ms, int limit) override;
   std::int64_t pruneMarks(std::string_view connection_id, std::int64_t now_ms, int limit) override;
 
+  /// The activity entries this transaction added, in order: for the store's sink once it committed.
+  std::vector<ActivityEntry>& addedActivity() { return added_activity_; }
+
  private:
   Poco::Data::Session& session_;
   StatementCache& cache_;
   const Dialect& dialect_;
+  std::vector<ActivityEntry> added_activity_;
 };
 
 }  // namespace atsync::host::store

@@ -347,6 +347,16 @@ class Store {
 
   /// The schema version after migrations.
   virtual int schemaVersion() = 0;
+
+  /// Told of every activity entry once the transaction that added it has committed (never of a rolled-back one),
+  /// on the committing thread, outside the transaction. The host mirrors warnings and errors into its process log
+  /// here, so every writer of the activity log reaches stderr without logging twice.
+  using ActivitySink = std::function<void(const ActivityEntry&)>;
+  /// Set once, before the store is shared between threads.
+  void setActivitySink(ActivitySink sink) { activity_sink_ = std::move(sink); }
+
+ protected:
+  ActivitySink activity_sink_;
 };
 
 /// Opens (creating and migrating as needed) the store named by a config `store:` URL: `sqlite:PATH`,

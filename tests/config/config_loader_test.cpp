@@ -16,6 +16,7 @@ namespace atsync::host::config::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 TEST(ConfigLoader, LoadsGoodConfigWithValuesExpanded) {
@@ -30,7 +31,7 @@ TEST(ConfigLoader, LoadsGoodConfigWithValuesExpanded) {
   EXPECT_EQ(c.server.listen_port, 8080);
   EXPECT_EQ(c.server.public_url, "http://127.0.0.1:8080");  // trailing '/' dropped
   EXPECT_EQ(c.server.admin_token, "admin-secret-token");
-  EXPECT_EQ(c.plugins.dir, "/srv/atsync/build/plugins");
+  EXPECT_THAT(c.plugins.dirs, ElementsAre("/srv/atsync/build/plugins"));
   EXPECT_EQ(c.log.level, LogConfig::Level::kInfo);
   EXPECT_FALSE(c.encryption_key.has_value());
   ASSERT_EQ(c.connections.size(), 1u);
@@ -109,25 +110,59 @@ TEST(ConfigLoader, VariableValuesCannotInjectYamlStructure) {
   const LoadResult result = load(kGoodConfig, env);
   ASSERT_TRUE(result.ok()) << result.report();
   EXPECT_EQ(result.config->server.admin_token, "x\nplugins:\n  dir: /evil\n{ a: [1, 2] }");
-  EXPECT_EQ(result.config->plugins.dir, "/srv/atsync/build/plugins");
+  EXPECT_THAT(result.config->plugins.dirs, ElementsAre("/srv/atsync/build/plugins"));
 }
 
 TEST(ConfigLoader, CatalogProviderGetsTheAbsolutePluginsDir) {
   const FakeCatalog catalog;
-  std::filesystem::path seen;
-  CatalogProvider provider = [&](const std::filesystem::path& dir) -> const PluginCatalog* {
-    seen = dir;
+  std::vector<std::filesystem::path> seen;
+  CatalogProvider provider = [&](const std::vector<std::filesystem::path>& dirs) -> const PluginCatalog* {
+    seen = dirs;
     return &catalog;
   };
   LoadOptions options;
   options.base_dir = "/opt/atsync";
   const LoadResult result = loadConfigFromString(kGoodConfig, "atsync.yaml", provider, goodEnvironment(), options);
   ASSERT_TRUE(result.ok()) << result.report();
-  EXPECT_EQ(seen, "/opt/atsync/build/plugins");
+  EXPECT_THAT(seen, ElementsAre("/opt/atsync/build/plugins"));
+}
+
+TEST(ConfigLoader, PluginsDirTakesSeveralFoldersInOrder) {
+  const FakeCatalog catalog;
+  std::vector<std::filesystem::path> seen;
+  CatalogProvider provider = [&](const std::vector<std::filesystem::path>& dirs) -> const PluginCatalog* {
+    seen = dirs;
+    return &catalog;
+  };
+  LoadOptions options;
+  options.base_dir = "/opt/atsync";
+  std::string yaml = kGoodConfig;
+  const std::string one = "dir: build/plugins";
+  ASSERT_NE(yaml.find(one), std::string::npos);
+  yaml.replace(yaml.find(one), one.size(), "dir: [build/plugins, /srv/my-plugins]");
+  const LoadResult result = loadConfigFromString(yaml, "atsync.yaml", provider, goodEnvironment(), options);
+  ASSERT_TRUE(result.ok()) << result.report();
+  EXPECT_THAT(seen, ElementsAre("/opt/atsync/build/plugins", "/srv/my-plugins"));
+  EXPECT_THAT(result.config->plugins.dirs, ElementsAre("/opt/atsync/build/plugins", "/srv/my-plugins"));
+}
+
+TEST(ConfigLoader, PluginsDirRefusesAnEmptyListAndNonStrings) {
+  CatalogProvider provider = [](const std::vector<std::filesystem::path>&) -> const PluginCatalog* { return nullptr; };
+  std::string yaml = kGoodConfig;
+  const std::string one = "dir: build/plugins";
+  yaml.replace(yaml.find(one), one.size(), "dir: []");
+  const LoadResult empty = loadConfigFromString(yaml, "atsync.yaml", provider, goodEnvironment());
+  EXPECT_FALSE(empty.ok());
+  EXPECT_THAT(empty.report(), HasSubstr("plugins.dir must name at least one folder, found an empty list"));
+  yaml = kGoodConfig;
+  yaml.replace(yaml.find(one), one.size(), "dir: [build/plugins, {a: 1}]");
+  const LoadResult nested = loadConfigFromString(yaml, "atsync.yaml", provider, goodEnvironment());
+  EXPECT_FALSE(nested.ok());
+  EXPECT_THAT(nested.report(), HasSubstr("plugins.dir[1] must be a string"));
 }
 
 TEST(ConfigLoader, ReportsCatalogThatCouldNotBeLoaded) {
-  CatalogProvider provider = [](const std::filesystem::path&) -> const PluginCatalog* { return nullptr; };
+  CatalogProvider provider = [](const std::vector<std::filesystem::path>&) -> const PluginCatalog* { return nullptr; };
   LoadOptions options;
   options.base_dir = "/opt/atsync";
   const LoadResult result = loadConfigFromString(kGoodConfig, "atsync.yaml", provider, goodEnvironment(), options);

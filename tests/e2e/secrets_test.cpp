@@ -229,7 +229,7 @@ TEST_F(Secrets, RotatedKeyOpensOAuthTokensAndResealMovesThemToTheNewKey) {
 }
 
 TEST_F(Secrets, OneShotVerbsUseTheStoredOAuthTokensAndRefreshInTurnWithTheServer) {
-  // Issue 11: `atsync postings` and `atsync import` next to a serving host, on one connection whose Lever access
+  // Issue 11: `atsync postings` and `atsync invoke` next to a serving host, on one connection whose Lever access
   // tokens live 2 s and whose refresh tokens rotate on use.
   WorldOptions options;
   options.ats_oauth = true;
@@ -248,9 +248,14 @@ TEST_F(Secrets, OneShotVerbsUseTheStoredOAuthTokensAndRefreshInTurnWithTheServer
     ASSERT_EQ(postings.exit_code, 0) << postings.err;
     EXPECT_NE(postings.out.find("published postings for connection"), std::string::npos) << postings.out;
   }
-  // The initial import pages through every Lever opportunity, refreshing as it goes, while the server does too.
+  // A plugin author's `atsync invoke` reads pages of Lever opportunities, refreshing at every call, while the server
+  // does too. (The import itself refuses to run next to a serving host: it would dispatch the same commands.)
+  auto pages = atsync({"invoke", "--connection", kConnection, "--side", "ats", "import.page", "--repeat", "3"});
+  ASSERT_EQ(pages.exit_code, 0) << pages.out << pages.err;
+  EXPECT_NE(pages.out.find("\"opportunities\""), std::string::npos) << pages.out;
   auto import = atsync({"import", "--connection", kConnection});
-  ASSERT_EQ(import.exit_code, 0) << import.out << import.err;
+  EXPECT_EQ(import.exit_code, 1) << import.out << import.err;
+  EXPECT_NE(import.err.find("is serving the SQLite store"), std::string::npos) << import.err;
   for (const auto& c : candidates) EXPECT_FALSE(waitLinked(c).empty()) << c;
 
   // Nobody spent a refresh token another had rotated: the server still reaches Lever afterwards.

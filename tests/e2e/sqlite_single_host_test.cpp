@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // One `atsync run` per SQLite file: a second one on the same config is refused, names the first, and leaves it
-// serving; one-shot verbs still run next to it; once the first stops, the file is free again.
+// serving; one-shot verbs still run next to it, but not an import; once the first stops, the file is free again.
 
 #include "e2e_fixture.hpp"
 
@@ -29,9 +29,15 @@ TEST_F(EndToEnd, ASecondRunOnTheSameSqliteFileIsRefusedAndTheFirstKeepsServing) 
 
   EXPECT_TRUE(host().running());
   EXPECT_EQ(httpGetStatus(hostPort(), "/healthz"), 200);
-  // One-shot verbs do not take the lock.
+  // One-shot verbs do not take the lock, except the import: it would dispatch the connection's commands too.
   const auto status = atsync({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  const auto import = atsync({"import", "--connection", kConnection});
+  EXPECT_EQ(import.exit_code, 1) << import.out << import.err;
+  EXPECT_EQ(import.err.rfind("atsync import: an 'atsync run' (pid " + first_pid + " on host ", 0), 0u) << import.err;
+  EXPECT_NE(import.err.find("; stop it before importing"), std::string::npos) << import.err;
+  EXPECT_EQ(import.out.find("import: page"), std::string::npos) << "nothing was imported:\n" << import.out;
+  EXPECT_TRUE(host().running());
 
   // Stopped, the first host releases the file: the next `atsync run` serves.
   ASSERT_EQ(host().terminate(seconds(30)).value_or(-1), 0) << host().output();

@@ -85,8 +85,9 @@ TEST(Cli, UnknownCommandAndOptionFailWithOneLine) {
 
 TEST(Cli, PluginsJsonListsLeverAndKula) {
   // The host's ABI and the in-tree plugins' are both this tree's abi.h (1.1 since the SDK 1.1 contract).
-  auto r = atsync({"plugins", "--dir", pluginDir(), "--json"});
+  auto r = atsync({"plugins", "--plugins", pluginDir(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
   const auto doc = boost::json::parse(r.out).as_object();
   EXPECT_EQ(doc.at("host_abi").as_string(), kThisAbi);
   EXPECT_TRUE(doc.at("refused").as_array().empty());
@@ -109,7 +110,7 @@ TEST(Cli, PluginsDefaultsToTheFolderNextToTheBinary) {
 }
 
 TEST(Cli, PluginsReportsRefusedFilesAndExitsNonZero) {
-  auto r = atsync({"plugins", "--dir", std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins"});
+  auto r = atsync({"plugins", "--plugins", std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("fixture-current"), std::string::npos);
   EXPECT_NE(r.err.find("refused: "), std::string::npos);
@@ -165,6 +166,55 @@ TEST(Cli, ResealWithoutEncryptionKeyFailsWithOneLine) {
   EXPECT_EQ(r.err.find("atsync reseal: "), 0u) << r.err;
   EXPECT_NE(r.err.find("nokey.yaml has no encryption_key, the key to seal with"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST(Cli, PluginsTakesSeveralFoldersAndStillTheDeprecatedDir) {
+  const std::string fixtures = std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins";
+  auto both = atsync({"plugins", "--plugins", pluginDir(), "--plugins", fixtures, "--json"});
+  const auto doc = boost::json::parse(both.out).as_object();
+  ASSERT_EQ(doc.at("dirs").as_array().size(), 2u) << both.out;
+  std::vector<std::string> names;
+  for (const auto& p : doc.at("plugins").as_array()) names.emplace_back(p.as_object().at("name").as_string());
+  EXPECT_NE(std::find(names.begin(), names.end(), "lever"), names.end()) << both.out;
+  EXPECT_NE(std::find(names.begin(), names.end(), "fixture-current"), names.end()) << both.out;
+
+  auto old_flag = atsync({"plugins", "--dir", pluginDir()});
+  EXPECT_EQ(old_flag.exit_code, 0) << old_flag.err;
+  EXPECT_NE(old_flag.out.find("lever"), std::string::npos) << old_flag.out;
+  EXPECT_EQ(old_flag.err, "atsync plugins: --dir is deprecated; use --plugins DIR, the plugin folder flag of every verb\n");
+}
+
+TEST(Cli, ConfigPluginsDirTakesAListOfFolders) {
+  // The operator's own folder (empty here) before the built-in plugins: both are searched.
+  const auto own = (std::filesystem::path(writeTemp("placeholder", "")).parent_path() / "own-plugins").string();
+  std::filesystem::create_directories(own);
+  std::string config = kGoodConfig;
+  config.replace(config.find("dir: plugins"), 12, "dir: [" + own + ", " + pluginDir() + "]");
+  auto r = atsync({"check", "-c", writeTemp("two-dirs.yaml", config)}, kEnv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("plugins: " + own + ", " + pluginDir()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("acme: kula 0.1.0 <-> lever 0.1.0"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CheckFailsWhereRunWouldOnOAuthWithoutEncryptionKey) {
+  std::string config = kGoodConfig;
+  const std::string api_key = R"(auth: { mode: api_key, api_key: "${TEST_LEVER_KEY}" })";
+  ASSERT_NE(config.find(api_key), std::string::npos);
+  config.replace(config.find(api_key), api_key.size(),
+                 R"(auth: { mode: oauth, client_id: lever-client, client_secret: "${TEST_LEVER_KEY}" })");
+  config.replace(config.find("sqlite:var/test.db"), 18, "\"sqlite::memory:\"");
+  const std::string file = writeTemp("oauth-no-key.yaml", config);
+  const std::string why =
+      "connection 'acme', plugin 'lever' uses OAuth, whose tokens are stored encrypted: set encryption_key in the config";
+  auto check = atsync({"check", "-c", file, "--plugins", pluginDir()}, kEnv);
+  EXPECT_EQ(check.exit_code, 1) << check.out;
+  EXPECT_NE(check.err.find("atsync check: " + file + ": " + why), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("1 error ('atsync run' would refuse to start)"), std::string::npos) << check.err;
+  EXPECT_EQ(check.out.find(": OK"), std::string::npos) << check.out;
+  auto run = atsync({"run", "-c", file, "--plugins", pluginDir()}, kEnv);
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_NE(run.err.find("atsync run: " + why), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("lever-key-value"), std::string::npos) << "a secret was printed: " << run.err;
 }
 
 TEST(Cli, SandboxConfigOfTheRepositoryChecks) {

@@ -90,7 +90,7 @@ class ImportPipeline : public ::testing::Test {
     config.server.listen_host = "127.0.0.1";
     config.server.listen_port = 0;
     config.server.admin_token = "import-test-admin-token";
-    config.plugins.dir = pluginDir();
+    config.plugins.dirs = {pluginDir()};
     config.source = "<import_pipeline_test>";
     config.retry.base_backoff_ms = 20;
     config.retry.max_backoff_ms = 100;

@@ -60,6 +60,38 @@ TEST_F(RunLockTest, RecordsTheHolderInAPrivateSidecarFile) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST_F(RunLockTest, AnImportIsRefusedNextToAServingHost) {
+  auto serving = RunLock::acquire(db_);
+  ASSERT_TRUE(serving) << serving.error();
+  auto import = RunLock::acquire(db_, RunLock::Holder::kImport);
+  ASSERT_FALSE(import);
+  const std::string& e = import.error();
+  EXPECT_EQ(e.rfind("an 'atsync run' (pid " + std::to_string(::getpid()) + " on host " + hostName() + ", since ", 0),
+            0u)
+      << e;
+  EXPECT_NE(e.find(") is serving the SQLite store " + db_ + "; stop it before importing"), std::string::npos) << e;
+  EXPECT_NE(e.find("(docs/operations.md, 'The initial import')"), std::string::npos) << e;
+}
+
+TEST_F(RunLockTest, AServingHostIsRefusedWhileAnImportRuns) {
+  auto import = RunLock::acquire(db_, RunLock::Holder::kImport);
+  ASSERT_TRUE(import) << import.error();
+  EXPECT_NE(lockFileText().find(" (atsync import)\n"), std::string::npos) << lockFileText();
+  auto serving = RunLock::acquire(db_);
+  ASSERT_FALSE(serving);
+  const std::string& e = serving.error();
+  EXPECT_EQ(e.rfind("an 'atsync import' (pid " + std::to_string(::getpid()) + " on host " + hostName() + ", since ",
+                    0),
+            0u)
+      << e;
+  EXPECT_EQ(e.find("(atsync import))"), std::string::npos) << "the mark is not shown twice: " << e;
+  EXPECT_NE(e.find(") is writing to the SQLite store " + db_ + "; wait until it has finished"), std::string::npos) << e;
+  // A second import is told the same.
+  auto second_import = RunLock::acquire(db_, RunLock::Holder::kImport);
+  ASSERT_FALSE(second_import);
+  EXPECT_EQ(second_import.error().rfind("an 'atsync import' (", 0), 0u) << second_import.error();
+}
+
 TEST_F(RunLockTest, SecondAcquireOnTheSameFileIsRefusedNamingTheHolder) {
   auto first = RunLock::acquire(db_);
   ASSERT_TRUE(first) << first.error();

@@ -20,7 +20,7 @@ cmake -S "$work/greenhouse" -B "$work/build" -G Ninja "${launcher[@]}" \
 cmake --build "$work/build" >/dev/null
 test -f "$work/build/plugins/libatsync-greenhouse.so"
 
-listing=$("$atsync" plugins --dir "$work/build/plugins" --json)
+listing=$("$atsync" plugins --plugins "$work/build/plugins" --json)
 echo "$listing"
 grep -q '"name":"greenhouse"' <<<"$listing"
 grep -q '"display_name":"Greenhouse"' <<<"$listing"

@@ -20,7 +20,7 @@ cmake -S "$source_dir/tests/sdk/out_of_tree" -B "$work/build" -G Ninja "${launch
   -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_FLAGS="$extra_flags" -DCMAKE_MODULE_LINKER_FLAGS="$extra_flags" >/dev/null
 cmake --build "$work/build" >/dev/null
 
-listing=$("$atsync" plugins --dir "$work/build/plugins" --json)
+listing=$("$atsync" plugins --plugins "$work/build/plugins" --json)
 echo "$listing"
 grep -q '"name":"hello-out-of-tree"' <<<"$listing"
 grep -q '"capabilities":\["hello"\]' <<<"$listing"

@@ -170,8 +170,8 @@ std::string ServerWorld::start() {
                               {"LEVER_CLIENT_SECRET", kLeverClientSecret}});
   plugin::PluginSet plugins;
   std::unique_ptr<host::cli::LoadedPluginCatalog> catalog;
-  auto provider = [&](const std::filesystem::path& dir) -> const config::PluginCatalog* {
-    auto set = plugin::loadDirectory(dir);
+  auto provider = [&](const std::vector<std::filesystem::path>& dirs) -> const config::PluginCatalog* {
+    auto set = plugin::loadDirectories(dirs);
     if (!set) return nullptr;
     plugins = std::move(*set);
     catalog = std::make_unique<host::cli::LoadedPluginCatalog>(plugins);

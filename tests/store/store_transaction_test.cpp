@@ -48,6 +48,24 @@ TEST_P(StoreContract, ThrowingFunctionRollsBackEverything) {
   EXPECT_TRUE(in(store(), [](Transaction& tx) { return tx.insertEvent(event("ev-1")); }));
 }
 
+TEST_P(StoreContract, TheActivitySinkHearsOfCommittedEntriesOnly) {
+  std::vector<std::string> heard;
+  store().setActivitySink([&](const ActivityEntry& e) { heard.push_back(e.level + " " + e.kind + " " + e.message); });
+  EXPECT_THROW(store().transact([](Transaction& tx) {
+    tx.addActivity({.connection_id = "acme", .level = "error", .kind = "rolled_back", .message = "never stored"});
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_THAT(heard, IsEmpty()) << "a rolled-back entry is not reported";
+  store().transact([&](Transaction& tx) {
+    tx.addActivity({.connection_id = "acme", .level = "warn", .kind = "first", .message = "one"});
+    tx.addActivity({.connection_id = "acme", .level = "info", .kind = "second", .message = "two"});
+    EXPECT_THAT(heard, IsEmpty()) << "not before the commit";
+  });
+  EXPECT_THAT(heard, ::testing::ElementsAre("warn first one", "info second two"));
+  store().setActivitySink({});
+}
+
 TEST_P(StoreContract, AFailedStatementRollsBackAndTheStoreStaysUsable) {
   store().transact([](Transaction& tx) {
     tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1", .provenance = "imported"});

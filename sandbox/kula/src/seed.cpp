@@ -5,7 +5,10 @@
 
 #include <atsync/sandbox/kula/model_json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <string>
+#include <vector>
 
 namespace atsync::sandbox::kula {
 
@@ -34,6 +37,19 @@ std::string titleFromId(const std::string& id) {
 Result<bool> KulaStore::seed(const std::string& name, const std::map<std::string, std::string>& flow_postings) {
   if (name != "small" && name != "empty") {
     return ApiError{400, "unknown_seed", "unknown seed '" + name + "' (expected 'small' or 'empty')"};
+  }
+  if (name == "small") {
+    // A pair for a flow the seed does not have would quietly make a new flow and leave the seeded one unlinked
+    // (a typo like flow-eng for flow_eng): refuse it and name the flows there are. The empty seed has no flows,
+    // so there every pair makes one.
+    static const std::vector<std::string> kLinkable = {"flow_eng", "flow_sales"};
+    for (const auto& [flow_id, posting_id] : flow_postings) {
+      if (std::find(kLinkable.begin(), kLinkable.end(), flow_id) != kLinkable.end()) continue;
+      return ApiError{400, "unknown_flow",
+                      "cannot link flow '" + flow_id + "' to posting '" + posting_id +
+                          "': the 'small' seed has no such flow (its flows: flow_eng, flow_sales, and "
+                          "flow_talent_pool, which never has a posting); the 'empty' seed makes a flow of each pair"};
+    }
   }
   std::lock_guard lock(mutex_);
   flows_.clear();

@@ -10,10 +10,14 @@
 
 namespace {
 
+// configs/sandbox.yaml's fallback for ${LEVER_API_KEY}: the sandbox and the config agree out of the box.
+constexpr const char* kDefaultApiKey = "sandbox-lever-key";
+
 void usage(std::ostream& os) {
   os << "usage: atsync-sandbox-lever [--port P] [--seed small|medium|large|empty] [--rate R --burst B]\n"
         "                            [--token-expires-in S] [--api-key K]... [--oauth-client ID:SECRET]...\n"
-        "                            [--webhook-base-delay-ms MS]\n";
+        "                            [--webhook-base-delay-ms MS]\n"
+        "Without --api-key it accepts configs/sandbox.yaml's key, " << kDefaultApiKey << " (and $LEVER_API_KEY when set).\n";
 }
 
 }  // namespace
@@ -54,6 +58,10 @@ int main(int argc, char** argv) {
         throw std::invalid_argument("unknown option '" + arg + "'");
       }
     }
+    if (o.api_keys.empty()) {
+      o.api_keys.push_back(kDefaultApiKey);
+      if (const char* key = std::getenv("LEVER_API_KEY"); key != nullptr && *key != '\0') o.api_keys.push_back(key);
+    }
     // Block the signals before any thread starts so only sigwait below sees them.
     sigset_t signals;
     sigemptyset(&signals);
@@ -65,7 +73,9 @@ int main(int argc, char** argv) {
     sandbox.start();
     std::cout << sandbox.baseUrl() << std::endl;
     std::cerr << "lever sandbox: seed " << o.seed << ", admin API at " << sandbox.rootUrl() << "/_sandbox/state"
-              << ", OAuth at " << sandbox.authorizeUrl() << std::endl;
+              << ", OAuth at " << sandbox.authorizeUrl() << ", API key(s) ";
+    for (std::size_t k = 0; k < o.api_keys.size(); ++k) std::cerr << (k == 0 ? "" : ", ") << o.api_keys[k];
+    std::cerr << std::endl;
     int received = 0;
     sigwait(&signals, &received);
     sandbox.stop();

@@ -42,7 +42,7 @@ class ServedSandbox {
  public:
   explicit ServedSandbox(std::vector<std::string> extra) {
     std::vector<std::string> args{"--port",         "0",        "--api-key", "cli-key",
-                                  "--flow-posting", "flow_eng=post-cli", "flow_ops=post-ops"};
+                                  "--flow-posting", "flow_eng=post-cli", "flow_sales=post-sales"};
     args.insert(args.end(), extra.begin(), extra.end());
     handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(kBinary, args, nullptr, &out_pipe_, nullptr));
     out_ = std::make_unique<Poco::PipeInputStream>(out_pipe_);
@@ -76,8 +76,8 @@ TEST(KulaCli, ServesPrintsItsUrlAndStopsCleanlyOnSigterm) {
   auto flow = httpRequest(served.port(), "GET", "/v1/flows/flow_eng", "", {{"Authorization", "Bearer cli-key"}});
   ASSERT_EQ(flow.status, 200) << flow.body;
   EXPECT_EQ(flow.json().at("ats_posting_id").as_string(), "post-cli");
-  auto second = httpRequest(served.port(), "GET", "/v1/flows/flow_ops", "", {{"Authorization", "Bearer cli-key"}});
-  EXPECT_EQ(second.json().at("ats_posting_id").as_string(), "post-ops") << "several pairs after one flag";
+  auto second = httpRequest(served.port(), "GET", "/v1/flows/flow_sales", "", {{"Authorization", "Bearer cli-key"}});
+  EXPECT_EQ(second.json().at("ats_posting_id").as_string(), "post-sales") << "several pairs after one flag";
   EXPECT_EQ(served.terminate(), 0);
 }
 
@@ -155,6 +155,17 @@ TEST(KulaCli, RefusesBadServeArguments) {
   EXPECT_EQ(run({"--port", "0", "--seed", "gigantic"}).exit_code, 2);
   EXPECT_EQ(run({"--port", "0", "--flow-posting", "noequals"}).exit_code, 2);
   EXPECT_EQ(run({"--port", "99999"}).exit_code, 2);
+}
+
+TEST(KulaCli, RefusesAFlowPostingForAFlowTheSeedDoesNotHave) {
+  // A hyphen for the underscore: without the refusal a new flow 'flow-eng' would be made and flow_eng left unlinked.
+  auto typo = run({"--port", "0", "--seed", "small", "--flow-posting", "flow-eng=b1f0a7c2"});
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_TRUE(typo.out.empty()) << "no URL: it never served; " << typo.out;
+  EXPECT_NE(typo.err.find("cannot link flow 'flow-eng' to posting 'b1f0a7c2': the 'small' seed has no such flow "
+                          "(its flows: flow_eng, flow_sales"),
+            std::string::npos)
+      << typo.err;
 }
 
 }  // namespace

@@ -79,8 +79,9 @@ class KulaStore {
   /// Called under the store lock for every new event, in log order.
   void setEventSink(EventSink sink);
 
-  /// Replaces everything, the event log included, with a named seed ("small" or "empty"); flows named in
-  /// `flow_postings` are created (or linked) either way. Starts a new event-log epoch.
+  /// Replaces everything, the event log included, with a named seed ("small" or "empty"). `flow_postings` links
+  /// the small seed's flows (`flow_eng`, `flow_sales`; any other flow is refused, code `unknown_flow`) and makes
+  /// the empty seed's flows. Starts a new event-log epoch.
   Result<bool> seed(const std::string& name, const std::map<std::string, std::string>& flow_postings);
 
   // --- reads (the /v1 API) ---

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/start_checks.hpp"
+
+#include "runtime/auth_binding.hpp"
+#include "secrets/key_ring.hpp"
+
+namespace atsync::host::app {
+
+std::vector<std::string> startProblems(const config::Config& config, const plugin::PluginSet& plugins) {
+  std::vector<std::string> problems;
+  const bool have_key = config.encryption_key && !config.encryption_key->empty();
+  if (have_key) {
+    if (auto keys = secrets::KeyRing::fromSecrets(*config.encryption_key, config.previous_encryption_keys); !keys) {
+      problems.push_back(keys.error());
+    }
+  }
+  for (const auto& connection : config.connections) {
+    if (!connection.enabled) continue;
+    for (const config::PluginSlot* slot : {&connection.ats, &connection.platform}) {
+      auto plugin = plugins.find(slot->plugin);
+      if (!plugin) {
+        problems.push_back("connection '" + connection.id + "': plugin '" + slot->plugin + "' is not loaded");
+        continue;
+      }
+      const std::string where = "connection '" + connection.id + "', plugin '" + slot->plugin + "'";
+      auto auth = runtime::bindAuth(plugin->manifest(), slot->config);
+      if (!auth) {
+        problems.push_back(where + ": " + auth.error());
+        continue;
+      }
+      if (auth->oauth && !have_key) {
+        problems.push_back(where + " uses OAuth, whose tokens are stored encrypted: set encryption_key in the "
+                                   "config (normally encryption_key: ${ATSYNC_ENCRYPTION_KEY}, at least 32 characters)");
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace atsync::host::app
