@@ -48,7 +48,7 @@ const std::vector<Command>& commands() {
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
          {"--connection", "", "ID", "connection id from the config"},
          {"--since", "", "TIME", "start of the window to read again (RFC 3339)"},
-         {"--plugins", "", "DIR", "plugin folder (default: plugins.dir of the config)"}}},
+         {"--plugins", "", "DIR", kPluginsHelp}}},
        &runReconcile},
       {{"reseal", "atsync reseal -c FILE",
         "Seals every value the store keeps encrypted (OAuth tokens, plugin state) again with encryption_key, in one\n"

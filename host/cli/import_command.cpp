@@ -3,8 +3,8 @@
 
 #include "app/initial_import.hpp"
 #include "app/run_lock.hpp"
-#include "common/rfc3339.hpp"
-#include "common/wall_clock.hpp"
+#include <atsync/host/common/rfc3339.hpp>
+#include <atsync/host/common/wall_clock.hpp>
 #include "store/store_url.hpp"
 #include "cli/commands.hpp"
 #include "cli/loaded_config.hpp"

@@ -54,7 +54,7 @@ int runReconcile(const Arguments& args) {
     std::cerr << "atsync reconcile: --since " << *since_text << " is in the future\n";
     return 2;
   }
-  auto loaded = loadConfigForVerb("reconcile", *file, args.value("--plugins"));
+  auto loaded = loadConfigForVerb("reconcile", *file, pluginDirsOption(args, "reconcile"));
   if (!loaded) return 1;
   if (loaded->connection(*connection_id) == nullptr) {
     std::cerr << "atsync reconcile: no connection '" << *connection_id << "' in " << *file << "\n";
