@@ -116,7 +116,8 @@ Output dispatch(Self& self, std::span<const Operation<Self>> table, std::string_
     // describe refuses such a table, so a host never gets here; a caller that skipped describe gets an error, not
     // a crash.
     if (op.method == nullptr) {
-      throw OperationError(errc::kInternal, "operation '" + std::string(name) + "' has no method (a null entry in its operation table)");
+      throw OperationError(errc::kInternal, "operation '" + std::string(name) +
+                                                "' has no method (a null entry in its operation table)");
     }
     return (self.*(op.method))(input);
   }
