@@ -24,9 +24,11 @@ class EchoConnector : public atsync::sdk::Connector {
   }
 
   static std::span<const atsync::sdk::Operation<EchoConnector>> operations() {
+    // Operations of this plugin's own, outside sdk/schema/operations.md.
+    constexpr auto kOwn = atsync::sdk::OperationKind::kPluginSpecific;
     static const atsync::sdk::Operation<EchoConnector> kOps[] = {
-        {"echo", &EchoConnector::echo},
-        {"noop", &EchoConnector::noop},
+        {"echo", &EchoConnector::echo, kOwn},
+        {"noop", &EchoConnector::noop, kOwn},
     };
     return kOps;
   }

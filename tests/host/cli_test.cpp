@@ -196,6 +196,32 @@ TEST(Cli, ConfigPluginsDirTakesAListOfFolders) {
   EXPECT_NE(r.out.find("acme: kula 0.1.0 <-> lever 0.1.0"), std::string::npos) << r.out;
 }
 
+// Issue 16: `atsync postings` died with SIGSEGV on an ATS plugin whose table listed postings.list with a null
+// method. The plugin is now refused when it describes itself: one line naming it and the operation, no crash.
+TEST(Cli, PostingsOfAPluginWithANullMethodIsARefusalNotACrash) {
+  const std::string fixtures = std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins";
+  std::string config = kGoodConfig;
+  config.replace(config.find("dir: plugins"), 12, "dir: [" + pluginDir() + ", " + fixtures + "]");
+  config.replace(config.find("plugin: lever"), 13, "plugin: fixture-null-method");
+  auto r = atsync({"postings", "-c", writeTemp("null-method.yaml", config), "--connection", "acme"}, kEnv);
+  // The config's error exit code (the connection names a plugin that was refused), not 139.
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("unknown plugin 'fixture-null-method'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("plugin 'fixture-null-method': operation 'postings.list' has no method (a null entry in its "
+                       "operation table)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, PluginsNamesAnUnknownOperationWithDidYouMean) {
+  auto r = atsync({"plugins", "--plugins", std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("libfixture_unknown_operation.so: describe failed: plugin 'fixture-unknown-operation': unknown "
+                       "operation 'posting.list' (did you mean 'postings.list'?)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(Cli, CheckFailsWhereRunWouldOnOAuthWithoutEncryptionKey) {
   std::string config = kGoodConfig;
   const std::string api_key = R"(auth: { mode: api_key, api_key: "${TEST_LEVER_KEY}" })";

@@ -163,6 +163,37 @@ TEST(PluginLoader, RefusesInvalidDescriptions) {
   EXPECT_NE(refusal("fixture_bad_role").find("'role' must be \"ats\" or \"platform\""), std::string::npos);
 }
 
+// Issue 16: a null method crashed `atsync postings` (SIGSEGV) and a mistyped name became a capability. The SDK
+// refuses both when the plugin describes itself, so the host refuses the plugin before any operation can be called.
+TEST(PluginLoader, LoadsAPluginWhoseOperationTableIsRight) {
+  auto loaded = loadPlugin(fixture("fixture_operation_table"));
+  ASSERT_TRUE(loaded) << loaded.error().str();
+  EXPECT_EQ((*loaded)->manifest().capabilities, (std::vector<std::string>{"stages.list", "postings.list"}));
+}
+
+TEST(PluginLoader, RefusesANullMethodNamingPluginAndOperation) {
+  EXPECT_EQ(refusal("fixture_null_method"),
+            "describe failed: plugin 'fixture-null-method': operation 'postings.list' has no method (a null entry in "
+            "its operation table)");
+}
+
+TEST(PluginLoader, RefusesAnUnknownOperationNameWithDidYouMean) {
+  EXPECT_EQ(refusal("fixture_unknown_operation"),
+            "describe failed: plugin 'fixture-unknown-operation': unknown operation 'posting.list' (did you mean "
+            "'postings.list'?)");
+}
+
+TEST(PluginLoader, RefusesAnUnknownOperationNameFarFromAnyKnownOne) {
+  EXPECT_EQ(refusal("fixture_strange_operation"),
+            "describe failed: plugin 'fixture-strange-operation': unknown operation 'jobs' (not an operation of "
+            "sdk/schema/operations.md; mark an operation of the plugin's own OperationKind::kPluginSpecific)");
+}
+
+TEST(PluginLoader, RefusesAnOperationListedTwice) {
+  EXPECT_EQ(refusal("fixture_duplicate_operation"),
+            "describe failed: plugin 'fixture-duplicate-operation': operation 'stages.list' is listed twice");
+}
+
 TEST(PluginLoader, DirectoryScanLoadsGoodPluginsAndListsEveryRefusal) {
   auto set = loadDirectory(kFixtures);
   ASSERT_TRUE(set) << set.error();
@@ -176,6 +207,14 @@ TEST(PluginLoader, DirectoryScanLoadsGoodPluginsAndListsEveryRefusal) {
     if (r.reason.find("plugin name 'fixture-sdk' is already provided by") != std::string::npos) twin_refused = true;
   }
   EXPECT_TRUE(twin_refused) << "two libraries describing the same plugin name must not both load";
+  // A bad operation table costs its own plugin only: the scan goes on, the right table beside it loads.
+  EXPECT_TRUE(set->find("fixture-operation-table"));
+  EXPECT_FALSE(set->find("fixture-null-method"));
+  bool null_method_refused = false;
+  for (const auto& r : set->refused) {
+    if (r.reason.find("operation 'postings.list' has no method") != std::string::npos) null_method_refused = true;
+  }
+  EXPECT_TRUE(null_method_refused);
 }
 
 TEST(PluginLoader, DirectoryScanOfMissingFolderIsAnError) {

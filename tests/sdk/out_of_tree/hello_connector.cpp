@@ -19,7 +19,9 @@ class HelloConnector : public atsync::sdk::Connector {
   }
 
   static std::span<const atsync::sdk::Operation<HelloConnector>> operations() {
-    static const atsync::sdk::Operation<HelloConnector> kOps[] = {{"hello", &HelloConnector::hello}};
+    // Operations of this plugin's own, outside sdk/schema/operations.md.
+    constexpr auto kOwn = atsync::sdk::OperationKind::kPluginSpecific;
+    static const atsync::sdk::Operation<HelloConnector> kOps[] = {{"hello", &HelloConnector::hello, kOwn}};
     return kOps;
   }
 

@@ -4,6 +4,8 @@
 // The names of the operations a connector may implement. A plugin lists the ones it implements in describe's
 // `capabilities` (the SDK fills it from the plugin's operation table). Inputs and outputs: sdk/schema/operations.md.
 
+#include <algorithm>
+#include <array>
 #include <string_view>
 
 namespace atsync::sdk::op {
@@ -38,5 +40,18 @@ inline constexpr std::string_view kNotesList = "notes.list";
 inline constexpr std::string_view kMessagesList = "messages.list";
 inline constexpr std::string_view kResumesList = "resumes.list";
 inline constexpr std::string_view kResumeContent = "resume.content";
+
+/// Every name above, in this order (the order a did-you-mean prefers on a tie). A name in an operation table that is
+/// not here is refused when the plugin describes itself, unless the entry is marked OperationKind::kPluginSpecific.
+inline constexpr std::array kAll{
+    kStagesList,        kWebhookParse,     kPostingsList,     kOpportunityCreate,     kOpportunityFind,
+    kOpportunityGet,    kOpportunitySetStage, kNoteAdd,       kNoteFind,              kFileAdd,
+    kFileFind,          kWebhooksRegister, kChangesPoll,      kImportPage,            kEventsPoll,
+    kFlowGet,           kCandidateGet,     kCandidateFindByEmail, kCandidateUpsert,   kCandidateLink,
+    kCandidateSetStage, kNotesList,        kMessagesList,     kResumesList,           kResumeContent,
+};
+
+/// True when `name` is one of the operations of sdk/schema/operations.md.
+constexpr bool isKnown(std::string_view name) { return std::find(kAll.begin(), kAll.end(), name) != kAll.end(); }
 
 }  // namespace atsync::sdk::op

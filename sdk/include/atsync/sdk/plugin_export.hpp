@@ -59,6 +59,11 @@ struct Bridge {
   static atsync_status describe(atsync_buffer* out) {
     return guarded(out, [&] {
       Description d = Plugin::describe();
+      // A table the host cannot use whole is refused here, where the plugin can be named: the host refuses a
+      // plugin whose describe fails, before any operation can be called.
+      if (auto problem = operationTableProblem<Plugin>(d.name, Plugin::operations())) {
+        throw OperationError(errc::kInternal, *problem);
+      }
       d.capabilities = operationNames<Plugin>(Plugin::operations());
       fillJson(out, boost::json::value_from(d));
       return ATSYNC_STATUS_OK;
