@@ -246,13 +246,13 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
 }
 
 store::NewEvent ActionRunner::platformEvent(std::string_view type, std::string id, json::object data,
-                                           std::int64_t now_ms) const {
+                                           std::int64_t now_ms, std::optional<std::int64_t> occurred_at_ms) const {
   sdk::ChangeEvent e;
   e.id = std::move(id);
   e.type = std::string(type);
-  e.occurred_at_ms = now_ms;
+  e.occurred_at_ms = occurred_at_ms.value_or(now_ms);
   e.data = std::move(data);
-  return {connection_id_, "platform", sides_.platform->plugin().name(), e.id, e.type, now_ms, now_ms, false,
+  return {connection_id_, "platform", sides_.platform->plugin().name(), e.id, e.type, e.occurred_at_ms, now_ms, false,
           json::serialize(json::value_from(e))};
 }
 
@@ -307,8 +307,15 @@ ActionOutcome ActionRunner::backfill(const json::object& in, std::int64_t now_ms
   const std::string stage = str(objectAt(objectOf(current->document), "candidate"), "stage");
   if (!stage.empty()) {
     const std::string window = since_ms ? "@" + std::to_string(*since_ms) : std::string();
+    // Dated by the platform's own clock (the candidate's last update), never by ours: the rules drop a stage event
+    // older than one already seen, and the platform dates its events in whole seconds, so a snapshot stamped with
+    // the host's milliseconds would make a real change made in the same second look older, and lose it. Undated
+    // (0) when the platform gives no time: then it is compared with nothing.
+    const auto* updated = objectAt(objectOf(current->document), "candidate").if_contains("updated_at_ms");
+    const std::int64_t read_as_of = updated != nullptr && updated->is_int64() ? updated->get_int64() : 0;
     events.push_back(platformEvent(sdk::event_type::kStageChanged, "backfill:" + candidate_id + ":stage:" + stage + window,
-                                   {{"subject_id", candidate_id}, {"to_stage", stage}, {"snapshot", true}}, now_ms));
+                                   {{"subject_id", candidate_id}, {"to_stage", stage}, {"snapshot", true}}, now_ms,
+                                   read_as_of));
   }
   ActionOutcome o = done("back-fill found " + std::to_string(events.size()) + " existing item(s) for the rules");
   o.adds_events = !events.empty();

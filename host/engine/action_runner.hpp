@@ -81,9 +81,10 @@ class ActionRunner {
   ActionOutcome createOpportunity(const store::Command& c, const boost::json::object& in, const ActionSnapshot& s,
                                   std::int64_t now_ms);
   ActionOutcome backfill(const boost::json::object& in, std::int64_t now_ms);
-  /// An event for the inbox as if the platform had sent it (what an action found, for the rules to decide on).
-  store::NewEvent platformEvent(std::string_view type, std::string id, boost::json::object data,
-                                std::int64_t now_ms) const;
+  /// An event for the inbox as if the platform had sent it (what an action found, for the rules to decide on), dated
+  /// `occurred_at_ms` (default: now).
+  store::NewEvent platformEvent(std::string_view type, std::string id, boost::json::object data, std::int64_t now_ms,
+                                std::optional<std::int64_t> occurred_at_ms = std::nullopt) const;
   ActionOutcome linkCandidate(const boost::json::object& in, const ActionSnapshot& s);
   ActionOutcome setAtsStage(const boost::json::object& in);
   ActionOutcome setPlatformStage(const boost::json::object& in);
