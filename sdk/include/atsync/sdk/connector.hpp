@@ -21,6 +21,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -85,12 +86,17 @@ struct Operation {
       : name(operation_name), method(operation_method), kind(operation_kind) {
     // Only while the compiler evaluates a constant table; a table built at run time is checked by describe
     // (operationTableProblem), which can name the plugin and suggest a name.
-    if (std::is_constant_evaluated()) {
-      if (method == nullptr) detail::operation_table_entry_has_a_null_method();
-      if (kind == OperationKind::kStandard && !op::isKnown(name)) {
-        detail::operation_name_is_not_in_operations_md_or_mark_it_plugin_specific();
-      }
+    if (std::is_constant_evaluated() && kind == OperationKind::kStandard && !op::isKnown(name)) {
+      detail::operation_name_is_not_in_operations_md_or_mark_it_plugin_specific();
     }
+  }
+  /// `{name, nullptr}` ("implement later"). Its own overload rather than a comparison of the member pointer with
+  /// null: GCC cannot evaluate that comparison as a constant under -fsanitize=undefined (the asan preset), and would
+  /// refuse every constant table. A constant table holding it does not compile; any other is refused at describe.
+  constexpr Operation(std::string_view operation_name, std::nullptr_t,
+                      OperationKind operation_kind = OperationKind::kStandard)
+      : name(operation_name), method(nullptr), kind(operation_kind) {
+    if (std::is_constant_evaluated()) detail::operation_table_entry_has_a_null_method();
   }
 };
 
