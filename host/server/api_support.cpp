@@ -3,6 +3,8 @@
 
 #include "server/http_io.hpp"
 
+#include <atsync/host/common/rfc3339.hpp>
+
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -51,49 +53,7 @@ std::optional<std::int64_t> parseTime(const boost::json::value& value) {
   if (!value.is_string()) return std::nullopt;
   const std::string s(value.get_string());
   if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() < 18) return std::stoll(s);
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6 ||
-      consumed != 19) {
-    if (std::sscanf(s.c_str(), "%4d-%2d-%2dt%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6 ||
-        consumed != 19) {
-      return std::nullopt;
-    }
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  std::size_t at = 19;
-  std::int64_t ms = 0;
-  if (at < s.size() && s[at] == '.') {
-    ++at;
-    int digits = 0;
-    while (at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]))) {
-      if (digits < 3) ms = ms * 10 + (s[at] - '0');
-      ++digits;
-      ++at;
-    }
-    if (digits == 0) return std::nullopt;
-    for (int i = digits; i < 3; ++i) ms *= 10;
-  }
-  std::int64_t offset_s = 0;
-  if (at < s.size() && (s[at] == 'Z' || s[at] == 'z')) {
-    ++at;
-  } else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
-    const int oh = std::atoi(s.substr(at + 1, 2).c_str());
-    const int om = std::atoi(s.substr(at + 4, 2).c_str());
-    offset_s = (s[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-    at += 6;
-  } else {
-    return std::nullopt;  // RFC 3339 requires an offset
-  }
-  if (at != s.size()) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  const std::int64_t seconds = static_cast<std::int64_t>(timegm(&tm)) - offset_s;
-  return seconds * 1000 + ms;
+  return parseRfc3339(s);
 }
 
 const config::ConnectionConfig* findConnection(const ServerContext& context, const std::string& id) {
