@@ -84,8 +84,8 @@ const std::vector<Command>& commands() {
         "Runs one operation of a connection's connector (sdk/schema/operations.md) through the host's real HTTP,\n"
         "auth and rate-limit stack, one attempt, and prints the answer document as JSON on stdout. The pseudo-operation\n"
         "'describe' prints the plugin's description. Exit codes: 0 answer; 1 error answer (the error document is\n"
-        "printed); 2 bad usage, config or plugin; 3 --check-schema found the document off the SDK schemas (listed on\n"
-        "stderr).",
+        "printed, and an answer off its SDK schema is such an error); 2 bad usage, config or plugin; 3 --check-schema\n"
+        "found the document off the SDK schemas (the document on stdout, every problem on stderr).",
         {{"--config", "-c", "FILE", "configuration file (YAML)"},
          {"--connection", "", "ID", "connection id from the config"},
          {"--side", "", "SIDE", "ats or platform: which connector of the connection"},
@@ -93,7 +93,7 @@ const std::vector<Command>& commands() {
          {"--bytes", "", "FILE", "bytes sent beside the input (file.add, webhook.parse body)"},
          {"--bytes-out", "", "FILE", "where to write the bytes of the answer (resume.content)"},
          {"--check-schema", "", "", "validate the answer (or error) against the SDK schemas"},
-         {"--schema-dir", "", "DIR", "the SDK schema folder (default: installed share/atsync-sdk/schema, else the source tree's)"},
+         {"--schema-dir", "", "DIR", "another SDK's schema folder for --check-schema (default: the schemas built into atsync)"},
          {"--repeat", "", "N", "call N times in a row through the same lane (a burst); prints the last answer or first error"},
          {"--plugins", "", "DIR", kPluginsHelp}}},
        &runInvoke},

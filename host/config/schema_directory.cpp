@@ -31,6 +31,20 @@ Expected<SchemaDirectory, std::string> SchemaDirectory::load(const std::filesyst
   return out;
 }
 
+Expected<SchemaDirectory, std::string> SchemaDirectory::fromTexts(
+    const std::string& label, const std::vector<std::pair<std::string, std::string_view>>& files) {
+  SchemaDirectory out;
+  out.dir_ = label;
+  for (const auto& [name, text] : files) {
+    boost::system::error_code parse_error;
+    auto value = boost::json::parse(text, parse_error);
+    if (parse_error) return unexpected(label + ": " + name + ": not JSON (" + parse_error.message() + ")");
+    out.files_.emplace(name, std::move(value));
+  }
+  if (out.files_.empty()) return unexpected(label + ": no schemas");
+  return out;
+}
+
 const boost::json::value* SchemaDirectory::find(std::string_view file) const {
   auto it = files_.find(file);
   return it == files_.end() ? nullptr : &it->second;

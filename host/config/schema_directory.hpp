@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -22,6 +23,9 @@ class SchemaDirectory {
  public:
   /// Reads every *.schema.json of `dir`. The error names the file that does not parse, or the empty folder.
   static Expected<SchemaDirectory, std::string> load(const std::filesystem::path& dir);
+  /// The same from texts already in memory (file name, JSON text); `label` stands for the folder in messages.
+  static Expected<SchemaDirectory, std::string> fromTexts(
+      const std::string& label, const std::vector<std::pair<std::string, std::string_view>>& files);
 
   /// The schema file `file` ("stage.schema.json"), or null.
   const boost::json::value* find(std::string_view file) const;

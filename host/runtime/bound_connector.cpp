@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtime/bound_connector.hpp"
 
+#include "config/sdk_schemas.hpp"
+#include "runtime/answer_check.hpp"
+
 #include <iostream>
 
 namespace atsync::host::runtime {
@@ -123,6 +126,16 @@ Expected<std::unique_ptr<BoundConnector>, std::string> BoundConnector::open(plug
   if (!instance) return unexpected(where + ": " + instance.error().message);
   connector->instance_ = std::move(*instance);
   return connector;
+}
+
+Expected<plugin::OperationOutput, sdk::Error> BoundConnector::invoke(std::string_view operation,
+                                                                     const boost::json::value& input,
+                                                                     std::span<const std::uint8_t> bytes) {
+  auto out = instance_->invoke(operation, input, bytes);
+  const auto& schemas = config::sdkSchemas();
+  if (!out) return unexpected(checkErrorDocument(schemas, plugin().name(), operation, std::move(out.error())));
+  if (auto off = checkAnswer(schemas, plugin().name(), operation, out->document)) return unexpected(std::move(*off));
+  return out;
 }
 
 BoundConnector::~BoundConnector() {

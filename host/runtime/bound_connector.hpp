@@ -52,8 +52,15 @@ class BoundConnector {
                                                                 const BoundConnectorContext& context);
   ~BoundConnector();
 
+  /// Runs `operation`. The answer is checked against the SDK schema of the operation and an error document against
+  /// error.schema.json (runtime/answer_check.hpp): a document off the schema fails the call with an error that names
+  /// the plugin, the operation, the item and the field.
   Expected<plugin::OperationOutput, sdk::Error> invoke(std::string_view operation, const boost::json::value& input,
-                                                       std::span<const std::uint8_t> bytes = {}) {
+                                                       std::span<const std::uint8_t> bytes = {});
+  /// The same without the check: for `atsync invoke --check-schema`, which prints the document and every problem.
+  Expected<plugin::OperationOutput, sdk::Error> invokeUnchecked(std::string_view operation,
+                                                                const boost::json::value& input,
+                                                                std::span<const std::uint8_t> bytes = {}) {
     return instance_->invoke(operation, input, bytes);
   }
 

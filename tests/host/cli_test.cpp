@@ -213,6 +213,76 @@ TEST(Cli, PostingsOfAPluginWithANullMethodIsARefusalNotACrash) {
       << r.err;
 }
 
+/// kGoodConfig with its ATS side replaced by fixture-answers-from-config answering `answer_yaml` to postings.list.
+std::string configAnswering(const std::string& name, const std::string& answer_yaml) {
+  const std::string fixtures = std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins";
+  std::string config = kGoodConfig;
+  config.replace(config.find("dir: plugins"), 12, "dir: [" + pluginDir() + ", " + fixtures + "]");
+  const auto ats = config.find("    ats:\n");
+  config.replace(ats, std::string::npos,
+                 "    ats:\n      plugin: fixture-answers-from-config\n      config:\n        answer: " + answer_yaml + "\n");
+  return writeTemp(name, config);
+}
+
+// Issue 16: postings without an id, or with a state the SDK does not know, went through `atsync postings --json`
+// with exit 0, and text mode failed with "posting: missing field 'id'", naming neither plugin, operation nor item.
+// The host now checks every answer against the SDK schema of its operation, at the boundary.
+TEST(Cli, PostingsOffTheSchemaAreRefusedNamingPluginOperationItemAndField) {
+  const std::string file = configAnswering(
+      "sloppy-postings.yaml",
+      R"({ postings: [ { id: p-1, title: Engineer, state: published }, { title: Designer, state: published } ] })");
+  for (const bool json_mode : {true, false}) {
+    std::vector<std::string> args = {"postings", "-c", file, "--connection", "acme"};
+    if (json_mode) args.push_back("--json");
+    auto r = atsync(args, kEnv);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("plugin 'fixture-answers-from-config' operation 'postings.list' answered a document off the "
+                         "SDK schema (answers.schema.json#/$defs/postings.list): missing required key 'id' in "
+                         "answer.postings[1]"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out.find("Engineer"), std::string::npos) << "a refused answer was printed: " << r.out;
+  }
+}
+
+TEST(Cli, APostingStateTheSdkDoesNotKnowNamesTheItemById) {
+  const std::string file = configAnswering(
+      "sloppy-state.yaml",
+      R"({ postings: [ { id: p-1, title: Engineer, state: published }, { id: p-2, title: Designer, state: open } ] })");
+  auto r = atsync({"postings", "-c", file, "--connection", "acme", "--json"}, kEnv);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("operation 'postings.list' answered a document off the SDK schema"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("answer.postings[1].state must be one of 'published'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("found 'open' (item id 'p-2')"), std::string::npos) << r.err;
+}
+
+TEST(Cli, AWrongTopLevelKeyNamesThePluginAndTheMissingKey) {
+  const std::string file = configAnswering("sloppy-key.yaml", R"({ jobs: [ { id: p-1, title: Engineer, state: published } ] })");
+  auto r = atsync({"postings", "-c", file, "--connection", "acme"}, kEnv);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("plugin 'fixture-answers-from-config' operation 'postings.list' answered a document off the SDK "
+                       "schema (answers.schema.json#/$defs/postings.list): missing required key 'postings' in answer"),
+            std::string::npos)
+      << r.err;
+}
+
+// An author's loop: without --check-schema the call fails like anywhere in the host (exit 1, the error document);
+// with it, the document itself is printed and every problem listed (exit 3).
+TEST(Cli, InvokeShowsAnOffSchemaAnswerWithCheckSchemaAndRefusesItWithout) {
+  const std::string file = configAnswering(
+      "sloppy-invoke.yaml", R"({ postings: [ { title: Engineer, state: published }, { id: p-2, title: x, state: open } ] })");
+  auto plain = atsync({"invoke", "-c", file, "--connection", "acme", "--side", "ats", "postings.list"}, kEnv);
+  EXPECT_EQ(plain.exit_code, 1) << plain.out << plain.err;
+  EXPECT_NE(plain.out.find(R"("code":"internal")"), std::string::npos) << plain.out;
+  EXPECT_NE(plain.out.find("and 1 more problem"), std::string::npos) << plain.out;
+  auto checked =
+      atsync({"invoke", "-c", file, "--connection", "acme", "--side", "ats", "postings.list", "--check-schema"}, kEnv);
+  EXPECT_EQ(checked.exit_code, 3) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find(R"("title":"Engineer")"), std::string::npos) << checked.out;
+  EXPECT_NE(checked.err.find("missing required key 'id' in answer.postings[0]"), std::string::npos) << checked.err;
+  EXPECT_NE(checked.err.find("answer.postings[1].state must be one of"), std::string::npos) << checked.err;
+}
+
 TEST(Cli, PluginsNamesAnUnknownOperationWithDidYouMean) {
   auto r = atsync({"plugins", "--plugins", std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins"});
   EXPECT_EQ(r.exit_code, 1);
