@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/start_checks.hpp"
 
+#include "engine/feature_needs.hpp"
 #include "runtime/auth_binding.hpp"
 #include "secrets/key_ring.hpp"
 
@@ -33,8 +34,29 @@ std::vector<std::string> startProblems(const config::Config& config, const plugi
                                    "config (normally encryption_key: ${ATSYNC_ENCRYPTION_KEY}, at least 32 characters)");
       }
     }
+    auto ats = plugins.find(connection.ats.plugin);
+    auto platform = plugins.find(connection.platform.plugin);
+    if (ats && platform) {
+      for (const auto& miss : engine::unmetConnectNeeds(ats->manifest(), platform->manifest())) {
+        problems.push_back("connection '" + connection.id + "' can never connect: " + miss);
+      }
+    }
   }
   return problems;
+}
+
+std::vector<std::string> startWarnings(const config::Config& config, const plugin::PluginSet& plugins) {
+  std::vector<std::string> warnings;
+  for (const auto& connection : config.connections) {
+    if (!connection.enabled) continue;
+    auto ats = plugins.find(connection.ats.plugin);
+    auto platform = plugins.find(connection.platform.plugin);
+    if (!ats || !platform) continue;  // a start problem already
+    for (const auto& off : engine::unservedFeatures(ats->manifest(), platform->manifest())) {
+      warnings.push_back("connection '" + connection.id + "': " + off);
+    }
+  }
+  return warnings;
 }
 
 }  // namespace atsync::host::app

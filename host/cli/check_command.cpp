@@ -86,6 +86,10 @@ int runCheck(const Arguments& args) {
               << (problems.size() == 1 ? " error" : " errors") << " ('atsync run' would refuse to start)\n";
     return 1;
   }
+  // Features the connections' plugins cannot serve: the host starts, but says so at connect; so does check.
+  for (const auto& w : app::startWarnings(*result.config, plugins)) {
+    std::cerr << "atsync check: " << *file << ": warning: " << w << "\n";
+  }
   printSummary(*result.config, plugins, plugin_dir);
   return 0;
 }

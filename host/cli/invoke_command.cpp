@@ -99,9 +99,6 @@ int runInvoke(const Arguments& args) {
       other_schemas = std::move(*loaded);
       schemas = &*other_schemas;
     }
-  } else if (args.value("--schema-dir")) {
-    std::cerr << kVerb << "--schema-dir only means something with --check-schema\n";
-    return 2;
   }
 
   auto loaded = loadConfigForVerb("invoke", *file, pluginDirsOption(args, "invoke"));

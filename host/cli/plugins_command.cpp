@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -47,10 +48,19 @@ int runPlugins(const Arguments& args) {
     for (std::size_t i = 0; i < dirs.size(); ++i) std::cout << (i ? ", " : "") << dirs[i].string();
     std::cout << " (host ABI " << host_abi << ")\n";
     if (set->plugins.empty()) std::cout << "  (none)\n";
+    // Columns as wide as their longest value and two spaces apart: a name of ten characters or more ran into its
+    // version ("workable-like0.1.0").
+    std::size_t name_width = 0;
+    std::size_t version_width = 0;
+    for (const auto& p : set->plugins) {
+      name_width = std::max(name_width, p->manifest().name.size());
+      version_width = std::max(version_width, p->manifest().version.size());
+    }
     for (const auto& p : set->plugins) {
       const auto& m = p->manifest();
-      std::cout << "  " << std::left << std::setw(10) << m.name << std::setw(10) << m.version << std::setw(10) << m.role
-                << "ABI " << std::setw(6) << p->abiVersion().str() << p->file().string() << "\n";
+      std::cout << "  " << std::left << std::setw(static_cast<int>(name_width + 2)) << m.name
+                << std::setw(static_cast<int>(version_width + 2)) << m.version << std::setw(10) << m.role << "ABI "
+                << std::setw(6) << p->abiVersion().str() << p->file().string() << "\n";
       std::cout << "      capabilities: ";
       if (m.capabilities.empty()) std::cout << "(none yet)";
       for (size_t i = 0; i < m.capabilities.size(); ++i) std::cout << (i ? ", " : "") << m.capabilities[i];

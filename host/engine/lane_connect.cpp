@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The lane's first stage: read both sides' stages, build the mapping (with the tables an administrator saved),
 // record it, and register webhooks. Until it succeeds events wait in the inbox.
+#include "engine/feature_needs.hpp"
 #include "engine/lane.hpp"
 
 #include <atsync/host/common/rfc3339.hpp>
@@ -9,6 +10,7 @@
 #include <atsync/sdk/operations.hpp>
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace atsync::host::engine {
 namespace {
@@ -29,6 +31,17 @@ Expected<SideStages, sdk::Error> readStages(runtime::BoundConnector& connector) 
   }
   for (const auto& s : list->get_array()) side.stages.push_back(json::value_to<sdk::Stage>(s));
   return side;
+}
+
+/// Why the first plugin whose connection.check fails refuses the connection; empty when none does (or none has one).
+std::string connectionCheckFailure(std::initializer_list<runtime::BoundConnector*> sides) {
+  for (auto* side : sides) {
+    if (!side->plugin().manifest().supports(sdk::op::kConnectionCheck)) continue;
+    if (auto checked = side->invoke(sdk::op::kConnectionCheck, json::object{}); !checked) {
+      return side->plugin().name() + " refused the connection: " + checked.error().code + ": " + checked.error().message;
+    }
+  }
+  return {};
 }
 
 bool hasStage(const std::vector<sdk::Stage>& stages, const std::string& id) {
@@ -65,12 +78,21 @@ void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRo
 
 bool Lane::connect(std::int64_t now_ms) {
   if (first_connect_attempt_ms_ == 0) first_connect_attempt_ms_ = now_ms;
-  auto ats = readStages(*ats_);
-  auto platform = ats ? readStages(*platform_) : Expected<SideStages, sdk::Error>(unexpected(ats.error()));
-  if (!ats || !platform) {
-    const auto& error = !ats ? ats.error() : platform.error();
-    const std::string side = !ats ? config_.ats.plugin : config_.platform.plugin;
-    const std::string message = "cannot read the stages of " + side + ": " + error.code + ": " + error.message;
+  // The plugins' own checks first (an acting user deactivated, a key without a needed permission): the connection is
+  // not ready, and says why, before anything is read or written.
+  std::string message = connectionCheckFailure({ats_.get(), platform_.get()});
+  Expected<SideStages, sdk::Error> ats = unexpected(sdk::Error{});
+  Expected<SideStages, sdk::Error> platform = unexpected(sdk::Error{});
+  if (message.empty()) {
+    ats = readStages(*ats_);
+    if (ats) platform = readStages(*platform_);
+    if (!ats || !platform) {
+      const auto& error = !ats ? ats.error() : platform.error();
+      const std::string side = !ats ? config_.ats.plugin : config_.platform.plugin;
+      message = "cannot read the stages of " + side + ": " + error.code + ": " + error.message;
+    }
+  }
+  if (!message.empty()) {
     if (message != lastConnectError()) {
       activity("error", "connect_failed", config_.id, message + " (will retry)", now_ms);
     }
@@ -119,6 +141,10 @@ bool Lane::connect(std::int64_t now_ms) {
       tx.addActivity({0, config_.id, now_ms, "warn", "unmapped_stage", s,
                       "Platform stage '" + mapper_.stageName(false, s) +
                           "' has no ATS stage: changes to it will not sync until it is mapped."});
+    }
+    // A feature the plugins cannot serve is said once per connect, not discovered as a dead letter later.
+    for (const auto& off : unservedFeatures(ats_->plugin().manifest(), platform_->plugin().manifest())) {
+      tx.addActivity({0, config_.id, now_ms, "warn", "feature_unavailable", config_.id, off + "."});
     }
     tx.addActivity({0, config_.id, now_ms, "info", "connected", config_.id,
                     "Connected " + config_.platform.plugin + " and " + config_.ats.plugin + ": " +

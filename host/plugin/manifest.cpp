@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugin/manifest.hpp"
 
+#include <atsync/sdk/operations.hpp>
+
 #include <algorithm>
 #include <regex>
 
@@ -46,6 +48,17 @@ Expected<Manifest, std::string> parseManifest(std::string_view description_json)
     for (const auto& c : *arr) {
       if (!c.is_string()) return unexpected(std::string("description field 'capabilities' must be an array of strings"));
       m.capabilities.emplace_back(c.get_string());
+    }
+  }
+  // The host calls an operation on one role's plugins only: listed by the other role, it would never run, and the
+  // author would wonder why (an ATS plugin listing events.poll was caught only by the conformance kit).
+  for (const auto& capability : m.capabilities) {
+    const bool foreign = m.role == "ats" ? sdk::op::isPlatformOnly(capability) : sdk::op::isAtsOnly(capability);
+    if (foreign) {
+      const std::string other = m.role == "ats" ? "platform" : "ats";
+      return unexpected("description field 'capabilities' lists '" + capability + "', an operation of the " + other +
+                        " role; the host never calls it on a plugin of role '" + m.role +
+                        "' (sdk/schema/operations.md)");
     }
   }
   const auto* schema = o->if_contains("config_schema");

@@ -51,9 +51,10 @@ LeverConnector::LeverConnector(sdk::Host host, const boost::json::object& config
 
 std::span<const sdk::Operation<LeverConnector>> LeverConnector::operations() {
   using C = LeverConnector;
-  static constexpr std::array<sdk::Operation<C>, 14> kTable{{
+  static constexpr std::array<sdk::Operation<C>, 15> kTable{{
       {sdk::op::kStagesList, &C::stagesList},
       {sdk::op::kWebhookParse, &C::webhookParse},
+      {sdk::op::kConnectionCheck, &C::connectionCheck},
       {sdk::op::kPostingsList, &C::postingsList},
       {sdk::op::kOpportunityCreate, &C::opportunityCreate},
       {sdk::op::kOpportunityFind, &C::opportunityFind},

@@ -38,6 +38,8 @@ class LeverConnector : public sdk::Connector {
   // postings.cpp
   sdk::Output postingsList(const sdk::Input& input);
   sdk::Output stagesList(const sdk::Input& input);
+  // connection_check.cpp
+  sdk::Output connectionCheck(const sdk::Input& input);
   // opportunities.cpp
   sdk::Output opportunityCreate(const sdk::Input& input);
   sdk::Output opportunityFind(const sdk::Input& input);

@@ -128,7 +128,8 @@ class EndToEnd : public ::testing::Test {
 
   AtsSide& ats() { return *ats_; }
   const AtsSide& ats() const { return *ats_; }
-  /// The Lever sandbox of a Lever world (tests of Lever's own quirks).
+  /// The Lever side and sandbox of a Lever world (tests of Lever's own quirks).
+  LeverSide& leverSide() { return dynamic_cast<LeverSide&>(*ats_); }
   lever::LeverSandbox& leverSandbox() { return dynamic_cast<LeverSide&>(*ats_).sandbox(); }
   const lever::LeverSandbox& leverSandbox() const { return dynamic_cast<const LeverSide&>(*ats_).sandbox(); }
   kula::KulaSandbox& kulaSandbox() { return *kula_; }

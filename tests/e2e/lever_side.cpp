@@ -55,19 +55,33 @@ void LeverSide::start(const WorldOptions& options, const std::string& /*webhook_
   lever_->start();
 }
 
-std::optional<std::string> LeverSide::recruiterAddsCandidate(const std::string& name, const std::string& email) {
-  // Through Lever's API with the account's key, as a recruiter's tool would: POST /opportunities on behalf of a
-  // recruiter, not the user atsync acts as, so its changes are not atsync's echo.
+namespace {
+
+std::string basicAuthOfKey() {
   std::ostringstream basic;
   Poco::Base64Encoder encoder(basic);
   encoder << kLeverKey << ":";
   encoder.close();
+  return "Basic " + basic.str();
+}
+
+}  // namespace
+
+bool LeverSide::setUserActive(const std::string& user_id, bool active) {
+  const auto reply = httpCall(lever_->baseUrl() + "/users/" + user_id + (active ? "/reactivate" : "/deactivate"), "POST",
+                              "", {{"Authorization", basicAuthOfKey()}});
+  return reply.status == 200;
+}
+
+std::optional<std::string> LeverSide::recruiterAddsCandidate(const std::string& name, const std::string& email) {
+  // Through Lever's API with the account's key, as a recruiter's tool would: POST /opportunities on behalf of a
+  // recruiter, not the user atsync acts as, so its changes are not atsync's echo.
   const boost::json::object body{{"name", name},
                                  {"emails", boost::json::array{boost::json::value(email)}},
                                  {"postings", boost::json::array{boost::json::value(flowPostingId())}}};
   const auto reply = httpCall(lever_->baseUrl() + "/opportunities?perform_as=" + seed::kUserSuperAdmin, "POST",
                               boost::json::serialize(body),
-                              {{"Authorization", "Basic " + basic.str()}, {"Content-Type", "application/json"}});
+                              {{"Authorization", basicAuthOfKey()}, {"Content-Type", "application/json"}});
   if (reply.status != 201) return std::nullopt;
   return std::string(boost::json::parse(reply.body).at("data").at("id").as_string());
 }

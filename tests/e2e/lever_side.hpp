@@ -42,6 +42,9 @@ class LeverSide final : public AtsSide {
   std::string importSummary() const override { return import_summary_; }
   std::size_t importLinked() const override { return import_linked_; }
 
+  /// An administrator deactivates (false) or reactivates (true) a Lever user, through Lever's API.
+  bool setUserActive(const std::string& user_id, bool active);
+
   sandbox::lever::LeverSandbox& sandbox() { return *lever_; }
   const sandbox::lever::LeverSandbox& sandbox() const { return *lever_; }
 

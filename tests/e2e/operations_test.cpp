@@ -3,6 +3,8 @@
 // cause, retry.
 
 #include "e2e_fixture.hpp"
+#include "http_call.hpp"
+#include "lever_side.hpp"
 
 #include <regex>
 
@@ -12,10 +14,10 @@ namespace {
 using std::chrono::seconds;
 
 TEST_F(EndToEnd, StatusAndDeadLettersShowAPermanentFailureAndRetryIt) {
-  // A misconfigured integration user: Lever refuses every write made on behalf of a deactivated user.
-  WorldOptions broken;
-  broken.perform_as = lever::seed::kUserDeactivated;
-  startWorld(broken);
+  startWorld();
+  // The integration user leaves the company and an administrator deactivates them in Lever while atsync runs:
+  // Lever refuses every write made on their behalf.
+  ASSERT_TRUE(leverSide().setUserActive(lever::seed::kUserIntegration, false));
   ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
   // A referral for a posting that is not published: no dead letter, but an activity entry that says so.
   kula::ReferralInput referral;
@@ -55,10 +57,8 @@ TEST_F(EndToEnd, StatusAndDeadLettersShowAPermanentFailureAndRetryIt) {
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_NE(wrong.err.find("no dead letter with id 999999"), std::string::npos) << wrong.err;
 
-  // The operator fixes the config, restarts the host, and retries the dead letter: it goes through.
-  ASSERT_EQ(host().terminate(seconds(30)).value_or(-1), 0);
-  writeConfig({});
-  startHost();
+  // The administrator reactivates the user; the operator retries the dead letter, with the host still running.
+  ASSERT_TRUE(leverSide().setUserActive(lever::seed::kUserIntegration, true));
   auto retry = atsync({"dead-letters", "--retry", id[1].str()});
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_NE(retry.out.find("queued 1 dead letter(s) again"), std::string::npos) << retry.out;
@@ -70,6 +70,38 @@ TEST_F(EndToEnd, StatusAndDeadLettersShowAPermanentFailureAndRetryIt) {
   EXPECT_EQ(leverOpportunities("ada.lovelace@example.com").size(), 1u);
   EXPECT_NE(atsync({"dead-letters"}).out.find("no dead letters"), std::string::npos);
   EXPECT_EQ(this->status().at("commands").as_object().if_contains("dead"), nullptr);
+}
+
+// Issue 16: with perform_as a deactivated Lever user, /readyz said ready and the first write became a dead letter.
+// The Lever plugin's connection.check now keeps the connection not ready and says why, until the user is active.
+TEST_F(EndToEnd, ADeactivatedActingUserKeepsTheConnectionNotReadyAndSaysWhy) {
+  WorldOptions broken;
+  broken.perform_as = lever::seed::kUserDeactivated;
+  startSandboxes(broken);
+  startHostServing();
+  const std::string readyz = "http://127.0.0.1:" + std::to_string(hostPort()) + "/readyz";
+  const std::string why = "is deactivated in Lever, which refuses every write on a deactivated user's behalf";
+  HttpReply ready;
+  ASSERT_TRUE(waitFor(
+      [&] {
+        ready = httpCall(readyz);
+        return ready.body.find(why) != std::string::npos;
+      },
+      seconds(20)))
+      << ready.status << " " << ready.body;
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("Dana Former"), std::string::npos) << "the user is named: " << ready.body;
+  auto status = atsync({"status"});
+  EXPECT_NE(status.out.find(why), std::string::npos) << status.out;
+  EXPECT_NE(host().output().find(why), std::string::npos) << "the process log says so too: " << host().output();
+
+  // Nothing is written while it is not ready: the flow's candidate waits in the inbox.
+  ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  // The administrator reactivates the user: the next connect attempt succeeds, with no restart, and the waiting
+  // event is applied.
+  ASSERT_TRUE(leverSide().setUserActive(lever::seed::kUserDeactivated, true));
+  ASSERT_TRUE(waitFor([&] { return httpCall(readyz).status == 200; }, seconds(20))) << httpCall(readyz).body;
+  EXPECT_FALSE(waitLinked(kAda, seconds(20)).empty()) << host().output();
 }
 
 }  // namespace

@@ -380,5 +380,48 @@ TEST_F(LaneReconciliationTest, APositionTheVendorNoLongerAcceptsIsAGapReportedAn
   EXPECT_FALSE(lane_->reconciliationGap().has_value());
 }
 
+// Issue 16: a connection whose ATS plugin lacks opportunity.create, changes.poll, webhooks... reported "ready" with
+// no warning. Connect now says, in the activity log (and so on stderr), each feature the plugins cannot serve.
+TEST_F(LaneTest, ConnectWarnsOfEachFeatureThePluginsCannotServe) {
+  auto activity = [&](const std::string& connection) {
+    std::vector<store::ActivityEntry> entries;
+    store_->transact([&](store::Transaction& tx) { entries = tx.activity({connection, "feature_unavailable", "", 0, 100}); });
+    return entries;
+  };
+  auto warnings = activity("acme");
+  EXPECT_TRUE(warnings.empty()) << "Lever and Kula serve every feature: " << warnings.front().message;
+
+  // An ATS plugin with stages.list and postings.list only (a plugin author's first draft), next to the real Kula.
+  const std::string thin = std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins/libfixture_answers_from_config.so";
+  auto ats = std::make_unique<ConnectorHarness>(thin, json::object{{"answer", {{"postings", json::array{}}}}});
+  auto platform = std::make_unique<ConnectorHarness>("kula", config_.platform.config);
+  ASSERT_TRUE(ats->ok() && platform->ok()) << ats->error() << platform->error();
+  config::ConnectionConfig config = config_;
+  config.id = "thin";
+  config.ats.plugin = "fixture-answers-from-config";
+  config.ats.config = {};
+  Lane lane(config, ats->release(), platform->release(), *store_, LaneOptions{});
+  ASSERT_TRUE(lane.connect(kNowMs)) << lane.lastConnectError();
+  warnings = activity("thin");
+  std::map<std::string, std::string> by_feature;
+  for (const auto& w : warnings) {
+    EXPECT_EQ(w.level, "warn");
+    by_feature[w.message.substr(0, w.message.find(' '))] = w.message;
+  }
+  for (const char* off : {"F2", "F5", "F6", "F7", "F8", "F9", "F10"}) EXPECT_TRUE(by_feature.count(off)) << off;
+  EXPECT_FALSE(by_feature.count("F4")) << "postings.list is there: " << by_feature["F4"];
+  EXPECT_NE(by_feature["F5"].find("F5 (a candidate added to a flow becomes an opportunity) is off: plugin "
+                                  "'fixture-answers-from-config' (ats) implements no opportunity.create, needed to "
+                                  "create the opportunity"),
+            std::string::npos)
+      << by_feature["F5"];
+  EXPECT_NE(by_feature["F7"].find("implements none of changes.poll, webhook.parse, needed to see stage changes made in "
+                                  "the ATS"),
+            std::string::npos)
+      << by_feature["F7"];
+  // The platform side is whole: no sentence blames Kula.
+  for (const auto& [feature, message] : by_feature) EXPECT_EQ(message.find("'kula'"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace atsync::host::engine

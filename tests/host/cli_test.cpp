@@ -292,6 +292,38 @@ TEST(Cli, PluginsNamesAnUnknownOperationWithDidYouMean) {
       << r.err;
 }
 
+TEST(Cli, PluginsRefusesAnOperationOfTheOtherRole) {
+  auto r = atsync({"plugins", "--plugins", std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("libfixture_other_role_operation.so: invalid description: description field 'capabilities' lists 'events.poll', an "
+                       "operation of the platform role; the host never calls it on a plugin of role 'ats'"),
+            std::string::npos)
+      << r.err;
+}
+
+// Issue 16: a name of ten characters or more ran into its version ("workable-like0.1.0").
+TEST(Cli, PluginsTextKeepsNameVersionAndRoleApart) {
+  auto r = atsync({"plugins", "--plugins", std::string(ATSYNC_BUILD_DIR) + "/tests/fixture-plugins"});
+  EXPECT_NE(r.out.find("  fixture-answers-from-config  0.1.0  ats"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  fixture-sdk                  2.3.4  platform"), std::string::npos) << r.out;
+}
+
+// Issue 16: a connection whose ATS plugin lacks opportunity.create, changes.poll and webhooks checked "OK" with no
+// word; check now warns of each feature that is off (and still succeeds: the rest works).
+TEST(Cli, CheckWarnsOfEachFeatureAConnectionsPluginsCannotServe) {
+  const std::string file = configAnswering("thin-ats.yaml", "{ postings: [] }");
+  auto r = atsync({"check", "-c", file}, kEnv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("atsync check: " + file + ": warning: connection 'acme': F5 (a candidate added to a flow becomes "
+                       "an opportunity) is off: plugin 'fixture-answers-from-config' (ats) implements no "
+                       "opportunity.create, needed to create the opportunity"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("F4 "), std::string::npos) << "postings.list is there: " << r.err;
+  auto full = atsync({"check", "-c", writeTemp("full.yaml", kGoodConfig), "--plugins", pluginDir()}, kEnv);
+  EXPECT_EQ(full.err.find("warning"), std::string::npos) << "Lever and Kula serve every feature: " << full.err;
+}
+
 TEST(Cli, CheckFailsWhereRunWouldOnOAuthWithoutEncryptionKey) {
   std::string config = kGoodConfig;
   const std::string api_key = R"(auth: { mode: api_key, api_key: "${TEST_LEVER_KEY}" })";

@@ -23,10 +23,32 @@ TEST_F(LeverConnectorTest, DescribesExactlyTheOperationsItImplements) {
   ASSERT_TRUE(plugin);
   const auto& caps = plugin->manifest().capabilities;
   EXPECT_EQ(std::set<std::string>(caps.begin(), caps.end()),
-            (std::set<std::string>{"stages.list", "webhook.parse", "postings.list", "opportunity.create",
+            (std::set<std::string>{"stages.list", "webhook.parse", "connection.check", "postings.list", "opportunity.create",
                                    "opportunity.find", "opportunity.get", "opportunity.set_stage", "note.add", "note.find", "file.add",
                                    "file.find", "webhooks.register", "changes.poll", "import.page"}));
   EXPECT_EQ(plugin->manifest().role, "ats");
+}
+
+// Lever refuses every write on behalf of a deactivated perform_as user; connection.check says so before any write.
+TEST_F(LeverConnectorTest, ConnectionCheckNamesADeactivatedOrUnknownActingUser) {
+  auto active = connect();
+  EXPECT_EQ(ok(*active, "connection.check", json::object{}).at("summary").as_string(),
+            std::string("acting as Kula Integration (") + seed::kUserIntegration + ")");
+
+  auto cfg = config();
+  cfg["perform_as"] = seed::kUserDeactivated;
+  auto ghost = connect(cfg);
+  auto e = fails(*ghost, "connection.check", json::object{});
+  EXPECT_EQ(e.code, "invalid_config");
+  EXPECT_FALSE(e.retryable);
+  EXPECT_THAT(e.message, HasSubstr(std::string("perform_as user 'Dana Former' (") + seed::kUserDeactivated +
+                                   ") is deactivated in Lever"));
+
+  cfg["perform_as"] = "0b0b0b0b-0000-4000-8000-000000000000";
+  auto stranger = connect(cfg);
+  e = fails(*stranger, "connection.check", json::object{});
+  EXPECT_EQ(e.code, "invalid_config");
+  EXPECT_THAT(e.message, HasSubstr("perform_as '0b0b0b0b-0000-4000-8000-000000000000' is not a user of this Lever account"));
 }
 
 TEST_F(LeverConnectorTest, ListsPublishedPostingsOfBothChannels) {

@@ -59,6 +59,17 @@ TEST(SandboxHttpServer, RoutesCapturesAndKeepsRawQuery) {
   server.stop();  // idempotent
 }
 
+// Issue 16: every status line read "OK" ("HTTP/1.1 410 OK"), which clients and proxies log as the reason.
+TEST(SandboxHttpServer, StatusLinesCarryTheReasonOfTheirStatus) {
+  HttpServer server({}, [](Request& r) {
+    return jsonError(r.path == "/gone" ? 410 : r.path == "/limited" ? 429 : 404, "Error", "no");
+  });
+  server.start();
+  EXPECT_EQ(httpRequest(server.port(), "GET", "/gone").reason, "Gone");
+  EXPECT_EQ(httpRequest(server.port(), "GET", "/limited").reason, "Too Many Requests");
+  EXPECT_EQ(httpRequest(server.port(), "GET", "/nope").reason, "Not Found");
+}
+
 TEST(SandboxHttpServer, RefusesBodiesOverTheLimit) {
   HttpServer::Options options;
   options.max_body_bytes = 1024;

@@ -44,6 +44,7 @@ HttpResult httpRequest(std::uint16_t port, const std::string& method, const std:
     std::ostringstream os;
     Poco::StreamCopier::copyStream(is, os);
     result.status = static_cast<int>(response.getStatus());
+    result.reason = response.getReason();
     result.body = os.str();
     for (const auto& [k, v] : response) result.headers.emplace_back(k, v);
   } catch (const Poco::Exception& e) {

@@ -12,6 +12,7 @@ namespace atsync::sandbox::testing {
 
 struct HttpResult {
   int status = 0;  ///< 0 when no response arrived (reset, refused)
+  std::string reason;  ///< the status line's reason phrase ("Not Found")
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string error;

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <type_traits>
 
 namespace atsync::sdk {
@@ -87,8 +89,19 @@ TEST(OperationTable, DispatchOfANullMethodFailsInsteadOfCrashing) {
   }
 }
 
+// Each name belongs to one role, or to both (the host's manifest check refuses a plugin listing the other role's).
+TEST(OperationTable, EveryNameHasOneRoleOrBoth) {
+  const std::set<std::string_view> both = {op::kStagesList, op::kWebhookParse, op::kConnectionCheck};
+  for (const auto name : op::kAll) {
+    EXPECT_FALSE(op::isAtsOnly(name) && op::isPlatformOnly(name)) << name;
+    EXPECT_EQ(both.count(name) == 1, !op::isAtsOnly(name) && !op::isPlatformOnly(name)) << name;
+  }
+  EXPECT_EQ(op::kAtsOnly.size() + op::kPlatformOnly.size() + both.size(), op::kAll.size());
+}
+
 TEST(OperationTable, KnownNamesAreThoseOfOperationsMd) {
-  EXPECT_EQ(op::kAll.size(), 25u);
+  EXPECT_EQ(op::kAll.size(), 26u);
+  EXPECT_TRUE(op::isKnown("connection.check"));
   EXPECT_TRUE(op::isKnown("resume.content"));
   EXPECT_FALSE(op::isKnown("posting.list"));
 }

@@ -35,7 +35,8 @@ struct HarnessOptions {
 
 class ConnectorHarness {
  public:
-  /// Loads build/plugins/libatsync-<plugin>.so and opens a connector; fails the test (ADD_FAILURE) on error and
+  /// Loads build/plugins/libatsync-<plugin>.so (or the file `plugin` names, see buildPlugin) and opens a connector;
+  /// fails the test (ADD_FAILURE) on error and
   /// leaves ok() false.
   ConnectorHarness(const std::string& plugin, const boost::json::object& config, HarnessOptions options = {});
   ~ConnectorHarness();
@@ -63,7 +64,7 @@ class ConnectorHarness {
   std::string error_;
 };
 
-/// Loads (once per process) a plugin of this build by name.
+/// Loads (once per process) a plugin of this build by name, or a plugin file by its path (a name with a '/').
 host::plugin::PluginPtr buildPlugin(const std::string& name);
 
 }  // namespace atsync::testing

@@ -76,7 +76,8 @@ class Adapter final : public Poco::Net::HTTPRequestHandler {
       resetConnection(in);
       return;
     }
-    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+    // The reason phrase of the status, not of 200 ("HTTP/1.1 410 OK" otherwise): clients and proxies log it.
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
     for (const auto& [k, v] : response.headers) {
       if (detail::iequals(k, "Connection") && detail::iequals(v, "close")) {
         out.setKeepAlive(false);

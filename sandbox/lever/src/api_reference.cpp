@@ -147,6 +147,23 @@ void registerReferenceRoutes(Impl& s) {
   s.api.add(
       "GET", "/v1/users/{id}",
       [self](Request& r) { return getOne(*self, &LeverData::users, "users", r.param("id"), renderUser); }, "users");
+  // An administrator deactivates a user who left (and reactivates them): Lever then refuses every write made on
+  // their behalf (perform_as), which connection.check reports before the connection is ready.
+  for (const bool deactivate : {true, false}) {
+    s.api.add(
+        "POST", deactivate ? "/v1/users/{id}/deactivate" : "/v1/users/{id}/reactivate",
+        [self, deactivate](Request& r) {
+          auto lock = self->state.lock();
+          for (auto& u : self->state.data().users) {
+            if (u.id != r.param("id")) continue;
+            if (deactivate && !u.deactivated_at_ms) u.deactivated_at_ms = nowMs();
+            if (!deactivate) u.deactivated_at_ms.reset();
+            return jsonResponse(200, boost::json::object{{"data", renderUser(u)}});
+          }
+          return notFound("users", r.param("id"));
+        },
+        "users");
+  }
   s.api.add(
       "GET", "/v1/archive_reasons",
       [self](Request& r) {

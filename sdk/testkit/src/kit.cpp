@@ -22,11 +22,11 @@ const boost::json::object& objectAt(const boost::json::object& o, std::string_vi
 
 const std::vector<std::string>& knownOperations(Side side) {
   static const std::vector<std::string> kAts = {
-      "stages.list",    "webhook.parse",  "postings.list", "opportunity.create", "opportunity.find",
+      "stages.list",    "webhook.parse",  "connection.check", "postings.list", "opportunity.create", "opportunity.find",
       "opportunity.get", "opportunity.set_stage", "note.add", "note.find", "file.add", "file.find",
       "webhooks.register", "changes.poll", "import.page"};
   static const std::vector<std::string> kPlatform = {
-      "stages.list",   "webhook.parse", "events.poll",   "flow.get",      "candidate.get", "candidate.find_by_email",
+      "stages.list",   "webhook.parse", "connection.check", "events.poll",   "flow.get",      "candidate.get", "candidate.find_by_email",
       "candidate.upsert", "candidate.link", "candidate.set_stage", "notes.list", "messages.list", "resumes.list",
       "resume.content"};
   return side == Side::kAts ? kAts : kPlatform;

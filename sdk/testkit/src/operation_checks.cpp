@@ -72,6 +72,15 @@ void stagesList(Kit& kit) {
   }
 }
 
+// The target is configured to work, so the plugin's own check of the connection must pass, and say what it checked.
+void connectionCheck(Kit& kit) {
+  auto out = kit.call("connection.check", kit.inputFor("connection.check", {}));
+  if (!out) return;
+  if (const auto* summary = out->if_contains("summary")) {
+    EXPECT_FALSE(summary->as_string().empty()) << "connection.check answered an empty summary";
+  }
+}
+
 void postingsList(Kit& kit) {
   auto out = kit.call("postings.list", kit.inputFor("postings.list", {}));
   if (!out) return;
@@ -390,6 +399,7 @@ void checkOperation(Kit& kit, const std::string& operation) {
   static const std::map<std::string, std::function<void(Kit&)>> kChecks = {
       {"stages.list", stagesList},
       {"webhook.parse", webhookParse},
+      {"connection.check", connectionCheck},
       {"postings.list", postingsList},
       {"opportunity.create", opportunityCreate},
       {"opportunity.find", opportunityFind},

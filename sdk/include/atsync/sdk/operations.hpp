@@ -13,6 +13,10 @@ namespace atsync::sdk::op {
 // Both roles
 inline constexpr std::string_view kStagesList = "stages.list";            ///< {} → {stages:[stage]}
 inline constexpr std::string_view kWebhookParse = "webhook.parse";        ///< {headers, received_at_ms} + body bytes → {events:[change event]}
+/// {} → {summary?}; or an error saying why the connection cannot work (an acting user deactivated, a key without a
+/// needed permission). Optional; when listed, the host calls it before each connect and the connection is not ready
+/// while it fails.
+inline constexpr std::string_view kConnectionCheck = "connection.check";
 
 // ATS role
 inline constexpr std::string_view kPostingsList = "postings.list";        ///< {} → {postings:[posting]} (published only)
@@ -44,12 +48,31 @@ inline constexpr std::string_view kResumeContent = "resume.content";
 /// Every name above, in this order (the order a did-you-mean prefers on a tie). A name in an operation table that is
 /// not here is refused when the plugin describes itself, unless the entry is marked OperationKind::kPluginSpecific.
 inline constexpr std::array kAll{
-    kStagesList,        kWebhookParse,     kPostingsList,     kOpportunityCreate,     kOpportunityFind,
-    kOpportunityGet,    kOpportunitySetStage, kNoteAdd,       kNoteFind,              kFileAdd,
-    kFileFind,          kWebhooksRegister, kChangesPoll,      kImportPage,            kEventsPoll,
-    kFlowGet,           kCandidateGet,     kCandidateFindByEmail, kCandidateUpsert,   kCandidateLink,
-    kCandidateSetStage, kNotesList,        kMessagesList,     kResumesList,           kResumeContent,
+    kStagesList,       kWebhookParse,      kConnectionCheck,    kPostingsList,         kOpportunityCreate,
+    kOpportunityFind,  kOpportunityGet,    kOpportunitySetStage, kNoteAdd,             kNoteFind,
+    kFileAdd,          kFileFind,          kWebhooksRegister,   kChangesPoll,          kImportPage,
+    kEventsPoll,       kFlowGet,           kCandidateGet,       kCandidateFindByEmail, kCandidateUpsert,
+    kCandidateLink,    kCandidateSetStage, kNotesList,          kMessagesList,         kResumesList,
+    kResumeContent,
 };
+
+/// The operations the host calls only on an ATS plugin, and only on a platform plugin (stages.list and webhook.parse
+/// and connection.check are called on both). A plugin that lists one of the other role's is refused when the host reads its description.
+inline constexpr std::array kAtsOnly{
+    kPostingsList, kOpportunityCreate, kOpportunityFind, kOpportunityGet, kOpportunitySetStage, kNoteAdd,
+    kNoteFind,     kFileAdd,           kFileFind,       kWebhooksRegister, kChangesPoll,        kImportPage,
+};
+inline constexpr std::array kPlatformOnly{
+    kEventsPoll,       kFlowGet,     kCandidateGet,     kCandidateFindByEmail, kCandidateUpsert, kCandidateLink,
+    kCandidateSetStage, kNotesList,  kMessagesList,     kResumesList,          kResumeContent,
+};
+
+constexpr bool isAtsOnly(std::string_view name) {
+  return std::find(kAtsOnly.begin(), kAtsOnly.end(), name) != kAtsOnly.end();
+}
+constexpr bool isPlatformOnly(std::string_view name) {
+  return std::find(kPlatformOnly.begin(), kPlatformOnly.end(), name) != kPlatformOnly.end();
+}
 
 /// True when `name` is one of the operations of sdk/schema/operations.md.
 constexpr bool isKnown(std::string_view name) { return std::find(kAll.begin(), kAll.end(), name) != kAll.end(); }
