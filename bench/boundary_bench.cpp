@@ -5,7 +5,8 @@
 //     arena, dispatches, serialises into the output buffer), the host's parse of the answer (into an arena that
 //     travels with the document); and `noop` ({} in, {} out), the floor of a crossing;
 //   - the real Lever plugin's webhook.parse of a signed candidateStageChange delivery (tokens from config),
-//     through the connector as ingress calls it, HMAC check included.
+//     through the connector as ingress calls it, HMAC check and the host's schema check of the answer included (the
+//     latter also timed alone).
 // Each figure is the median over batches of the mean ns per call in a batch, in wall time and in the thread's CPU
 // time (CLOCK_THREAD_CPUTIME_ID): on a shared machine the wall figure includes time the thread sat descheduled,
 // the CPU figure does not (it still pays for caches and clocks shared with the other load).
@@ -13,6 +14,8 @@
 #include "plugin/answer_arena.hpp"
 #include "plugin/instance.hpp"
 #include "plugin/instance_services.hpp"
+#include "config/sdk_schemas.hpp"
+#include "runtime/answer_check.hpp"
 #include "runtime/bound_connector.hpp"
 #include "support/args.hpp"
 #include "support/host_setup.hpp"
@@ -204,6 +207,13 @@ int main(int argc, char** argv) {
     (void)(*lever)->invoke(atsync::sdk::op::kWebhookParse, input, bytes);
   });
   const double lever_parse = lever_timed.wall;
+  // The host's schema check of that answer (runtime/answer_check.hpp), part of the figure above: its share.
+  const auto& schemas = host::config::sdkSchemas();
+  require(!host::runtime::checkAnswer(schemas, "lever", atsync::sdk::op::kWebhookParse, check->document),
+          "the webhook.parse answer is off its schema");
+  const PerCall check_timed = timePerCall(batches, per_batch / 2, [&] {
+    (void)host::runtime::checkAnswer(schemas, "lever", atsync::sdk::op::kWebhookParse, check->document);
+  });
 
   std::cout << "boundary (ns per call, median of " << batches << " batches of " << per_batch << "):\n"
             << "  echo " << text.size() << " B document, whole invoke: " << whole << " (thread CPU " << whole_timed.cpu
@@ -213,7 +223,8 @@ int main(int argc, char** argv) {
             << "  noop ({} in, {} out), whole invoke: " << noop_whole << " (thread CPU " << noop_timed.cpu
             << "), raw crossing " << noop_cross << "\n"
             << "  lever webhook.parse of a signed " << body.size() << " B candidateStageChange: " << lever_parse
-            << " (thread CPU " << lever_timed.cpu << ")\n";
+            << " (thread CPU " << lever_timed.cpu << "), of which the answer's schema check " << check_timed.wall
+            << "\n";
   ReportLine report("boundary");
   report.set("document_bytes", text.size())
       .set("echo_ns", whole)
@@ -227,6 +238,7 @@ int main(int argc, char** argv) {
       .set("noop_crossing_ns", noop_cross)
       .set("lever_webhook_parse_ns", lever_parse)
       .set("lever_webhook_parse_cpu_ns", lever_timed.cpu)
+      .set("answer_check_ns", check_timed.wall)
       .set("lever_body_bytes", body.size());
   report.print();
   return 0;
