@@ -4,12 +4,55 @@
 #include "cli/loaded_plugin_catalog.hpp"
 #include "config/config_loader.hpp"
 #include "server/tls_context.hpp"
+#include "store/store.hpp"
+#include "store/store_url.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 namespace atsync::host::cli {
 namespace {
+
+/// Directions whose table an administrator saved (admin API) while the config gives one too: the saved table wins,
+/// at every start, so the config's edit has no effect. Read from the store when it exists (a store not yet created
+/// holds nothing saved); a store that cannot be opened is said once and skipped, as check's other findings stand.
+std::vector<std::string> shadowedStageMappings(const config::Config& config) {
+  std::vector<std::string> out;
+  const bool any_override = std::any_of(config.connections.begin(), config.connections.end(), [](const auto& c) {
+    return c.enabled && (!c.stage_mapping.ats_to_platform.empty() || !c.stage_mapping.platform_to_ats.empty());
+  });
+  if (!any_override) return out;
+  auto location = store::parseStoreUrl(config.store.url);
+  if (!location) return out;
+  if (location->backend == store::Backend::kSqlite &&
+      (location->sqlite_memory || !std::filesystem::exists(location->sqlite_path))) {
+    return out;
+  }
+  auto opened = store::openStore(config.store.url);
+  if (!opened) {
+    out.push_back("cannot read the store to look for saved stage mappings (" + opened.error() + ")");
+    return out;
+  }
+  for (const auto& connection : config.connections) {
+    if (!connection.enabled) continue;
+    std::vector<store::StageMappingRow> rows;
+    (*opened)->transact([&](store::Transaction& tx) { rows = tx.stageMappings(connection.id); });
+    for (const auto& [direction, overrides] :
+         {std::pair{"ats_to_platform", &connection.stage_mapping.ats_to_platform},
+          std::pair{"platform_to_ats", &connection.stage_mapping.platform_to_ats}}) {
+      const bool saved = std::any_of(rows.begin(), rows.end(), [&](const store::StageMappingRow& r) {
+        return r.origin == "admin" && r.direction == direction;
+      });
+      if (!saved || overrides->empty()) continue;
+      out.push_back("connection '" + connection.id + "': stage_mapping." + direction +
+                    " is not used: an administrator saved this direction's table, which replaces it at every start "
+                    "(DELETE /api/v1/connections/" + connection.id + "/stage-mappings goes back to the config)");
+    }
+  }
+  return out;
+}
 
 void printSummary(const config::Config& c, const plugin::PluginSet& plugins, const std::string& plugin_dir) {
   std::cout << c.source << ": OK\n";
@@ -87,6 +130,9 @@ int runCheck(const Arguments& args) {
     return 1;
   }
   // Features the connections' plugins cannot serve: the host starts, but says so at connect; so does check.
+  for (const auto& w : shadowedStageMappings(*result.config)) {
+    std::cerr << "atsync check: " << *file << ": warning: " << w << "\n";
+  }
   for (const auto& w : app::startWarnings(*result.config, plugins)) {
     std::cerr << "atsync check: " << *file << ": warning: " << w << "\n";
   }

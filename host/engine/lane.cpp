@@ -36,6 +36,18 @@ StageMapper Lane::mapperSnapshot() const {
   return copy;
 }
 
+StageMapper Lane::configuredMapper(std::vector<std::string>* problems) const {
+  const StageMapper current = mapperSnapshot();
+  auto sideOf = [](const runtime::BoundConnector& connector, const std::vector<sdk::Stage>& stages) {
+    SideStages side{stages, {}};
+    const auto& description = connector.plugin().manifest().document;
+    if (const auto* d = description.if_contains("default_stages"); d && d->is_array()) side.default_stages = d->get_array();
+    return side;
+  };
+  return StageMapper::build(sideOf(*ats_, current.atsStages()), sideOf(*platform_, current.platformStages()),
+                            config_.stage_mapping, problems);
+}
+
 void Lane::setStageTables(std::map<std::string, MappingEntry> ats_to_platform,
                                       std::map<std::string, MappingEntry> platform_to_ats) {
   std::lock_guard lock(shared_mutex_);

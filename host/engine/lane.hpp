@@ -111,6 +111,9 @@ class Lane final : public Schedulable {
   /// Thread-safe: the worker adopts them at the start of its next step, never in the middle of one.
   void setStageTables(std::map<std::string, MappingEntry> ats_to_platform,
                       std::map<std::string, MappingEntry> platform_to_ats);
+  /// The mapping the config's overrides and the plugins' defaults give over the stages read at connect, without the
+  /// tables an administrator saved (what DELETE .../stage-mappings goes back to). Thread-safe.
+  StageMapper configuredMapper(std::vector<std::string>* problems) const;
   const config::ConnectionConfig& config() const { return config_; }
 
   // ---- Leases (several hosts on one store; app/lease_keeper.hpp calls these from its own thread) ----

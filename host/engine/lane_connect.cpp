@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <tuple>
 
 namespace atsync::host::engine {
 namespace {
@@ -51,7 +52,7 @@ bool hasStage(const std::vector<sdk::Stage>& stages, const std::string& id) {
 /// Tables an operator saved through the admin API (origin "admin") outlive restarts: each replaces the built
 /// table of its direction. Rows naming a stage that no longer exists are dropped and reported.
 void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRow>& rows,
-                    std::vector<std::string>* problems) {
+                    const config::ConnectionConfig& config, std::vector<std::string>* problems) {
   std::map<std::string, MappingEntry> a2p;
   std::map<std::string, MappingEntry> p2a;
   bool have_a2p = false;
@@ -72,6 +73,15 @@ void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRo
   if (!have_a2p) a2p = mapper.atsToPlatformTable();
   if (!have_p2a) p2a = mapper.platformToAtsTable();
   if (have_a2p || have_p2a) mapper.replaceTables(std::move(a2p), std::move(p2a));
+  // Said at every start: an operator who edits the config's table and restarts would otherwise see no effect.
+  for (const auto& [direction, saved, overrides] :
+       {std::tuple{"ats_to_platform", have_a2p, &config.stage_mapping.ats_to_platform},
+        std::tuple{"platform_to_ats", have_p2a, &config.stage_mapping.platform_to_ats}}) {
+    if (!saved || overrides->empty()) continue;
+    problems->push_back(std::string("stage_mapping.") + direction + " of the config is not used: an administrator "
+                        "saved this direction's table, which replaces it (DELETE /api/v1/connections/" + config.id +
+                        "/stage-mappings goes back to the config and the defaults)");
+  }
 }
 
 }  // namespace
@@ -107,7 +117,7 @@ bool Lane::connect(std::int64_t now_ms) {
   StageMapper built = StageMapper::build(*ats, *platform, config_.stage_mapping, &problems);
   std::vector<store::StageMappingRow> stored;
   store_.transact([&](store::Transaction& tx) { stored = tx.stageMappings(config_.id); });
-  applyAdminRows(built, stored, &problems);
+  applyAdminRows(built, stored, config_, &problems);
   {
     std::lock_guard lock(shared_mutex_);
     mapper_ = std::move(built);

@@ -43,7 +43,9 @@ ApiResponse handleAdminApi(const ApiRequest& request, ServerContext& context) {
       if (p[2] == "stage-mappings") {
         if (m == "GET") return getStageMappings(request, context, id);
         if (m == "PUT") return putStageMappings(request, context, id);
-        return methodNotAllowed("GET, PUT");
+        if (m == "PATCH") return patchStageMappings(request, context, id);
+        if (m == "DELETE") return deleteStageMappings(request, context, id);
+        return methodNotAllowed("GET, PUT, PATCH, DELETE");
       }
     }
   } else if (p[0] == "activity" && p.size() == 1) {

@@ -29,6 +29,8 @@ ApiResponse replay(const ApiRequest& request, ServerContext& context, const std:
 ApiResponse startAuthorization(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse getStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id);
+ApiResponse patchStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id);
+ApiResponse deleteStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id);
 ApiResponse listActivity(const ApiRequest& request, ServerContext& context);
 ApiResponse listDeadLetters(const ApiRequest& request, ServerContext& context);
 ApiResponse retryDeadLetter(const ApiRequest& request, ServerContext& context, const std::string& id);

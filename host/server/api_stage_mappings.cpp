@@ -62,7 +62,10 @@ void readTable(const json::value& value, const std::string& direction, const std
   for (const auto& [key, to] : value.get_object()) {
     const std::string from(key);
     const std::string field = direction + "." + from;
-    if (to.is_null()) continue;  // explicitly unmapped
+    if (to.is_null()) {  // explicitly unmapped
+      out->erase(from);
+      continue;
+    }
     if (!to.is_string()) {
       problems->emplace_back(field, "must be a stage id (string) or null");
       continue;
@@ -116,7 +119,12 @@ ApiResponse getStageMappings(const ApiRequest&, ServerContext& context, const st
   return ApiResponse{200, mappingsJson(*engine, engine->mapperSnapshot()), {}};
 }
 
-ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id) {
+namespace {
+
+/// PUT (`replace`: each direction given is the whole table) and PATCH (only the entries given change). Either way a
+/// direction the administrator touched is saved whole with origin "admin" and replaces the config's from then on,
+/// restarts included, until DELETE drops it.
+ApiResponse editStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id, bool replace) {
   auto* engine = context.lanes->find(id);
   if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
   if (auto refused = workedElsewhere(context, *engine)) return *refused;
@@ -147,12 +155,12 @@ ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, 
     problems.emplace_back("ats_to_platform", "give ats_to_platform, platform_to_ats, or both");
   }
   if (a2p_in != nullptr) {
-    a2p.clear();
+    if (replace) a2p.clear();
     readTable(*a2p_in, "ats_to_platform", current.atsStages(), current.platformStages(), "ATS", "platform", &a2p,
               &problems);
   }
   if (p2a_in != nullptr) {
-    p2a.clear();
+    if (replace) p2a.clear();
     readTable(*p2a_in, "platform_to_ats", current.platformStages(), current.atsStages(), "platform", "ATS", &p2a,
               &problems);
   }
@@ -166,6 +174,12 @@ ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, 
   }
   if (!problems.empty()) return validationError("the stage mapping was not changed", problems);
 
+  // A direction edited, even by one entry, is the administrator's from now on: every entry of it is saved as theirs.
+  auto own = [](Table& table) {
+    for (auto& [from, entry] : table) entry.origin = "admin";
+  };
+  if (a2p_in != nullptr) own(a2p);
+  if (p2a_in != nullptr) own(p2a);
   const std::int64_t now = nowMs();
   context.store->transact([&](store::Transaction& tx) {
     if (a2p_in != nullptr) tx.replaceStageMappings(id, "ats_to_platform", rowsOf(id, "ats_to_platform", a2p));
@@ -173,6 +187,46 @@ ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, 
     tx.addActivity({0, id, now, "info", "stage_mapping_changed", id,
                     "An administrator changed the stage mapping: " + std::to_string(a2p.size()) +
                         " ATS stage(s) and " + std::to_string(p2a.size()) + " platform stage(s) mapped."});
+  });
+  engine->setStageTables(a2p, p2a);
+  context.lanes->notify(id);
+  return ApiResponse{200, mappingsJson(*engine, engine->mapperSnapshot()), {}};
+}
+
+}  // namespace
+
+ApiResponse putStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id) {
+  return editStageMappings(request, context, id, true);
+}
+
+ApiResponse patchStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id) {
+  return editStageMappings(request, context, id, false);
+}
+
+ApiResponse deleteStageMappings(const ApiRequest&, ServerContext& context, const std::string& id) {
+  auto* engine = context.lanes->find(id);
+  if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
+  if (auto refused = workedElsewhere(context, *engine)) return *refused;
+  if (!engine->ready()) {
+    return apiError(409, "not_connected",
+                    "connection '" + id + "' has not read both sides' stages yet (" + engine->lastConnectError() +
+                        "); mappings can be reset once it is connected");
+  }
+  std::vector<std::string> problems;
+  const engine::StageMapper built = engine->configuredMapper(&problems);
+  const Table& a2p = built.atsToPlatformTable();
+  const Table& p2a = built.platformToAtsTable();
+  const std::int64_t now = nowMs();
+  context.store->transact([&](store::Transaction& tx) {
+    // The built tables carry origins "config" and "default": no row is the administrator's any more, so the next
+    // start builds the mapping from the config again.
+    tx.replaceStageMappings(id, "ats_to_platform", rowsOf(id, "ats_to_platform", a2p));
+    tx.replaceStageMappings(id, "platform_to_ats", rowsOf(id, "platform_to_ats", p2a));
+    tx.addActivity({0, id, now, "info", "stage_mapping_reset", id,
+                    "An administrator dropped the saved stage mapping: the config's and the defaults apply again (" +
+                        std::to_string(a2p.size()) + " ATS stage(s) and " + std::to_string(p2a.size()) +
+                        " platform stage(s) mapped)."});
+    for (const auto& p : problems) tx.addActivity({0, id, now, "warn", "stage_mapping", id, p});
   });
   engine->setStageTables(a2p, p2a);
   context.lanes->notify(id);

@@ -423,5 +423,30 @@ TEST_F(LaneTest, ConnectWarnsOfEachFeatureThePluginsCannotServe) {
   for (const auto& [feature, message] : by_feature) EXPECT_EQ(message.find("'kula'"), std::string::npos) << message;
 }
 
+// Issue 16: saved tables overrode the config after a restart with no warning. A start now says which direction of
+// the config is not used, and how to go back.
+TEST_F(LaneTest, AStartSaysWhenATableAnAdministratorSavedShadowsTheConfig) {
+  const std::string ats_stage = lane_->mapper().atsStages().front().id;
+  const std::string platform_stage = lane_->mapper().platformStages().front().id;
+  store_->transact([&](store::Transaction& tx) {
+    tx.replaceStageMappings("acme", "ats_to_platform",
+                            {{"acme", "ats_to_platform", ats_stage, platform_stage, "admin"}});
+  });
+  config_.stage_mapping.ats_to_platform[ats_stage] = lane_->mapper().platformStages().back().id;
+  LaneOptions options;
+  options.poll_interval_ms = 0;
+  makeLane(options);
+  ASSERT_FALSE(HasFatalFailure());
+  std::vector<store::ActivityEntry> entries;
+  store_->transact([&](store::Transaction& tx) { entries = tx.activity({"acme", "stage_mapping", "", 0, 50}); });
+  const auto shadow = std::find_if(entries.begin(), entries.end(), [](const store::ActivityEntry& e) {
+    return e.message.find("stage_mapping.ats_to_platform of the config is not used") != std::string::npos;
+  });
+  ASSERT_NE(shadow, entries.end()) << "no warning among " << entries.size() << " stage_mapping entries";
+  EXPECT_EQ(shadow->level, "warn");
+  EXPECT_NE(shadow->message.find("DELETE /api/v1/connections/acme/stage-mappings"), std::string::npos) << shadow->message;
+  EXPECT_EQ(lane_->mapper().atsToPlatform(ats_stage), platform_stage) << "the administrator's table is the one used";
+}
+
 }  // namespace
 }  // namespace atsync::host::engine

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `atsync` binary as an operator meets it: real process, real plugins, real files.
 #include "run_process.hpp"
+#include "store/store.hpp"
 
 #include <atsync/sdk/abi.h>
 
@@ -322,6 +323,30 @@ TEST(Cli, CheckWarnsOfEachFeatureAConnectionsPluginsCannotServe) {
   EXPECT_EQ(r.err.find("F4 "), std::string::npos) << "postings.list is there: " << r.err;
   auto full = atsync({"check", "-c", writeTemp("full.yaml", kGoodConfig), "--plugins", pluginDir()}, kEnv);
   EXPECT_EQ(full.err.find("warning"), std::string::npos) << "Lever and Kula serve every feature: " << full.err;
+}
+
+// Issue 16: `check` reported the config's stage mapping while the host used the one an administrator had saved.
+TEST(Cli, CheckWarnsWhenASavedStageMappingShadowsTheConfigs) {
+  const auto db = std::filesystem::path(writeTemp("placeholder", "")).parent_path() / "shadow.db";
+  std::filesystem::remove(db);
+  {
+    auto store = host::store::openStore("sqlite:" + db.string());
+    ASSERT_TRUE(store) << store.error();
+    (*store)->transact([](host::store::Transaction& tx) {
+      tx.replaceStageMappings("acme", "ats_to_platform", {{"acme", "ats_to_platform", "lead-new", "contacted", "admin"}});
+    });
+  }
+  std::string config = kGoodConfig;
+  config.replace(config.find("sqlite:var/test.db"), 18, "sqlite:" + db.string());
+  config += "    stage_mapping:\n      ats_to_platform: { lead-new: prospect }\n";
+  const std::string file = writeTemp("shadowed.yaml", config);
+  auto r = atsync({"check", "-c", file, "--plugins", pluginDir()}, kEnv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("atsync check: " + file + ": warning: connection 'acme': stage_mapping.ats_to_platform is not "
+                       "used: an administrator saved this direction's table"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("platform_to_ats is not used"), std::string::npos) << r.err;
 }
 
 TEST(Cli, CheckFailsWhereRunWouldOnOAuthWithoutEncryptionKey) {

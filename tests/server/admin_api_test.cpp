@@ -196,6 +196,51 @@ TEST_F(AdminApi, PutStageMappingIsPersistedAndAppliedToTheRunningEngine) {
                     json::serialize(json::object{{"ats_to_platform", restore}}));
 }
 
+// Issue 16: the documented PUT looked partial but replaced a whole direction, and nothing led back to the config.
+// PATCH changes only the entries given; DELETE drops what the administrator saved.
+TEST_F(AdminApi, PatchChangesOnlyTheEntriesGivenAndDeleteGoesBackToTheConfigAndDefaults) {
+  const std::string path = "/api/v1/connections/acme/stage-mappings";
+  const auto before = world_->adminJson("GET", path);
+  const auto& table = before.at("ats_to_platform").as_array();
+  ASSERT_GE(table.size(), 3u);
+  const std::string a0(table[0].at("from").as_string());
+  const std::string a1(table[1].at("from").as_string());
+  const std::string p_last(before.at("platform").at("stages").as_array().back().at("id").as_string());
+  auto entry = [](const json::object& doc, const std::string& from) -> json::object {
+    for (const auto& r : doc.at("ats_to_platform").as_array()) {
+      if (r.at("from").as_string() == from) return r.as_object();
+    }
+    return {};
+  };
+
+  const auto patched = world_->adminJson(
+      "PATCH", path, json::serialize(json::object{{"ats_to_platform", json::object{{a0, p_last}, {a1, nullptr}}}}));
+  EXPECT_EQ(patched.at("ats_to_platform").as_array().size(), table.size() - 1) << "only a1 was unmapped";
+  EXPECT_EQ(entry(patched, a0).at("to"), json::value(p_last));
+  EXPECT_TRUE(entry(patched, a1).empty());
+  const std::string a2(table[2].at("from").as_string());
+  EXPECT_EQ(entry(patched, a2).at("to"), table[2].at("to")) << "an entry not given is kept";
+  EXPECT_EQ(entry(patched, a2).at("origin"), "admin") << "the direction is the administrator's now";
+  EXPECT_EQ(patched.at("platform_to_ats"), before.at("platform_to_ats")) << "the other direction is untouched";
+  EXPECT_EQ(world_->app().lanes().find("acme")->mapperSnapshot().atsToPlatform(a0), p_last);
+
+  // A PATCH with a stage that does not exist changes nothing.
+  const auto bad = world_->admin("PATCH", path, R"({"ats_to_platform": {"no-such-stage": "lead"}})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(world_->adminJson("GET", path).at("ats_to_platform"), patched.at("ats_to_platform"));
+
+  const auto reset = world_->adminJson("DELETE", path);
+  EXPECT_EQ(reset.at("ats_to_platform"), before.at("ats_to_platform")) << "back to the config and the defaults";
+  EXPECT_EQ(reset.at("platform_to_ats"), before.at("platform_to_ats"));
+  std::vector<host::store::StageMappingRow> rows;
+  world_->app().store().transact([&](host::store::Transaction& tx) { rows = tx.stageMappings("acme"); });
+  EXPECT_FALSE(rows.empty());
+  EXPECT_TRUE(std::none_of(rows.begin(), rows.end(), [](const auto& r) { return r.origin == "admin"; }))
+      << "no row is the administrator's: the next start builds the mapping from the config";
+  EXPECT_EQ(world_->app().lanes().find("acme")->mapperSnapshot().atsToPlatform(a1),
+            std::string(table[1].at("to").as_string()));
+}
+
 TEST_F(AdminApi, PagesLinks) {
   world_->app().store().transact([&](host::store::Transaction& tx) {
     for (int i = 0; i < 5; ++i) {
