@@ -42,8 +42,8 @@ template <class Visitor>
 void visitRow(Command& c, Visitor& v) {
   v.int64(c.id); v.text(c.connection_id); v.text(c.key); v.text(c.group_key); v.text(c.action); v.text(c.input);
   v.int64(c.inbox_id); v.int64(c.not_before_ms); v.value(c.state, "commands.state"); v.int32(c.attempts);
-  v.int64(c.next_attempt_at_ms); v.text(c.last_error); v.flag(c.outcome_unknown); v.optionalText(c.remote_id); v.text(c.output);
-  v.int64(c.created_at_ms); v.int64(c.updated_at_ms);
+  v.int64(c.next_attempt_at_ms); v.text(c.last_error); v.flag(c.outcome_unknown); v.optionalText(c.remote_id);
+  v.text(c.output); v.int64(c.created_at_ms); v.int64(c.updated_at_ms);
 }
 inline constexpr std::string_view kCommandColumns =
     "id, connection_id, command_key, group_key, action, input, inbox_id, not_before_ms, state, attempts, "

@@ -58,8 +58,8 @@ class DispatcherRetry : public EndToEnd {
     store_->transact([&](host::store::Transaction& tx) {
       out.clear();
       using host::store::CommandState;
-      for (const auto state : {CommandState::kPending, CommandState::kInFlight, CommandState::kDone, CommandState::kDead,
-                               CommandState::kSkipped}) {
+      for (const auto state : {CommandState::kPending, CommandState::kInFlight, CommandState::kDone,
+                               CommandState::kDead, CommandState::kSkipped}) {
         for (auto& c : tx.commandsInState(kConnection, state, 1000)) {
           if (c.action == action) out.push_back(std::move(c));
         }
@@ -126,7 +126,9 @@ TEST_F(DispatcherRetry, ARetryAfterIsStoredWithTheCommandAndOutlivesARestart) {
   ASSERT_TRUE(waitFor(
       [&] {
         const auto found = commands("set_ats_stage");
-        if (found.size() != 1 || found[0].state != host::store::CommandState::kPending || found[0].attempts != 1) return false;
+        if (found.size() != 1 || found[0].state != host::store::CommandState::kPending || found[0].attempts != 1) {
+          return false;
+        }
         waiting = found[0];
         return true;
       },
@@ -170,7 +172,9 @@ TEST_F(DispatcherRetry, ACommandHeldBackByTheRateLimitWaitsWithoutSpendingAnAtte
   ASSERT_TRUE(waitFor(
       [&] {
         const auto found = commands("set_ats_stage");
-        if (found.size() != 1 || found[0].state != host::store::CommandState::kPending || found[0].attempts != 1) return false;
+        if (found.size() != 1 || found[0].state != host::store::CommandState::kPending || found[0].attempts != 1) {
+          return false;
+        }
         refused_by_lever = found[0];
         return true;
       },

@@ -118,8 +118,8 @@ class LaneTest : public ::testing::Test {
         json::object note{{"id", id}, {"subject_id", candidate}, {"body", "Note " + std::to_string(i)}, {"private", false}};
         json::object event{{"id", "evt-" + id}, {"type", sdk::event_type::kNoteCreated}, {"echo", false},
                            {"data", {{"note", note}}}};
-        tx.insertEvent({"acme", store::EventSide::kPlatform, "kula", "evt-" + id, std::string(sdk::event_type::kNoteCreated), kNowMs,
-                        kNowMs, false, json::serialize(event)});
+        tx.insertEvent({"acme", store::EventSide::kPlatform, "kula", "evt-" + id,
+                        std::string(sdk::event_type::kNoteCreated), kNowMs, kNowMs, false, json::serialize(event)});
       }
     });
   }
@@ -368,7 +368,9 @@ TEST_F(LaneReconciliationTest, APositionTheVendorNoLongerAcceptsIsAGapReportedAn
   EXPECT_LE(gap->since_ms, now);
   EXPECT_EQ(lane_->gapsReported(), 1u);
   std::vector<store::ActivityEntry> errors;
-  store_->transact([&](store::Transaction& tx) { errors = tx.activity({"acme", "reconciliation_gap", store::ActivityLevel::kError, 0, 5}); });
+  store_->transact([&](store::Transaction& tx) {
+    errors = tx.activity({"acme", "reconciliation_gap", store::ActivityLevel::kError, 0, 5});
+  });
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors.front().message.find("atsync reconcile"), std::string::npos) << errors.front().message;
 

@@ -165,7 +165,8 @@ class ImportPipeline : public ::testing::Test {
 
   /// Drains with `pool` until no command is open (retries fall due within milliseconds here).
   void drainAll(app::CommandPool& pool) {
-    for (int round = 0; round < 200 && (inState(store::CommandState::kPending) + inState(store::CommandState::kInFlight)) > 0; ++round) {
+    const auto open = [&] { return inState(store::CommandState::kPending) + inState(store::CommandState::kInFlight); };
+    for (int round = 0; round < 200 && open() > 0; ++round) {
       pool.drain(*connection_, &nowMs);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

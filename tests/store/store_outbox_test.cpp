@@ -90,7 +90,8 @@ TEST_P(StoreContract, EventStatusTakesItOutOfPending) {
     tx.insertEvent(event("ev-2"));
   });
   const auto pending = in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); });
-  store().transact([&](Transaction& tx) { tx.setEventStatus(pending[0].id, InboxStatus::kIgnored, "echo of our write", 7777); });
+  store().transact(
+      [&](Transaction& tx) { tx.setEventStatus(pending[0].id, InboxStatus::kIgnored, "echo of our write", 7777); });
   EXPECT_THAT(eventIds(in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); })),
               ElementsAre("ev-2"));
   const auto counts = in(store(), [](Transaction& tx) { return tx.counts("acme"); });
@@ -285,7 +286,8 @@ TEST_P(StoreContract, CommandsInStateListNewestFirst) {
               ElementsAre("c", "a"));
   EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("", CommandState::kDead, 10); })),
               ElementsAre("x", "c", "a"));
-  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("", CommandState::kDead, 1); })), ElementsAre("x"));
+  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("", CommandState::kDead, 1); })),
+              ElementsAre("x"));
   EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("acme", CommandState::kPending, 10); })),
               ElementsAre("b"));
 }

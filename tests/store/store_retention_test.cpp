@@ -9,7 +9,8 @@ namespace atsync::host::store::testing {
 namespace {
 
 ActivityEntry entry(std::int64_t at_ms, std::string connection = "acme") {
-  return ActivityEntry{0, std::move(connection), at_ms, ActivityLevel::kInfo, "test", "", "at " + std::to_string(at_ms)};
+  return ActivityEntry{0, std::move(connection), at_ms, ActivityLevel::kInfo, "test", "",
+                       "at " + std::to_string(at_ms)};
 }
 
 TEST_P(StoreContract, PruneInboxDeletesOnlyOldFinishedEventsOfTheConnection) {
@@ -23,7 +24,9 @@ TEST_P(StoreContract, PruneInboxDeletesOnlyOldFinishedEventsOfTheConnection) {
   });
   store().transact([](Transaction& tx) {
     for (const auto& e : tx.pendingEvents("acme", 10)) {
-      if (e.event_id == "old-done" || e.event_id == "young-done") tx.setEventStatus(e.id, InboxStatus::kProcessed, "", 2000);
+      if (e.event_id == "old-done" || e.event_id == "young-done") {
+        tx.setEventStatus(e.id, InboxStatus::kProcessed, "", 2000);
+      }
       if (e.event_id == "old-ignored") tx.setEventStatus(e.id, InboxStatus::kIgnored, "", 2000);
       if (e.event_id == "old-failed") tx.setEventStatus(e.id, InboxStatus::kFailed, "", 2000);
     }
@@ -36,7 +39,8 @@ TEST_P(StoreContract, PruneInboxDeletesOnlyOldFinishedEventsOfTheConnection) {
   EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kPending), 1);
   EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kFailed), 1);
   EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kProcessed), 1) << "young-done stays";
-  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.counts("globex"); }).inbox_by_status.at(InboxStatus::kProcessed), 1);
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.counts("globex"); }).inbox_by_status.at(InboxStatus::kProcessed),
+            1);
   // A pruned event is forgotten: the same id is new again (retention must outlast every replay window).
   EXPECT_TRUE(in(store(), [](Transaction& tx) { return tx.insertEvent(event("old-done", 1000)); }));
 }

@@ -163,9 +163,11 @@ TEST_P(StoreContract, StageMappingsAreReplacedPerDirection) {
     return r;
   };
   store().transact([&](Transaction& tx) {
-    tx.replaceStageMappings("acme", MappingDirection::kAtsToPlatform, {row("lead-new", "prospect", MappingOrigin::kDefault),
-                                                        row("interview", "interviewing", MappingOrigin::kDefault)});
-    tx.replaceStageMappings("acme", MappingDirection::kPlatformToAts, {row("prospect", "lead-new", MappingOrigin::kConfig)});
+    tx.replaceStageMappings("acme", MappingDirection::kAtsToPlatform,
+                            {row("lead-new", "prospect", MappingOrigin::kDefault),
+                             row("interview", "interviewing", MappingOrigin::kDefault)});
+    tx.replaceStageMappings("acme", MappingDirection::kPlatformToAts,
+                            {row("prospect", "lead-new", MappingOrigin::kConfig)});
     tx.replaceStageMappings("globex", MappingDirection::kAtsToPlatform, {row("x", "y", MappingOrigin::kConfig)});
   });
   store().transact([&](Transaction& tx) {

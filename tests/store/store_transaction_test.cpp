@@ -31,7 +31,8 @@ TEST_P(StoreContract, ThrowingFunctionRollsBackEverything) {
     tx.insertEvent(event("ev-1"));
     tx.insertCommand(command("k1", "g1"), 1);
     tx.setCursor("acme", "c", "after");
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1", .provenance = LinkProvenance::kImported});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
     tx.addActivity({.connection_id = "acme", .level = ActivityLevel::kInfo, .kind = "k", .message = "m"});
     tx.setTokens("acme", "lever", "secret");
     throw Boom();
@@ -50,9 +51,12 @@ TEST_P(StoreContract, ThrowingFunctionRollsBackEverything) {
 
 TEST_P(StoreContract, TheActivitySinkHearsOfCommittedEntriesOnly) {
   std::vector<std::string> heard;
-  store().setActivitySink([&](const ActivityEntry& e) { heard.push_back(std::string(toString(e.level)) + " " + e.kind + " " + e.message); });
+  store().setActivitySink([&](const ActivityEntry& e) {
+    heard.push_back(std::string(toString(e.level)) + " " + e.kind + " " + e.message);
+  });
   EXPECT_THROW(store().transact([](Transaction& tx) {
-    tx.addActivity({.connection_id = "acme", .level = ActivityLevel::kError, .kind = "rolled_back", .message = "never stored"});
+    tx.addActivity(
+        {.connection_id = "acme", .level = ActivityLevel::kError, .kind = "rolled_back", .message = "never stored"});
     throw std::runtime_error("boom");
   }),
                std::runtime_error);
@@ -68,12 +72,14 @@ TEST_P(StoreContract, TheActivitySinkHearsOfCommittedEntriesOnly) {
 
 TEST_P(StoreContract, AFailedStatementRollsBackAndTheStoreStaysUsable) {
   store().transact([](Transaction& tx) {
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1", .provenance = LinkProvenance::kImported});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
   });
   // The unique opportunity constraint fails inside the database; on PostgreSQL that aborts the transaction.
   EXPECT_ANY_THROW(store().transact([](Transaction& tx) {
     tx.insertEvent(event("ev-1"));
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c2", .opportunity_id = "o1", .provenance = LinkProvenance::kImported});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c2", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
   }));
   EXPECT_THAT(in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); }), IsEmpty());
   for (int i = 0; i < 3; ++i) {  // the cached statements of the failed transaction work again
@@ -219,7 +225,8 @@ TEST_P(StoreContract, DataSurvivesCloseAndReopen) {
   store().transact([](Transaction& tx) {
     tx.insertEvent(event("ev-1"));
     tx.insertCommand(command("k1", "g1"), 1);
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1", .provenance = LinkProvenance::kImported});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
     tx.setCursor("acme", "poll", "p7");
     tx.setPluginState("acme", "lever", "k", std::string_view("v"));
     tx.setTokens("acme", "lever", std::string("\x00tok", 4));
