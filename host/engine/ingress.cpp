@@ -11,13 +11,13 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
   Lane* connection = lanes_.find(connection_id);
   if (connection == nullptr) return {404, "unknown connection '" + connection_id + "'"};
   runtime::BoundConnector* side = nullptr;
-  store::EventSide side_of = store::EventSide::kAts;
+  store::EventSide event_side = store::EventSide::kAts;
   if (connection->config().ats.plugin == plugin) {
     side = &connection->ats();
-    side_of = store::EventSide::kAts;
+    event_side = store::EventSide::kAts;
   } else if (connection->config().platform.plugin == plugin) {
     side = &connection->platform();
-    side_of = store::EventSide::kPlatform;
+    event_side = store::EventSide::kPlatform;
   } else {
     return {404, "connection '" + connection_id + "' has no plugin '" + plugin + "'"};
   }
@@ -48,7 +48,7 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
         ++tests;
         continue;
       }
-      events.push_back({connection_id, side_of, plugin, e.id, e.type, e.occurred_at_ms, now_ms, e.echo,
+      events.push_back({connection_id, event_side, plugin, e.id, e.type, e.occurred_at_ms, now_ms, e.echo,
                         boost::json::serialize(v)});
     }
   }

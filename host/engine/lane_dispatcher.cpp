@@ -221,9 +221,11 @@ std::string Lane::record(store::Transaction& tx, const store::Command& command, 
     tx.updateCommand(c);
     if (outcome.effects) outcome.effects(tx);
     if (label.empty()) {
-      label = outcome.kind == ActionOutcome::Kind::kContinue   ? "continue"
-              : c.state == store::CommandState::kPending ? "retry"
-                                                         : std::string(toString(c.state));
+      if (outcome.kind == ActionOutcome::Kind::kContinue) {
+        label = "continue";
+      } else {
+        label = c.state == store::CommandState::kPending ? "retry" : std::string(toString(c.state));
+      }
     }
   }
   return label;
