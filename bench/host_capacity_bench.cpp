@@ -210,8 +210,8 @@ json::object breakdown(Run& run, Sandboxes& sandboxes, int samples) {
       std::cerr << "capacity: webhook.parse failed: " << parsed.error().message << "\n";
       std::exit(1);
     }
-    host::store::NewEvent event{connectionId(0), "platform", "kula", "evt_commit_" + std::to_string(i), "note.created",
-                                wallMs(), wallMs(), false, d.body};
+    host::store::NewEvent event{connectionId(0), host::store::EventSide::kPlatform, "kula",
+                                "evt_commit_" + std::to_string(i), "note.created", wallMs(), wallMs(), false, d.body};
     t0 = nowNs();
     run.app->store().transact([&](host::store::Transaction& tx) { tx.insertEvent(event); });
     commit_us.push_back((nowNs() - t0) / 1e3);

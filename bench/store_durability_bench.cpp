@@ -49,7 +49,8 @@ std::unique_ptr<host::store::Store> freshStore(const std::filesystem::path& dir,
 const std::string kPayload(1000, 'x');
 
 host::store::NewEvent event(const std::string& id) {
-  return host::store::NewEvent{"bench", "platform", "kula", id, "note.created", 1, 1, false, kPayload};
+  return host::store::NewEvent{"bench", host::store::EventSide::kPlatform, "kula", id, "note.created", 1, 1, false,
+                               kPayload};
 }
 
 Figures measure(const std::filesystem::path& dir, const std::string& sync, int commits, int group) {

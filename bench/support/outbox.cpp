@@ -34,7 +34,7 @@ std::vector<LinkedCandidate> linkCandidates(host::store::Store& store, const std
       link.candidate_id = c.candidate_id;
       link.opportunity_id = c.opportunity_id;
       link.contact_id = "contact-" + c.opportunity_id;
-      link.provenance = "created_by_platform";
+      link.provenance = host::store::LinkProvenance::kCreatedByPlatform;
       link.platform_stage = "prospect";
       link.ats_stage = "lead-new";
       link.created_at_ms = link.updated_at_ms = now;
@@ -70,7 +70,9 @@ std::string commandStates(host::store::Store& store, const std::string& connecti
   host::store::Counts counts;
   store.transact([&](host::store::Transaction& tx) { counts = tx.counts(connection_id); });
   std::string out;
-  for (const auto& [state, n] : counts.commands_by_state) out += (out.empty() ? "" : " ") + state + "=" + std::to_string(n);
+  for (const auto& [state, n] : host::store::bySpelling(counts.commands_by_state)) {
+    out += (out.empty() ? "" : " ") + state + "=" + std::to_string(n);
+  }
   return out;
 }
 

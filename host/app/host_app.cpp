@@ -95,9 +95,9 @@ Expected<std::unique_ptr<HostApp>, std::string> HostApp::create(config::Config c
   // operator watching stderr (or a log shipper) sees a connection failing to connect without asking the admin API.
   // The logger's redactor masks any secret a vendor's message might echo.
   app->store_->setActivitySink([logger = app->logger_](const store::ActivityEntry& entry) {
-    const logging::Level level = entry.level == "error" ? logging::Level::kError
-                                 : entry.level == "warn" ? logging::Level::kWarn
-                                                         : logging::Level::kInfo;
+    const logging::Level level = entry.level == store::ActivityLevel::kError ? logging::Level::kError
+                                 : entry.level == store::ActivityLevel::kWarn ? logging::Level::kWarn
+                                                                               : logging::Level::kInfo;
     if (level < logging::Level::kWarn) return;
     boost::json::object fields{{"kind", entry.kind}};
     if (!entry.subject.empty() && entry.subject != entry.connection_id) fields["subject"] = entry.subject;

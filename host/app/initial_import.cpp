@@ -62,7 +62,7 @@ bool hasNameOrEmail(const json::object& fields) {
 /// Commands still to run: waiting for their time, or interrupted while running.
 std::int64_t openCommands(const store::Counts& counts) {
   std::int64_t open = 0;
-  for (const char* state : {"pending", "in_flight"}) {
+  for (const auto state : {store::CommandState::kPending, store::CommandState::kInFlight}) {
     if (auto it = counts.commands_by_state.find(state); it != counts.commands_by_state.end()) open += it->second;
   }
   return open;
@@ -205,7 +205,7 @@ Expected<ImportSummary, std::string> runInitialImport(engine::Lane& connection, 
   store.transact([&](store::Transaction& tx) {
     const auto counts = tx.counts(connection_id);
     summary.links = counts.links;
-    const auto dead = counts.commands_by_state.find("dead");
+    const auto dead = counts.commands_by_state.find(store::CommandState::kDead);
     summary.dead = dead == counts.commands_by_state.end() ? 0 : dead->second;
     summary.pending = openCommands(counts);
   });

@@ -36,7 +36,8 @@ void ReauthorizationWatch::check() {
         doc["oauth_state_since_ms"] = now_ms;
         tx.setConnectionState(connection->id(), boost::json::serialize(doc));
         if (needs) {
-          tx.addActivity({0, connection->id(), now_ms, "error", "needs_reauthorization", connection->id(),
+          tx.addActivity({0, connection->id(), now_ms, store::ActivityLevel::kError, "needs_reauthorization",
+                          connection->id(),
                           plugin + " refused the connection's refresh token (access revoked, or unused for too "
                                    "long): nothing syncs until an administrator connects it again in the console "
                                    "(or through POST /api/v1/connections/" +

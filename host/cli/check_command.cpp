@@ -40,13 +40,13 @@ std::vector<std::string> shadowedStageMappings(const config::Config& config) {
     std::vector<store::StageMappingRow> rows;
     (*opened)->transact([&](store::Transaction& tx) { rows = tx.stageMappings(connection.id); });
     for (const auto& [direction, overrides] :
-         {std::pair{"ats_to_platform", &connection.stage_mapping.ats_to_platform},
-          std::pair{"platform_to_ats", &connection.stage_mapping.platform_to_ats}}) {
+         {std::pair{store::MappingDirection::kAtsToPlatform, &connection.stage_mapping.ats_to_platform},
+          std::pair{store::MappingDirection::kPlatformToAts, &connection.stage_mapping.platform_to_ats}}) {
       const bool saved = std::any_of(rows.begin(), rows.end(), [&](const store::StageMappingRow& r) {
-        return r.origin == "admin" && r.direction == direction;
+        return r.origin == store::MappingOrigin::kAdmin && r.direction == direction;
       });
       if (!saved || overrides->empty()) continue;
-      out.push_back("connection '" + connection.id + "': stage_mapping." + direction +
+      out.push_back("connection '" + connection.id + "': stage_mapping." + std::string(toString(direction)) +
                     " is not used: an administrator saved this direction's table, which replaces it at every start "
                     "(DELETE /api/v1/connections/" + connection.id + "/stage-mappings goes back to the config)");
     }

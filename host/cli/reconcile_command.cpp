@@ -29,7 +29,7 @@ void insertReconcileRequest(store::Transaction& tx, const std::string& connectio
                                      {"occurred_at_ms", now_ms},
                                      {"echo", false},
                                      {"data", {{"candidate_id", candidate_id}, {"since_ms", since_ms}}}};
-  tx.insertEvent({connection_id, "platform", platform_plugin, id, type, now_ms, now_ms, false,
+  tx.insertEvent({connection_id, store::EventSide::kPlatform, platform_plugin, id, type, now_ms, now_ms, false,
                   boost::json::serialize(document)});
 }
 
@@ -86,7 +86,7 @@ int runReconcile(const Arguments& args) {
       }
       if (static_cast<int>(links.size()) < kLinksPerRead) break;
     }
-    tx.addActivity({0, *connection_id, now_ms, "info", "reconciliation_rewound", *connection_id,
+    tx.addActivity({0, *connection_id, now_ms, store::ActivityLevel::kInfo, "reconciliation_rewound", *connection_id,
                     "An operator asked to read both sides again from " + rfc3339(*since_ms) +
                         " (atsync reconcile): the next polls re-read that window."});
     tx.requestWakeup(*connection_id, now_ms);

@@ -21,9 +21,10 @@ namespace {
 
 namespace json = boost::json;
 
-json::object countsJson(const std::map<std::string, std::int64_t>& m) {
+template <class E>
+json::object countsJson(const std::map<E, std::int64_t>& m) {
   json::object o;
-  for (const auto& [k, v] : m) o[k] = v;
+  for (const auto& [k, v] : store::bySpelling(m)) o[k] = v;
   return o;
 }
 
@@ -58,7 +59,7 @@ int runStatus(const Arguments& args) {
     std::optional<std::int64_t> reconciling_since;
     (*store)->transact([&](store::Transaction& tx) {
       counts = tx.counts(c.id);
-      recent = tx.activity({c.id, "", "", 0, 5});
+      recent = tx.activity({c.id, "", std::nullopt, 0, 5});
       gap = engine::reconciliation::gapOf(tx, c.id);
       reconciling_since = engine::reconciliation::startOf(tx, c.id);
     });
@@ -82,7 +83,8 @@ int runStatus(const Arguments& args) {
     }
     json::array activity;
     for (const auto& a : recent) {
-      activity.push_back({{"at", rfc3339(a.at_ms)}, {"level", a.level}, {"kind", a.kind}, {"message", a.message}});
+      activity.push_back(
+          {{"at", rfc3339(a.at_ms)}, {"level", toString(a.level)}, {"kind", a.kind}, {"message", a.message}});
     }
     connections.push_back({{"id", c.id},
                            {"enabled", c.enabled},
@@ -151,16 +153,16 @@ int runDeadLetters(const Arguments& args) {
   const std::int64_t now_ms = wallClockMs();
   std::string problem;
   (*store)->transact([&](store::Transaction& tx) {
-    dead = tx.commandsInState(connection, "dead", 1000);
+    dead = tx.commandsInState(connection, store::CommandState::kDead, 1000);
     retried = 0;
     for (auto& c : dead) {
       if (!retry_all && (!retry_id || *retry_id != std::to_string(c.id))) continue;
-      c.state = "pending";
+      c.state = store::CommandState::kPending;
       c.attempts = 0;
       c.next_attempt_at_ms = 0;
       tx.updateCommand(c);
       tx.requestWakeup(c.connection_id, now_ms);  // a running host steps the connection within seconds
-      tx.addActivity({0, c.connection_id, now_ms, "info", "dead_letter_retried", c.key,
+      tx.addActivity({0, c.connection_id, now_ms, store::ActivityLevel::kInfo, "dead_letter_retried", c.key,
                       "Dead letter " + std::to_string(c.id) + " (" + c.action + ") queued again by an operator."});
       ++retried;
     }

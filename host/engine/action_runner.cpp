@@ -176,7 +176,7 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
   if (!*published) {
     ActionOutcome o = skipped("posting " + posting_id + " is not published; no opportunity created");
     o.effects = [=, this](store::Transaction& tx) {
-      tx.addActivity({0, connection_id_, now_ms, "warn", "posting_not_published", candidate_id,
+      tx.addActivity({0, connection_id_, now_ms, store::ActivityLevel::kWarn, "posting_not_published", candidate_id,
                       "Posting " + posting_id + " is not published in the ATS, so no opportunity was created for " +
                           "candidate " + candidate_id + ". Publish the posting or link the flow to another one."});
     };
@@ -218,7 +218,7 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
   link.candidate_id = candidate_id;
   link.opportunity_id = str(opp, "id");
   link.contact_id = str(opp, "contact_id");
-  link.provenance = "created_by_platform";
+  link.provenance = store::LinkProvenance::kCreatedByPlatform;
   link.posting_id = posting_id;
   if (auto flow = sdk::detail::optString(in, "flow_id")) link.flow_id = flow;
   link.platform_stage = str(candidate, "stage");
@@ -238,7 +238,7 @@ ActionOutcome ActionRunner::createOpportunity(const store::Command& c, const jso
   o.effects = [=, this](store::Transaction& tx) {
     tx.upsertLink(link);
     tx.insertEvent(linked);
-    tx.addActivity({0, connection_id_, now_ms, "info", "opportunity_created", candidate_id,
+    tx.addActivity({0, connection_id_, now_ms, store::ActivityLevel::kInfo, "opportunity_created", candidate_id,
                     "Created ATS opportunity " + link.opportunity_id + " for " + name + " on posting " + posting_id +
                         " (origin " + origin + (deduped ? ", existing contact" : "") + ")."});
   };
@@ -252,8 +252,8 @@ store::NewEvent ActionRunner::platformEvent(std::string_view type, std::string i
   e.type = std::string(type);
   e.occurred_at_ms = occurred_at_ms.value_or(now_ms);
   e.data = std::move(data);
-  return {connection_id_, "platform", sides_.platform->plugin().name(), e.id, e.type, e.occurred_at_ms, now_ms, false,
-          json::serialize(json::value_from(e))};
+  return {connection_id_, store::EventSide::kPlatform, sides_.platform->plugin().name(), e.id, e.type,
+          e.occurred_at_ms, now_ms, false, json::serialize(json::value_from(e))};
 }
 
 ActionOutcome ActionRunner::backfill(const json::object& in, std::int64_t now_ms) {
@@ -359,7 +359,9 @@ ActionOutcome ActionRunner::addNote(const store::Command& c, const json::object&
   const std::string candidate_id = str(in, "candidate_id");
   const auto& link = s.link;
   if (!link) return skipped("candidate " + candidate_id + " has no opportunity to add the note to");
-  if (link->provenance != "created_by_platform") return skipped("opportunity was not created by the platform");
+  if (link->provenance != store::LinkProvenance::kCreatedByPlatform) {
+    return skipped("opportunity was not created by the platform");
+  }
   if (c.outcome_unknown) {
     auto found = sides_.ats->invoke(sdk::op::kNoteFind, json::object{{"key", c.key}, {"opportunity_id", link->opportunity_id}});
     if (!found) return failed(found.error());
@@ -377,7 +379,9 @@ ActionOutcome ActionRunner::addFile(const store::Command& c, const json::object&
   const auto& file = objectAt(in, "file");
   const auto& link = s.link;
   if (!link) return skipped("candidate " + candidate_id + " has no opportunity to attach the resume to");
-  if (link->provenance != "created_by_platform") return skipped("opportunity was not created by the platform");
+  if (link->provenance != store::LinkProvenance::kCreatedByPlatform) {
+    return skipped("opportunity was not created by the platform");
+  }
   if (c.outcome_unknown) {
     auto found = sides_.ats->invoke(sdk::op::kFileFind,
                                     json::object{{"opportunity_id", link->opportunity_id}, {"name", str(file, "name")},
@@ -424,8 +428,9 @@ ActionOutcome ActionRunner::confirmAtsStage(const json::object& in, std::int64_t
   confirmed.data = {{"subject_id", opportunity_id}, {"contact_id", str(opp, "contact_id")}, {"to_stage", stage},
                     {"source", "confirmed"}};
   if (const auto name = sdk::detail::optString(opp, "stage_name")) confirmed.data["to_stage_name"] = *name;
-  const store::NewEvent event{connection_id_, "ats", sides_.ats->plugin().name(), confirmed.id, confirmed.type,
-                              confirmed.occurred_at_ms, now_ms, false, json::serialize(json::value_from(confirmed))};
+  const store::NewEvent event{connection_id_, store::EventSide::kAts, sides_.ats->plugin().name(), confirmed.id,
+                              confirmed.type, confirmed.occurred_at_ms, now_ms, false,
+                              json::serialize(json::value_from(confirmed))};
   ActionOutcome o = done("ATS stage of opportunity " + opportunity_id + " read: " + stage);
   o.effects = [event](store::Transaction& tx) { tx.insertEvent(event); };
   o.adds_events = true;
@@ -473,7 +478,8 @@ ActionOutcome ActionRunner::importOpportunity(const json::object& in, const Acti
     // made, announced by the ATS before the create's answer was recorded (answer lost, crash). The create's retry
     // finds it and links it as created by the platform; linking it here as "imported" would keep the candidate's
     // notes, messages and resumes out of it for good (F8–F10).
-    if (s.creating && (s.creating->state == "pending" || s.creating->state == "in_flight")) {
+    if (s.creating && (s.creating->state == store::CommandState::kPending ||
+                       s.creating->state == store::CommandState::kInFlight)) {
       return skipped("candidate " + str(candidate, "id") + " (" + email +
                      ") has its own opportunity creation in progress, which links the opportunity it made");
     }
@@ -499,7 +505,7 @@ ActionOutcome ActionRunner::importOpportunity(const json::object& in, const Acti
   link.candidate_id = candidate_id;
   link.opportunity_id = opportunity_id;
   link.contact_id = str(opp, "contact_id");
-  link.provenance = "imported";
+  link.provenance = store::LinkProvenance::kImported;
   link.posting_id = sdk::detail::optString(opp, "posting_id");
   link.platform_stage = str(candidate, "stage");
   link.ats_stage = ats_stage;

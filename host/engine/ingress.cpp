@@ -11,13 +11,13 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
   Lane* connection = lanes_.find(connection_id);
   if (connection == nullptr) return {404, "unknown connection '" + connection_id + "'"};
   runtime::BoundConnector* side = nullptr;
-  std::string side_name;
+  store::EventSide event_side = store::EventSide::kAts;
   if (connection->config().ats.plugin == plugin) {
     side = &connection->ats();
-    side_name = "ats";
+    event_side = store::EventSide::kAts;
   } else if (connection->config().platform.plugin == plugin) {
     side = &connection->platform();
-    side_name = "platform";
+    event_side = store::EventSide::kPlatform;
   } else {
     return {404, "connection '" + connection_id + "' has no plugin '" + plugin + "'"};
   }
@@ -48,7 +48,7 @@ IngressResult Ingress::accept(const std::string& connection_id, const std::strin
         ++tests;
         continue;
       }
-      events.push_back({connection_id, side_name, plugin, e.id, e.type, e.occurred_at_ms, now_ms, e.echo,
+      events.push_back({connection_id, event_side, plugin, e.id, e.type, e.occurred_at_ms, now_ms, e.echo,
                         boost::json::serialize(v)});
     }
   }

@@ -17,10 +17,10 @@ Lane::Lane(config::ConnectionConfig config, std::unique_ptr<runtime::BoundConnec
       store_(store),
       options_(options) {}
 
-void Lane::activity(std::string level, std::string kind, std::string subject, std::string message,
-                                std::int64_t now_ms) {
+void Lane::activity(store::ActivityLevel level, std::string kind, std::string subject, std::string message,
+                    std::int64_t now_ms) {
   store_.transact([&](store::Transaction& tx) {
-    tx.addActivity({0, config_.id, now_ms, std::move(level), std::move(kind), std::move(subject), std::move(message)});
+    tx.addActivity({0, config_.id, now_ms, level, std::move(kind), std::move(subject), std::move(message)});
   });
 }
 

@@ -191,7 +191,8 @@ class Lane final : public Schedulable {
   /// When the next poll falls due after one at `now_ms`: the interval, or sooner after a failure (doubling from
   /// connect_retry_ms), so that a vendor's blip does not leave reconciliation off for a whole interval.
   std::int64_t nextPollAfter(bool succeeded, std::int64_t now_ms);
-  void activity(std::string level, std::string kind, std::string subject, std::string message, std::int64_t now_ms);
+  void activity(store::ActivityLevel level, std::string kind, std::string subject, std::string message,
+                std::int64_t now_ms);
   void adoptPendingTables();
   /// Runs the calls submitted from other threads; true when there were any.
   bool runSubmitted();

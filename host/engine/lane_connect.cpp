@@ -58,17 +58,18 @@ void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRo
   bool have_a2p = false;
   bool have_p2a = false;
   for (const auto& r : rows) {
-    if (r.origin != "admin") continue;
-    const bool a2p_row = r.direction == "ats_to_platform";
+    if (r.origin != store::MappingOrigin::kAdmin) continue;
+    const bool a2p_row = r.direction == store::MappingDirection::kAtsToPlatform;
     (a2p_row ? have_a2p : have_p2a) = true;
     const auto& from = a2p_row ? mapper.atsStages() : mapper.platformStages();
     const auto& to = a2p_row ? mapper.platformStages() : mapper.atsStages();
     if (!hasStage(from, r.from_stage) || !hasStage(to, r.to_stage)) {
-      problems->push_back("stage_mapping." + r.direction + " (set by an administrator): '" + r.from_stage + "' -> '" +
-                          r.to_stage + "' names a stage that no longer exists; the entry is dropped");
+      problems->push_back("stage_mapping." + std::string(toString(r.direction)) + " (set by an administrator): '" +
+                          r.from_stage + "' -> '" + r.to_stage +
+                          "' names a stage that no longer exists; the entry is dropped");
       continue;
     }
-    (a2p_row ? a2p : p2a)[r.from_stage] = MappingEntry{r.to_stage, "admin"};
+    (a2p_row ? a2p : p2a)[r.from_stage] = MappingEntry{r.to_stage, store::MappingOrigin::kAdmin};
   }
   if (!have_a2p) a2p = mapper.atsToPlatformTable();
   if (!have_p2a) p2a = mapper.platformToAtsTable();
@@ -104,7 +105,7 @@ bool Lane::connect(std::int64_t now_ms) {
   }
   if (!message.empty()) {
     if (message != lastConnectError()) {
-      activity("error", "connect_failed", config_.id, message + " (will retry)", now_ms);
+      activity(store::ActivityLevel::kError, "connect_failed", config_.id, message + " (will retry)", now_ms);
     }
     {
       std::lock_guard lock(shared_mutex_);
@@ -130,33 +131,37 @@ bool Lane::connect(std::int64_t now_ms) {
     // A connection that connected before (a restart, another host, re-authorization) keeps its positions, so what
     // happened while it was down is read too.
     if (reconciliation::recordStart(tx, config_.id, first_connect_attempt_ms_)) {
-      tx.addActivity({0, config_.id, now_ms, "info", "reconciliation_started", config_.id,
+      tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kInfo, "reconciliation_started", config_.id,
                       "Reconciliation starts at " + rfc3339(first_connect_attempt_ms_) +
                           ": changes on either side from then on are applied even if their webhook never arrives."});
     }
     gap = reconciliation::gapOf(tx, config_.id);
-    for (const auto& [direction, table] : {std::pair{"ats_to_platform", &mapper_.atsToPlatformTable()},
-                                           std::pair{"platform_to_ats", &mapper_.platformToAtsTable()}}) {
+    using store::MappingDirection;
+    for (const auto& [direction, table] :
+         {std::pair{MappingDirection::kAtsToPlatform, &mapper_.atsToPlatformTable()},
+          std::pair{MappingDirection::kPlatformToAts, &mapper_.platformToAtsTable()}}) {
       std::vector<store::StageMappingRow> rows;
       for (const auto& [from, entry] : *table) rows.push_back({config_.id, direction, from, entry.to, entry.origin});
       tx.replaceStageMappings(config_.id, direction, rows);
     }
-    for (const auto& p : problems) tx.addActivity({0, config_.id, now_ms, "warn", "stage_mapping", config_.id, p});
+    for (const auto& p : problems) {
+      tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kWarn, "stage_mapping", config_.id, p});
+    }
     for (const auto& s : mapper_.unmappedAts()) {
-      tx.addActivity({0, config_.id, now_ms, "warn", "unmapped_stage", s,
+      tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kWarn, "unmapped_stage", s,
                       "ATS stage '" + mapper_.stageName(true, s) +
                           "' has no platform stage: changes to it will not sync until it is mapped."});
     }
     for (const auto& s : mapper_.unmappedPlatform()) {
-      tx.addActivity({0, config_.id, now_ms, "warn", "unmapped_stage", s,
+      tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kWarn, "unmapped_stage", s,
                       "Platform stage '" + mapper_.stageName(false, s) +
                           "' has no ATS stage: changes to it will not sync until it is mapped."});
     }
     // A feature the plugins cannot serve is said once per connect, not discovered as a dead letter later.
     for (const auto& off : unservedFeatures(ats_->plugin().manifest(), platform_->plugin().manifest())) {
-      tx.addActivity({0, config_.id, now_ms, "warn", "feature_unavailable", config_.id, off + "."});
+      tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kWarn, "feature_unavailable", config_.id, off + "."});
     }
-    tx.addActivity({0, config_.id, now_ms, "info", "connected", config_.id,
+    tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kInfo, "connected", config_.id,
                     "Connected " + config_.platform.plugin + " and " + config_.ats.plugin + ": " +
                         std::to_string(mapper_.atsToPlatformTable().size()) + " ATS stages and " +
                         std::to_string(mapper_.platformToAtsTable().size()) + " platform stages mapped."});
@@ -184,7 +189,7 @@ bool Lane::registerWebhooks(std::int64_t now_ms) {
     const std::string url = options_.public_url + "/hooks/" + config_.id + "/" + side->plugin().name();
     auto out = side->invoke(sdk::op::kWebhooksRegister, json::object{{"url", url}});
     if (!out) {
-      activity("warn", "webhooks_not_registered", config_.id,
+      activity(store::ActivityLevel::kWarn, "webhooks_not_registered", config_.id,
                "Could not register " + side->plugin().name() + " webhooks at " + url + ": " + out.error().message +
                    ". Reconciliation polls still catch every change, later; registering is tried again with each poll.",
                now_ms);
@@ -196,7 +201,7 @@ bool Lane::registerWebhooks(std::int64_t now_ms) {
       for (const auto& e : list->get_array()) events += (events.empty() ? "" : ", ") + std::string(e.as_string());
     }
     if (!events.empty()) {
-      activity("info", "webhooks_registered", config_.id,
+      activity(store::ActivityLevel::kInfo, "webhooks_registered", config_.id,
                "Registered " + side->plugin().name() + " webhooks (" + events + ") at " + url + ".", now_ms);
     }
   }

@@ -49,8 +49,8 @@ std::vector<Lane::Claim> Lane::claim(std::int64_t now_ms, int limit, std::int64_
 Lane::Claim Lane::markClaimed(store::Command command, std::int64_t now_ms, store::Transaction& tx) {
   Claim c{command, std::move(command), {}, {}};
   // A command found in flight was interrupted (crash, kill): its write may have happened.
-  if (c.command.state == "in_flight") c.command.outcome_unknown = true;
-  c.command.state = "in_flight";
+  if (c.command.state == store::CommandState::kInFlight) c.command.outcome_unknown = true;
+  c.command.state = store::CommandState::kInFlight;
   c.command.attempts += 1;
   c.command.updated_at_ms = now_ms;
   tx.updateCommand(c.command);
@@ -166,7 +166,8 @@ std::string Lane::record(store::Transaction& tx, const store::Command& command, 
     switch (outcome.kind) {
       case ActionOutcome::Kind::kDone:
       case ActionOutcome::Kind::kSkipped: {
-        c.state = outcome.kind == ActionOutcome::Kind::kDone ? "done" : "skipped";
+        c.state =
+            outcome.kind == ActionOutcome::Kind::kDone ? store::CommandState::kDone : store::CommandState::kSkipped;
         c.remote_id = outcome.remote_id;
         c.output = outcome.output.is_null() ? json::serialize(json::object{{"summary", outcome.summary}})
                                             : json::serialize(json::object{{"summary", outcome.summary},
@@ -178,7 +179,7 @@ std::string Lane::record(store::Transaction& tx, const store::Command& command, 
       case ActionOutcome::Kind::kContinue: {
         // Part of the work is resolved and recorded in the input; the next claim snapshots what it found. Not an
         // attempt: nothing was written that could fail.
-        c.state = "pending";
+        c.state = store::CommandState::kPending;
         c.attempts -= 1;
         c.input = json::serialize(outcome.next_input);
         c.next_attempt_at_ms = now_ms;
@@ -197,19 +198,19 @@ std::string Lane::record(store::Transaction& tx, const store::Command& command, 
         const bool budget_refusal = e.code == sdk::errc::kRateLimited && !e.http_status && !e.outcome_unknown &&
                                     e.retry_after_ms && *e.retry_after_ms > 0;
         if (budget_refusal) {
-          c.state = "pending";
+          c.state = store::CommandState::kPending;
           c.attempts -= 1;
           c.next_attempt_at_ms = now_ms + *e.retry_after_ms;
           *deferred_until = c.next_attempt_at_ms;
           label = "deferred";
         } else if (transient && c.attempts < options_.max_attempts) {
-          c.state = "pending";
+          c.state = store::CommandState::kPending;
           // This is the one retry layer (the HTTP service returns failures at once): a vendor's Retry-After is
           // honoured here, persisted, and never undercut by the backoff.
           c.next_attempt_at_ms = now_ms + std::max(e.retry_after_ms.value_or(0), backoffMs(c.attempts));
         } else {
-          c.state = "dead";
-          tx.addActivity({0, config_.id, now_ms, "error", "dead_letter", c.key,
+          c.state = store::CommandState::kDead;
+          tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kError, "dead_letter", c.key,
                           "Gave up on " + c.action + " (" + c.key + ") after " + std::to_string(c.attempts) +
                               (c.attempts == 1 ? " attempt: " : " attempts: ") + e.code + ": " + e.message +
                               ". Retry it from the dead letters once the cause is fixed."});
@@ -220,7 +221,11 @@ std::string Lane::record(store::Transaction& tx, const store::Command& command, 
     tx.updateCommand(c);
     if (outcome.effects) outcome.effects(tx);
     if (label.empty()) {
-      label = outcome.kind == ActionOutcome::Kind::kContinue ? "continue" : c.state == "pending" ? "retry" : c.state;
+      if (outcome.kind == ActionOutcome::Kind::kContinue) {
+        label = "continue";
+      } else {
+        label = c.state == store::CommandState::kPending ? "retry" : std::string(toString(c.state));
+      }
     }
   }
   return label;

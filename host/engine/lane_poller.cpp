@@ -18,7 +18,7 @@ namespace json = boost::json;
 namespace rc = reconciliation;
 
 /// Reads the events of a poll answer into inbox rows.
-std::vector<store::NewEvent> eventsOf(const json::value& doc, const std::string& connection_id, const std::string& side,
+std::vector<store::NewEvent> eventsOf(const json::value& doc, const std::string& connection_id, store::EventSide side,
                                       const std::string& source, std::int64_t now_ms) {
   std::vector<store::NewEvent> out;
   const auto* list = doc.is_object() ? doc.get_object().if_contains("events") : nullptr;
@@ -70,11 +70,11 @@ bool Lane::pollPlatform(std::int64_t now_ms) {
       continue;
     }
     if (!out) {
-      activity("warn", "poll_failed", config_.id,
+      activity(store::ActivityLevel::kWarn, "poll_failed", config_.id,
                "Reconciliation poll of " + config_.platform.plugin + " failed: " + out.error().message, now_ms);
       return false;
     }
-    auto events = eventsOf(out->document, config_.id, "platform", config_.platform.plugin, now_ms);
+    auto events = eventsOf(out->document, config_.id, store::EventSide::kPlatform, config_.platform.plugin, now_ms);
     const std::string next = cursorOf(out->document);
     const bool at_end = events.empty() || next.empty() || (cursor && next == *cursor);
     int inserted = 0;
@@ -90,7 +90,7 @@ bool Lane::pollPlatform(std::int64_t now_ms) {
       if (!next.empty()) tx.setCursor(config_.id, rc::kPlatformCursor, next);
       if (at_end) tx.setCursor(config_.id, rc::kPlatformReadAt, std::to_string(now_ms));
       if (inserted > 0) {
-        tx.addActivity({0, config_.id, now_ms, "warn", "missed_events", config_.id,
+        tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kWarn, "missed_events", config_.id,
                         "Reconciliation found " + std::to_string(inserted) + " platform event(s) no webhook had delivered."});
       }
     });
@@ -125,11 +125,11 @@ bool Lane::pollAts(std::int64_t now_ms) {
     return false;
   }
   if (!out) {
-    activity("warn", "poll_failed", config_.id, "Reconciliation poll of " + config_.ats.plugin + " failed: " + out.error().message,
-             now_ms);
+    activity(store::ActivityLevel::kWarn, "poll_failed", config_.id,
+             "Reconciliation poll of " + config_.ats.plugin + " failed: " + out.error().message, now_ms);
     return false;
   }
-  auto events = eventsOf(out->document, config_.id, "ats", config_.ats.plugin, now_ms);
+  auto events = eventsOf(out->document, config_.id, store::EventSide::kAts, config_.ats.plugin, now_ms);
   const std::string next = cursorOf(out->document);
   store_.transact([&](store::Transaction& tx) {
     fence(tx);
@@ -155,7 +155,7 @@ std::int64_t Lane::reportGap(const std::string& side, const std::string& plugin,
     }
     rc::recordGap(tx, config_.id, gap);
     if (const auto recorded = rc::gapOf(tx, config_.id)) gap = *recorded;
-    tx.addActivity({0, config_.id, now_ms, "error", "reconciliation_gap", config_.id,
+    tx.addActivity({0, config_.id, now_ms, store::ActivityLevel::kError, "reconciliation_gap", config_.id,
                     plugin + " no longer accepts the reconciliation position (" + reason +
                         "): changes on that side since " + rfc3339(gap.since_ms) +
                         " that no webhook delivered may be lost. atsync goes on from the oldest position " + plugin +

@@ -18,12 +18,12 @@ namespace {
 namespace json = boost::json;
 using sdk::detail::str;
 
-RuleOutcome processed(std::string note) { return {"processed", std::move(note)}; }
-RuleOutcome ignored(std::string note) { return {"ignored", std::move(note)}; }
+RuleOutcome processed(std::string note) { return {store::InboxStatus::kProcessed, std::move(note)}; }
+RuleOutcome ignored(std::string note) { return {store::InboxStatus::kIgnored, std::move(note)}; }
 
-void activity(store::Transaction& tx, const RuleContext& c, std::string level, std::string kind, std::string subject,
-              std::string message) {
-  tx.addActivity({0, c.connection_id, c.now_ms, std::move(level), std::move(kind), std::move(subject), std::move(message)});
+void activity(store::Transaction& tx, const RuleContext& c, store::ActivityLevel level, std::string kind,
+              std::string subject, std::string message) {
+  tx.addActivity({0, c.connection_id, c.now_ms, level, std::move(kind), std::move(subject), std::move(message)});
 }
 
 bool enqueue(store::Transaction& tx, const RuleContext& c, const store::InboxEvent& e, std::string key, std::string group,
@@ -60,14 +60,14 @@ RuleOutcome newCandidacy(const store::InboxEvent& e, const json::object& data, s
     posting_id = str(*flow, "posting_id");
     flow_id = str(*flow, "id");
     if (posting_id.empty()) {
-      activity(tx, c, "warn", "flow_without_posting", candidate_id,
+      activity(tx, c, store::ActivityLevel::kWarn, "flow_without_posting", candidate_id,
                "Flow '" + str(*flow, "name", flow_id) + "' is not linked to a posting, so " + personLabel(*candidate) +
                    " was not sent to the ATS. Link the flow to a published posting to sync its candidates.");
       return ignored("flow " + flow_id + " has no linked posting");
     }
   }
   if (posting_id.empty()) {
-    activity(tx, c, "warn", "referral_without_posting", candidate_id,
+    activity(tx, c, store::ActivityLevel::kWarn, "referral_without_posting", candidate_id,
              "Referral of " + personLabel(*candidate) + " names no posting; nothing was sent to the ATS.");
     return ignored("referral without a posting");
   }
@@ -104,7 +104,7 @@ constexpr std::int64_t kStageSeenTtlMs = 30LL * 24 * 3600 * 1000;
 bool staleStageEvent(const store::InboxEvent& e, const std::string& subject, store::Transaction& tx,
                      const RuleContext& c) {
   if (e.occurred_at_ms <= 0 || subject.empty()) return false;
-  const std::string name = "stage-seen:" + e.side + ":" + subject;
+  const std::string name = "stage-seen:" + std::string(toString(e.side)) + ":" + subject;
   if (const auto seen = tx.mark(c.connection_id, name, c.now_ms)) {
     // A mark that does not parse (it is only ever written here) counts as absent rather than throwing.
     std::int64_t seen_ms = 0;
@@ -149,7 +149,7 @@ RuleOutcome platformStageChanged(const store::InboxEvent& e, const json::object&
   link->updated_at_ms = c.now_ms;
   if (!target) {
     tx.upsertLink(*link);
-    activity(tx, c, "warn", "unmapped_stage", candidate_id,
+    activity(tx, c, store::ActivityLevel::kWarn, "unmapped_stage", candidate_id,
              "Platform stage '" + c.mapper->stageName(false, to) +
                  "' has no ATS stage in the mapping; opportunity " + link->opportunity_id + " was left as it is.");
     return ignored("unmapped platform stage " + to);
@@ -196,7 +196,7 @@ RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data
   link->updated_at_ms = c.now_ms;
   if (!target) {
     tx.upsertLink(*link);
-    activity(tx, c, "warn", "unmapped_stage", opportunity_id,
+    activity(tx, c, store::ActivityLevel::kWarn, "unmapped_stage", opportunity_id,
              "ATS stage '" + c.mapper->stageName(true, to) + "' has no platform stage in the mapping; candidate " +
                  link->candidate_id + " was left as it is.");
     return ignored("unmapped ATS stage " + to);
@@ -216,11 +216,13 @@ RuleOutcome atsStageChanged(const store::InboxEvent& e, const json::object& data
 /// linked already, or whose creation is queued (the group runs the write after it).
 std::optional<std::string> refuseWrite(store::Transaction& tx, const RuleContext& c, const std::string& candidate_id) {
   if (auto link = tx.linkByCandidate(c.connection_id, candidate_id)) {
-    if (link->provenance == "created_by_platform") return std::nullopt;
+    if (link->provenance == store::LinkProvenance::kCreatedByPlatform) return std::nullopt;
     return "opportunity " + link->opportunity_id + " was not created by the platform";
   }
   if (auto pending = tx.commandByKey(c.connection_id, keys::createOpportunity(candidate_id))) {
-    if (pending->state != "dead" && pending->state != "skipped") return std::nullopt;
+    if (pending->state != store::CommandState::kDead && pending->state != store::CommandState::kSkipped) {
+      return std::nullopt;
+    }
   }
   return "candidate " + candidate_id + " has no opportunity created by the platform";
 }
@@ -310,7 +312,7 @@ RuleOutcome applyRules(const store::InboxEvent& event, store::Transaction& tx, c
   const auto* data_ptr = sdk::detail::object(doc.get_object(), "data");
   const json::object& data = data_ptr ? *data_ptr : empty;
   const std::string& type = event.type;
-  const bool from_platform = event.side == "platform";
+  const bool from_platform = event.side == store::EventSide::kPlatform;
 
   if (type == sdk::event_type::kTest) return ignored("connection test");
   if (type == sdk::event_type::kFlowCandidateAdded && from_platform) return newCandidacy(event, data, tx, context, false);
@@ -324,7 +326,7 @@ RuleOutcome applyRules(const store::InboxEvent& event, store::Transaction& tx, c
   if (type == sdk::event_type::kOpportunityCreated && !from_platform) return opportunityCreated(event, data, tx, context);
   if (type == engine_event::kOpportunityLinked && from_platform) return opportunityLinked(event, data, tx, context);
   if (type == engine_event::kReconcileRequested && from_platform) return reconcileRequested(event, data, tx, context);
-  return ignored("no rule for " + type + " from the " + event.side);
+  return ignored("no rule for " + type + " from the " + std::string(toString(event.side)));
 }
 
 }  // namespace atsync::host::engine

@@ -14,7 +14,7 @@
 namespace atsync::host::engine {
 
 struct RuleOutcome {
-  std::string status;  ///< "processed" | "ignored"
+  store::InboxStatus status = store::InboxStatus::kProcessed;  ///< kProcessed or kIgnored
   std::string note;    ///< what was done, or why nothing was
 };
 

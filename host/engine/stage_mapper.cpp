@@ -32,7 +32,7 @@ std::map<std::string, MappingEntry> pairByMeaning(const SideStages& from, const 
     if (c.empty()) continue;
     for (const auto& [tc, id] : to_canonical) {
       if (tc == c) {
-        table[s.id] = MappingEntry{id, "default"};
+        table[s.id] = MappingEntry{id, store::MappingOrigin::kDefault};
         break;
       }
     }
@@ -56,7 +56,7 @@ void applyOverrides(std::map<std::string, MappingEntry>& table, const std::map<s
                             "', which does not exist");
       }
     }
-    if (ok) table[f] = MappingEntry{t, "config"};
+    if (ok) table[f] = MappingEntry{t, store::MappingOrigin::kConfig};
   }
 }
 

@@ -12,6 +12,7 @@
 // per-job id with, normally, its name) into that name.
 
 #include "config/config.hpp"
+#include "store/store_enums.hpp"
 
 #include <atsync/sdk/model.hpp>
 
@@ -32,7 +33,7 @@ struct SideStages {
 
 struct MappingEntry {
   std::string to;
-  std::string origin;  ///< "config" | "default" | "admin"
+  store::MappingOrigin origin = store::MappingOrigin::kConfig;
 };
 
 class StageMapper {

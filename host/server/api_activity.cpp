@@ -3,14 +3,13 @@
 #include "server/admin_api.hpp"
 #include "server/http_io.hpp"
 
+#include <optional>
 #include <set>
 
 namespace atsync::host::server {
 namespace {
 
 namespace json = boost::json;
-
-const std::set<std::string> kLevels = {"info", "warn", "error"};
 
 /// The stored error document as JSON when it is JSON, else its text.
 json::value errorJson(const std::string& text) {
@@ -25,7 +24,7 @@ int requeue(ServerContext& context, std::vector<store::Command>& dead, std::set<
   int retried = 0;
   const std::int64_t now = nowMs();
   for (auto& c : dead) {
-    c.state = "pending";
+    c.state = store::CommandState::kPending;
     c.attempts = 0;
     c.next_attempt_at_ms = 0;
     c.updated_at_ms = now;
@@ -35,7 +34,7 @@ int requeue(ServerContext& context, std::vector<store::Command>& dead, std::set<
   context.store->transact([&](store::Transaction& tx) {
     for (const auto& c : dead) {
       tx.updateCommand(c);
-      tx.addActivity({0, c.connection_id, now, "info", "dead_letter_retried", c.key,
+      tx.addActivity({0, c.connection_id, now, store::ActivityLevel::kInfo, "dead_letter_retried", c.key,
                       "Dead letter " + std::to_string(c.id) + " (" + c.action + ") queued again by an administrator."});
     }
   });
@@ -46,7 +45,7 @@ int requeue(ServerContext& context, std::vector<store::Command>& dead, std::set<
 
 json::object toJson(const store::ActivityEntry& e) {
   return json::object{{"id", e.id},           {"connection", e.connection_id}, {"at", rfc3339(e.at_ms)},
-                      {"at_ms", e.at_ms},     {"level", e.level},              {"kind", e.kind},
+                      {"at_ms", e.at_ms},     {"level", toString(e.level)},   {"kind", e.kind},
                       {"subject", e.subject}, {"message", e.message}};
 }
 
@@ -55,7 +54,7 @@ json::object toJson(const store::Command& c) {
                       {"connection", c.connection_id},
                       {"key", c.key},
                       {"action", c.action},
-                      {"state", c.state},
+                      {"state", toString(c.state)},
                       {"attempts", c.attempts},
                       {"last_error", errorJson(c.last_error)},
                       {"outcome_unknown", c.outcome_unknown},
@@ -76,8 +75,10 @@ ApiResponse listActivity(const ApiRequest& request, ServerContext& context) {
   };
   q.connection_id = param("connection");
   q.kind = param("kind");
-  q.level = param("level");
-  if (!q.level.empty() && !kLevels.count(q.level)) problems.emplace_back("level", "must be one of info, warn, error");
+  if (const std::string level = param("level"); !level.empty()) {
+    q.level = store::fromString<store::ActivityLevel>(level);
+    if (!q.level) problems.emplace_back("level", "must be one of " + store::spellings<store::ActivityLevel>());
+  }
   if (!q.connection_id.empty() && findConnection(context, q.connection_id) == nullptr) {
     problems.emplace_back("connection", "no connection '" + q.connection_id + "'");
   }
@@ -107,7 +108,7 @@ ApiResponse listDeadLetters(const ApiRequest& request, ServerContext& context) {
   if (!problems.empty()) return validationError("bad dead-letter query", problems);
   std::vector<store::Command> dead;
   context.store->transact([&](store::Transaction& tx) {
-    dead = tx.commandsInState(connection, "dead", static_cast<int>(limit));
+    dead = tx.commandsInState(connection, store::CommandState::kDead, static_cast<int>(limit));
   });
   json::array list;
   for (const auto& c : dead) list.push_back(toJson(c));
@@ -125,7 +126,9 @@ ApiResponse retryDeadLetter(const ApiRequest&, ServerContext& context, const std
   }
   std::optional<store::Command> command;
   context.store->transact([&](store::Transaction& tx) { command = tx.commandById(id); });
-  if (!command || command->state != "dead") return notFound("no dead letter with id " + id_text);
+  if (!command || command->state != store::CommandState::kDead) {
+    return notFound("no dead letter with id " + id_text);
+  }
   std::vector<store::Command> one{*command};
   std::set<std::string> connections;
   requeue(context, one, &connections);
@@ -140,7 +143,8 @@ ApiResponse retryAllDeadLetters(const ApiRequest& request, ServerContext& contex
     return validationError("bad dead-letter query", {{"connection", "no connection '" + connection + "'"}});
   }
   std::vector<store::Command> dead;
-  context.store->transact([&](store::Transaction& tx) { dead = tx.commandsInState(connection, "dead", 100000); });
+  context.store->transact(
+      [&](store::Transaction& tx) { dead = tx.commandsInState(connection, store::CommandState::kDead, 100000); });
   std::set<std::string> connections;
   const int retried = requeue(context, dead, &connections);
   for (const auto& c : connections) context.lanes->notify(c);

@@ -22,10 +22,10 @@ constexpr std::chrono::milliseconds kLaneCallTimeout{30000};
 
 json::object countsJson(const store::Counts& counts) {
   json::object inbox;
-  for (const auto& [k, v] : counts.inbox_by_status) inbox[k] = v;
+  for (const auto& [k, v] : store::bySpelling(counts.inbox_by_status)) inbox[k] = v;
   json::object commands;
-  for (const auto& [k, v] : counts.commands_by_state) commands[k] = v;
-  const auto dead = counts.commands_by_state.find("dead");
+  for (const auto& [k, v] : store::bySpelling(counts.commands_by_state)) commands[k] = v;
+  const auto dead = counts.commands_by_state.find(store::CommandState::kDead);
   return json::object{{"inbox", inbox},
                       {"commands", commands},
                       {"links", counts.links},
@@ -87,7 +87,7 @@ json::object linkJson(const store::Link& l) {
   return json::object{{"candidate_id", l.candidate_id},
                       {"opportunity_id", l.opportunity_id},
                       {"contact_id", l.contact_id},
-                      {"provenance", l.provenance},
+                      {"provenance", toString(l.provenance)},
                       {"posting_id", l.posting_id ? json::value(*l.posting_id) : json::value(nullptr)},
                       {"flow_id", l.flow_id ? json::value(*l.flow_id) : json::value(nullptr)},
                       {"platform_stage", l.platform_stage},
@@ -176,7 +176,7 @@ ApiResponse replay(const ApiRequest& request, ServerContext& context, const std:
   std::int64_t replayed = 0;
   context.store->transact([&](store::Transaction& tx) {
     replayed = tx.replayEvents(id, *from, *to);
-    tx.addActivity({0, id, nowMs(), "info", "replay", id,
+    tx.addActivity({0, id, nowMs(), store::ActivityLevel::kInfo, "replay", id,
                     "An administrator replayed " + std::to_string(replayed) + " inbox event(s) received from " +
                         rfc3339(*from) + " to " + rfc3339(*to) + "."});
   });

@@ -32,7 +32,7 @@ json::array tableJson(const engine::StageMapper& mapper, const Table& table, boo
                                 {"from_name", mapper.stageName(from_ats, from)},
                                 {"to", entry.to},
                                 {"to_name", mapper.stageName(!from_ats, entry.to)},
-                                {"origin", entry.origin}});
+                                {"origin", toString(entry.origin)}});
   }
   return rows;
 }
@@ -80,11 +80,11 @@ void readTable(const json::value& value, const std::string& direction, const std
                                         "', which does not exist");
       ok = false;
     }
-    if (ok) (*out)[from] = engine::MappingEntry{std::string(to.get_string()), "admin"};
+    if (ok) (*out)[from] = engine::MappingEntry{std::string(to.get_string()), store::MappingOrigin::kAdmin};
   }
 }
 
-std::vector<store::StageMappingRow> rowsOf(const std::string& connection, const std::string& direction,
+std::vector<store::StageMappingRow> rowsOf(const std::string& connection, store::MappingDirection direction,
                                            const Table& table) {
   std::vector<store::StageMappingRow> rows;
   for (const auto& [from, entry] : table) rows.push_back({connection, direction, from, entry.to, entry.origin});
@@ -176,15 +176,20 @@ ApiResponse editStageMappings(const ApiRequest& request, ServerContext& context,
 
   // A direction edited, even by one entry, is the administrator's from now on: every entry of it is saved as theirs.
   auto own = [](Table& table) {
-    for (auto& [from, entry] : table) entry.origin = "admin";
+    for (auto& [from, entry] : table) entry.origin = store::MappingOrigin::kAdmin;
   };
   if (a2p_in != nullptr) own(a2p);
   if (p2a_in != nullptr) own(p2a);
   const std::int64_t now = nowMs();
   context.store->transact([&](store::Transaction& tx) {
-    if (a2p_in != nullptr) tx.replaceStageMappings(id, "ats_to_platform", rowsOf(id, "ats_to_platform", a2p));
-    if (p2a_in != nullptr) tx.replaceStageMappings(id, "platform_to_ats", rowsOf(id, "platform_to_ats", p2a));
-    tx.addActivity({0, id, now, "info", "stage_mapping_changed", id,
+    using store::MappingDirection;
+    if (a2p_in != nullptr) {
+      tx.replaceStageMappings(id, MappingDirection::kAtsToPlatform, rowsOf(id, MappingDirection::kAtsToPlatform, a2p));
+    }
+    if (p2a_in != nullptr) {
+      tx.replaceStageMappings(id, MappingDirection::kPlatformToAts, rowsOf(id, MappingDirection::kPlatformToAts, p2a));
+    }
+    tx.addActivity({0, id, now, store::ActivityLevel::kInfo, "stage_mapping_changed", id,
                     "An administrator changed the stage mapping: " + std::to_string(a2p.size()) +
                         " ATS stage(s) and " + std::to_string(p2a.size()) + " platform stage(s) mapped."});
   });
@@ -220,13 +225,14 @@ ApiResponse deleteStageMappings(const ApiRequest&, ServerContext& context, const
   context.store->transact([&](store::Transaction& tx) {
     // The built tables carry origins "config" and "default": no row is the administrator's any more, so the next
     // start builds the mapping from the config again.
-    tx.replaceStageMappings(id, "ats_to_platform", rowsOf(id, "ats_to_platform", a2p));
-    tx.replaceStageMappings(id, "platform_to_ats", rowsOf(id, "platform_to_ats", p2a));
-    tx.addActivity({0, id, now, "info", "stage_mapping_reset", id,
+    using store::MappingDirection;
+    tx.replaceStageMappings(id, MappingDirection::kAtsToPlatform, rowsOf(id, MappingDirection::kAtsToPlatform, a2p));
+    tx.replaceStageMappings(id, MappingDirection::kPlatformToAts, rowsOf(id, MappingDirection::kPlatformToAts, p2a));
+    tx.addActivity({0, id, now, store::ActivityLevel::kInfo, "stage_mapping_reset", id,
                     "An administrator dropped the saved stage mapping: the config's and the defaults apply again (" +
                         std::to_string(a2p.size()) + " ATS stage(s) and " + std::to_string(p2a.size()) +
                         " platform stage(s) mapped)."});
-    for (const auto& p : problems) tx.addActivity({0, id, now, "warn", "stage_mapping", id, p});
+    for (const auto& p : problems) tx.addActivity({0, id, now, store::ActivityLevel::kWarn, "stage_mapping", id, p});
   });
   engine->setStageTables(a2p, p2a);
   context.lanes->notify(id);

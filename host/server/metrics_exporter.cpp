@@ -12,7 +12,8 @@ namespace {
 // Every open state a command can be in, so a gauge reads 0 rather than disappearing when a state empties. Finished
 // commands (done, skipped) are counted by atsync_commands_completed_total: counting their rows on every scrape
 // would cost a walk over the whole ledger.
-constexpr std::string_view kCommandStates[] = {"pending", "in_flight", "dead"};
+constexpr store::CommandState kCommandStates[] = {store::CommandState::kPending, store::CommandState::kInFlight,
+                                                  store::CommandState::kDead};
 
 struct ConnectionData {
   ConnectionView view;
@@ -35,8 +36,8 @@ std::vector<ConnectionData> collect(ServerContext& context) {
   return out;
 }
 
-std::int64_t countOf(const std::map<std::string, std::int64_t>& m, std::string_view key) {
-  auto it = m.find(std::string(key));
+std::int64_t countOf(const std::map<store::CommandState, std::int64_t>& m, store::CommandState key) {
+  auto it = m.find(key);
   return it == m.end() ? 0 : it->second;
 }
 
@@ -61,7 +62,7 @@ std::string renderMetrics(ServerContext& context) {
   p.family("atsync_commands", "gauge", "Open commands in the outbox by connection and state (pending, in_flight, dead).");
   for (const auto& d : data) {
     for (auto state : kCommandStates) {
-      p.sample("atsync_commands", {{"connection", d.view.id}, {"state", std::string(state)}},
+      p.sample("atsync_commands", {{"connection", d.view.id}, {"state", std::string(toString(state))}},
                static_cast<std::uint64_t>(countOf(d.counts.commands_by_state, state)));
     }
   }
@@ -161,7 +162,7 @@ std::string renderMetrics(ServerContext& context) {
   p.family("atsync_dead_letters", "gauge", "Commands that gave up and wait for an operator, by connection.");
   for (const auto& d : data) {
     p.sample("atsync_dead_letters", {{"connection", d.view.id}},
-             static_cast<std::uint64_t>(countOf(d.counts.commands_by_state, "dead")));
+             static_cast<std::uint64_t>(countOf(d.counts.commands_by_state, store::CommandState::kDead)));
   }
 
   p.family("atsync_token_refreshes_total", "counter",

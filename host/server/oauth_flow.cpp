@@ -54,7 +54,7 @@ bool OAuthFlow::secureCookies() const { return context_.config->server.public_ur
 
 std::string OAuthFlow::redirectUri() const { return context_.config->server.public_url + "/oauth/callback"; }
 
-void OAuthFlow::activity(const std::string& connection, const std::string& level, const std::string& kind,
+void OAuthFlow::activity(const std::string& connection, store::ActivityLevel level, const std::string& kind,
                          const std::string& message) {
   try {
     context_.store->transact([&](store::Transaction& tx) {
@@ -64,7 +64,7 @@ void OAuthFlow::activity(const std::string& connection, const std::string& level
     context_.logger->error("could not record activity '" + message + "': " + e.what(), connection);
   }
   // Warnings and errors reach the process log through the store's activity sink (host_app.cpp); info only here.
-  if (level != "error" && level != "warn") context_.logger->log(logging::Level::kInfo, message, connection);
+  if (level == store::ActivityLevel::kInfo) context_.logger->log(logging::Level::kInfo, message, connection);
 }
 
 runtime::BoundConnector* OAuthFlow::oauthSide(const std::string& connection_id, const std::string& wanted,
@@ -198,7 +198,7 @@ PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map
   if (!error.empty()) {
     const std::string description = printable(param(query, "error_description"), 200);
     if (error == "access_denied") {
-      activity(connection_id, "warn", "oauth_denied",
+      activity(connection_id, store::ActivityLevel::kWarn, "oauth_denied",
                "Authorization of " + claim.plugin + " was declined at " + claim.plugin +
                    "'s consent page; the connection stays unauthorized.");
       return page(403, "Authorization declined",
@@ -206,7 +206,7 @@ PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map
                       htmlEscape(connection_id) + "</code> stays unauthorized. Start again and choose Accept to "
                       "connect it.</p>");
     }
-    activity(connection_id, "error", "oauth_failed",
+    activity(connection_id, store::ActivityLevel::kError, "oauth_failed",
              "Authorization of " + claim.plugin + " failed: " + printable(error, 60) +
                  (description.empty() ? "" : ": " + description));
     return page(400, "Authorization failed",
@@ -223,7 +223,7 @@ PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map
 
   auto tokens = http::exchangeAuthorizationCode(*context_.client, connector->auth().oauth->client, code, redirectUri());
   if (!tokens) {
-    activity(connection_id, "error", "oauth_failed",
+    activity(connection_id, store::ActivityLevel::kError, "oauth_failed",
              "Exchanging the authorization code with " + claim.plugin + " failed: " + tokens.error().code + ": " +
                  tokens.error().message);
     return page(502, "Authorization failed",
@@ -237,11 +237,12 @@ PageResponse OAuthFlow::complete(const OAuthStates::Claim& claim, const std::map
   }
   auto adopted = connector->oauth()->adoptTokens(*tokens);
   if (!adopted) {
-    activity(connection_id, "error", "oauth_failed", "The new tokens could not be saved: " + adopted.error().message);
+    activity(connection_id, store::ActivityLevel::kError, "oauth_failed",
+             "The new tokens could not be saved: " + adopted.error().message);
     return page(500, "Authorization failed",
                 "<p>The tokens could not be stored: " + htmlEscape(adopted.error().message) + "</p>");
   }
-  activity(connection_id, "info", "oauth_authorized",
+  activity(connection_id, store::ActivityLevel::kInfo, "oauth_authorized",
            claim.plugin + " was authorized by an administrator; tokens are stored encrypted.");
   context_.lanes->notify(connection_id);
   return page(200, "Connected",

@@ -55,7 +55,7 @@ class OAuthFlow {
   bool secureCookies() const;
   runtime::BoundConnector* oauthSide(const std::string& connection_id, const std::string& plugin, std::string& why_not,
                                 int& status);
-  void activity(const std::string& connection, const std::string& level, const std::string& kind,
+  void activity(const std::string& connection, store::ActivityLevel level, const std::string& kind,
                 const std::string& message);
 
   ServerContext& context_;

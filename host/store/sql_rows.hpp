@@ -12,17 +12,27 @@
 #include <Poco/Nullable.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace atsync::host::store::detail {
 
+/// The value of an enumerated column as read from a row. A spelling this host does not know (a newer host wrote it,
+/// or someone edited the database) fails the read: taking it for some default would act on a row it misread.
+template <StoreEnum E>
+E columnValue(std::string_view column, std::string_view text) {
+  if (const auto value = fromString<E>(text)) return *value;
+  throw std::runtime_error("store: column " + std::string(column) + " holds '" + std::string(text) +
+                           "', which is not one of " + spellings<E>());
+}
+
 // One visitor per concern (count, prepare, extract) walks the same field list, in column order.
 template <class Visitor>
 void visitRow(InboxEvent& e, Visitor& v) {
-  v.int64(e.id); v.text(e.connection_id); v.text(e.side); v.text(e.source); v.text(e.event_id); v.text(e.type);
-  v.int64(e.occurred_at_ms); v.int64(e.received_at_ms); v.flag(e.echo); v.text(e.payload); v.text(e.status);
-  v.text(e.note); v.int64(e.processed_at_ms);
+  v.int64(e.id); v.text(e.connection_id); v.value(e.side, "inbox.side"); v.text(e.source); v.text(e.event_id);
+  v.text(e.type); v.int64(e.occurred_at_ms); v.int64(e.received_at_ms); v.flag(e.echo); v.text(e.payload);
+  v.value(e.status, "inbox.status"); v.text(e.note); v.int64(e.processed_at_ms);
 }
 inline constexpr std::string_view kInboxColumns =
     "id, connection_id, side, source, event_id, type, occurred_at_ms, received_at_ms, echo, payload, status, note, "
@@ -31,9 +41,9 @@ inline constexpr std::string_view kInboxColumns =
 template <class Visitor>
 void visitRow(Command& c, Visitor& v) {
   v.int64(c.id); v.text(c.connection_id); v.text(c.key); v.text(c.group_key); v.text(c.action); v.text(c.input);
-  v.int64(c.inbox_id); v.int64(c.not_before_ms); v.text(c.state); v.int32(c.attempts); v.int64(c.next_attempt_at_ms);
-  v.text(c.last_error); v.flag(c.outcome_unknown); v.optionalText(c.remote_id); v.text(c.output);
-  v.int64(c.created_at_ms); v.int64(c.updated_at_ms);
+  v.int64(c.inbox_id); v.int64(c.not_before_ms); v.value(c.state, "commands.state"); v.int32(c.attempts);
+  v.int64(c.next_attempt_at_ms); v.text(c.last_error); v.flag(c.outcome_unknown); v.optionalText(c.remote_id);
+  v.text(c.output); v.int64(c.created_at_ms); v.int64(c.updated_at_ms);
 }
 inline constexpr std::string_view kCommandColumns =
     "id, connection_id, command_key, group_key, action, input, inbox_id, not_before_ms, state, attempts, "
@@ -42,8 +52,8 @@ inline constexpr std::string_view kCommandColumns =
 template <class Visitor>
 void visitRow(Link& l, Visitor& v) {
   v.text(l.connection_id); v.text(l.candidate_id); v.text(l.opportunity_id); v.text(l.contact_id);
-  v.text(l.provenance); v.optionalText(l.posting_id); v.optionalText(l.flow_id); v.text(l.platform_stage);
-  v.text(l.ats_stage); v.int64(l.created_at_ms); v.int64(l.updated_at_ms);
+  v.value(l.provenance, "links.provenance"); v.optionalText(l.posting_id); v.optionalText(l.flow_id);
+  v.text(l.platform_stage); v.text(l.ats_stage); v.int64(l.created_at_ms); v.int64(l.updated_at_ms);
 }
 inline constexpr std::string_view kLinkColumns =
     "connection_id, candidate_id, opportunity_id, contact_id, provenance, posting_id, flow_id, platform_stage, "
@@ -51,14 +61,15 @@ inline constexpr std::string_view kLinkColumns =
 
 template <class Visitor>
 void visitRow(ActivityEntry& a, Visitor& v) {
-  v.int64(a.id); v.text(a.connection_id); v.int64(a.at_ms); v.text(a.level); v.text(a.kind); v.text(a.subject);
-  v.text(a.message);
+  v.int64(a.id); v.text(a.connection_id); v.int64(a.at_ms); v.value(a.level, "activity.level"); v.text(a.kind);
+  v.text(a.subject); v.text(a.message);
 }
 inline constexpr std::string_view kActivityColumns = "id, connection_id, at_ms, level, kind, subject, message";
 
 template <class Visitor>
 void visitRow(StageMappingRow& m, Visitor& v) {
-  v.text(m.connection_id); v.text(m.direction); v.text(m.from_stage); v.text(m.to_stage); v.text(m.origin);
+  v.text(m.connection_id); v.value(m.direction, "stage_mappings.direction"); v.text(m.from_stage); v.text(m.to_stage);
+  v.value(m.origin, "stage_mappings.origin");
 }
 inline constexpr std::string_view kStageMappingColumns = "connection_id, direction, from_stage, to_stage, origin";
 
@@ -74,6 +85,8 @@ struct ColumnCounter {
   void text(T&) { ++n; }
   template <class T>
   void optionalText(T&) { ++n; }
+  template <class T>
+  void value(T&, std::string_view) { ++n; }
 };
 
 struct ColumnPreparer {
@@ -84,6 +97,8 @@ struct ColumnPreparer {
   void flag(bool&) { prep->prepare(pos++, Poco::Int64()); }
   void text(std::string&) { prep->prepare(pos++, std::string()); }
   void optionalText(std::optional<std::string>&) { prep->prepare(pos++, std::string()); }
+  template <StoreEnum E>
+  void value(E&, std::string_view) { prep->prepare(pos++, std::string()); }
 };
 
 struct ColumnExtractor {
@@ -114,6 +129,12 @@ struct ColumnExtractor {
     } else {
       out = v.value();
     }
+  }
+  template <StoreEnum E>
+  void value(E& out, std::string_view column) {
+    std::string text;
+    if (!ext->extract(pos++, text)) text.clear();
+    out = columnValue<E>(column, text);
   }
 };
 

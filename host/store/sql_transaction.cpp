@@ -14,6 +14,7 @@
 namespace atsync::host::store {
 namespace {
 
+using detail::columnValue;
 using detail::kActivityColumns;
 using detail::kCommandColumns;
 using detail::kInboxColumns;
@@ -48,7 +49,7 @@ std::vector<InboxEvent> SqlTransaction::pendingEvents(std::string_view connectio
   return cache_.query<InboxEvent>(kSql, params(connection_id, limit));
 }
 
-void SqlTransaction::setEventStatus(std::int64_t id, std::string_view status, std::string_view note,
+void SqlTransaction::setEventStatus(std::int64_t id, InboxStatus status, std::string_view note,
                                     std::int64_t now_ms) {
   static const std::string kSql = "UPDATE inbox SET status = $1, note = $2, processed_at_ms = $3 WHERE id = $4";
   cache_.execute(kSql, params(status, note, now_ms, id));
@@ -111,7 +112,7 @@ void SqlTransaction::updateCommand(const Command& c) {
   if (changed != 1) throw std::logic_error("updateCommand: no command with id " + std::to_string(c.id));
 }
 
-std::vector<Command> SqlTransaction::commandsInState(std::string_view connection_id, std::string_view state,
+std::vector<Command> SqlTransaction::commandsInState(std::string_view connection_id, CommandState state,
                                                      int limit) {
   if (connection_id.empty()) {
     static const std::string kAll = select(kCommandColumns, "FROM commands WHERE state = $1 ORDER BY id DESC LIMIT $2");
@@ -226,7 +227,7 @@ std::vector<StageMappingRow> SqlTransaction::stageMappings(std::string_view conn
   return cache_.query<StageMappingRow>(kSql, params(connection_id));
 }
 
-void SqlTransaction::replaceStageMappings(std::string_view connection_id, std::string_view direction,
+void SqlTransaction::replaceStageMappings(std::string_view connection_id, MappingDirection direction,
                                           const std::vector<StageMappingRow>& rows) {
   static const std::string kDelete = "DELETE FROM stage_mappings WHERE connection_id = $1 AND direction = $2";
   static const std::string kInsert =
@@ -254,8 +255,9 @@ std::vector<ActivityEntry> SqlTransaction::activity(const ActivityQuery& q) {
   texts.reserve(3);  // use() keeps references: no reallocation after binding
   std::string sql = select(kActivityColumns, "FROM activity WHERE 1 = 1");
   int n = 0;
+  const std::string level = q.level ? std::string(toString(*q.level)) : std::string();
   for (const auto& [column, value] : {std::pair{"connection_id", &q.connection_id}, std::pair{"kind", &q.kind},
-                                      std::pair{"level", &q.level}}) {
+                                      std::pair{"level", &level}}) {
     if (value->empty()) continue;
     sql += " AND " + std::string(column) + " = $" + std::to_string(++n);
     texts.push_back(*value);
@@ -414,8 +416,12 @@ Counts SqlTransaction::counts(std::string_view connection_id) {
         cache_.query<Pair>("SELECT state, COUNT(*) FROM commands WHERE connection_id = $1 GROUP BY state", p);
     links = cache_.query<Poco::Int64>("SELECT COUNT(*) FROM links WHERE connection_id = $1", p);
   }
-  for (const auto& row : inbox) out.inbox_by_status[row.get<0>()] = row.get<1>();
-  for (const auto& row : commands) out.commands_by_state[row.get<0>()] = row.get<1>();
+  for (const auto& row : inbox) {
+    out.inbox_by_status[columnValue<InboxStatus>("inbox.status", row.get<0>())] = row.get<1>();
+  }
+  for (const auto& row : commands) {
+    out.commands_by_state[columnValue<CommandState>("commands.state", row.get<0>())] = row.get<1>();
+  }
   out.links = links.empty() ? 0 : links.front();
   return out;
 }
@@ -431,8 +437,12 @@ Counts SqlTransaction::backlog(std::string_view connection_id) {
       "GROUP BY state";
   Counts out;
   const auto p = params(connection_id);
-  for (const auto& row : cache_.query<Pair>(kInbox, p)) out.inbox_by_status[row.get<0>()] = row.get<1>();
-  for (const auto& row : cache_.query<Pair>(kCommands, p)) out.commands_by_state[row.get<0>()] = row.get<1>();
+  for (const auto& row : cache_.query<Pair>(kInbox, p)) {
+    out.inbox_by_status[columnValue<InboxStatus>("inbox.status", row.get<0>())] = row.get<1>();
+  }
+  for (const auto& row : cache_.query<Pair>(kCommands, p)) {
+    out.commands_by_state[columnValue<CommandState>("commands.state", row.get<0>())] = row.get<1>();
+  }
   return out;
 }
 

@@ -19,7 +19,7 @@ class SqlTransaction final : public Transaction {
 
   bool insertEvent(const NewEvent& event) override;
   std::vector<InboxEvent> pendingEvents(std::string_view connection_id, int limit) override;
-  void setEventStatus(std::int64_t id, std::string_view status, std::string_view note, std::int64_t now_ms) override;
+  void setEventStatus(std::int64_t id, InboxStatus status, std::string_view note, std::int64_t now_ms) override;
   std::int64_t replayEvents(std::string_view connection_id, std::int64_t from_ms, std::int64_t to_ms) override;
 
   bool insertCommand(const NewCommand& command, std::int64_t now_ms) override;
@@ -27,7 +27,7 @@ class SqlTransaction final : public Transaction {
   std::optional<Command> commandById(std::int64_t id) override;
   std::optional<Command> commandByKey(std::string_view connection_id, std::string_view key) override;
   void updateCommand(const Command& command) override;
-  std::vector<Command> commandsInState(std::string_view connection_id, std::string_view state, int limit) override;
+  std::vector<Command> commandsInState(std::string_view connection_id, CommandState state, int limit) override;
 
   std::optional<Link> linkByCandidate(std::string_view connection_id, std::string_view candidate_id) override;
   std::optional<Link> linkByOpportunity(std::string_view connection_id, std::string_view opportunity_id) override;
@@ -47,7 +47,7 @@ class SqlTransaction final : public Transaction {
   bool deleteMark(std::string_view connection_id, std::string_view name) override;
 
   std::vector<StageMappingRow> stageMappings(std::string_view connection_id) override;
-  void replaceStageMappings(std::string_view connection_id, std::string_view direction,
+  void replaceStageMappings(std::string_view connection_id, MappingDirection direction,
                             const std::vector<StageMappingRow>& rows) override;
 
   void addActivity(const ActivityEntry& entry) override;

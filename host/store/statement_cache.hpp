@@ -12,6 +12,7 @@
 
 #include "store/sql_dialect.hpp"
 #include "store/sqlite_statements.hpp"
+#include "store/store_enums.hpp"
 #include "store/store_url.hpp"
 
 #include <Poco/Data/Session.h>
@@ -181,8 +182,8 @@ class StatementCache {
 };
 
 // What each C++ value is bound as. One spelling per kind keeps the parameter tuples (and so the cache's type check)
-// identical at every call site of a statement: all integers are Int64 (booleans 0/1), all text std::string, and an
-// absent optional is SQL NULL.
+// identical at every call site of a statement: all integers are Int64 (booleans 0/1), all text std::string
+// (enumerations too, by their spelling), and an absent optional is SQL NULL.
 inline std::string bindable(std::string_view s) { return std::string(s); }
 inline std::string bindable(const std::string& s) { return s; }
 inline std::string bindable(const char* s) { return s; }
@@ -193,6 +194,11 @@ inline Poco::Nullable<std::string> bindable(const std::optional<std::string>& v)
   return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
 }
 inline const Poco::Data::BLOB& bindable(const Poco::Data::BLOB& v) { return v; }
+/// An enumerated column's value as the text the database keeps (store_enums.hpp).
+template <StoreEnum E>
+std::string bindable(E v) {
+  return std::string(toString(v));
+}
 
 /// Parameters as a Poco tuple, so one `use()` binds them all.
 template <class... Args>

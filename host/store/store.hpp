@@ -8,6 +8,8 @@
 
 #include <atsync/host/common/expected.hpp>
 
+#include "store/store_enums.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -23,7 +25,7 @@ namespace atsync::host::store {
 /// An event as it arrived (webhook or poll), normalised by its plugin. Deduplicated by (connection, source, event_id).
 struct NewEvent {
   std::string connection_id;
-  std::string side;            ///< "ats" | "platform": which slot's plugin produced it
+  EventSide side = EventSide::kAts;  ///< which slot's plugin produced it
   std::string source;          ///< the plugin name
   std::string event_id;
   std::string type;            ///< sdk::event_type
@@ -35,7 +37,7 @@ struct NewEvent {
 
 struct InboxEvent : NewEvent {
   std::int64_t id = 0;         ///< arrival order within the store
-  std::string status;          ///< "pending" | "processed" | "ignored" | "failed"
+  InboxStatus status = InboxStatus::kPending;
   std::string note;            ///< why ignored/failed, or what was done
   std::int64_t processed_at_ms = 0;
 };
@@ -55,7 +57,7 @@ struct NewCommand {
 
 struct Command : NewCommand {
   std::int64_t id = 0;
-  std::string state;           ///< "pending" | "in_flight" | "done" | "dead" | "skipped"
+  CommandState state = CommandState::kPending;
   int attempts = 0;
   std::int64_t next_attempt_at_ms = 0;
   std::string last_error;      ///< the last error document (JSON) or empty
@@ -73,7 +75,7 @@ struct Link {
   std::string candidate_id;
   std::string opportunity_id;
   std::string contact_id;
-  std::string provenance;      ///< "created_by_platform" | "imported"
+  LinkProvenance provenance = LinkProvenance::kCreatedByPlatform;
   std::optional<std::string> posting_id;
   std::optional<std::string> flow_id;
   std::string platform_stage;  ///< last stage known or written on the platform
@@ -86,7 +88,7 @@ struct ActivityEntry {
   std::int64_t id = 0;
   std::string connection_id;
   std::int64_t at_ms = 0;
-  std::string level;           ///< "info" | "warn" | "error"
+  ActivityLevel level = ActivityLevel::kInfo;
   std::string kind;            ///< short machine name: "opportunity_created", "unmapped_stage", ...
   std::string subject;         ///< the candidate/opportunity/posting it is about, if any
   std::string message;         ///< one sentence for operators
@@ -94,10 +96,10 @@ struct ActivityEntry {
 
 struct StageMappingRow {
   std::string connection_id;
-  std::string direction;       ///< "ats_to_platform" | "platform_to_ats"
+  MappingDirection direction = MappingDirection::kAtsToPlatform;
   std::string from_stage;
   std::string to_stage;
-  std::string origin;          ///< "config" | "default" | "admin"
+  MappingOrigin origin = MappingOrigin::kConfig;
 };
 
 /// An OAuth authorization in progress (server/oauth_states.hpp): hashes only, never the values themselves.
@@ -170,16 +172,25 @@ class LeaseLost : public std::runtime_error {
 struct ActivityQuery {
   std::string connection_id;   ///< empty: all
   std::string kind;            ///< empty: all
-  std::string level;           ///< empty: all
+  std::optional<ActivityLevel> level;  ///< nothing: all
   std::int64_t before_id = 0;  ///< 0: newest first from the top; else entries with id < before_id
   int limit = 50;
 };
 
 struct Counts {
-  std::map<std::string, std::int64_t> inbox_by_status;
-  std::map<std::string, std::int64_t> commands_by_state;
+  std::map<InboxStatus, std::int64_t> inbox_by_status;
+  std::map<CommandState, std::int64_t> commands_by_state;
   std::int64_t links = 0;
 };
+
+/// Counts keyed by their spelling, in the alphabetical order the admin API and `atsync status` have always listed
+/// them in (a map keyed by the enumeration would list them in declaration order).
+template <StoreEnum E>
+std::map<std::string, std::int64_t> bySpelling(const std::map<E, std::int64_t>& counts) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [value, n] : counts) out.emplace(toString(value), n);
+  return out;
+}
 
 class Transaction {
  public:
@@ -190,7 +201,7 @@ class Transaction {
   virtual bool insertEvent(const NewEvent& event) = 0;
   /// Pending events of a connection, oldest first.
   virtual std::vector<InboxEvent> pendingEvents(std::string_view connection_id, int limit) = 0;
-  virtual void setEventStatus(std::int64_t id, std::string_view status, std::string_view note, std::int64_t now_ms) = 0;
+  virtual void setEventStatus(std::int64_t id, InboxStatus status, std::string_view note, std::int64_t now_ms) = 0;
   /// Puts events received in [from_ms, to_ms] back to pending (replay). Returns how many.
   virtual std::int64_t replayEvents(std::string_view connection_id, std::int64_t from_ms, std::int64_t to_ms) = 0;
 
@@ -208,8 +219,8 @@ class Transaction {
   /// When the connection's earliest open command that waits for nothing but time (a retry's backoff, a
   /// not-before) may run; nullopt: no open command.
   virtual std::optional<std::int64_t> nextCommandDueMs(std::string_view connection_id) = 0;
-  /// Commands of a connection in a state ("dead" = the dead letters), newest first. Empty connection: all.
-  virtual std::vector<Command> commandsInState(std::string_view connection_id, std::string_view state, int limit) = 0;
+  /// Commands of a connection in a state (kDead: the dead letters), newest first. Empty connection: all.
+  virtual std::vector<Command> commandsInState(std::string_view connection_id, CommandState state, int limit) = 0;
 
   // ---- links ----
   virtual std::optional<Link> linkByCandidate(std::string_view connection_id, std::string_view candidate_id) = 0;
@@ -241,7 +252,7 @@ class Transaction {
   // ---- stage mappings ----
   virtual std::vector<StageMappingRow> stageMappings(std::string_view connection_id) = 0;
   /// Replaces every row of (connection, direction).
-  virtual void replaceStageMappings(std::string_view connection_id, std::string_view direction,
+  virtual void replaceStageMappings(std::string_view connection_id, MappingDirection direction,
                                     const std::vector<StageMappingRow>& rows) = 0;
 
   // ---- activity ----

@@ -57,7 +57,9 @@ class DispatcherRetry : public EndToEnd {
     }
     store_->transact([&](host::store::Transaction& tx) {
       out.clear();
-      for (const char* state : {"pending", "in_flight", "done", "dead", "skipped"}) {
+      using host::store::CommandState;
+      for (const auto state : {CommandState::kPending, CommandState::kInFlight, CommandState::kDone,
+                               CommandState::kDead, CommandState::kSkipped}) {
         for (auto& c : tx.commandsInState(kConnection, state, 1000)) {
           if (c.action == action) out.push_back(std::move(c));
         }
@@ -102,7 +104,7 @@ TEST_F(DispatcherRetry, A503ThreeTimesThenSuccessIsDoneWithExactlyFourVendorRequ
   EXPECT_EQ(leverSandbox().counters().faults.scripted, 3u);
   const auto stage_commands = commands("set_ats_stage");
   ASSERT_EQ(stage_commands.size(), 1u);
-  EXPECT_EQ(stage_commands[0].state, "done");
+  EXPECT_EQ(stage_commands[0].state, host::store::CommandState::kDone);
   EXPECT_EQ(stage_commands[0].attempts, 4) << "the dispatcher, not the HTTP service, made the four attempts";
 }
 
@@ -124,7 +126,9 @@ TEST_F(DispatcherRetry, ARetryAfterIsStoredWithTheCommandAndOutlivesARestart) {
   ASSERT_TRUE(waitFor(
       [&] {
         const auto found = commands("set_ats_stage");
-        if (found.size() != 1 || found[0].state != "pending" || found[0].attempts != 1) return false;
+        if (found.size() != 1 || found[0].state != host::store::CommandState::kPending || found[0].attempts != 1) {
+          return false;
+        }
         waiting = found[0];
         return true;
       },
@@ -145,7 +149,7 @@ TEST_F(DispatcherRetry, ARetryAfterIsStoredWithTheCommandAndOutlivesARestart) {
 
   const auto after = commands("set_ats_stage");
   ASSERT_EQ(after.size(), 1u);
-  EXPECT_EQ(after[0].state, "pending");
+  EXPECT_EQ(after[0].state, host::store::CommandState::kPending);
   EXPECT_EQ(after[0].attempts, 1);
   EXPECT_EQ(after[0].next_attempt_at_ms, waiting.next_attempt_at_ms);
   EXPECT_EQ(leverRequests(leverSandbox(), "PUT", "/stage", log_from).size(), 1u) << "retried before Lever said";
@@ -168,7 +172,9 @@ TEST_F(DispatcherRetry, ACommandHeldBackByTheRateLimitWaitsWithoutSpendingAnAtte
   ASSERT_TRUE(waitFor(
       [&] {
         const auto found = commands("set_ats_stage");
-        if (found.size() != 1 || found[0].state != "pending" || found[0].attempts != 1) return false;
+        if (found.size() != 1 || found[0].state != host::store::CommandState::kPending || found[0].attempts != 1) {
+          return false;
+        }
         refused_by_lever = found[0];
         return true;
       },
@@ -181,7 +187,7 @@ TEST_F(DispatcherRetry, ACommandHeldBackByTheRateLimitWaitsWithoutSpendingAnAtte
   ASSERT_TRUE(waitFor(
       [&] {
         for (const auto& c : commands("add_note")) {
-          if (c.state == "pending" && c.last_error.find("not sent") != std::string::npos) {
+          if (c.state == host::store::CommandState::kPending && c.last_error.find("not sent") != std::string::npos) {
             held = c;
             return true;
           }

@@ -28,14 +28,17 @@ TEST_F(Retention, TheServingHostPrunesOldFinishedEventsAndActivityOnly) {
     ASSERT_TRUE(store) << store.error();
     (*store)->transact([&](host::store::Transaction& tx) {
       for (const char* id : {"old-1", "old-2", "old-stuck"}) {
-        tx.insertEvent({kConnection, "platform", "kula", id, "note.created", nowMs() - 40 * day_ms,
-                        nowMs() - 40 * day_ms, false, "{}"});
+        tx.insertEvent({kConnection, host::store::EventSide::kPlatform, "kula", id, "note.created",
+                        nowMs() - 40 * day_ms, nowMs() - 40 * day_ms, false, "{}"});
       }
-      tx.addActivity({0, kConnection, nowMs() - 100 * day_ms, "info", "ancient", "", "from long ago"});
+      tx.addActivity(
+          {0, kConnection, nowMs() - 100 * day_ms, host::store::ActivityLevel::kInfo, "ancient", "", "from long ago"});
     });
     (*store)->transact([&](host::store::Transaction& tx) {
       for (const auto& e : tx.pendingEvents(kConnection, 10)) {
-        tx.setEventStatus(e.id, e.event_id == "old-stuck" ? "failed" : "processed", "", nowMs() - 40 * day_ms);
+        using host::store::InboxStatus;
+        tx.setEventStatus(e.id, e.event_id == "old-stuck" ? InboxStatus::kFailed : InboxStatus::kProcessed, "",
+                          nowMs() - 40 * day_ms);
       }
     });
   }
@@ -54,9 +57,10 @@ TEST_F(Retention, TheServingHostPrunesOldFinishedEventsAndActivityOnly) {
   };
   EXPECT_TRUE(waitFor([&] { return counts().second == 0; }, seconds(10))) << "the 100-day-old activity entry stays";
   const auto [c, ancient] = counts();
-  EXPECT_EQ(c.inbox_by_status.count("processed"), 0u) << "40-day-old processed events stay";
-  ASSERT_EQ(c.inbox_by_status.count("failed"), 1u);
-  EXPECT_EQ(c.inbox_by_status.at("failed"), 1) << "a failed event is never pruned, however old";
+  EXPECT_EQ(c.inbox_by_status.count(host::store::InboxStatus::kProcessed), 0u) << "40-day-old processed events stay";
+  ASSERT_EQ(c.inbox_by_status.count(host::store::InboxStatus::kFailed), 1u);
+  EXPECT_EQ(c.inbox_by_status.at(host::store::InboxStatus::kFailed), 1)
+      << "a failed event is never pruned, however old";
 }
 
 }  // namespace

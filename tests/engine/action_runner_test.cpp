@@ -64,7 +64,7 @@ class ActionRunnerPlatformTest : public ::testing::Test {
     command.action = std::string(action::kAddNote);
     command.input = json::serialize(input);
     ActionSnapshot snapshot;
-    snapshot.link = store::Link{kConnection, "cand-1", "opp-1", "contact-1", "created_by_platform"};
+    snapshot.link = store::Link{kConnection, "cand-1", "opp-1", "contact-1", store::LinkProvenance::kCreatedByPlatform};
     return runner_->run(command, input, snapshot, kNowMs);
   }
 

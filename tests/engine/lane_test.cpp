@@ -78,7 +78,7 @@ class LaneTest : public ::testing::Test {
       link.connection_id = "acme";
       link.candidate_id = kCandidate;
       link.opportunity_id = opportunity_;
-      link.provenance = "created_by_platform";
+      link.provenance = store::LinkProvenance::kCreatedByPlatform;
       tx.upsertLink(link);
     });
     counting_ = std::make_unique<CountingStore>(*store_);
@@ -118,14 +118,14 @@ class LaneTest : public ::testing::Test {
         json::object note{{"id", id}, {"subject_id", candidate}, {"body", "Note " + std::to_string(i)}, {"private", false}};
         json::object event{{"id", "evt-" + id}, {"type", sdk::event_type::kNoteCreated}, {"echo", false},
                            {"data", {{"note", note}}}};
-        tx.insertEvent({"acme", "platform", "kula", "evt-" + id, std::string(sdk::event_type::kNoteCreated), kNowMs,
-                        kNowMs, false, json::serialize(event)});
+        tx.insertEvent({"acme", store::EventSide::kPlatform, "kula", "evt-" + id,
+                        std::string(sdk::event_type::kNoteCreated), kNowMs, kNowMs, false, json::serialize(event)});
       }
     });
   }
 
-  std::map<std::string, std::int64_t> commandStates() {
-    std::map<std::string, std::int64_t> states;
+  std::map<store::CommandState, std::int64_t> commandStates() {
+    std::map<store::CommandState, std::int64_t> states;
     store_->transact([&](store::Transaction& tx) { states = tx.counts("acme").commands_by_state; });
     return states;
   }
@@ -150,7 +150,7 @@ TEST_F(LaneTest, CommandsOfOneCandidateTakeTwoEach) {
   const StepResult result = lane_->step(kNowMs);
   ASSERT_EQ(result.events, kNotes);
   ASSERT_EQ(result.commands, kNotes);
-  EXPECT_EQ(commandStates()["done"], kNotes) << "every note reached Lever";
+  EXPECT_EQ(commandStates()[store::CommandState::kDone], kNotes) << "every note reached Lever";
   // One candidate's commands run one after another: 1 (inbox batch → commands) + 2 per command (claim + outcome)
   // + 1 (the claim that finds the outbox empty).
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 * kNotes + 1);
@@ -164,7 +164,7 @@ TEST_F(LaneTest, CommandsOfDifferentCandidatesShareTheirTransactions) {
       link.connection_id = "acme";
       link.candidate_id = kCandidate + std::to_string(i);
       link.opportunity_id = opportunities_[i];
-      link.provenance = "created_by_platform";
+      link.provenance = store::LinkProvenance::kCreatedByPlatform;
       tx.upsertLink(link);
     }
   });
@@ -172,7 +172,7 @@ TEST_F(LaneTest, CommandsOfDifferentCandidatesShareTheirTransactions) {
   const int before = counting_->transactions();
   const StepResult result = lane_->step(kNowMs);
   ASSERT_EQ(result.commands, 2 * kCandidates);
-  EXPECT_EQ(commandStates()["done"], 2 * kCandidates);
+  EXPECT_EQ(commandStates()[store::CommandState::kDone], 2 * kCandidates);
   // 1 (inbox) + 2 (the four candidates' first notes) + 2 (their second notes) + 1 (the outbox is empty).
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 2 + 1);
 }
@@ -186,7 +186,7 @@ TEST_F(LaneTest, AnImportRunsInABatchOfItsOwn) {
       link.connection_id = "acme";
       link.candidate_id = candidate;
       link.opportunity_id = opportunities_[candidate.back() == '1' ? 1 : 2];
-      link.provenance = "created_by_platform";
+      link.provenance = store::LinkProvenance::kCreatedByPlatform;
       tx.upsertLink(link);
     }
     const auto note = [&](const std::string& candidate, const std::string& id) {
@@ -206,8 +206,8 @@ TEST_F(LaneTest, AnImportRunsInABatchOfItsOwn) {
   const int before = counting_->transactions();
   ASSERT_EQ(lane_->step(kNowMs).commands, 3);
   const auto states = commandStates();
-  EXPECT_EQ(states.at("done"), 2);
-  EXPECT_EQ(states.at("skipped"), 1);
+  EXPECT_EQ(states.at(store::CommandState::kDone), 2);
+  EXPECT_EQ(states.at(store::CommandState::kSkipped), 1);
   // 1 (inbox) + 2 (the first note: the batch stops before the import) + 2 (the import alone) + 2 (the second
   // note) + 1 (the outbox is empty). Batched all together it would be 1 + 2 + 1.
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 2 + 2 + 1);
@@ -225,8 +225,8 @@ TEST_F(LaneTest, AFailedCommandAlsoTakesTwo) {
   const StepResult result = lane_->step(kNowMs);
   ASSERT_EQ(result.commands, 1);
   const auto states = commandStates();
-  EXPECT_EQ(states.count("done"), 0u);
-  EXPECT_EQ(states.count("pending") + states.count("dead"), 1u);
+  EXPECT_EQ(states.count(store::CommandState::kDone), 0u);
+  EXPECT_EQ(states.count(store::CommandState::kPending) + states.count(store::CommandState::kDead), 1u);
   EXPECT_EQ(counting_->transactions() - before, 1 + 2 + 1);
 }
 
@@ -368,7 +368,9 @@ TEST_F(LaneReconciliationTest, APositionTheVendorNoLongerAcceptsIsAGapReportedAn
   EXPECT_LE(gap->since_ms, now);
   EXPECT_EQ(lane_->gapsReported(), 1u);
   std::vector<store::ActivityEntry> errors;
-  store_->transact([&](store::Transaction& tx) { errors = tx.activity({"acme", "reconciliation_gap", "error", 0, 5}); });
+  store_->transact([&](store::Transaction& tx) {
+    errors = tx.activity({"acme", "reconciliation_gap", store::ActivityLevel::kError, 0, 5});
+  });
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors.front().message.find("atsync reconcile"), std::string::npos) << errors.front().message;
 
@@ -385,7 +387,7 @@ TEST_F(LaneReconciliationTest, APositionTheVendorNoLongerAcceptsIsAGapReportedAn
 TEST_F(LaneTest, ConnectWarnsOfEachFeatureThePluginsCannotServe) {
   auto activity = [&](const std::string& connection) {
     std::vector<store::ActivityEntry> entries;
-    store_->transact([&](store::Transaction& tx) { entries = tx.activity({connection, "feature_unavailable", "", 0, 100}); });
+    store_->transact([&](store::Transaction& tx) { entries = tx.activity({connection, "feature_unavailable", std::nullopt, 0, 100}); });
     return entries;
   };
   auto warnings = activity("acme");
@@ -405,7 +407,7 @@ TEST_F(LaneTest, ConnectWarnsOfEachFeatureThePluginsCannotServe) {
   warnings = activity("thin");
   std::map<std::string, std::string> by_feature;
   for (const auto& w : warnings) {
-    EXPECT_EQ(w.level, "warn");
+    EXPECT_EQ(w.level, store::ActivityLevel::kWarn);
     by_feature[w.message.substr(0, w.message.find(' '))] = w.message;
   }
   for (const char* off : {"F2", "F5", "F6", "F7", "F8", "F9", "F10"}) EXPECT_TRUE(by_feature.count(off)) << off;
@@ -429,8 +431,9 @@ TEST_F(LaneTest, AStartSaysWhenATableAnAdministratorSavedShadowsTheConfig) {
   const std::string ats_stage = lane_->mapper().atsStages().front().id;
   const std::string platform_stage = lane_->mapper().platformStages().front().id;
   store_->transact([&](store::Transaction& tx) {
-    tx.replaceStageMappings("acme", "ats_to_platform",
-                            {{"acme", "ats_to_platform", ats_stage, platform_stage, "admin"}});
+    tx.replaceStageMappings("acme", store::MappingDirection::kAtsToPlatform,
+                            {{"acme", store::MappingDirection::kAtsToPlatform, ats_stage, platform_stage,
+                              store::MappingOrigin::kAdmin}});
   });
   config_.stage_mapping.ats_to_platform[ats_stage] = lane_->mapper().platformStages().back().id;
   LaneOptions options;
@@ -438,12 +441,12 @@ TEST_F(LaneTest, AStartSaysWhenATableAnAdministratorSavedShadowsTheConfig) {
   makeLane(options);
   ASSERT_FALSE(HasFatalFailure());
   std::vector<store::ActivityEntry> entries;
-  store_->transact([&](store::Transaction& tx) { entries = tx.activity({"acme", "stage_mapping", "", 0, 50}); });
+  store_->transact([&](store::Transaction& tx) { entries = tx.activity({"acme", "stage_mapping", std::nullopt, 0, 50}); });
   const auto shadow = std::find_if(entries.begin(), entries.end(), [](const store::ActivityEntry& e) {
     return e.message.find("stage_mapping.ats_to_platform of the config is not used") != std::string::npos;
   });
   ASSERT_NE(shadow, entries.end()) << "no warning among " << entries.size() << " stage_mapping entries";
-  EXPECT_EQ(shadow->level, "warn");
+  EXPECT_EQ(shadow->level, store::ActivityLevel::kWarn);
   EXPECT_NE(shadow->message.find("DELETE /api/v1/connections/acme/stage-mappings"), std::string::npos) << shadow->message;
   EXPECT_EQ(lane_->mapper().atsToPlatform(ats_stage), platform_stage) << "the administrator's table is the one used";
 }

@@ -12,6 +12,11 @@ namespace {
 
 namespace json = boost::json;
 
+constexpr auto kAts = store::EventSide::kAts;
+constexpr auto kPlatform = store::EventSide::kPlatform;
+constexpr auto kProcessed = store::InboxStatus::kProcessed;
+constexpr auto kIgnored = store::InboxStatus::kIgnored;
+
 class RulesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,10 +37,10 @@ class RulesTest : public ::testing::Test {
   }
 
   /// Stores the event and applies the rules to it, as the processor does.
-  RuleOutcome apply(std::string side, std::string type, json::object data, bool echo = false) {
+  RuleOutcome apply(store::EventSide side, std::string type, json::object data, bool echo = false) {
     RuleOutcome outcome;
     store_->transact([&](store::Transaction& tx) {
-      store::NewEvent e{"acme", side, side == "ats" ? "lever" : "kula", "evt-" + std::to_string(++event_seq_), type,
+      store::NewEvent e{"acme", side, side == kAts ? "lever" : "kula", "evt-" + std::to_string(++event_seq_), type,
                         occurred_at_ms_, 1000, echo,
                         json::serialize(json::object{{"id", "x"}, {"type", type}, {"echo", echo}, {"data", data}})};
       ASSERT_TRUE(tx.insertEvent(e));
@@ -59,11 +64,11 @@ class RulesTest : public ::testing::Test {
 
   std::vector<store::ActivityEntry> activity() {
     std::vector<store::ActivityEntry> out;
-    store_->transact([&](store::Transaction& tx) { out = tx.activity({"acme", "", "", 0, 50}); });
+    store_->transact([&](store::Transaction& tx) { out = tx.activity({"acme", "", std::nullopt, 0, 50}); });
     return out;
   }
 
-  void link(std::string provenance, std::string platform_stage = "prospect", std::string ats_stage = "lead-new") {
+  void link(store::LinkProvenance provenance, std::string platform_stage = "prospect", std::string ats_stage = "lead-new") {
     store_->transact([&](store::Transaction& tx) {
       tx.upsertLink({"acme", "cand-1", "opp-1", "contact-1", provenance, std::string("post-1"), std::nullopt,
                      platform_stage, ats_stage, 1, 1});
@@ -89,9 +94,9 @@ class RulesTest : public ::testing::Test {
 };
 
 TEST_F(RulesTest, FlowCandidateWithPostingQueuesOpportunityCreation) {
-  auto outcome = apply("platform", "flow.candidate_added",
+  auto outcome = apply(kPlatform, "flow.candidate_added",
                        {{"flow", {{"id", "flow-1"}, {"name", "Backend"}, {"posting_id", "post-1"}}}, {"candidate", candidate()}});
-  EXPECT_EQ(outcome.status, "processed");
+  EXPECT_EQ(outcome.status, kProcessed);
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 1u);
   EXPECT_EQ(cmds[0].action, "create_opportunity");
@@ -103,9 +108,9 @@ TEST_F(RulesTest, FlowCandidateWithPostingQueuesOpportunityCreation) {
 }
 
 TEST_F(RulesTest, FlowWithoutPostingIsReportedNotSkippedSilently) {
-  auto outcome = apply("platform", "flow.candidate_added",
+  auto outcome = apply(kPlatform, "flow.candidate_added",
                        {{"flow", {{"id", "flow-2"}, {"name", "Sourcing"}, {"posting_id", nullptr}}}, {"candidate", candidate()}});
-  EXPECT_EQ(outcome.status, "ignored");
+  EXPECT_EQ(outcome.status, kIgnored);
   EXPECT_TRUE(commands().empty());
   auto log = activity();
   ASSERT_FALSE(log.empty());
@@ -114,7 +119,7 @@ TEST_F(RulesTest, FlowWithoutPostingIsReportedNotSkippedSilently) {
 }
 
 TEST_F(RulesTest, ReferralQueuesReferredOpportunityWithReferrer) {
-  apply("platform", "referral.created",
+  apply(kPlatform, "referral.created",
         {{"referral_id", "ref-1"}, {"posting_id", "post-1"}, {"candidate", candidate()},
          {"referrer", {{"name", "Joan"}, {"email", "joan@example.com"}}}, {"note", "great"}});
   auto cmds = commands();
@@ -125,44 +130,44 @@ TEST_F(RulesTest, ReferralQueuesReferredOpportunityWithReferrer) {
 }
 
 TEST_F(RulesTest, ANewLinkQueuesTheWriteBackAndTheBackFillOnce) {
-  link("created_by_platform");
+  link(store::LinkProvenance::kCreatedByPlatform);
   const json::object data{{"candidate_id", "cand-1"}, {"opportunity_id", "opp-1"}};
-  EXPECT_EQ(apply("platform", std::string(engine_event::kOpportunityLinked), data).status, "processed");
+  EXPECT_EQ(apply(kPlatform, std::string(engine_event::kOpportunityLinked), data).status, kProcessed);
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 2u);
   EXPECT_EQ(cmds[0].action, "link_candidate");
   EXPECT_EQ(cmds[0].key, keys::linkCandidate("cand-1"));
   EXPECT_EQ(cmds[1].action, "backfill");
   EXPECT_EQ(cmds[0].group_key, cmds[1].group_key) << "one candidate, one ordered group";
-  apply("platform", std::string(engine_event::kOpportunityLinked), data);  // delivered twice (a re-run)
+  apply(kPlatform, std::string(engine_event::kOpportunityLinked), data);  // delivered twice (a re-run)
   EXPECT_EQ(commands().size(), 2u);
-  EXPECT_EQ(apply("ats", std::string(engine_event::kOpportunityLinked), data).status, "ignored")
+  EXPECT_EQ(apply(kAts, std::string(engine_event::kOpportunityLinked), data).status, kIgnored)
       << "only the engine's platform-side event means a new link";
 }
 
 TEST_F(RulesTest, BackFilledItemsAreDecidedLikeLiveOnesAndShareTheirKeys) {
-  link("created_by_platform");
+  link(store::LinkProvenance::kCreatedByPlatform);
   // The back-fill's events for a candidate: a private note, a shared note that a webhook also delivers.
-  apply("platform", "note.created", {{"note", {{"id", "n-private"}, {"subject_id", "cand-1"}, {"private", true}}}});
-  apply("platform", "note.created", {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}}}});
-  apply("platform", "note.created", {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}}}});
+  apply(kPlatform, "note.created", {{"note", {{"id", "n-private"}, {"subject_id", "cand-1"}, {"private", true}}}});
+  apply(kPlatform, "note.created", {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}}}});
+  apply(kPlatform, "note.created", {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}}}});
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 1u) << "the private note stays, the shared one is written once";
   EXPECT_EQ(cmds[0].key, keys::note("n-1"));
 }
 
 TEST_F(RulesTest, PlatformStageChangeIsMappedAndRecordedBeforeTheWrite) {
-  link("created_by_platform");
-  auto outcome = apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"from_stage", "prospect"}, {"to_stage", "contacted"}});
-  EXPECT_EQ(outcome.status, "processed");
+  link(store::LinkProvenance::kCreatedByPlatform);
+  auto outcome = apply(kPlatform, "stage.changed", {{"subject_id", "cand-1"}, {"from_stage", "prospect"}, {"to_stage", "contacted"}});
+  EXPECT_EQ(outcome.status, kProcessed);
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 1u);
   EXPECT_EQ(cmds[0].action, "set_ats_stage");
   EXPECT_EQ(json::parse(cmds[0].input).as_object().at("stage_id").as_string(), "lead-reached-out");
   EXPECT_EQ(linkOfCandidate()->ats_stage, "lead-reached-out");
   // The ATS's webhook for our own write finds nothing new: no ping-pong.
-  auto echo = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}});
-  EXPECT_EQ(echo.status, "ignored");
+  auto echo = apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}});
+  EXPECT_EQ(echo.status, kIgnored);
   EXPECT_EQ(commands().size(), 1u);
 }
 
@@ -175,33 +180,33 @@ class WriteMarks : public RulesTest {
  protected:
   void SetUp() override {
     RulesTest::SetUp();
-    link("created_by_platform");
-    ASSERT_EQ(apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}).status, "processed");
-    ASSERT_EQ(apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "prospect"}}).status, "processed");
+    link(store::LinkProvenance::kCreatedByPlatform);
+    ASSERT_EQ(apply(kPlatform, "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}).status, kProcessed);
+    ASSERT_EQ(apply(kPlatform, "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "prospect"}}).status, kProcessed);
     ASSERT_EQ(linkOfCandidate()->ats_stage, "lead-new");
     ASSERT_EQ(commands().size(), 2u);
   }
   RuleOutcome echoOfTheFirstWrite() {
-    return apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}});
+    return apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}});
   }
 };
 
 TEST_F(WriteMarks, TheEchoOfAnEarlierWriteIsConsumedWithinTheHour) {
   now_ms_ += kHourMs - 1;
   const auto echo = echoOfTheFirstWrite();
-  EXPECT_EQ(echo.status, "ignored");
+  EXPECT_EQ(echo.status, kIgnored);
   EXPECT_EQ(echo.note, "echo of the ATS stage atsync wrote: lead-reached-out");
   EXPECT_EQ(commands().size(), 2u) << "the candidate bounced back";
   // Consumed: the same stage coming again is a real move.
   const auto again = echoOfTheFirstWrite();
-  EXPECT_EQ(again.status, "processed") << again.note;
+  EXPECT_EQ(again.status, kProcessed) << again.note;
 }
 
 TEST_F(WriteMarks, AWriteMarkOlderThanAnHourIsNotTrusted) {
   // The echo was lost; an hour later a recruiter really moves the opportunity to that stage, and that must sync.
   now_ms_ += kHourMs;
   const auto move = echoOfTheFirstWrite();
-  EXPECT_EQ(move.status, "processed") << move.note;
+  EXPECT_EQ(move.status, kProcessed) << move.note;
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 3u);
   EXPECT_EQ(cmds[2].action, "set_platform_stage");
@@ -209,35 +214,35 @@ TEST_F(WriteMarks, AWriteMarkOlderThanAnHourIsNotTrusted) {
 }
 
 TEST_F(RulesTest, AStageEventOlderThanTheNewestSeenIsIgnoredForThirtyDays) {
-  link("imported");
+  link(store::LinkProvenance::kImported);
   occurred_at_ms_ = 5000;
-  EXPECT_EQ(apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}}).status,
-            "processed");
+  EXPECT_EQ(apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-reached-out"}}).status,
+            kProcessed);
   occurred_at_ms_ = 4000;  // a late copy of an earlier move
-  const auto late = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}});
-  EXPECT_EQ(late.status, "ignored");
+  const auto late = apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}});
+  EXPECT_EQ(late.status, kIgnored);
   EXPECT_EQ(late.note, "older than a stage change already seen");
   now_ms_ += 30 * kDayMs - 1;
-  EXPECT_EQ(apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}}).note,
+  EXPECT_EQ(apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}}).note,
             "older than a stage change already seen");
   EXPECT_EQ(commands().size(), 1u);
   // Thirty days without a newer stage event: the mark is gone, and the event is taken as it comes.
   now_ms_ += 1;
-  EXPECT_EQ(apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}}).status, "processed");
+  EXPECT_EQ(apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "lead-new"}}).status, kProcessed);
   EXPECT_EQ(commands().size(), 2u);
 }
 
 TEST_F(RulesTest, EchoMarkedPlatformStageChangeIsConsumed) {
-  link("created_by_platform");
-  auto outcome = apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}, true);
-  EXPECT_EQ(outcome.status, "ignored");
+  link(store::LinkProvenance::kCreatedByPlatform);
+  auto outcome = apply(kPlatform, "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}, true);
+  EXPECT_EQ(outcome.status, kIgnored);
   EXPECT_EQ(outcome.note, "echo of a stage atsync applied");
   EXPECT_TRUE(commands().empty());
 }
 
 TEST_F(RulesTest, AtsStageChangeMovesTheCandidate) {
-  link("imported");
-  apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"from_stage", "lead-new"}, {"to_stage", "lead-reached-out"}});
+  link(store::LinkProvenance::kImported);
+  apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"from_stage", "lead-new"}, {"to_stage", "lead-reached-out"}});
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 1u);
   EXPECT_EQ(cmds[0].action, "set_platform_stage");
@@ -261,13 +266,13 @@ class RulesWithStagesOfJobs : public RulesTest {
                                               {"id":"contacted","name":"Contacted","canonical":"contacted"}])")
                                   .as_array();
     mapper_ = StageMapper::build(ats, platform, {}, nullptr);
-    link("created_by_platform", "prospect", "Application Review");
+    link(store::LinkProvenance::kCreatedByPlatform, "prospect", "Application Review");
   }
 };
 
 TEST_F(RulesWithStagesOfJobs, APlatformMoveAsksTheAtsForTheStageByName) {
-  ASSERT_EQ(apply("platform", "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}).status,
-            "processed");
+  ASSERT_EQ(apply(kPlatform, "stage.changed", {{"subject_id", "cand-1"}, {"to_stage", "contacted"}}).status,
+            kProcessed);
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 1u);
   const auto input = json::parse(cmds[0].input).as_object();
@@ -275,14 +280,14 @@ TEST_F(RulesWithStagesOfJobs, APlatformMoveAsksTheAtsForTheStageByName) {
   EXPECT_FALSE(input.contains("stage_id"));
   EXPECT_EQ(linkOfCandidate()->ats_stage, "Reached out");
   // The ATS's webhook for that write names the job's own stage id (22) and the name: recognised as the echo.
-  const auto echo = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "22"}, {"to_stage_name", "Reached out"}});
-  EXPECT_EQ(echo.status, "ignored") << echo.note;
+  const auto echo = apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "22"}, {"to_stage_name", "Reached out"}});
+  EXPECT_EQ(echo.status, kIgnored) << echo.note;
   EXPECT_EQ(commands().size(), 1u);
 }
 
 TEST_F(RulesWithStagesOfJobs, AnAtsMoveInAnyJobMovesTheCandidate) {
-  const auto moved = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "12"}});  // no name: by id
-  EXPECT_EQ(moved.status, "processed") << moved.note;
+  const auto moved = apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "12"}});  // no name: by id
+  EXPECT_EQ(moved.status, kProcessed) << moved.note;
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 1u);
   EXPECT_EQ(cmds[0].action, "set_platform_stage");
@@ -291,9 +296,9 @@ TEST_F(RulesWithStagesOfJobs, AnAtsMoveInAnyJobMovesTheCandidate) {
 }
 
 TEST_F(RulesTest, UnmappedStageIsRecordedAndNeverGuessed) {
-  link("created_by_platform");
-  auto outcome = apply("ats", "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "custom"}});
-  EXPECT_EQ(outcome.status, "ignored");
+  link(store::LinkProvenance::kCreatedByPlatform);
+  auto outcome = apply(kAts, "stage.changed", {{"subject_id", "opp-1"}, {"to_stage", "custom"}});
+  EXPECT_EQ(outcome.status, kIgnored);
   EXPECT_TRUE(commands().empty());
   auto log = activity();
   ASSERT_FALSE(log.empty());
@@ -302,32 +307,32 @@ TEST_F(RulesTest, UnmappedStageIsRecordedAndNeverGuessed) {
 }
 
 TEST_F(RulesTest, PrivateNoteNeverLeavesThePlatform) {
-  link("created_by_platform");
-  auto outcome = apply("platform", "note.created",
+  link(store::LinkProvenance::kCreatedByPlatform);
+  auto outcome = apply(kPlatform, "note.created",
                        {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "salary"}, {"private", true}}}});
-  EXPECT_EQ(outcome.status, "ignored");
+  EXPECT_EQ(outcome.status, kIgnored);
   EXPECT_EQ(outcome.note, "private note stays on the platform");
   EXPECT_TRUE(commands().empty());
 }
 
 TEST_F(RulesTest, NotesGoOnlyToOpportunitiesThePlatformCreated) {
-  link("imported");
-  auto imported = apply("platform", "note.created",
+  link(store::LinkProvenance::kImported);
+  auto imported = apply(kPlatform, "note.created",
                         {{"note", {{"id", "n-1"}, {"subject_id", "cand-1"}, {"body", "hi"}, {"private", false}}}});
-  EXPECT_EQ(imported.status, "ignored");
+  EXPECT_EQ(imported.status, kIgnored);
   EXPECT_TRUE(commands().empty());
-  link("created_by_platform");
-  auto created = apply("platform", "note.created",
+  link(store::LinkProvenance::kCreatedByPlatform);
+  auto created = apply(kPlatform, "note.created",
                        {{"note", {{"id", "n-2"}, {"subject_id", "cand-1"}, {"body", "hi"}, {"private", false}}}});
-  EXPECT_EQ(created.status, "processed");
+  EXPECT_EQ(created.status, kProcessed);
   ASSERT_EQ(commands().size(), 1u);
   EXPECT_EQ(commands()[0].key, keys::note("n-2"));
 }
 
 TEST_F(RulesTest, NoteForAnOpportunityStillBeingCreatedWaitsInItsGroup) {
-  apply("platform", "flow.candidate_added",
+  apply(kPlatform, "flow.candidate_added",
         {{"flow", {{"id", "flow-1"}, {"name", "Backend"}, {"posting_id", "post-1"}}}, {"candidate", candidate()}});
-  apply("platform", "message.logged",
+  apply(kPlatform, "message.logged",
         {{"message", {{"id", "m-1"}, {"candidate_id", "cand-1"}, {"direction", "outbound"}, {"body", "hello"}}}});
   auto cmds = commands();
   ASSERT_EQ(cmds.size(), 2u);
@@ -341,9 +346,9 @@ TEST_F(RulesTest, NoteForAnOpportunityStillBeingCreatedWaitsInItsGroup) {
 
 TEST_F(RulesTest, ReplayedEventMakesNoSecondCommand) {
   json::object data{{"note", {{"id", "n-9"}, {"subject_id", "cand-1"}, {"body", "hi"}, {"private", false}}}};
-  link("created_by_platform");
-  apply("platform", "note.created", data);
-  auto again = apply("platform", "note.created", data);
+  link(store::LinkProvenance::kCreatedByPlatform);
+  apply(kPlatform, "note.created", data);
+  auto again = apply(kPlatform, "note.created", data);
   EXPECT_EQ(again.note, "note was already queued");
   EXPECT_EQ(commands().size(), 1u);
 }

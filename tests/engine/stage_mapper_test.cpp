@@ -42,7 +42,7 @@ TEST(StageMapper, PairsStagesByMeaningMatchingCustomStagesByName) {
   EXPECT_EQ(m.atsToPlatform("uuid-screen"), "screening");  // a custom Lever stage found by its name
   EXPECT_EQ(m.platformToAts("screening"), "uuid-screen");
   EXPECT_EQ(m.platformToAts("offer"), "offer");
-  EXPECT_EQ(m.atsToPlatformTable().at("lead-new").origin, "default");
+  EXPECT_EQ(m.atsToPlatformTable().at("lead-new").origin, store::MappingOrigin::kDefault);
 }
 
 TEST(StageMapper, ReportsUnmappedStagesInsteadOfGuessing) {
@@ -60,7 +60,7 @@ TEST(StageMapper, ConfigOverridesWinAndUnknownStagesAreReported) {
   std::vector<std::string> problems;
   auto m = StageMapper::build(leverLike(), kulaLike(), overrides, &problems);
   EXPECT_EQ(m.atsToPlatform("uuid-custom"), "screening");
-  EXPECT_EQ(m.atsToPlatformTable().at("uuid-custom").origin, "config");
+  EXPECT_EQ(m.atsToPlatformTable().at("uuid-custom").origin, store::MappingOrigin::kConfig);
   EXPECT_EQ(m.platformToAts("hired"), "offer");
   EXPECT_EQ(m.atsToPlatform("lead-new"), "prospect");  // the bad override is not applied
   ASSERT_EQ(problems.size(), 1u);

@@ -333,7 +333,10 @@ TEST(Cli, CheckWarnsWhenASavedStageMappingShadowsTheConfigs) {
     auto store = host::store::openStore("sqlite:" + db.string());
     ASSERT_TRUE(store) << store.error();
     (*store)->transact([](host::store::Transaction& tx) {
-      tx.replaceStageMappings("acme", "ats_to_platform", {{"acme", "ats_to_platform", "lead-new", "contacted", "admin"}});
+      using host::store::MappingDirection;
+      tx.replaceStageMappings("acme", MappingDirection::kAtsToPlatform,
+                              {{"acme", MappingDirection::kAtsToPlatform, "lead-new", "contacted",
+                                host::store::MappingOrigin::kAdmin}});
     });
   }
   std::string config = kGoodConfig;

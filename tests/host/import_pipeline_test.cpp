@@ -157,7 +157,7 @@ class ImportPipeline : public ::testing::Test {
     app_->store().transact([&](store::Transaction& tx) { out = tx.counts(kConnection); });
     return out;
   }
-  std::int64_t inState(const char* state) {
+  std::int64_t inState(store::CommandState state) {
     const auto c = counts();
     const auto it = c.commands_by_state.find(state);
     return it == c.commands_by_state.end() ? 0 : it->second;
@@ -165,11 +165,12 @@ class ImportPipeline : public ::testing::Test {
 
   /// Drains with `pool` until no command is open (retries fall due within milliseconds here).
   void drainAll(app::CommandPool& pool) {
-    for (int round = 0; round < 200 && (inState("pending") + inState("in_flight")) > 0; ++round) {
+    const auto open = [&] { return inState(store::CommandState::kPending) + inState(store::CommandState::kInFlight); };
+    for (int round = 0; round < 200 && open() > 0; ++round) {
       pool.drain(*connection_, &nowMs);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    EXPECT_EQ(inState("pending") + inState("in_flight"), 0);
+    EXPECT_EQ(inState(store::CommandState::kPending) + inState(store::CommandState::kInFlight), 0);
   }
 
   /// Every Lever person is one Kula candidate with their email, linked to one of their opportunities.
@@ -280,7 +281,7 @@ TEST_F(ImportPipeline, CommandsOfOneGroupOrOnePersonNeverRunAtOnce) {
   ASSERT_NE(first_done, trace.end());
   ASSERT_NE(again_start, trace.end());
   EXPECT_LT(first_done - trace.begin(), again_start - trace.begin()) << "the group's second command started first";
-  EXPECT_EQ(inState("dead"), 0);
+  EXPECT_EQ(inState(store::CommandState::kDead), 0);
   expectEveryPersonLinkedOnce();
   EXPECT_EQ(kula_->snapshot().candidates.size(), 4u + 26u);
 }
@@ -301,10 +302,10 @@ TEST_F(ImportPipeline, AFailingCommandDoesNotStopTheOthers) {
 
   EXPECT_EQ(kula_->faults().script.at(0).count, 0) << "the three failures happened";
   EXPECT_THAT(watch.clashes(), ::testing::IsEmpty());
-  EXPECT_EQ(inState("dead"), 1);
+  EXPECT_EQ(inState(store::CommandState::kDead), 1);
   store::Command broken;
   app_->store().transact([&](store::Transaction& tx) { broken = *tx.commandByKey(kConnection, "import:broken"); });
-  EXPECT_EQ(broken.state, "dead");
+  EXPECT_EQ(broken.state, store::CommandState::kDead);
   EXPECT_THAT(broken.last_error, HasSubstr("not a JSON object"));
   expectEveryPersonLinkedOnce();
 }

@@ -165,13 +165,13 @@ TEST_F(AdminApi, PutStageMappingIsPersistedAndAppliedToTheRunningEngine) {
 
   std::vector<host::store::StageMappingRow> rows;
   world_->app().store().transact([&](host::store::Transaction& tx) { rows = tx.stageMappings("acme"); });
-  const auto row = std::find_if(rows.begin(), rows.end(),
-                                [](const auto& r) { return r.direction == "ats_to_platform"; });
+  const auto a2p_row = [](const auto& r) { return r.direction == host::store::MappingDirection::kAtsToPlatform; };
+  const auto row = std::find_if(rows.begin(), rows.end(), a2p_row);
   ASSERT_NE(row, rows.end());
   EXPECT_EQ(row->from_stage, a0);
   EXPECT_EQ(row->to_stage, p_last);
-  EXPECT_EQ(row->origin, "admin");
-  EXPECT_EQ(std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.direction == "ats_to_platform"; }), 1);
+  EXPECT_EQ(row->origin, host::store::MappingOrigin::kAdmin);
+  EXPECT_EQ(std::count_if(rows.begin(), rows.end(), a2p_row), 1);
 
   // The worker adopts the tables at its next step; the mapper it then works with is the operator's. A call handed to
   // the lane runs at the start of a step, so the second of two calls runs after the step that adopted them, and
@@ -235,7 +235,8 @@ TEST_F(AdminApi, PatchChangesOnlyTheEntriesGivenAndDeleteGoesBackToTheConfigAndD
   std::vector<host::store::StageMappingRow> rows;
   world_->app().store().transact([&](host::store::Transaction& tx) { rows = tx.stageMappings("acme"); });
   EXPECT_FALSE(rows.empty());
-  EXPECT_TRUE(std::none_of(rows.begin(), rows.end(), [](const auto& r) { return r.origin == "admin"; }))
+  EXPECT_TRUE(std::none_of(rows.begin(), rows.end(),
+                           [](const auto& r) { return r.origin == host::store::MappingOrigin::kAdmin; }))
       << "no row is the administrator's: the next start builds the mapping from the config";
   EXPECT_EQ(world_->app().lanes().find("acme")->mapperSnapshot().atsToPlatform(a1),
             std::string(table[1].at("to").as_string()));
@@ -249,7 +250,7 @@ TEST_F(AdminApi, PagesLinks) {
       l.candidate_id = "cand-" + std::to_string(i);
       l.opportunity_id = "opp-" + std::to_string(i);
       l.contact_id = "contact-" + std::to_string(i);
-      l.provenance = "imported";
+      l.provenance = host::store::LinkProvenance::kImported;
       tx.upsertLink(l);
     }
   });
@@ -266,7 +267,10 @@ TEST_F(AdminApi, PagesLinks) {
 
 TEST_F(AdminApi, FiltersAndPagesActivity) {
   world_->app().store().transact([&](host::store::Transaction& tx) {
-    for (int i = 0; i < 3; ++i) tx.addActivity({0, "acme", 1000 + i, "error", "test_kind", "s", "boom " + std::to_string(i)});
+    for (int i = 0; i < 3; ++i) {
+      tx.addActivity(
+          {0, "acme", 1000 + i, host::store::ActivityLevel::kError, "test_kind", "s", "boom " + std::to_string(i)});
+    }
   });
   const auto page1 = world_->adminJson("GET", "/api/v1/activity?connection=acme&kind=test_kind&limit=2");
   const auto& entries = page1.at("entries").as_array();
@@ -300,7 +304,7 @@ TEST_F(AdminApi, RetriesDeadLetters) {
       n.not_before_ms = INT64_MAX / 4;  // so the engine does not run them again before we look
       tx.insertCommand(n, 1);
       auto c = *tx.commandByKey("acme", n.key);
-      c.state = "dead";
+      c.state = host::store::CommandState::kDead;
       c.attempts = 8;
       c.last_error = R"({"code":"vendor_error","message":"Lever said no"})";
       tx.updateCommand(c);
@@ -317,7 +321,7 @@ TEST_F(AdminApi, RetriesDeadLetters) {
   EXPECT_EQ(one.at("retried"), 1);
   std::optional<host::store::Command> c;
   world_->app().store().transact([&](host::store::Transaction& tx) { c = tx.commandById(ids[0]); });
-  EXPECT_EQ(c->state, "pending");
+  EXPECT_EQ(c->state, host::store::CommandState::kPending);
   EXPECT_EQ(c->attempts, 0);
   EXPECT_EQ(world_->admin("POST", "/api/v1/dead-letters/" + std::to_string(ids[0]) + "/retry").status, 404)
       << "no longer a dead letter";
@@ -327,7 +331,7 @@ TEST_F(AdminApi, RetriesDeadLetters) {
   const auto all = world_->adminJson("POST", "/api/v1/dead-letters/retry-all?connection=acme");
   EXPECT_GE(all.at("retried").as_int64(), 2);
   world_->app().store().transact([&](host::store::Transaction& tx) {
-    for (auto id : ids) EXPECT_NE(tx.commandById(id)->state, "dead");
+    for (auto id : ids) EXPECT_NE(tx.commandById(id)->state, host::store::CommandState::kDead);
   });
 }
 
@@ -336,7 +340,7 @@ TEST_F(AdminApi, ReplaysARangeOfInboxEvents) {
     for (int i = 0; i < 3; ++i) {
       host::store::NewEvent e;
       e.connection_id = "acme";
-      e.side = "platform";
+      e.side = host::store::EventSide::kPlatform;
       e.source = "kula";
       e.event_id = "replay-test-" + std::to_string(i);
       e.type = "test.ignored";
@@ -351,7 +355,7 @@ TEST_F(AdminApi, ReplaysARangeOfInboxEvents) {
   world_->waitFor([&] {
     host::store::Counts c;
     world_->app().store().transact([&](host::store::Transaction& tx) { c = tx.counts("acme"); });
-    return c.inbox_by_status["pending"] == 0;
+    return c.inbox_by_status[host::store::InboxStatus::kPending] == 0;
   });
   const auto doc = world_->adminJson("POST", "/api/v1/connections/acme/replay",
                                      R"({"from": "2023-11-14T22:13:20Z", "to": 1700000001000})");

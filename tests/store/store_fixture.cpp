@@ -113,7 +113,7 @@ Poco::Data::Session StoreContract::rawSessionInSchema() const {
 NewEvent event(std::string id, std::int64_t received_at_ms, std::string connection) {
   NewEvent e;
   e.connection_id = std::move(connection);
-  e.side = "platform";
+  e.side = EventSide::kPlatform;
   e.source = "kula";
   e.event_id = std::move(id);
   e.type = "note.created";

@@ -29,11 +29,11 @@ Command mustGet(Store& store, std::string_view key) {
   return *found;
 }
 
-void setState(Store& store, std::string_view key, std::string state) {
+void setState(Store& store, std::string_view key, CommandState state) {
   store.transact([&](Transaction& tx) {
     auto c = tx.commandByKey("acme", key);
     ASSERT_TRUE(c.has_value());
-    c->state = std::move(state);
+    c->state = state;
     tx.updateCommand(*c);
   });
 }
@@ -59,7 +59,7 @@ TEST_P(StoreContract, DuplicateEventIsIgnored) {
 TEST_P(StoreContract, PendingEventsComeOldestFirstWithEveryField) {
   auto first = event("ev-a", 5000);
   first.echo = true;
-  first.side = "ats";
+  first.side = EventSide::kAts;
   first.type = "stage.changed";
   store().transact([&](Transaction& tx) {
     tx.insertEvent(first);
@@ -72,14 +72,14 @@ TEST_P(StoreContract, PendingEventsComeOldestFirstWithEveryField) {
   EXPECT_GT(e.id, 0);
   EXPECT_LT(e.id, pending[1].id);
   EXPECT_EQ(e.connection_id, "acme");
-  EXPECT_EQ(e.side, "ats");
+  EXPECT_EQ(e.side, EventSide::kAts);
   EXPECT_EQ(e.source, "kula");
   EXPECT_EQ(e.type, "stage.changed");
   EXPECT_EQ(e.occurred_at_ms, 4990);
   EXPECT_EQ(e.received_at_ms, 5000);
   EXPECT_TRUE(e.echo);
   EXPECT_FALSE(pending[1].echo);
-  EXPECT_EQ(e.status, "pending");
+  EXPECT_EQ(e.status, InboxStatus::kPending);
   EXPECT_EQ(e.note, "");
   EXPECT_EQ(e.processed_at_ms, 0);
 }
@@ -90,12 +90,13 @@ TEST_P(StoreContract, EventStatusTakesItOutOfPending) {
     tx.insertEvent(event("ev-2"));
   });
   const auto pending = in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); });
-  store().transact([&](Transaction& tx) { tx.setEventStatus(pending[0].id, "ignored", "echo of our write", 7777); });
+  store().transact(
+      [&](Transaction& tx) { tx.setEventStatus(pending[0].id, InboxStatus::kIgnored, "echo of our write", 7777); });
   EXPECT_THAT(eventIds(in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); })),
               ElementsAre("ev-2"));
   const auto counts = in(store(), [](Transaction& tx) { return tx.counts("acme"); });
-  EXPECT_EQ(counts.inbox_by_status.at("ignored"), 1);
-  EXPECT_EQ(counts.inbox_by_status.at("pending"), 1);
+  EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kIgnored), 1);
+  EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kPending), 1);
 }
 
 TEST_P(StoreContract, ReplayPutsEventsOfTheWindowBackToPending) {
@@ -104,8 +105,8 @@ TEST_P(StoreContract, ReplayPutsEventsOfTheWindowBackToPending) {
     tx.insertEvent(event("other-conn", 2000, "globex"));
   });
   store().transact([](Transaction& tx) {
-    for (const auto& e : tx.pendingEvents("acme", 10)) tx.setEventStatus(e.id, "processed", "done", 9000);
-    for (const auto& e : tx.pendingEvents("globex", 10)) tx.setEventStatus(e.id, "processed", "done", 9000);
+    for (const auto& e : tx.pendingEvents("acme", 10)) tx.setEventStatus(e.id, InboxStatus::kProcessed, "done", 9000);
+    for (const auto& e : tx.pendingEvents("globex", 10)) tx.setEventStatus(e.id, InboxStatus::kProcessed, "done", 9000);
   });
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.replayEvents("acme", 2000, 4000); }), 3);
   const auto pending = in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); });
@@ -137,7 +138,7 @@ TEST_P(StoreContract, DuplicateCommandKeyIsIgnored) {
   EXPECT_EQ(c.action, "create_note");
   EXPECT_EQ(c.inbox_id, 42);
   EXPECT_EQ(c.not_before_ms, 500);
-  EXPECT_EQ(c.state, "pending");
+  EXPECT_EQ(c.state, CommandState::kPending);
   EXPECT_EQ(c.attempts, 0);
   EXPECT_EQ(c.next_attempt_at_ms, 500);
   EXPECT_EQ(c.last_error, "");
@@ -154,7 +155,7 @@ TEST_P(StoreContract, DuplicateCommandKeyIsIgnored) {
 TEST_P(StoreContract, UpdateCommandWritesEveryMutableField) {
   store().transact([](Transaction& tx) { tx.insertCommand(command("opp:c1", "c1"), 1000); });
   auto c = mustGet(store(), "opp:c1");
-  c.state = "in_flight";
+  c.state = CommandState::kInFlight;
   c.attempts = 3;
   c.next_attempt_at_ms = 8000;
   c.last_error = R"({"status":503})";
@@ -165,7 +166,7 @@ TEST_P(StoreContract, UpdateCommandWritesEveryMutableField) {
   c.input = R"({"text":"hi","resolved":"cand-1"})";  // an action that resolved part of its work records it
   store().transact([&](Transaction& tx) { tx.updateCommand(c); });
   auto read = mustGet(store(), "opp:c1");
-  EXPECT_EQ(read.state, "in_flight");
+  EXPECT_EQ(read.state, CommandState::kInFlight);
   EXPECT_EQ(read.attempts, 3);
   EXPECT_EQ(read.next_attempt_at_ms, 8000);
   EXPECT_EQ(read.last_error, R"({"status":503})");
@@ -188,7 +189,7 @@ TEST_P(StoreContract, UpdateCommandWritesEveryMutableField) {
 TEST_P(StoreContract, UpdatingAMissingCommandFailsTheTransaction) {
   Command ghost;
   ghost.id = 424242;
-  ghost.state = "done";
+  ghost.state = CommandState::kDone;
   EXPECT_THROW(store().transact([&](Transaction& tx) {
     tx.insertEvent(event("ev-1"));
     tx.updateCommand(ghost);
@@ -208,14 +209,14 @@ TEST_P(StoreContract, RunnableCommandsRunOnePerGroupInIdOrder) {
   auto runnable = [&] { return keys(in(store(), [](Transaction& tx) { return tx.runnableCommands("acme", 5000, 10); })); };
   EXPECT_THAT(runnable(), ElementsAre("opp:c1", "opp:c2")) << "the note waits for the opportunity";
 
-  setState(store(), "opp:c1", "done");
+  setState(store(), "opp:c1", CommandState::kDone);
   EXPECT_THAT(runnable(), ElementsAre("opp:c2", "note:c1:a"));
-  setState(store(), "note:c1:a", "dead");
+  setState(store(), "note:c1:a", CommandState::kDead);
   EXPECT_THAT(runnable(), ElementsAre("opp:c2", "note:c1:b")) << "a dead letter does not block its group";
-  setState(store(), "opp:c2", "skipped");
+  setState(store(), "opp:c2", CommandState::kSkipped);
   EXPECT_THAT(runnable(), ElementsAre("note:c1:b", "note:c2:a"));
-  setState(store(), "note:c1:b", "done");
-  setState(store(), "note:c2:a", "done");
+  setState(store(), "note:c1:b", CommandState::kDone);
+  setState(store(), "note:c2:a", CommandState::kDone);
   EXPECT_THAT(runnable(), IsEmpty());
 }
 
@@ -250,10 +251,10 @@ TEST_P(StoreContract, RunnableCommandsIncludeInFlightLeftovers) {
     tx.insertCommand(command("opp:c1", "c1"), 1000);
     tx.insertCommand(command("note:c1", "c1"), 1000);
   });
-  setState(store(), "opp:c1", "in_flight");
+  setState(store(), "opp:c1", CommandState::kInFlight);
   const auto runnable = in(store(), [](Transaction& tx) { return tx.runnableCommands("acme", 2000, 10); });
   ASSERT_THAT(keys(runnable), ElementsAre("opp:c1")) << "a crash leftover is recovered, and still blocks its group";
-  EXPECT_EQ(runnable[0].state, "in_flight");
+  EXPECT_EQ(runnable[0].state, CommandState::kInFlight);
 }
 
 TEST_P(StoreContract, RunnableCommandsHonourLimitAndConnection) {
@@ -274,19 +275,20 @@ TEST_P(StoreContract, CommandsInStateListNewestFirst) {
     tx.insertCommand(command("c", "g3"), 1000);
     tx.insertCommand(command("x", "g1", "globex"), 1000);
   });
-  setState(store(), "a", "dead");
-  setState(store(), "c", "dead");
+  setState(store(), "a", CommandState::kDead);
+  setState(store(), "c", CommandState::kDead);
   store().transact([](Transaction& tx) {
     auto x = *tx.commandByKey("globex", "x");
-    x.state = "dead";
+    x.state = CommandState::kDead;
     tx.updateCommand(x);
   });
-  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("acme", "dead", 10); })),
+  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("acme", CommandState::kDead, 10); })),
               ElementsAre("c", "a"));
-  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("", "dead", 10); })),
+  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("", CommandState::kDead, 10); })),
               ElementsAre("x", "c", "a"));
-  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("", "dead", 1); })), ElementsAre("x"));
-  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("acme", "pending", 10); })),
+  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("", CommandState::kDead, 1); })),
+              ElementsAre("x"));
+  EXPECT_THAT(keys(in(store(), [](Transaction& tx) { return tx.commandsInState("acme", CommandState::kPending, 10); })),
               ElementsAre("b"));
 }
 

@@ -9,7 +9,8 @@ namespace atsync::host::store::testing {
 namespace {
 
 ActivityEntry entry(std::int64_t at_ms, std::string connection = "acme") {
-  return ActivityEntry{0, std::move(connection), at_ms, "info", "test", "", "at " + std::to_string(at_ms)};
+  return ActivityEntry{0, std::move(connection), at_ms, ActivityLevel::kInfo, "test", "",
+                       "at " + std::to_string(at_ms)};
 }
 
 TEST_P(StoreContract, PruneInboxDeletesOnlyOldFinishedEventsOfTheConnection) {
@@ -23,20 +24,23 @@ TEST_P(StoreContract, PruneInboxDeletesOnlyOldFinishedEventsOfTheConnection) {
   });
   store().transact([](Transaction& tx) {
     for (const auto& e : tx.pendingEvents("acme", 10)) {
-      if (e.event_id == "old-done" || e.event_id == "young-done") tx.setEventStatus(e.id, "processed", "", 2000);
-      if (e.event_id == "old-ignored") tx.setEventStatus(e.id, "ignored", "", 2000);
-      if (e.event_id == "old-failed") tx.setEventStatus(e.id, "failed", "", 2000);
+      if (e.event_id == "old-done" || e.event_id == "young-done") {
+        tx.setEventStatus(e.id, InboxStatus::kProcessed, "", 2000);
+      }
+      if (e.event_id == "old-ignored") tx.setEventStatus(e.id, InboxStatus::kIgnored, "", 2000);
+      if (e.event_id == "old-failed") tx.setEventStatus(e.id, InboxStatus::kFailed, "", 2000);
     }
-    for (const auto& e : tx.pendingEvents("globex", 10)) tx.setEventStatus(e.id, "processed", "", 2000);
+    for (const auto& e : tx.pendingEvents("globex", 10)) tx.setEventStatus(e.id, InboxStatus::kProcessed, "", 2000);
   });
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneInbox("acme", 5000, 1); }), 1) << "the batch limit";
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneInbox("acme", 5000, 100); }), 1);
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.pruneInbox("acme", 5000, 100); }), 0);
   const auto counts = in(store(), [](Transaction& tx) { return tx.counts("acme"); });
-  EXPECT_EQ(counts.inbox_by_status.at("pending"), 1);
-  EXPECT_EQ(counts.inbox_by_status.at("failed"), 1);
-  EXPECT_EQ(counts.inbox_by_status.at("processed"), 1) << "young-done stays";
-  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.counts("globex"); }).inbox_by_status.at("processed"), 1);
+  EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kPending), 1);
+  EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kFailed), 1);
+  EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kProcessed), 1) << "young-done stays";
+  EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.counts("globex"); }).inbox_by_status.at(InboxStatus::kProcessed),
+            1);
   // A pruned event is forgotten: the same id is new again (retention must outlast every replay window).
   EXPECT_TRUE(in(store(), [](Transaction& tx) { return tx.insertEvent(event("old-done", 1000)); }));
 }
@@ -92,16 +96,16 @@ TEST_P(StoreContract, BacklogCountsOnlyOpenWork) {
   });
   store().transact([](Transaction& tx) {
     const auto events = tx.pendingEvents("acme", 10);
-    tx.setEventStatus(events.front().id, "processed", "", 2000);
+    tx.setEventStatus(events.front().id, InboxStatus::kProcessed, "", 2000);
     auto c = *tx.commandByKey("acme", "k1");
-    c.state = "done";
+    c.state = CommandState::kDone;
     tx.updateCommand(c);
   });
   const auto backlog = in(store(), [](Transaction& tx) { return tx.backlog("acme"); });
   EXPECT_EQ(backlog.inbox_by_status.size(), 1u);
-  EXPECT_EQ(backlog.inbox_by_status.at("pending"), 1);
+  EXPECT_EQ(backlog.inbox_by_status.at(InboxStatus::kPending), 1);
   EXPECT_EQ(backlog.commands_by_state.size(), 1u);
-  EXPECT_EQ(backlog.commands_by_state.at("pending"), 1);
+  EXPECT_EQ(backlog.commands_by_state.at(CommandState::kPending), 1);
   EXPECT_NO_THROW(store().transact([](Transaction& tx) { tx.probe(); }));
 }
 

@@ -17,7 +17,7 @@ Link link(std::string candidate, std::string opportunity, std::string connection
   l.candidate_id = std::move(candidate);
   l.opportunity_id = std::move(opportunity);
   l.contact_id = "contact-1";
-  l.provenance = "created_by_platform";
+  l.provenance = LinkProvenance::kCreatedByPlatform;
   l.posting_id = "posting-1";
   l.platform_stage = "prospect";
   l.ats_stage = "lead-new";
@@ -32,7 +32,7 @@ TEST_P(StoreContract, LinkUpsertAndLookupBothWays) {
   ASSERT_TRUE(by_candidate.has_value());
   EXPECT_EQ(by_candidate->opportunity_id, "opp-1");
   EXPECT_EQ(by_candidate->contact_id, "contact-1");
-  EXPECT_EQ(by_candidate->provenance, "created_by_platform");
+  EXPECT_EQ(by_candidate->provenance, LinkProvenance::kCreatedByPlatform);
   EXPECT_EQ(by_candidate->posting_id, std::optional<std::string>("posting-1"));
   EXPECT_FALSE(by_candidate->flow_id.has_value());
   EXPECT_EQ(by_candidate->platform_stage, "prospect");
@@ -44,7 +44,7 @@ TEST_P(StoreContract, LinkUpsertAndLookupBothWays) {
 
   // The same candidate again: updated in place, first link time kept.
   auto moved = link("cand-1", "opp-2");
-  moved.provenance = "imported";
+  moved.provenance = LinkProvenance::kImported;
   moved.posting_id.reset();
   moved.flow_id = "flow-7";
   moved.ats_stage = "interview";
@@ -54,7 +54,7 @@ TEST_P(StoreContract, LinkUpsertAndLookupBothWays) {
   const auto updated = in(store(), [](Transaction& tx) { return tx.linkByCandidate("acme", "cand-1"); });
   ASSERT_TRUE(updated.has_value());
   EXPECT_EQ(updated->opportunity_id, "opp-2");
-  EXPECT_EQ(updated->provenance, "imported");
+  EXPECT_EQ(updated->provenance, LinkProvenance::kImported);
   EXPECT_FALSE(updated->posting_id.has_value());
   EXPECT_EQ(updated->flow_id, std::optional<std::string>("flow-7"));
   EXPECT_EQ(updated->ats_stage, "interview");
@@ -155,33 +155,35 @@ TEST_P(StoreContract, PluginStateIsPutAndErased) {
 }
 
 TEST_P(StoreContract, StageMappingsAreReplacedPerDirection) {
-  auto row = [](std::string from, std::string to, std::string origin) {
+  auto row = [](std::string from, std::string to, MappingOrigin origin) {
     StageMappingRow r;
     r.from_stage = std::move(from);
     r.to_stage = std::move(to);
-    r.origin = std::move(origin);
+    r.origin = origin;
     return r;
   };
   store().transact([&](Transaction& tx) {
-    tx.replaceStageMappings("acme", "ats_to_platform", {row("lead-new", "prospect", "default"),
-                                                        row("interview", "interviewing", "default")});
-    tx.replaceStageMappings("acme", "platform_to_ats", {row("prospect", "lead-new", "config")});
-    tx.replaceStageMappings("globex", "ats_to_platform", {row("x", "y", "config")});
+    tx.replaceStageMappings("acme", MappingDirection::kAtsToPlatform,
+                            {row("lead-new", "prospect", MappingOrigin::kDefault),
+                             row("interview", "interviewing", MappingOrigin::kDefault)});
+    tx.replaceStageMappings("acme", MappingDirection::kPlatformToAts,
+                            {row("prospect", "lead-new", MappingOrigin::kConfig)});
+    tx.replaceStageMappings("globex", MappingDirection::kAtsToPlatform, {row("x", "y", MappingOrigin::kConfig)});
   });
   store().transact([&](Transaction& tx) {
-    tx.replaceStageMappings("acme", "ats_to_platform", {row("offer", "offered", "admin")});
+    tx.replaceStageMappings("acme", MappingDirection::kAtsToPlatform, {row("offer", "offered", MappingOrigin::kAdmin)});
   });
   const auto rows = in(store(), [](Transaction& tx) { return tx.stageMappings("acme"); });
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].connection_id, "acme");
-  EXPECT_EQ(rows[0].direction, "ats_to_platform");
+  EXPECT_EQ(rows[0].direction, MappingDirection::kAtsToPlatform);
   EXPECT_EQ(rows[0].from_stage, "offer");
   EXPECT_EQ(rows[0].to_stage, "offered");
-  EXPECT_EQ(rows[0].origin, "admin");
-  EXPECT_EQ(rows[1].direction, "platform_to_ats");
+  EXPECT_EQ(rows[0].origin, MappingOrigin::kAdmin);
+  EXPECT_EQ(rows[1].direction, MappingDirection::kPlatformToAts);
   EXPECT_EQ(rows[1].from_stage, "prospect");
-  EXPECT_EQ(rows[1].origin, "config");
-  store().transact([](Transaction& tx) { tx.replaceStageMappings("acme", "platform_to_ats", {}); });
+  EXPECT_EQ(rows[1].origin, MappingOrigin::kConfig);
+  store().transact([](Transaction& tx) { tx.replaceStageMappings("acme", MappingDirection::kPlatformToAts, {}); });
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.stageMappings("acme"); }).size(), 1u);
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.stageMappings("globex"); }).size(), 1u);
 }
@@ -192,7 +194,7 @@ TEST_P(StoreContract, ActivityIsPagedNewestFirstAndFiltered) {
       ActivityEntry a;
       a.connection_id = i % 2 == 0 ? "globex" : "acme";
       a.at_ms = i * 100;
-      a.level = i == 3 ? "warn" : "info";
+      a.level = i == 3 ? ActivityLevel::kWarn : ActivityLevel::kInfo;
       a.kind = i <= 4 ? "opportunity_created" : "unmapped_stage";
       a.subject = "cand-" + std::to_string(i);
       a.message = "entry " + std::to_string(i);
@@ -209,14 +211,14 @@ TEST_P(StoreContract, ActivityIsPagedNewestFirstAndFiltered) {
   ASSERT_EQ(top.size(), 1u);
   EXPECT_EQ(top[0].connection_id, "acme");
   EXPECT_EQ(top[0].at_ms, 700);
-  EXPECT_EQ(top[0].level, "info");
+  EXPECT_EQ(top[0].level, ActivityLevel::kInfo);
   EXPECT_EQ(top[0].kind, "unmapped_stage");
   EXPECT_EQ(top[0].message, "entry 7");
   EXPECT_THAT(subjects({.before_id = top[0].id, .limit = 2}), ElementsAre("cand-6", "cand-5")) << "next page";
   EXPECT_THAT(subjects({.connection_id = "acme"}), ElementsAre("cand-7", "cand-5", "cand-3", "cand-1"));
   EXPECT_THAT(subjects({.connection_id = "acme", .kind = "opportunity_created"}), ElementsAre("cand-3", "cand-1"));
-  EXPECT_THAT(subjects({.level = "warn"}), ElementsAre("cand-3"));
-  EXPECT_THAT(subjects({.connection_id = "globex", .kind = "opportunity_created", .level = "info",
+  EXPECT_THAT(subjects({.level = ActivityLevel::kWarn}), ElementsAre("cand-3"));
+  EXPECT_THAT(subjects({.connection_id = "globex", .kind = "opportunity_created", .level = ActivityLevel::kInfo,
                         .before_id = top[0].id - 4}),
               ElementsAre("cand-2"));
 }
@@ -298,17 +300,19 @@ TEST_P(StoreContract, CountsGroupInboxCommandsAndLinks) {
   });
   store().transact([](Transaction& tx) {
     auto c = *tx.commandByKey("acme", "k1");
-    c.state = "dead";
+    c.state = CommandState::kDead;
     tx.updateCommand(c);
-    tx.setEventStatus(tx.pendingEvents("acme", 1).front().id, "processed", "", 5);
+    tx.setEventStatus(tx.pendingEvents("acme", 1).front().id, InboxStatus::kProcessed, "", 5);
   });
   const auto acme = in(store(), [](Transaction& tx) { return tx.counts("acme"); });
-  EXPECT_EQ(acme.inbox_by_status, (std::map<std::string, std::int64_t>{{"pending", 1}, {"processed", 1}}));
-  EXPECT_EQ(acme.commands_by_state, (std::map<std::string, std::int64_t>{{"dead", 1}, {"pending", 1}}));
+  EXPECT_EQ(acme.inbox_by_status,
+            (std::map<InboxStatus, std::int64_t>{{InboxStatus::kPending, 1}, {InboxStatus::kProcessed, 1}}));
+  EXPECT_EQ(acme.commands_by_state,
+            (std::map<CommandState, std::int64_t>{{CommandState::kDead, 1}, {CommandState::kPending, 1}}));
   EXPECT_EQ(acme.links, 1);
   const auto all = in(store(), [](Transaction& tx) { return tx.counts(""); });
-  EXPECT_EQ(all.inbox_by_status.at("pending"), 2);
-  EXPECT_EQ(all.commands_by_state.at("pending"), 2);
+  EXPECT_EQ(all.inbox_by_status.at(InboxStatus::kPending), 2);
+  EXPECT_EQ(all.commands_by_state.at(CommandState::kPending), 2);
   const auto none = in(store(), [](Transaction& tx) { return tx.counts("nobody"); });
   EXPECT_TRUE(none.inbox_by_status.empty());
   EXPECT_EQ(none.links, 0);

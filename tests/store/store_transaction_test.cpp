@@ -31,8 +31,9 @@ TEST_P(StoreContract, ThrowingFunctionRollsBackEverything) {
     tx.insertEvent(event("ev-1"));
     tx.insertCommand(command("k1", "g1"), 1);
     tx.setCursor("acme", "c", "after");
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1", .provenance = "imported"});
-    tx.addActivity({.connection_id = "acme", .level = "info", .kind = "k", .message = "m"});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
+    tx.addActivity({.connection_id = "acme", .level = ActivityLevel::kInfo, .kind = "k", .message = "m"});
     tx.setTokens("acme", "lever", "secret");
     throw Boom();
   }),
@@ -50,16 +51,19 @@ TEST_P(StoreContract, ThrowingFunctionRollsBackEverything) {
 
 TEST_P(StoreContract, TheActivitySinkHearsOfCommittedEntriesOnly) {
   std::vector<std::string> heard;
-  store().setActivitySink([&](const ActivityEntry& e) { heard.push_back(e.level + " " + e.kind + " " + e.message); });
+  store().setActivitySink([&](const ActivityEntry& e) {
+    heard.push_back(std::string(toString(e.level)) + " " + e.kind + " " + e.message);
+  });
   EXPECT_THROW(store().transact([](Transaction& tx) {
-    tx.addActivity({.connection_id = "acme", .level = "error", .kind = "rolled_back", .message = "never stored"});
+    tx.addActivity(
+        {.connection_id = "acme", .level = ActivityLevel::kError, .kind = "rolled_back", .message = "never stored"});
     throw std::runtime_error("boom");
   }),
                std::runtime_error);
   EXPECT_THAT(heard, IsEmpty()) << "a rolled-back entry is not reported";
   store().transact([&](Transaction& tx) {
-    tx.addActivity({.connection_id = "acme", .level = "warn", .kind = "first", .message = "one"});
-    tx.addActivity({.connection_id = "acme", .level = "info", .kind = "second", .message = "two"});
+    tx.addActivity({.connection_id = "acme", .level = ActivityLevel::kWarn, .kind = "first", .message = "one"});
+    tx.addActivity({.connection_id = "acme", .level = ActivityLevel::kInfo, .kind = "second", .message = "two"});
     EXPECT_THAT(heard, IsEmpty()) << "not before the commit";
   });
   EXPECT_THAT(heard, ::testing::ElementsAre("warn first one", "info second two"));
@@ -68,12 +72,14 @@ TEST_P(StoreContract, TheActivitySinkHearsOfCommittedEntriesOnly) {
 
 TEST_P(StoreContract, AFailedStatementRollsBackAndTheStoreStaysUsable) {
   store().transact([](Transaction& tx) {
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1", .provenance = "imported"});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
   });
   // The unique opportunity constraint fails inside the database; on PostgreSQL that aborts the transaction.
   EXPECT_ANY_THROW(store().transact([](Transaction& tx) {
     tx.insertEvent(event("ev-1"));
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c2", .opportunity_id = "o1", .provenance = "imported"});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c2", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
   }));
   EXPECT_THAT(in(store(), [](Transaction& tx) { return tx.pendingEvents("acme", 10); }), IsEmpty());
   for (int i = 0; i < 3; ++i) {  // the cached statements of the failed transaction work again
@@ -110,8 +116,8 @@ TEST_P(StoreContract, ConcurrentTransactionsAllLandWithoutLostUpdates) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
   const auto counts = in(store(), [](Transaction& tx) { return tx.counts("acme"); });
-  EXPECT_EQ(counts.inbox_by_status.at("pending"), kThreads * kPerThread);
-  EXPECT_EQ(counts.commands_by_state.at("pending"), kThreads * kPerThread);
+  EXPECT_EQ(counts.inbox_by_status.at(InboxStatus::kPending), kThreads * kPerThread);
+  EXPECT_EQ(counts.commands_by_state.at(CommandState::kPending), kThreads * kPerThread);
   EXPECT_EQ(in(store(), [](Transaction& tx) { return tx.cursor("acme", "counter"); }),
             std::optional<std::string>(std::to_string(kThreads * kPerThread)));
 }
@@ -219,12 +225,13 @@ TEST_P(StoreContract, DataSurvivesCloseAndReopen) {
   store().transact([](Transaction& tx) {
     tx.insertEvent(event("ev-1"));
     tx.insertCommand(command("k1", "g1"), 1);
-    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1", .provenance = "imported"});
+    tx.upsertLink(Link{.connection_id = "acme", .candidate_id = "c1", .opportunity_id = "o1",
+                       .provenance = LinkProvenance::kImported});
     tx.setCursor("acme", "poll", "p7");
     tx.setPluginState("acme", "lever", "k", std::string_view("v"));
     tx.setTokens("acme", "lever", std::string("\x00tok", 4));
     tx.setConnectionState("acme", "{}");
-    tx.addActivity({.connection_id = "acme", .level = "info", .kind = "k", .message = "m"});
+    tx.addActivity({.connection_id = "acme", .level = ActivityLevel::kInfo, .kind = "k", .message = "m"});
   });
   reopen();
   store().transact([](Transaction& tx) {
