@@ -97,7 +97,8 @@ kit::Target harvestMini(const std::string& atsync) {
     const json::value job_id = application.at("job_id");
     const json::value current = application.at("job_interview_stage_id");
     json::value target;
-    for (const auto& job : sandbox->admin("GET", "/_sandbox/state").at("jobs").as_array()) {
+    const json::value state = sandbox->admin("GET", "/_sandbox/state");  // kept: the loop reads into it
+    for (const auto& job : state.at("jobs").as_array()) {
       if (job.at("id") != job_id) continue;
       for (const auto& stage : job.at("stages").as_array()) {
         if (stage.at("active") == true && stage.at("id") != current && target.is_null()) target = stage.at("id");
