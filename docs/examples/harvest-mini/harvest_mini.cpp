@@ -3,16 +3,15 @@
 // One file, in the order the guide reads it: the description (config schema, auth, rate limit, stages), the wire
 // (requests through the host, errors, cursor pages), then one method per operation. plugins/greenhouse is the full
 // connector; this one leaves out notes, files, polling and import (see README.md).
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <atsync/sdk/connector.hpp>
 #include <atsync/sdk/events.hpp>
 #include <atsync/sdk/json_reader.hpp>
 #include <atsync/sdk/model.hpp>
 #include <atsync/sdk/plugin_export.hpp>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -129,14 +128,19 @@ class HarvestMini : public sdk::Connector {
     d.config_schema = json::parse(kConfigSchema);
     // Client credentials (RFC 6749 §4.4): the host mints a bearer token for the acting user (`sub`) with the client id
     // and secret, injects it into every request with `authenticate` set, and mints again when it expires.
-    d.auth = sdk::AuthDescription{"", {sdk::AuthMethod{
-        .mode = "client_credentials", .type = std::string(sdk::auth_type::kOAuth2ClientCredentials),
-        .client_id_pointer = "/auth/client_id", .client_secret_pointer = "/auth/client_secret",
-        .token_url_pointer = "/auth/token_url", .subject_pointer = "/auth/user_id", .subject_param = "sub"}}};
+    d.auth = sdk::AuthDescription{"",
+                                  {sdk::AuthMethod{.mode = "client_credentials",
+                                                   .type = std::string(sdk::auth_type::kOAuth2ClientCredentials),
+                                                   .secret_pointer = {},
+                                                   .client_id_pointer = "/auth/client_id",
+                                                   .client_secret_pointer = "/auth/client_secret",
+                                                   .token_url_pointer = "/auth/token_url",
+                                                   .subject_pointer = "/auth/user_id",
+                                                   .subject_param = "sub"}}};
     // Greenhouse counts 150 requests per 30 s window; 4 a second with a burst of 20 stays under it. The headers let the
     // host stop early when other clients of the same tenant have spent the window.
-    d.rate_limit = sdk::RateLimitPolicy{4, 20, "credential",
-                                        sdk::RateLimitHeaders{"X-RateLimit-Remaining", "X-RateLimit-Reset", "epoch_seconds"}};
+    d.rate_limit = sdk::RateLimitPolicy{
+        4, 20, "credential", sdk::RateLimitHeaders{"X-RateLimit-Remaining", "X-RateLimit-Reset", "epoch_seconds"}};
     d.webhook = sdk::WebhookDescription{"Signature: sha256 hex(hmac-sha256(webhook_secret, raw body))",
                                         {"candidate_stage_change", "new_candidate_application"}};
     // Stages belong to jobs in Greenhouse (stages.list sets job_id), so these carry names, not ids: the host pairs
@@ -181,7 +185,8 @@ class HarvestMini : public sdk::Connector {
     if (response.status >= 200 && response.status < 300) return response;
     sdk::Error e;
     e.http_status = response.status;
-    e.message = r.endpoint + ": Greenhouse answered " + std::to_string(response.status) + " " + response.body.substr(0, 200);
+    e.message =
+        r.endpoint + ": Greenhouse answered " + std::to_string(response.status) + " " + response.body.substr(0, 200);
     if (response.status == 401 || response.status == 403) {
       e.code = sdk::errc::kUnauthorized;
     } else if (response.status == 404) {
@@ -260,15 +265,16 @@ class HarvestMini : public sdk::Connector {
   // Stages, with the job each belongs to: the host then maps this side by stage name.
   sdk::Output stagesList(const sdk::Input&) {
     json::array stages;
-    forEach(request("GET", "/job_interview_stages", {{"active", "true"}, {"per_page", "500"}}), [&](const json::object& s) {
-      sdk::Stage stage;
-      stage.id = idOf(s, "id");
-      stage.name = text(s, "name");
-      const json::value* order = s.if_contains("sort_order");
-      stage.order = order != nullptr && order->is_int64() ? static_cast<int>(order->get_int64()) : 0;
-      stage.job_id = idOf(s, "job_id");
-      stages.push_back(json::value_from(stage));
-    });
+    forEach(request("GET", "/job_interview_stages", {{"active", "true"}, {"per_page", "500"}}),
+            [&](const json::object& s) {
+              sdk::Stage stage;
+              stage.id = idOf(s, "id");
+              stage.name = text(s, "name");
+              const json::value* order = s.if_contains("sort_order");
+              stage.order = order != nullptr && order->is_int64() ? static_cast<int>(order->get_int64()) : 0;
+              stage.job_id = idOf(s, "job_id");
+              stages.push_back(json::value_from(stage));
+            });
     return json::object{{"stages", std::move(stages)}};
   }
 
@@ -327,7 +333,8 @@ class HarvestMini : public sdk::Connector {
       candidate = created.at("candidate").as_object();
       application = created.at("application").as_object();
     }
-    return json::object{{"opportunity", opportunityOf(application, candidate)}, {"deduped_contact", existing.has_value()}};
+    return json::object{{"opportunity", opportunityOf(application, candidate)},
+                        {"deduped_contact", existing.has_value()}};
   }
 
   // Did an earlier opportunity.create with this key take effect (its answer lost)? Its candidate carries the marker.
@@ -351,9 +358,11 @@ class HarvestMini : public sdk::Connector {
   }
 
   sdk::Output opportunityGet(const sdk::Input& input) {
-    const std::string id = fromInput(input, [](const sdk::ObjectReader& r) { return r.requireString("opportunity_id"); });
+    const std::string id =
+        fromInput(input, [](const sdk::ObjectReader& r) { return r.requireString("opportunity_id"); });
     const json::object application = one("/applications", id);
-    return json::object{{"opportunity", opportunityOf(application, one("/candidates", idOf(application, "candidate_id")))}};
+    return json::object{
+        {"opportunity", opportunityOf(application, one("/candidates", idOf(application, "candidate_id")))}};
   }
 
   // The host sends a stage name (stages carry job_id): resolve it in the application's own job, then move. The move
@@ -382,7 +391,8 @@ class HarvestMini : public sdk::Connector {
       send(r);
       application = one("/applications", id);
     }
-    return json::object{{"opportunity", opportunityOf(application, one("/candidates", idOf(application, "candidate_id")))}};
+    return json::object{
+        {"opportunity", opportunityOf(application, one("/candidates", idOf(application, "candidate_id")))}};
   }
 
   // Verify first, over the raw bytes as received; only then read them.
@@ -406,14 +416,18 @@ class HarvestMini : public sdk::Connector {
     sdk::ChangeEvent e;
     // The same id on each of Greenhouse's retries: the host's inbox drops the repeats.
     e.id = delivery.header("Greenhouse-Event-ID").value_or("greenhouse-body:" + sha256Hex(body).substr(0, 32));
-    e.occurred_at_ms = fromInput(input, [](const sdk::ObjectReader& r) { return r.optInteger("received_at_ms"); }).value_or(0);
+    e.occurred_at_ms =
+        fromInput(input, [](const sdk::ObjectReader& r) { return r.optInteger("received_at_ms"); }).value_or(0);
     const std::string action = text(envelope, "action");
-    const json::object candidate = application.contains("candidate") ? application.at("candidate").as_object() : json::object{};
+    const json::object candidate =
+        application.contains("candidate") ? application.at("candidate").as_object() : json::object{};
     if (action == "candidate_stage_change") {
       const json::object& stage = application.at("current_stage").as_object();
       e.type = sdk::event_type::kStageChanged;
-      e.data = {{"subject_id", idOf(application, "id")}, {"contact_id", idOf(candidate, "id")},
-                {"from_stage", nullptr}, {"to_stage", idOf(stage, "id")},
+      e.data = {{"subject_id", idOf(application, "id")},
+                {"contact_id", idOf(candidate, "id")},
+                {"from_stage", nullptr},
+                {"to_stage", idOf(stage, "id")},
                 {"to_stage_name", text(stage, "name")}};
     } else if (action == "new_candidate_application") {
       e.type = sdk::event_type::kOpportunityCreated;

@@ -3,11 +3,10 @@
 // process. Run it with ATSYNC set to that checkout (built: build/bin/atsync, build/bin/atsync-sandbox-greenhouse,
 // build/plugins):
 //   ATSYNC=~/atsync build/harvest_mini_conformance
-#include <atsync/sdk/testkit/conformance.hpp>
-
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <atsync/sdk/testkit/conformance.hpp>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -46,30 +45,45 @@ kit::Target harvestMini(const std::string& atsync) {
   t.start = [sandbox, atsync, config = t.config_file] {
     // Greenhouse's own limit (150 requests per 30 s); the token endpoint's limit is raised because every
     // `atsync invoke` is a new host that mints its own token.
-    sandbox->process = std::make_unique<kit::ChildProcess>(
-        atsync + "/build/bin/atsync-sandbox-greenhouse",
-        std::vector<std::string>{"--port", "0", "--token-rate-limit", "100000", "--client",
-                                 std::string(kClient) + ":" + kSecret});
+    sandbox->process =
+        std::make_unique<kit::ChildProcess>(atsync + "/build/bin/atsync-sandbox-greenhouse",
+                                            std::vector<std::string>{"--port", "0", "--token-rate-limit", "100000",
+                                                                     "--client", std::string(kClient) + ":" + kSecret});
     sandbox->base_url = sandbox->process->readLine();
     sandbox->root = sandbox->base_url.substr(0, sandbox->base_url.rfind("/v3"));
     // The kit calls only the ATS side; the platform side (Kula, from the built-in plugins) is never reached.
-    kit::writeFile(config, "version: 1\n"
-                           "store: sqlite:" + (sandbox->dir->path() / "atsync.db").string() + "\n"
-                           "server: {listen: 127.0.0.1:0, public_url: http://127.0.0.1:8080, admin_token: conformance}\n"
-                           "plugins:\n  dir: [" + atsync + "/build/plugins, " HARVEST_MINI_PLUGIN_DIR "]\n"
-                           "encryption_key: conformance-encryption-key-not-a-secret-0123\n"
-                           "connections:\n"
-                           "  - id: conformance\n"
-                           "    platform:\n      plugin: kula\n"
-                           "      config: {base_url: http://127.0.0.1:9, api_key: unused, webhook_secret: unused}\n"
-                           "    ats:\n      plugin: harvest-mini\n      config:\n"
-                           "        base_url: " + sandbox->base_url + "\n"
-                           "        auth:\n"
-                           "          client_id: " + kClient + "\n"
-                           "          client_secret: " + kSecret + "\n"
-                           "          token_url: " + sandbox->root + "/token\n"
-                           "          user_id: \"4080\"\n"
-                           "        webhook_secret: " + kWebhookSecret + "\n");
+    kit::writeFile(config,
+                   "version: 1\n"
+                   "store: sqlite:" +
+                       (sandbox->dir->path() / "atsync.db").string() +
+                       "\n"
+                       "server: {listen: 127.0.0.1:0, public_url: http://127.0.0.1:8080, admin_token: conformance}\n"
+                       "plugins:\n  dir: [" +
+                       atsync +
+                       "/build/plugins, " HARVEST_MINI_PLUGIN_DIR
+                       "]\n"
+                       "encryption_key: conformance-encryption-key-not-a-secret-0123\n"
+                       "connections:\n"
+                       "  - id: conformance\n"
+                       "    platform:\n      plugin: kula\n"
+                       "      config: {base_url: http://127.0.0.1:9, api_key: unused, webhook_secret: unused}\n"
+                       "    ats:\n      plugin: harvest-mini\n      config:\n"
+                       "        base_url: " +
+                       sandbox->base_url +
+                       "\n"
+                       "        auth:\n"
+                       "          client_id: " +
+                       kClient +
+                       "\n"
+                       "          client_secret: " +
+                       kSecret +
+                       "\n"
+                       "          token_url: " +
+                       sandbox->root +
+                       "/token\n"
+                       "          user_id: \"4080\"\n"
+                       "        webhook_secret: " +
+                       kWebhookSecret + "\n");
   };
   t.stop = [sandbox] { sandbox->process.reset(); };
 
