@@ -20,6 +20,7 @@ const OperationNeed kAtsChanges{kAts, {op::kChangesPoll, op::kWebhookParse}, "to
 // A new opportunity's link is written back to the platform, then what the candidate already has is back-filled.
 const std::vector<OperationNeed> kNewOpportunity = {
     kPlatformChanges,
+    {kAts, {op::kPostingsList}, "to check that the posting is published"},
     {kAts, {op::kOpportunityCreate}, "to create the opportunity"},
     {kAts, {op::kOpportunityFind}, "to look for it before writing again after a timeout"},
     {kPlatform, {op::kCandidateLink}, "to record the link on the candidate"},
@@ -58,6 +59,9 @@ std::vector<FeatureNeeds> buildTable() {
         {kPlatform, {op::kResumeContent}, "to download the resume"},
         {kAts, {op::kFileAdd}, "to upload the resume"},
         {kAts, {op::kFileFind}, "to look for it before uploading again after a timeout"}}},
+      {"reconciliation", "changes whose webhook never arrives are caught up by polling",
+       {{kAts, {op::kChangesPoll}, "to poll the ATS for changes"},
+        {kPlatform, {op::kEventsPoll}, "to read the platform's event log"}}},
   };
 }
 

@@ -25,12 +25,12 @@ struct OperationNeed {
 };
 
 struct FeatureNeeds {
-  std::string_view id;     ///< "F5"
+  std::string_view id;     ///< "F5", or "reconciliation"
   std::string_view title;  ///< "a candidate added to a flow becomes an opportunity"
   std::vector<OperationNeed> needs;
 };
 
-/// F2–F10 (F1, authorization, is the auth section's, not an operation's).
+/// F2–F10 (F1, authorization, is the auth section's, not an operation's), then reconciliation (polling each side).
 const std::vector<FeatureNeeds>& featureNeeds();
 
 /// The operations every connection needs to connect at all (both sides' stages.list), as needs.

@@ -51,6 +51,8 @@ bool Lane::poll(std::int64_t now_ms) {
 }
 
 bool Lane::pollPlatform(std::int64_t now_ms) {
+  // Without a log to read, the platform's changes arrive by webhook only; connect said so (feature_unavailable).
+  if (!platform_->plugin().manifest().supports(sdk::op::kEventsPoll)) return true;
   std::optional<std::string> cursor;
   std::optional<std::int64_t> floor_ms;
   store_.transact([&](store::Transaction& tx) {
@@ -101,6 +103,8 @@ bool Lane::pollPlatform(std::int64_t now_ms) {
 }
 
 bool Lane::pollAts(std::int64_t now_ms) {
+  // The same for an ATS without changes.poll: polling it would fail, and warn, every interval.
+  if (!ats_->plugin().manifest().supports(sdk::op::kChangesPoll)) return true;
   std::optional<std::string> cursor;
   store_.transact([&](store::Transaction& tx) { cursor = tx.cursor(config_.id, rc::kAtsCursor); });
   if (!cursor) {

@@ -145,18 +145,23 @@ for _ in $(seq 1 120); do
 done
 [ "$stage" = interviewing ] || fail "Kula's Ada is at '$stage', not 'interviewing', after Greenhouse moved her"
 echo "ok: Greenhouse's move to Onsite Interview reached Kula as 'interviewing'"
-# What the guide says `atsync status` and the host's log show: the back-fill's notes given up on, no changes.poll.
+# What the guide says `atsync status` and the host's log show: the back-fill's notes given up on, the features that
+# are off said at connect, and no poll of the missing changes.poll.
 status=$(cd "$project" && "$ATSYNC/build/bin/atsync" status -c atsync.yaml)
 want="Gave up on add_note (note:cand_ada_note3) after 1 attempt: not_supported: operation 'note.add' is not supported by this plugin"
 grep -qF -- "$want" <<< "$status" || fail "atsync status does not show what the guide says ($want):
 $status"
-want="Reconciliation poll of harvest-mini failed: operation 'changes.poll' is not supported by this plugin"
-grep -qF -- "$want" "$work/run.1.err" || fail "the host's log does not show what the guide says ($want):
+for want in "F10 (resumes are attached to the opportunity) is off: plugin 'harvest-mini' (ats) implements no file.add, needed to" \
+            "reconciliation (changes whose webhook never arrives are caught up by polling) is off: plugin 'harvest-mini' (ats) implements no changes.poll"; do
+  grep -qF -- "$want" "$work/run.1.err" || fail "the host's log does not show what the guide says ($want):
 $(tail -20 "$work/run.1.err")"
+done
+grep -qF "changes.poll' is not supported" "$work/run.1.err" && fail "the host polled a plugin without changes.poll:
+$(grep -F "changes.poll" "$work/run.1.err" | head -3)"
 
 # 6. The conformance program, against a sandbox of its own.
 run_block conformance "$project"
-grep -q '^\[  PASSED  \] 21 tests\.' "$work/conformance.out" || fail "the conformance program did not pass 21 checks:
+grep -q '^\[  PASSED  \] 22 tests\.' "$work/conformance.out" || fail "the conformance program did not pass 22 checks:
 $(grep -E '^\[ *(OK|FAILED|SKIPPED|PASSED) ' "$work/conformance.out")"
 for skipped in PaginatesOverThousandRecords WebhookStaleRefused; do
   grep -q "^\[  SKIPPED \] HarvestMiniConformance.$skipped\$" "$work/conformance.out" ||

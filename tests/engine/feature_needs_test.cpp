@@ -69,12 +69,17 @@ TEST(FeatureNeeds, AMissingOperationTurnsOffTheFeaturesThatNeedItAndNamesIt) {
 TEST(FeatureNeeds, SeeingChangesNeedsAPollOrWebhooksNotBoth) {
   const auto kula = manifestOf("kula");
   const auto lever = manifestOf("lever");
-  EXPECT_TRUE(unservedFeatures(without(lever, sdk::op::kChangesPoll), kula).empty());
+  // Webhooks alone serve F7; only the catching up of a lost webhook is gone.
+  const auto webhooks_only = unservedFeatures(without(lever, sdk::op::kChangesPoll), kula);
+  ASSERT_EQ(webhooks_only.size(), 1u);
+  EXPECT_EQ(webhooks_only[0], "reconciliation (changes whose webhook never arrives are caught up by polling) is off: "
+                              "plugin 'lever' (ats) implements no changes.poll, needed to poll the ATS for changes");
   EXPECT_TRUE(unservedFeatures(without(lever, sdk::op::kWebhookParse), kula).empty());
   const auto off = unservedFeatures(without(without(lever, sdk::op::kWebhookParse), sdk::op::kChangesPoll), kula);
-  ASSERT_EQ(off.size(), 1u);
+  ASSERT_EQ(off.size(), 2u);
   EXPECT_EQ(off[0], "F7 (stage changes are synced both ways) is off: plugin 'lever' (ats) implements none of "
                     "changes.poll, webhook.parse, needed to see stage changes made in the ATS");
+  EXPECT_EQ(off[1].substr(0, 15), "reconciliation ");
 }
 
 TEST(FeatureNeeds, WithoutStagesListAConnectionCanNeverConnect) {
