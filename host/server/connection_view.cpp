@@ -17,10 +17,14 @@ std::string ConnectionView::summary() const {
 
 std::string ConnectionView::state() const {
   if (needsReauthorization()) {
-    return "needs_reauthorization: " + oauth->plugin + " refused the refresh token (revoked or expired); open /oauth/" +
-           id + "/start to authorize again";
+    return "needs_reauthorization: " + oauth->plugin + " refused the refresh token (revoked or expired); connect " +
+           oauth->plugin + " again in the console (or POST /api/v1/connections/" + id + "/authorize for a start URL)";
   }
-  if (notAuthorized()) return "not_authorized: open /oauth/" + id + "/start to authorize " + oauth->plugin;
+  if (notAuthorized()) {
+    // /oauth/<id>/start alone answers 401: a start URL carries a single-use ticket from the admin API.
+    return "not_authorized: waiting for OAuth authorization; connect " + oauth->plugin +
+           " in the console (or POST /api/v1/connections/" + id + "/authorize for a start URL)";
+  }
   if (ready) return lease == "elsewhere" ? "ready: another host works on it" : "ready";
   return "connecting: " + connect_error;
 }

@@ -8,6 +8,10 @@
 #   readme_sandbox_test.sh SOURCE_DIR BUILD_DIR tour        the commands, the tour, Lever's opportunity for Ada
 #   readme_sandbox_test.sh SOURCE_DIR BUILD_DIR wrong-key   the same commands with a Lever that takes another key:
 #                                                           the host's stderr says why it cannot connect, no secret
+#   readme_sandbox_test.sh SOURCE_DIR BUILD_DIR oauth       docs/operations.md's local OAuth recipe (the blocks
+#                                                           <!-- sandbox-oauth-commands --> and -authorize): not ready
+#                                                           until authorized, then ready, and a one-shot verb uses
+#                                                           the stored tokens
 set -uo pipefail
 src=$1
 build=$2
@@ -42,6 +46,16 @@ for what in sandbox-commands sandbox-tour; do
 $(diff <(echo "$ours") <(echo "$theirs"))"
 done
 
+launch=$readme_commands
+if [ "$mode" = oauth ]; then
+  launch=$(block "$src/docs/operations.md" sandbox-oauth-commands | commands)
+  oauth_authorize=$(block "$src/docs/operations.md" sandbox-oauth-authorize)
+  [ "$(printf '%s\n' "$launch" | wc -l)" -eq 3 ] ||
+    fail "docs/operations.md's sandbox-oauth-commands block should hold three commands, found:
+$launch"
+  [ -n "$oauth_authorize" ] || fail "docs/operations.md has no sandbox-oauth-authorize block"
+fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 host_port=$(free_port); kula_port=$(free_port); lever_port=$(free_port)
 ports() { sed -E -e "s/(^|[^0-9])8080([^0-9]|$)/\1$host_port\2/g" -e "s/(^|[^0-9])8091([^0-9]|$)/\1$kula_port\2/g" \
@@ -57,10 +71,11 @@ cleanup() {
 trap cleanup EXIT
 ln -s "$(cd "$build" && pwd)" "$work/build"
 mkdir "$work/configs"
-ports < "$src/configs/sandbox.yaml" > "$work/configs/sandbox.yaml"
+for config in sandbox sandbox-oauth; do ports < "$src/configs/$config.yaml" > "$work/configs/$config.yaml"; done
 cd "$work"
 # The defaults under test: none of the config's variables set.
-unset ATSYNC_ADMIN_TOKEN ATSYNC_ENCRYPTION_KEY LEVER_API_KEY LEVER_PERFORM_AS KULA_API_KEY KULA_WEBHOOK_SECRET
+unset ATSYNC_ADMIN_TOKEN ATSYNC_ENCRYPTION_KEY LEVER_API_KEY LEVER_PERFORM_AS LEVER_CLIENT_ID LEVER_CLIENT_SECRET \
+  KULA_API_KEY KULA_WEBHOOK_SECRET
 
 n=0
 while IFS= read -r line; do
@@ -71,13 +86,45 @@ while IFS= read -r line; do
   bash -c "exec $line" > "process$n.out" 2> "process$n.err" &
   pids+=($!)
   sleep 0.3
-done <<< "$readme_commands"
+done <<< "$launch"
 
 host_log=process3.err
+if [ "$mode" = oauth ]; then
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$host_port/healthz" > /dev/null && break
+    sleep 0.5
+  done
+  # Serving, and not ready until someone connects Lever, with the way to do it.
+  sleep 1
+  ready=$(curl -s "http://127.0.0.1:$host_port/readyz")
+  grep -q "waiting for OAuth authorization; connect lever in the console" <<< "$ready" ||
+    fail "/readyz before authorizing: $ready
+host's stderr:
+$(tail -20 $host_log)"
+  authorize=$(ports <<< "$oauth_authorize")
+  echo "+ the authorization:
+$authorize" >&2
+  bash -ec "$authorize" > authorize.out 2> authorize.err || fail "the authorization block failed:
+$(cat authorize.out authorize.err)"
+  grep -q "^Connected" authorize.out || fail "atsync's callback did not say Connected: $(cat authorize.out)"
+  for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$host_port/readyz" > /dev/null && break
+    sleep 0.5
+  done
+  ready_line=$(curl -si "http://127.0.0.1:$host_port/readyz" | head -1 | tr -d '\r')
+  [ "$ready_line" = "HTTP/1.1 200 OK" ] || fail "/readyz after authorizing answered '$ready_line':
+$(curl -s "http://127.0.0.1:$host_port/readyz")"
+  # A one-shot verb next to the host uses the tokens the host stored.
+  postings=$(build/bin/atsync postings -c configs/sandbox-oauth.yaml --connection sandbox 2>&1) ||
+    fail "atsync postings with the stored OAuth tokens failed: $postings"
+  grep -q "Senior Backend Engineer" <<< "$postings" || fail "atsync postings listed: $postings"
+  echo "ok: the local OAuth recipe connected Lever as written, and a one-shot verb used the stored tokens"
+  exit 0
+fi
 waited=0
 until curl -sf "http://127.0.0.1:$host_port/readyz" > /dev/null; do
   for i in 1 2 3; do
-    kill -0 "${pids[$((i - 1))]}" 2>/dev/null || fail "command $i ended early: $(sed -n "${i}p" <<< "$readme_commands")
+    kill -0 "${pids[$((i - 1))]}" 2>/dev/null || fail "command $i ended early: $(sed -n "${i}p" <<< "$launch")
 $(cat process$i.err)"
   done
   waited=$((waited + 1))

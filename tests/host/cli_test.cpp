@@ -373,10 +373,13 @@ TEST(Cli, CheckFailsWhereRunWouldOnOAuthWithoutEncryptionKey) {
   EXPECT_EQ(run.err.find("lever-key-value"), std::string::npos) << "a secret was printed: " << run.err;
 }
 
-TEST(Cli, SandboxConfigOfTheRepositoryChecks) {
-  auto r = runProcess(atsyncBinary(), {"check", "-c", std::string(ATSYNC_SOURCE_DIR) + "/configs/sandbox.yaml",
-                                       "--plugins", pluginDir()});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+TEST(Cli, SandboxConfigsOfTheRepositoryCheckWithoutAWarning) {
+  for (const char* config : {"sandbox.yaml", "sandbox-oauth.yaml"}) {
+    auto r = runProcess(atsyncBinary(), {"check", "-c", std::string(ATSYNC_SOURCE_DIR) + "/configs/" + config,
+                                         "--plugins", pluginDir()});
+    EXPECT_EQ(r.exit_code, 0) << config << ": " << r.err;
+    EXPECT_EQ(r.err.find("warning"), std::string::npos) << config << ": " << r.err;
+  }
 }
 
 }  // namespace
