@@ -27,11 +27,5 @@ string(APPEND text "#include \"config/sdk_schemas.hpp\"\n\nnamespace atsync::hos
 string(APPEND text "const EmbeddedSchema kEmbeddedSchemas[] = {\n${table}};\n")
 string(APPEND text "const std::size_t kEmbeddedSchemaCount = ${count};\n\n}  // namespace atsync::host::config::detail\n")
 
-# Rewrite only on change, so unchanged schemas do not relink the host.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" old)
-  if(old STREQUAL text)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${text}")
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/AtsyncWriteIfChanged.cmake)
+atsync_write_if_changed("${OUTPUT}" "${text}")

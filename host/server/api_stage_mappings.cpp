@@ -121,18 +121,28 @@ ApiResponse getStageMappings(const ApiRequest&, ServerContext& context, const st
 
 namespace {
 
+/// The lane whose mapping an administrator may change (`what`: "edited", "reset"): enabled, worked on by this host,
+/// and connected (it holds both sides' stages); otherwise the refusal to answer.
+std::optional<ApiResponse> editableLane(ServerContext& context, const std::string& id, const std::string& what,
+                                        engine::Lane** lane) {
+  auto* engine = context.lanes->find(id);
+  if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
+  if (auto refused = workedElsewhere(context, *engine)) return refused;
+  if (!engine->ready()) {
+    return apiError(409, "not_connected",
+                    "connection '" + id + "' has not read both sides' stages yet (" + engine->lastConnectError() +
+                        "); mappings can be " + what + " once it is connected");
+  }
+  *lane = engine;
+  return std::nullopt;
+}
+
 /// PUT (`replace`: each direction given is the whole table) and PATCH (only the entries given change). Either way a
 /// direction the administrator touched is saved whole with origin "admin" and replaces the config's from then on,
 /// restarts included, until DELETE drops it.
 ApiResponse editStageMappings(const ApiRequest& request, ServerContext& context, const std::string& id, bool replace) {
-  auto* engine = context.lanes->find(id);
-  if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
-  if (auto refused = workedElsewhere(context, *engine)) return *refused;
-  if (!engine->ready()) {
-    return apiError(409, "not_connected",
-                    "connection '" + id + "' has not read both sides' stages yet (" + engine->lastConnectError() +
-                        "); mappings can be edited once it is connected");
-  }
+  engine::Lane* engine = nullptr;
+  if (auto refused = editableLane(context, id, "edited", &engine)) return *refused;
   boost::system::error_code ec;
   const json::value body = json::parse(request.body, ec);
   if (ec || !body.is_object()) {
@@ -209,14 +219,8 @@ ApiResponse patchStageMappings(const ApiRequest& request, ServerContext& context
 }
 
 ApiResponse deleteStageMappings(const ApiRequest&, ServerContext& context, const std::string& id) {
-  auto* engine = context.lanes->find(id);
-  if (engine == nullptr) return apiError(409, "disabled", "connection '" + id + "' is disabled in the config");
-  if (auto refused = workedElsewhere(context, *engine)) return *refused;
-  if (!engine->ready()) {
-    return apiError(409, "not_connected",
-                    "connection '" + id + "' has not read both sides' stages yet (" + engine->lastConnectError() +
-                        "); mappings can be reset once it is connected");
-  }
+  engine::Lane* engine = nullptr;
+  if (auto refused = editableLane(context, id, "reset", &engine)) return *refused;
   std::vector<std::string> problems;
   const engine::StageMapper built = engine->configuredMapper(&problems);
   const Table& a2p = built.atsToPlatformTable();

@@ -62,11 +62,5 @@ string(APPEND text "// A trailing 0x00 after each file keeps an empty file a val
 string(APPEND text "const Asset kAssets[] = {\n${table}};\n")
 string(APPEND text "const std::size_t kAssetCount = ${index};\n\n}  // namespace atsync::host::web::detail\n")
 
-# Rewrite only on change, so an unchanged console does not relink the host.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" old)
-  if(old STREQUAL text)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${text}")
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/AtsyncWriteIfChanged.cmake)
+atsync_write_if_changed("${OUTPUT}" "${text}")

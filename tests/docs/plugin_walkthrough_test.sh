@@ -15,23 +15,9 @@ build=$(cd "$2" && pwd)
 extra_flags=${3:-}
 guide=$src/docs/plugin-authoring.md
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/doc_blocks.sh"
+block() { doc_block "$guide" "walkthrough-$1"; }  # MARKER
 
-# The ```sh block after the marker line, as written.
-block() {  # MARKER
-  awk -v marker="<!-- walkthrough-$1" '
-    index($0, marker) == 1 { found = 1; next }
-    found == 1 && /^```sh/ { inside = 1; next }
-    inside && /^```/ { exit }
-    inside { print }' "$guide"
-}
-# The commands of a block: continuations joined, comments and blank lines dropped.
-commands() {
-  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | sed -E -e 's/^[[:space:]]*#.*$//' -e 's/[[:space:]]+#([[:space:]].*)?$//' \
-    -e 's/[[:space:]]+/ /g' -e 's/^ //; s/ $//' | grep -v '^$'
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 host_port=$(free_port); kula_port=$(free_port); gh_port=$(free_port)
 ports() { sed -E -e "s/(^|[^0-9])8080([^0-9]|$)/\1$host_port\2/g" -e "s/(^|[^0-9])8091([^0-9]|$)/\1$kula_port\2/g" \
                  -e "s/(^|[^0-9])8093([^0-9]|$)/\1$gh_port\2/g"; }

@@ -17,21 +17,8 @@ src=$1
 build=$2
 mode=${3:-tour}
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# The ```sh block after the marker line, as written.
-block() {  # FILE MARKER
-  awk -v marker="<!-- $2" '
-    index($0, marker) == 1 { found = 1; next }
-    found == 1 && /^```sh/ { inside = 1; next }
-    inside && /^```/ { exit }
-    inside { print }' "$1"
-}
-# The commands of a block: continuations joined, comments and blank lines dropped, spaces collapsed.
-commands() {
-  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | sed -E -e 's/^[[:space:]]*#.*$//' -e 's/[[:space:]]+#([[:space:]].*)?$//' \
-    -e 's/[[:space:]]+/ /g' -e 's/^ //; s/ $//' | grep -v '^$'
-}
+source "$(dirname "$0")/doc_blocks.sh"
+block() { doc_block "$@"; }  # FILE MARKER
 
 readme_commands=$(block "$src/README.md" sandbox-commands | commands)
 readme_tour=$(block "$src/README.md" sandbox-tour | commands)
@@ -56,7 +43,6 @@ $launch"
   [ -n "$oauth_authorize" ] || fail "docs/operations.md has no sandbox-oauth-authorize block"
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 host_port=$(free_port); kula_port=$(free_port); lever_port=$(free_port)
 ports() { sed -E -e "s/(^|[^0-9])8080([^0-9]|$)/\1$host_port\2/g" -e "s/(^|[^0-9])8091([^0-9]|$)/\1$kula_port\2/g" \
                  -e "s/(^|[^0-9])8092([^0-9]|$)/\1$lever_port\2/g"; }
