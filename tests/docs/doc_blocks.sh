@@ -20,3 +20,12 @@ commands() {
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A scratch folder in $work, removed on exit after the processes whose ids the test adds to $pids are stopped.
+scratch_folder() {
+  work=$(mktemp -d)
+  pids=()
+  trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+        for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+        rm -rf "$work"' EXIT
+}

@@ -26,14 +26,7 @@ for name in build plugins sandboxes invoke run tour conformance; do
   [ -n "$(block $name | commands)" ] || fail "docs/plugin-authoring.md has no walkthrough-$name block"
 done
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch_folder  # $work, and $pids stopped with it on exit
 mkdir "$work/atsync" "$work/mine"
 ln -s "$build" "$work/atsync/build"
 ln -s "$src/docs" "$work/atsync/docs"

@@ -47,14 +47,7 @@ host_port=$(free_port); kula_port=$(free_port); lever_port=$(free_port)
 ports() { sed -E -e "s/(^|[^0-9])8080([^0-9]|$)/\1$host_port\2/g" -e "s/(^|[^0-9])8091([^0-9]|$)/\1$kula_port\2/g" \
                  -e "s/(^|[^0-9])8092([^0-9]|$)/\1$lever_port\2/g"; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch_folder  # $work, and $pids stopped with it on exit
 ln -s "$(cd "$build" && pwd)" "$work/build"
 mkdir "$work/configs"
 for config in sandbox sandbox-oauth; do ports < "$src/configs/$config.yaml" > "$work/configs/$config.yaml"; done
