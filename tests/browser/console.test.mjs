@@ -202,6 +202,16 @@ try {
   await page.screenshot({ path: path.join(opts.out, 'mappings-refused-1280.png'), fullPage: true });
   await page.getByRole('button', { name: 'Discard changes' }).click();
 
+  step("mapping reset: the console's edit is dropped, the config file's mapping and the defaults apply again");
+  await page.getByRole('button', { name: "Use the config file's mapping" }).click();
+  await page.locator('#mapping-status', { hasText: "Back to the config file's mapping" }).waitFor();
+  const reset = await admin(`/connections/${stack.connection}/stage-mappings`);
+  check(!reset.platform_to_ats.concat(reset.ats_to_platform).some((r) => r.origin === 'admin'),
+      `a console edit is still in force after the reset: ${JSON.stringify(reset.platform_to_ats)}`);
+  check(reset.platform_to_ats.find((r) => r.from === 'hired')?.to !== 'offer', 'hired → offer survived the reset');
+  check(await page.getByRole('button', { name: "Use the config file's mapping" }).isHidden(),
+      'the reset button is still offered with nothing to reset');
+
   // ---- dead letter ----
   step('dead letter: a Lever opportunity whose emails belong to two Kula candidates cannot be imported');
   // Someone in Lever adds Dana with a new address and, by mistake, Ada's and Grace's. atsync imports it into

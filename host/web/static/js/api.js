@@ -61,6 +61,7 @@ export async function api(method, path, body, token = undefined) {
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body ?? {});
 export const put = (path, body) => api('PUT', path, body);
+export const remove = (path) => api('DELETE', path);
 
 /** "?a=1&b=x" from the entries whose value is set. */
 export function query(params) {

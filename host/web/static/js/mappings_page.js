@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Stage mappings (F3): the two tables, ATS → platform and platform → ATS, one row per stage of the "from" side,
 // each edited with a dropdown of the other side's stages. Unmapped stages are flagged (candidates in them do not
-// sync); Save sends both tables, and the server's validation messages appear next to the row they name.
+// sync); Save sends both tables, and the server's validation messages appear next to the row they name. Tables saved
+// here outlive restarts and win over the config file; "Use the config file's mapping" drops them.
 
-import { get, put, ApiError } from './api.js';
+import { get, put, remove, ApiError } from './api.js';
 import { badge, displayName, guarded, h, pageHead, replace } from './dom.js';
 import { pickConnection } from './connection_picker.js';
 
@@ -139,10 +140,31 @@ function renderForm(container, connectionId, mapping, context) {
   const summary = h('div', { class: 'panel error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': 'summary-title' });
   const save = h('button', { type: 'submit', class: 'button' }, 'Save mappings');
   const discard = h('button', { type: 'button', class: 'button quiet' }, 'Discard changes');
+  // Only while a table saved here is in force: it replaces the config file's at every start.
+  const edited = [...mapping.ats_to_platform, ...mapping.platform_to_ats].some((r) => r.origin === 'admin');
+  const reset = h('button', { type: 'button', class: 'button quiet', hidden: !edited }, "Use the config file's mapping");
   const form = h('form', { 'aria-label': `Stage mappings of ${connectionId}`, novalidate: true },
       summary,
       h('div', { class: 'mapping-grid' }, tables.map((spec) => mappingTable(spec, mapping, rows))),
-      h('div', { class: 'save-bar' }, save, discard, status));
+      h('div', { class: 'save-bar' }, save, discard, reset, status));
+
+  reset.addEventListener('click', guarded(async () => {
+    reset.disabled = true;
+    status.className = 'inline-status';
+    status.textContent = 'Going back to the config file…';
+    try {
+      const fresh = await remove(`/connections/${encodeURIComponent(connectionId)}/stage-mappings`);
+      if (!context.isCurrent()) return;
+      renderForm(container, connectionId, fresh, context);
+      const done = container.querySelector('#mapping-status');
+      done.className = 'inline-status ok';
+      done.textContent = "Back to the config file's mapping and the defaults; the edits made here are dropped.";
+    } catch (e) {
+      reset.disabled = false;
+      status.className = 'inline-status error';
+      status.textContent = `Not changed: ${e.message}`;
+    }
+  }));
 
   const body = () => {
     const out = { ats_to_platform: {}, platform_to_ats: {} };
