@@ -153,19 +153,31 @@ std::optional<double> asDouble(const json::value& v) {
 }
 
 
+// Where a value sits, as a link to its parent: the JSON pointer and the display name ("config.auth.mode") are built
+// only when an error needs them. Building both strings for every value visited cost most of a valid document's check
+// (every plugin answer is checked: bench/NOTES.md). A Place refers to its parent, which outlives it: validation is a
+// synchronous recursion.
 struct Place {
-  std::string pointer;
-  std::string name;
+  const Place* parent = nullptr;
+  std::string_view root_name;  ///< the root's name; empty below it
+  std::string_view key;        ///< an object member's key
+  std::size_t index = 0;       ///< an array element's index
+  bool is_index = false;
   bool hidden = false;
+
+  std::string pointer() const {
+    if (parent == nullptr) return {};
+    if (is_index) return appendPointer(parent->pointer(), std::to_string(index));
+    return appendPointer(parent->pointer(), key);
+  }
+  std::string name() const {
+    if (parent == nullptr) return std::string(root_name);
+    return parent->name() + (is_index ? "[" + std::to_string(index) + "]" : "." + std::string(key));
+  }
 };
 
-Place child(const Place& p, std::string_view key) {
-  return {appendPointer(p.pointer, key), p.name + "." + std::string(key), p.hidden};
-}
-Place element(const Place& p, std::size_t index) {
-  return {appendPointer(p.pointer, std::to_string(index)), p.name + "[" + std::to_string(index) + "]",
-          p.hidden};
-}
+Place child(const Place& p, std::string_view key) { return {&p, {}, key, 0, false, p.hidden}; }
+Place element(const Place& p, std::size_t index) { return {&p, {}, {}, index, true, p.hidden}; }
 
 class Validator {
 public:
@@ -174,33 +186,33 @@ public:
   void validate(const json::value& schema, const json::value& inst, Place place,
                 std::vector<SchemaError>& out, int depth) {
     if (depth > kMaxSchemaDepth) {
-      out.push_back({SchemaError::Kind::kBadSchema, place.pointer,
-                     "the plugin's schema for " + place.name + " nests deeper than " +
+      out.push_back({SchemaError::Kind::kBadSchema, place.pointer(),
+                     "the plugin's schema for " + place.name() + " nests deeper than " +
                          std::to_string(kMaxSchemaDepth) + " levels"});
       return;
     }
     if (schema.is_bool()) {
       if (!schema.get_bool()) {
-        out.push_back({SchemaError::Kind::kNotAllowed, place.pointer, place.name + " is not allowed here"});
+        out.push_back({SchemaError::Kind::kNotAllowed, place.pointer(), place.name() + " is not allowed here"});
       }
       return;
     }
     if (!schema.is_object()) return;  // not a schema we understand: accept rather than guess
     const json::object& s = schema.get_object();
-    if (!place.hidden && options_.hide_value && options_.hide_value(place.pointer)) place.hidden = true;
+    if (!place.hidden && options_.hide_value && options_.hide_value(place.pointer())) place.hidden = true;
     if (isTrue(member(s, "x-atsync-secret"))) place.hidden = true;
     if (const json::value* ref = member(s, "$ref"); ref != nullptr && ref->is_string()) {
       if (!checkRef(ref->get_string(), inst, place, out, depth)) return;
     }
 
     if (const unsigned allowed = allowedTypes(s); allowed != 0 && (typeBitOf(inst) & allowed) == 0) {
-      out.push_back({SchemaError::Kind::kType, place.pointer,
-                     place.name + " must be " + typeNames(allowed) + ", found " + describeValue(inst, place.hidden)});
+      out.push_back({SchemaError::Kind::kType, place.pointer(),
+                     place.name() + " must be " + typeNames(allowed) + ", found " + describeValue(inst, place.hidden)});
       return;  // the remaining keywords presume the right type
     }
     if (const json::value* c = member(s, "const"); c != nullptr && *c != inst) {
-      out.push_back({SchemaError::Kind::kConst, place.pointer,
-                     place.name + " must be " + showValue(*c, false) + ", found " + showValue(inst, place.hidden)});
+      out.push_back({SchemaError::Kind::kConst, place.pointer(),
+                     place.name() + " must be " + showValue(*c, false) + ", found " + showValue(inst, place.hidden)});
     }
     if (const json::value* e = member(s, "enum"); e != nullptr && e->is_array()) {
       checkEnum(e->get_array(), inst, place, out);
@@ -237,8 +249,8 @@ private:
       target = document->find_pointer(fragment, ec);
     }
     if (target == nullptr) {
-      out.push_back({SchemaError::Kind::kBadSchema, place.pointer,
-                     "the schema for " + place.name + " refers to '" + std::string(ref) + "', which is not known"});
+      out.push_back({SchemaError::Kind::kBadSchema, place.pointer(),
+                     "the schema for " + place.name() + " refers to '" + std::string(ref) + "', which is not known"});
       return false;
     }
     const json::value* saved = root_;
@@ -258,11 +270,11 @@ private:
       list += showValue(v, false);
       if (v.is_string()) names.emplace_back(v.get_string());
     }
-    std::string message = place.name + " must be one of " + list + ", found " + showValue(inst, place.hidden);
+    std::string message = place.name() + " must be one of " + list + ", found " + showValue(inst, place.hidden);
     if (inst.is_string() && !place.hidden) {
       if (auto match = closestMatch(inst.get_string(), names)) message += " (did you mean '" + *match + "'?)";
     }
-    out.push_back({SchemaError::Kind::kEnum, place.pointer, std::move(message)});
+    out.push_back({SchemaError::Kind::kEnum, place.pointer(), std::move(message)});
   }
 
   void checkString(const json::object& s, std::string_view text, const Place& place,
@@ -270,15 +282,15 @@ private:
     const std::size_t length = utf8Length(text);
     if (const json::value* v = member(s, "minLength"); v != nullptr) {
       if (auto min = asDouble(*v); min && static_cast<double>(length) < *min) {
-        out.push_back({SchemaError::Kind::kLength, place.pointer,
-                       place.name + " must be at least " + formatNumber(*min) + " characters long, found " +
+        out.push_back({SchemaError::Kind::kLength, place.pointer(),
+                       place.name() + " must be at least " + formatNumber(*min) + " characters long, found " +
                            std::to_string(length) + (length == 1 ? " character" : " characters")});
       }
     }
     if (const json::value* v = member(s, "maxLength"); v != nullptr) {
       if (auto max = asDouble(*v); max && static_cast<double>(length) > *max) {
-        out.push_back({SchemaError::Kind::kLength, place.pointer,
-                       place.name + " must be at most " + formatNumber(*max) + " characters long, found " +
+        out.push_back({SchemaError::Kind::kLength, place.pointer(),
+                       place.name() + " must be at most " + formatNumber(*max) + " characters long, found " +
                            std::to_string(length) + " characters"});
       }
     }
@@ -288,8 +300,8 @@ private:
     if (const json::value* f = member(s, "format"); f != nullptr && f->is_string() && f->get_string() == "uri") {
       auto url = parseHttpUrl(text);
       if (!url) {
-        out.push_back({SchemaError::Kind::kFormat, place.pointer,
-                       place.name + " must be an http(s) URL, found " + showValue(json::value(text), place.hidden) +
+        out.push_back({SchemaError::Kind::kFormat, place.pointer(),
+                       place.name() + " must be an http(s) URL, found " + showValue(json::value(text), place.hidden) +
                            " (" + url.error() + ")"});
       }
     }
@@ -303,8 +315,8 @@ private:
       try {
         compiled.emplace(pattern, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {
-        out.push_back({SchemaError::Kind::kBadSchema, place.pointer,
-                       "the plugin's schema for " + place.name + " has an invalid pattern '" + pattern + "': " +
+        out.push_back({SchemaError::Kind::kBadSchema, place.pointer(),
+                       "the plugin's schema for " + place.name() + " has an invalid pattern '" + pattern + "': " +
                            e.what()});
         return;
       }
@@ -312,15 +324,15 @@ private:
     }
     if (!it->second) return;
     if (text.size() > kMaxPatternSubjectLength) {
-      out.push_back({SchemaError::Kind::kPattern, place.pointer,
-                     place.name + " is too long to check against pattern '" + pattern + "' (" +
+      out.push_back({SchemaError::Kind::kPattern, place.pointer(),
+                     place.name() + " is too long to check against pattern '" + pattern + "' (" +
                          std::to_string(text.size()) + " bytes, limit " + std::to_string(kMaxPatternSubjectLength) +
                          ")"});
       return;
     }
     if (!std::regex_search(text.begin(), text.end(), *it->second)) {
-      out.push_back({SchemaError::Kind::kPattern, place.pointer,
-                     place.name + " must match pattern '" + pattern + "', found " +
+      out.push_back({SchemaError::Kind::kPattern, place.pointer(),
+                     place.name() + " must match pattern '" + pattern + "', found " +
                          showValue(json::value(text), place.hidden)});
     }
   }
@@ -335,8 +347,8 @@ private:
                                          : (exclusive ? d >= *limit : d > *limit);
       if (fails) {
         const char* op = fails_when_less ? (exclusive ? ">" : ">=") : (exclusive ? "<" : "<=");
-        out.push_back({SchemaError::Kind::kRange, place.pointer,
-                       place.name + " must be " + op + " " + formatNumber(*limit) + ", found " +
+        out.push_back({SchemaError::Kind::kRange, place.pointer(),
+                       place.name() + " must be " + op + " " + formatNumber(*limit) + ", found " +
                            (place.hidden ? "a hidden value" : formatNumber(d))});
       }
     };
@@ -353,8 +365,8 @@ private:
     if (const json::value* req = member(s, "required"); req != nullptr && req->is_array()) {
       for (const auto& key : req->get_array()) {
         if (key.is_string() && !inst.contains(key.get_string())) {
-          out.push_back({SchemaError::Kind::kRequired, place.pointer,
-                         "missing required key '" + std::string(key.get_string()) + "' in " + place.name});
+          out.push_back({SchemaError::Kind::kRequired, place.pointer(),
+                         "missing required key '" + std::string(key.get_string()) + "' in " + place.name()});
         }
       }
     }
@@ -373,7 +385,7 @@ private:
         if (props != nullptr) {
           for (const auto& p : *props) allowed.emplace_back(p.key());
         }
-        out.push_back({SchemaError::Kind::kUnknownKey, sub.pointer,
+        out.push_back({SchemaError::Kind::kUnknownKey, sub.pointer(),
                        "unknown key '" + std::string(key) + "'" + suggestionSuffix(key, allowed)});
       } else {
         validate(*additional, value, sub, out, depth + 1);
@@ -389,8 +401,8 @@ private:
       if (!limit) return;
       const double n = static_cast<double>(inst.size());
       if (is_min ? n < *limit : n > *limit) {
-        out.push_back({SchemaError::Kind::kLength, place.pointer,
-                       place.name + " must have " + (is_min ? "at least " : "at most ") + formatNumber(*limit) +
+        out.push_back({SchemaError::Kind::kLength, place.pointer(),
+                       place.name() + " must have " + (is_min ? "at least " : "at most ") + formatNumber(*limit) +
                            " items, found " + std::to_string(inst.size())});
       }
     };
@@ -424,8 +436,8 @@ private:
     }
     if (branches.empty() || passing.size() == 1 || (!exactly_one && !passing.empty())) return;
     if (passing.size() > 1) {
-      out.push_back({SchemaError::Kind::kAlternatives, place.pointer,
-                     place.name + " matches more than one of the alternatives (" + std::to_string(passing.size()) +
+      out.push_back({SchemaError::Kind::kAlternatives, place.pointer(),
+                     place.name() + " matches more than one of the alternatives (" + std::to_string(passing.size()) +
                          " of " + std::to_string(branches.size()) + "); the plugin's schema is ambiguous"});
       return;
     }
@@ -433,6 +445,7 @@ private:
       out.push_back(std::move(*merged));
       return;
     }
+    const std::string here = place.pointer();
     std::size_t best = 0;
     std::size_t best_score = 0;
     unsigned wanted_types = 0;
@@ -441,9 +454,8 @@ private:
       std::size_t score = results[i].size();
       bool wrong_type = false;
       for (const auto& e : results[i]) {
-        if (e.kind == SchemaError::Kind::kType && e.pointer == place.pointer) wrong_type = true;
-        const bool direct_child = e.pointer.size() > place.pointer.size() &&
-                                  e.pointer.find('/', place.pointer.size() + 1) == std::string::npos;
+        if (e.kind == SchemaError::Kind::kType && e.pointer == here) wrong_type = true;
+        const bool direct_child = e.pointer.size() > here.size() && e.pointer.find('/', here.size() + 1) == std::string::npos;
         if ((e.kind == SchemaError::Kind::kConst || e.kind == SchemaError::Kind::kEnum) && direct_child) {
           score += 100;
         }
@@ -460,8 +472,8 @@ private:
       }
     }
     if (all_wrong_type && wanted_types != 0) {
-      out.push_back({SchemaError::Kind::kType, place.pointer,
-                     place.name + " must be " + typeNames(wanted_types) + ", found " + describeValue(inst, place.hidden)});
+      out.push_back({SchemaError::Kind::kType, place.pointer(),
+                     place.name() + " must be " + typeNames(wanted_types) + ", found " + describeValue(inst, place.hidden)});
       return;
     }
     for (auto& e : results[best]) out.push_back(std::move(e));
@@ -474,7 +486,7 @@ private:
                                                  const json::value& inst, const Place& place) {
     if (!inst.is_object()) return std::nullopt;
     for (const auto& [key, value] : inst.get_object()) {
-      const std::string pointer = appendPointer(place.pointer, key);
+      const std::string pointer = appendPointer(place.pointer(), key);
       std::vector<std::string> names;
       std::string list;
       bool all = true;
@@ -497,7 +509,7 @@ private:
       }
       if (!all || branches.empty()) continue;
       const Place sub = child(place, key);
-      std::string message = sub.name + " must be one of " + list + ", found " + showValue(value, place.hidden);
+      std::string message = sub.name() + " must be one of " + list + ", found " + showValue(value, place.hidden);
       if (value.is_string() && !place.hidden) {
         if (auto match = closestMatch(value.get_string(), names)) message += " (did you mean '" + *match + "'?)";
       }
@@ -563,7 +575,7 @@ std::vector<SchemaError> validateJson(const json::value& schema, const json::val
                                       const ValidateOptions& options) {
   std::vector<SchemaError> out;
   Validator validator(options, schema);
-  validator.validate(schema, instance, Place{"", options.root_name, false}, out, 0);
+  validator.validate(schema, instance, Place{nullptr, options.root_name}, out, 0);
   return out;
 }
 
