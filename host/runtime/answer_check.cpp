@@ -19,26 +19,16 @@ std::string label(std::string_view plugin, std::string_view operation) {
 /// " (item id 'p-7')" for a problem inside an array element that has a string id: an index alone is hard to find
 /// in a page of a hundred postings.
 std::string itemIdOf(const json::value& document, const std::string& pointer) {
-  const json::value* at = &document;
+  // The deepest object along the pointer whose parent is an array: find_pointer on each prefix of the pointer.
   const json::value* item = nullptr;
-  std::string_view rest(pointer);
-  while (!rest.empty() && rest.front() == '/') {
-    rest.remove_prefix(1);
-    const auto slash = rest.find('/');
-    const std::string token(rest.substr(0, slash));
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-    if (const auto* o = at->if_object()) {
-      at = o->if_contains(token);
-    } else if (const auto* a = at->if_array()) {
-      const std::size_t index = token.find_first_not_of("0123456789") == std::string::npos && !token.empty()
-                                    ? std::stoul(token)
-                                    : a->size();
-      at = index < a->size() ? &(*a)[index] : nullptr;
-      if (at != nullptr && at->is_object()) item = at;
-    } else {
-      at = nullptr;
-    }
+  const json::value* parent = nullptr;
+  for (std::size_t end = pointer.find('/', 1);; end = pointer.find('/', end + 1)) {
+    boost::system::error_code ec;
+    const json::value* at = document.find_pointer(std::string_view(pointer).substr(0, end), ec);
     if (at == nullptr) break;
+    if (parent != nullptr && parent->is_array() && at->is_object()) item = at;
+    parent = at;
+    if (end == std::string::npos) break;
   }
   if (item == nullptr) return {};
   const auto* id = item->get_object().if_contains("id");
