@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/loaded_plugin_catalog.hpp"
 #include "config/config_loader.hpp"
+#include "engine/stage_mapper.hpp"
 #include "server/tls_context.hpp"
 #include "store/store.hpp"
 #include "store/store_url.hpp"
@@ -39,16 +40,14 @@ std::vector<std::string> shadowedStageMappings(const config::Config& config) {
     if (!connection.enabled) continue;
     std::vector<store::StageMappingRow> rows;
     (*opened)->transact([&](store::Transaction& tx) { rows = tx.stageMappings(connection.id); });
-    for (const auto& [direction, overrides] :
-         {std::pair{store::MappingDirection::kAtsToPlatform, &connection.stage_mapping.ats_to_platform},
-          std::pair{store::MappingDirection::kPlatformToAts, &connection.stage_mapping.platform_to_ats}}) {
-      const bool saved = std::any_of(rows.begin(), rows.end(), [&](const store::StageMappingRow& r) {
+    auto saved = [&](store::MappingDirection direction) {
+      return std::any_of(rows.begin(), rows.end(), [&](const store::StageMappingRow& r) {
         return r.origin == store::MappingOrigin::kAdmin && r.direction == direction;
       });
-      if (!saved || overrides->empty()) continue;
-      out.push_back("connection '" + connection.id + "': stage_mapping." + std::string(toString(direction)) +
-                    " is not used: an administrator saved this direction's table, which replaces it at every start "
-                    "(DELETE /api/v1/connections/" + connection.id + "/stage-mappings goes back to the config)");
+    };
+    for (const auto& sentence : engine::shadowedConfigTables(connection, saved(store::MappingDirection::kAtsToPlatform),
+                                                            saved(store::MappingDirection::kPlatformToAts))) {
+      out.push_back("connection '" + connection.id + "': " + sentence);
     }
   }
   return out;
@@ -129,7 +128,8 @@ int runCheck(const Arguments& args) {
               << (problems.size() == 1 ? " error" : " errors") << " ('atsync run' would refuse to start)\n";
     return 1;
   }
-  // Features the connections' plugins cannot serve: the host starts, but says so at connect; so does check.
+  // What the host would start with but not as the config says (saved tables shadowing it) or not fully (features
+  // the plugins cannot serve): warnings, not errors; the host says the same at connect.
   for (const auto& w : shadowedStageMappings(*result.config)) {
     std::cerr << "atsync check: " << *file << ": warning: " << w << "\n";
   }

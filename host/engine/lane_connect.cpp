@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <tuple>
 
 namespace atsync::host::engine {
 namespace {
@@ -75,14 +74,7 @@ void applyAdminRows(StageMapper& mapper, const std::vector<store::StageMappingRo
   if (!have_p2a) p2a = mapper.platformToAtsTable();
   if (have_a2p || have_p2a) mapper.replaceTables(std::move(a2p), std::move(p2a));
   // Said at every start: an operator who edits the config's table and restarts would otherwise see no effect.
-  for (const auto& [direction, saved, overrides] :
-       {std::tuple{"ats_to_platform", have_a2p, &config.stage_mapping.ats_to_platform},
-        std::tuple{"platform_to_ats", have_p2a, &config.stage_mapping.platform_to_ats}}) {
-    if (!saved || overrides->empty()) continue;
-    problems->push_back(std::string("stage_mapping.") + direction + " of the config is not used: an administrator "
-                        "saved this direction's table, which replaces it (DELETE /api/v1/connections/" + config.id +
-                        "/stage-mappings goes back to the config and the defaults)");
-  }
+  for (auto& sentence : shadowedConfigTables(config, have_a2p, have_p2a)) problems->push_back(std::move(sentence));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/stage_mapper.hpp"
 
+#include <tuple>
+
 #include <algorithm>
 #include <cctype>
 
@@ -165,6 +167,22 @@ std::string StageMapper::stageName(bool ats, std::string_view id) const {
     if (s.id == id) return s.name.empty() ? s.id : s.name;
   }
   return std::string(id);
+}
+
+std::vector<std::string> shadowedConfigTables(const config::ConnectionConfig& config, bool saved_ats_to_platform,
+                                              bool saved_platform_to_ats) {
+  std::vector<std::string> out;
+  using store::MappingDirection;
+  const auto& tables = config.stage_mapping;
+  for (const auto& [direction, saved, table] :
+       {std::tuple{MappingDirection::kAtsToPlatform, saved_ats_to_platform, &tables.ats_to_platform},
+        std::tuple{MappingDirection::kPlatformToAts, saved_platform_to_ats, &tables.platform_to_ats}}) {
+    if (!saved || table->empty()) continue;
+    out.push_back("stage_mapping." + std::string(toString(direction)) + " of the config is not used: an administrator "
+                  "saved this direction's table, which replaces it at every start (DELETE /api/v1/connections/" +
+                  config.id + "/stage-mappings goes back to the config and the defaults)");
+  }
+  return out;
 }
 
 }  // namespace atsync::host::engine

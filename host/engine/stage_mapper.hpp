@@ -83,4 +83,10 @@ class StageMapper {
 /// the alternative names, case-insensitive); empty when the plugin says nothing about it.
 std::string canonicalOf(const sdk::Stage& stage, const boost::json::array& default_stages);
 
+/// One sentence per direction whose table an administrator saved (`saved_*`) while `config` gives one too: the saved
+/// table replaces the config's at every start, so editing the config has no effect. Said by each start and by
+/// `atsync check`, in the same words.
+std::vector<std::string> shadowedConfigTables(const config::ConnectionConfig& config, bool saved_ats_to_platform,
+                                              bool saved_platform_to_ats);
+
 }  // namespace atsync::host::engine

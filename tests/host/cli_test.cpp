@@ -345,8 +345,8 @@ TEST(Cli, CheckWarnsWhenASavedStageMappingShadowsTheConfigs) {
   const std::string file = writeTemp("shadowed.yaml", config);
   auto r = atsync({"check", "-c", file, "--plugins", pluginDir()}, kEnv);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("atsync check: " + file + ": warning: connection 'acme': stage_mapping.ats_to_platform is not "
-                       "used: an administrator saved this direction's table"),
+  EXPECT_NE(r.err.find("atsync check: " + file + ": warning: connection 'acme': stage_mapping.ats_to_platform of the "
+                       "config is not used: an administrator saved this direction's table"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(r.err.find("platform_to_ats is not used"), std::string::npos) << r.err;
