@@ -39,10 +39,7 @@ StageMapper Lane::mapperSnapshot() const {
 StageMapper Lane::configuredMapper(std::vector<std::string>* problems) const {
   const StageMapper current = mapperSnapshot();
   auto sideOf = [](const runtime::BoundConnector& connector, const std::vector<sdk::Stage>& stages) {
-    SideStages side{stages, {}};
-    const auto& description = connector.plugin().manifest().document;
-    if (const auto* d = description.if_contains("default_stages"); d && d->is_array()) side.default_stages = d->get_array();
-    return side;
+    return SideStages{stages, defaultStagesOf(connector.plugin().manifest().document)};
   };
   return StageMapper::build(sideOf(*ats_, current.atsStages()), sideOf(*platform_, current.platformStages()),
                             config_.stage_mapping, problems);

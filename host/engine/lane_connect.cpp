@@ -19,9 +19,7 @@ namespace json = boost::json;
 
 Expected<SideStages, sdk::Error> readStages(runtime::BoundConnector& connector) {
   SideStages side;
-  if (const auto* d = connector.plugin().manifest().document.if_contains("default_stages"); d && d->is_array()) {
-    side.default_stages = d->get_array();
-  }
+  side.default_stages = defaultStagesOf(connector.plugin().manifest().document);
   auto out = connector.invoke(sdk::op::kStagesList, json::object{});
   if (!out) return unexpected(out.error());
   const auto* list = out->document.is_object() ? out->document.get_object().if_contains("stages") : nullptr;

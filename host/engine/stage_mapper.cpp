@@ -169,6 +169,11 @@ std::string StageMapper::stageName(bool ats, std::string_view id) const {
   return std::string(id);
 }
 
+boost::json::array defaultStagesOf(const boost::json::object& description) {
+  const auto* d = description.if_contains("default_stages");
+  return d != nullptr && d->is_array() ? d->get_array() : boost::json::array{};
+}
+
 std::vector<std::string> shadowedConfigTables(const config::ConnectionConfig& config, bool saved_ats_to_platform,
                                               bool saved_platform_to_ats) {
   std::vector<std::string> out;

@@ -83,6 +83,9 @@ class StageMapper {
 /// the alternative names, case-insensitive); empty when the plugin says nothing about it.
 std::string canonicalOf(const sdk::Stage& stage, const boost::json::array& default_stages);
 
+/// A plugin description's `default_stages` (empty when it has none): what the mapper pairs stages by meaning with.
+boost::json::array defaultStagesOf(const boost::json::object& description);
+
 /// One sentence per direction whose table an administrator saved (`saved_*`) while `config` gives one too: the saved
 /// table replaces the config's at every start, so editing the config has no effect. Said by each start and by
 /// `atsync check`, in the same words.
