@@ -97,6 +97,15 @@ TEST_F(EndToEnd, ADeactivatedActingUserKeepsTheConnectionNotReadyAndSaysWhy) {
 
   // Nothing is written while it is not ready: the flow's candidate waits in the inbox.
   ASSERT_TRUE(kulaStore().addToFlow(kFlow, kAda, kRecruiter).ok());
+  ASSERT_TRUE(waitFor(
+      [&] {
+        const auto st = this->status();
+        const auto* inbox = st.contains("inbox") ? st.at("inbox").as_object().if_contains("pending") : nullptr;
+        return inbox != nullptr && inbox->as_int64() >= 1;
+      },
+      seconds(20)))
+      << atsync({"status"}).out;
+  EXPECT_TRUE(leverOpportunities("ada.lovelace@example.com").empty()) << "written while the connection was not ready";
   // The administrator reactivates the user: the next connect attempt succeeds, with no restart, and the waiting
   // event is applied.
   ASSERT_TRUE(leverSide().setUserActive(lever::seed::kUserDeactivated, true));
